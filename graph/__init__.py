@@ -1,0 +1,1 @@
+"""Records to RDF, the store, safe SPARQL execution, exports and SHACL validation."""

@@ -1,0 +1,1 @@
+"""Data files: OWL vocabulary, SHACL shapes, SKOS schemes, curated links, example queries."""

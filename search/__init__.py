@@ -1,0 +1,1 @@
+"""Passages, embedding model provisioning, BM25, faiss, fusion and evaluation."""

