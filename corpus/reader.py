@@ -7,6 +7,7 @@ from pathlib import Path
 
 from corpus.blocks import Block, repair_paragraphs, split_blocks
 from corpus.errors import ReportError
+from corpus.initiatives import find_initiatives
 from corpus.records import Report, TocEntry
 from corpus.structure import Walker
 from corpus.text import load_text
@@ -62,6 +63,7 @@ def read_report(path: str | Path) -> Report:
                     source.sha256, toc, walker.sections, walker.goal_areas,
                     unparsed=walker.unparsed)
     check_complete(report, len(source.lines))
+    report.initiatives = find_initiatives(report)
     return report
 
 
