@@ -63,14 +63,14 @@ def passage_id(report: str, order: int) -> str:
     return f"{report}/passage/{order}"
 
 
-def indicator_id(municipality_code: str, name: str) -> str:
-    """An indicator: municipality + slug of its normalised name, shared across years."""
-    return f"indikator/{municipality_code}/{slug(name)}"
+def indicator_id(municipality: str, name: str) -> str:
+    """An indicator: municipality slug + slug of its normalised name, shared across years."""
+    return f"indikator/{municipality}/{slug(name)}"
 
 
-def initiative_id(municipality_code: str, name: str) -> str:
-    """A named initiative of a municipality."""
-    return f"initiativ/{municipality_code}/{slug(name)}"
+def initiative_id(municipality: str, name: str) -> str:
+    """A named initiative of a municipality (by municipality slug)."""
+    return f"initiativ/{municipality}/{slug(name)}"
 
 
 def rights_article_id(instrument: str, number: int) -> str:

@@ -15,6 +15,8 @@ from corpus.toc import find_toc
 from corpus.walk import walk
 
 TITLE = re.compile(r"^(Bokslut social hållbarhet)\s+((?:19|20)\d{2})$")
+STRATEGY = re.compile(
+    r"(Strategi för social hållbarhet)\s+((?:19|20)\d{2})\s*[–-]\s*((?:19|20)\d{2})")
 
 
 def read_title(blocks: list[Block], toc_index: int, path: str) -> tuple[str, str, int]:
@@ -50,6 +52,16 @@ def check_complete(report: Report, last_line: int) -> None:
                           "although the other mål do; the report looks truncated", last_line)
 
 
+def read_strategy(report: Report) -> None:
+    """The strategy the report follows up, named in its introduction."""
+    for section in report.sections:
+        if m := STRATEGY.search(section.text):
+            report.strategy = m.group(0).replace("-", "–")
+            report.strategy_years = (int(m.group(2)), int(m.group(3)))
+            return
+    report.strategy = "Strategi för social hållbarhet"
+
+
 def read_report(path: str | Path) -> Report:
     """Read one bokslut text file into records; raises ReportError for bad input."""
     source = load_text(path)
@@ -63,6 +75,7 @@ def read_report(path: str | Path) -> Report:
                     source.sha256, toc, walker.sections, walker.goal_areas,
                     unparsed=walker.unparsed)
     check_complete(report, len(source.lines))
+    read_strategy(report)
     report.initiatives = find_initiatives(report)
     return report
 

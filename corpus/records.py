@@ -167,6 +167,8 @@ class Report:
     goal_areas: list[GoalArea]
     initiatives: list[Initiative] = field(default_factory=list)
     unparsed: list[UnparsedCell] = field(default_factory=list)
+    strategy: str = ""  # e.g. "Strategi för social hållbarhet 2025–2030"
+    strategy_years: tuple[int, int] | None = None
 
     @property
     def goals(self) -> list[Goal]:
