@@ -1,0 +1,236 @@
+"""The Swedish analyzer: passage and query text to BM25 terms, fitted to one corpus."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from search.compounds import CompoundSplitter
+from search.fuzzy import DeletionIndex
+from search.textnorm import fold, is_stopword, lemma_table, stem, variants, words
+
+FORMAT = "bokslut-swedish-analyzer/1"
+Group = tuple[str, ...]
+# Endings that page-broken words ("anlägg-/ningar") or stems would otherwise make "known" parts.
+NOT_PARTS = frozenset(
+    {
+        *("ade", "ades", "ande", "andes", "andet", "anden", "are", "aren", "arens", "arna", "arne"),
+        *("ast", "aste", "else", "ende", "erna", "ern", "erns", "het", "heten", "hetens", "heter"),
+        *("heterna", "isk", "itet", "lig", "ning", "ningar", "orna"),
+    }
+)
+
+
+@dataclass(frozen=True)
+class AnalyzerConfig:
+    """Tunable knobs of the analyzer; saved with an index so loading rebuilds the same one."""
+
+    min_compound_len: int = 7  # stems this long are tried as compounds
+    min_part_len: int = 3  # shortest compound part ("väg")
+    min_part_df: int = 2  # passages a part must occur in (one more for three-letter parts)
+    linking_letters: str = "sea"  # "cykelväg-s-utbyggnad", "familj-e-central"
+    max_split_df_ratio: float = 0.1  # compounds in more passages than this stay whole
+    typo_min_len: int = 4  # shorter query words are never corrected
+    typo_long_len: int = 8  # from this length two edits are allowed, else one
+
+
+# Build it with `from_texts` so compound splitting and typo correction know the corpus
+# vocabulary. Queries are analysed into groups: the alternatives for one query word (stem
+# and lemma stem, accent-folded or typo-corrected matches) are scored by their best member;
+# compound parts form groups of their own.
+class SwedishAnalyzer:
+    """Lowercase, tokenize, drop stopwords, lemmatize + stem, split compounds, fix query typos."""
+
+    def __init__(
+        self,
+        config: AnalyzerConfig | None = None,
+        *,
+        df: dict[str, int] | None = None,
+        forms: dict[str, str] | None = None,
+        vocabulary: Iterable[str] = (),
+        n_docs: int = 0,
+    ) -> None:
+        """Assemble from fitted statistics; use `from_texts` or `from_dict` instead."""
+        self.config = config or AnalyzerConfig()
+        self.df = df or {}
+        self.forms = forms or {}
+        self.n_docs = n_docs
+        self._vocab = frozenset(vocabulary)
+        max_df = max(2, int(self.config.max_split_df_ratio * n_docs))
+        self.splitter = CompoundSplitter(
+            self.forms,
+            self.df,
+            min_compound_len=self.config.min_compound_len,
+            min_part_len=self.config.min_part_len,
+            linking_letters=self.config.linking_letters,
+            max_df=max_df,
+            min_part_df=self.config.min_part_df,
+        )
+        self._folded: dict[str, Group] | None = None
+        self._typos: DeletionIndex | None = None
+
+    @classmethod
+    def from_texts(
+        cls, texts: Sequence[str], config: AnalyzerConfig | None = None
+    ) -> SwedishAnalyzer:
+        """Fit word statistics and the vocabulary on the passages that will be indexed."""
+        return cls.fit(texts, config)[0]
+
+    @classmethod
+    def fit(
+        cls, texts: Sequence[str], config: AnalyzerConfig | None = None
+    ) -> tuple[SwedishAnalyzer, list[list[str]]]:
+        """Fit on `texts` and also return their analysed terms, so indexing need not redo it."""
+        df: Counter[str] = Counter()
+        surface: dict[str, Group] = {}
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise TypeError(f"texts[{i}] is {type(text).__name__}, expected str")
+            seen: set[str] = set()
+            for word in words(text):
+                if not is_stopword(word.text):
+                    surface[word.text] = variants(word.text)
+                    seen.update(surface[word.text])
+            df.update(seen)
+        analyzer = cls(config, df=dict(df), forms=_known_forms(surface), n_docs=len(texts))
+        docs = [analyzer.analyze_document(text) for text in texts]
+        analyzer._vocab = frozenset(term for doc in docs for term in doc)
+        return analyzer, docs
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """Every term the fitted passages produced (what a query term can match)."""
+        return self._vocab
+
+    def analyze_document(self, text: str) -> list[str]:
+        """Terms of one passage: word variants, compound parts and "gång- och cykelvägar" joins."""
+        out: list[str] = []
+        pending: list[str] = []
+        for word in words(text):
+            if is_stopword(word.text):
+                continue
+            terms = variants(word.text)
+            out.extend(terms)
+            out.extend(self._parts(terms[0]))
+            if word.suspended:
+                pending.append(word.text)
+            elif pending:
+                out.extend(self._joined(pending, terms[0]))
+                pending = []
+        return out
+
+    def analyze_query(self, text: str) -> list[str]:
+        """Query terms, typo-corrected and accent-folded against the vocabulary (deduplicated)."""
+        return list(dict.fromkeys(term for group in self.query_groups(text) for term in group))
+
+    def query_groups(self, text: str) -> list[Group]:
+        """Query terms grouped per source word or compound part; unknown words yield nothing."""
+        groups: list[Group] = []
+        pending: list[str] = []
+        for word in words(text):
+            if is_stopword(word.text):
+                continue
+            groups.extend(self._resolve(variants(word.text)))
+            if word.suspended:
+                pending.append(word.text)
+            elif pending:
+                joined = self._joined(pending, variants(word.text)[0])
+                groups.extend((term,) for term in joined if term in self._vocab)
+                pending = []
+        return list(dict.fromkeys(groups))
+
+    def _resolve(self, terms: Group) -> list[Group]:
+        """Map one query word's terms onto the vocabulary, trying cheaper repairs first."""
+        base = tuple(t for t in terms if t in self._vocab) or self._fold_match(terms)
+        if not base:
+            base = self._typo(terms[0], 1)
+        if base:
+            return [base, *((p,) for p in self._parts(base[0]))]
+        if self.splitter.eligible(terms[0]):
+            parts = self.splitter.parts(terms[0])
+            if parts:
+                return [(p,) for p in parts]
+        fixed = self._typo(terms[0], 2)
+        if fixed:
+            return [fixed, *((p,) for p in self._parts(fixed[0]))]
+        parts = self.splitter.parts(terms[0], allow_unknown=True)
+        return [(p,) for p in parts if p in self._vocab]
+
+    def _parts(self, term: str) -> tuple[str, ...]:
+        """Compound parts of a term that is long and not itself frequent."""
+        return self.splitter.parts(term) if self.splitter.eligible(term) else ()
+
+    def _joined(self, prefixes: list[str], term: str) -> list[str]:
+        """Stems of the elided compounds: "gång" + head "väg" of "cykelvägar" -> "gångväg"."""
+        head = self.splitter.head(term)
+        return [stem(prefix + head) for prefix in prefixes] if head else []
+
+    def _fold_match(self, terms: Group) -> Group:
+        """Vocabulary terms equal to a query term once diacritics are removed ("hovsjo")."""
+        if self._folded is None:
+            folded: dict[str, list[str]] = {}
+            for term in sorted(self._vocab):
+                folded.setdefault(fold(term), []).append(term)
+            self._folded = {key: tuple(group) for key, group in folded.items()}
+        found = (t for term in terms for t in self._folded.get(fold(term), ()))
+        return tuple(dict.fromkeys(found))
+
+    def _typo(self, term: str, limit: int) -> Group:
+        """The nearest vocabulary term within `limit` edits (built on first use), or ()."""
+        if len(term) < self.config.typo_min_len:
+            return ()
+        if self._typos is None:
+            self._typos = DeletionIndex(self._vocab, long_len=self.config.typo_long_len)
+        found = self._typos.nearest(term, self.df, limit)
+        return (found,) if found else ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready state: config and fitted statistics (no passage text)."""
+        return {
+            "format": FORMAT,
+            "config": asdict(self.config),
+            "n_docs": self.n_docs,
+            "df": self.df,
+            "forms": self.forms,
+            "vocabulary": sorted(self._vocab),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SwedishAnalyzer:
+        """Rebuild an analyzer saved with `to_dict`."""
+        if data.get("format") != FORMAT:
+            raise ValueError(f"not a {FORMAT} analyzer state (format={data.get('format')!r})")
+        try:
+            return cls(
+                AnalyzerConfig(**data["config"]),
+                df=dict(data["df"]),
+                forms=dict(data["forms"]),
+                vocabulary=data["vocabulary"],
+                n_docs=int(data["n_docs"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"corrupt analyzer state: {exc}") from exc
+
+
+def _known_forms(surface: dict[str, Group]) -> dict[str, str]:
+    """Strings a compound part may be spelled as (word, lemma, stem) -> the term it stands for."""
+    table = lemma_table()
+    forms: dict[str, str] = {}
+    for word in sorted(surface):
+        terms = surface[word]
+        if word.isdigit():
+            continue
+        forms.setdefault(word, terms[0])
+        lemma = table.get(word)
+        if lemma and lemma.isalpha() and not is_stopword(lemma):
+            forms.setdefault(lemma, terms[-1])
+    for word in sorted(surface):
+        for term in surface[word]:
+            forms[term] = term
+    return {
+        form: term
+        for form, term in forms.items()
+        if len(form) >= 3 and not form.isdigit() and form not in NOT_PARTS and not is_stopword(form)
+    }

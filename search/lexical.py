@@ -1,0 +1,185 @@
+"""BM25 retrieval over passage texts with the Swedish analyzer, stored with bm25s."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from numbers import Integral
+from pathlib import Path
+from typing import Any
+
+import bm25s
+import numpy as np
+
+from search.analysis import Group, SwedishAnalyzer
+
+FORMAT = "bokslut-bm25/1"
+MAX_QUERY_CHARS = 2000
+
+
+# A query word's alternatives (stem and lemma stem, folded or typo-corrected matches) count
+# once, by their best score; compound parts add their own scores. Adding passages rebuilds
+# the whole index and refits the analyzer: for one municipality's reports (a few thousand
+# passages) that takes about a second and keeps the vocabulary consistent.
+class BM25Index:
+    """BM25 (Lucene variant) over a list of passage texts; hits are (passage index, score)."""
+
+    def __init__(
+        self,
+        texts: Sequence[str],
+        analyzer: SwedishAnalyzer,
+        retriever: bm25s.BM25 | None,
+        params: dict[str, float],
+    ) -> None:
+        """Wrap built parts; use `build` or `load` instead."""
+        self._texts = list(texts)
+        self.analyzer = analyzer
+        self._retriever = retriever
+        self.params = dict(params)
+
+    @classmethod
+    def build(
+        cls,
+        texts: Sequence[str],
+        analyzer: SwedishAnalyzer | None = None,
+        *,
+        k1: float = 1.5,
+        b: float = 0.75,
+    ) -> BM25Index:
+        """Index `texts`; without an analyzer, fit one on the same texts (the usual case)."""
+        texts = list(texts)
+        if analyzer is None:
+            analyzer, docs = SwedishAnalyzer.fit(texts)
+        else:
+            docs = [analyzer.analyze_document(_text(t, i)) for i, t in enumerate(texts)]
+            unknown = {term for doc in docs for term in doc} - analyzer.vocabulary
+            if unknown:
+                raise ValueError(
+                    f"the analyzer was fitted on other texts ({len(unknown)} terms unseen, "
+                    f"e.g. {sorted(unknown)[0]!r}); use SwedishAnalyzer.from_texts(texts)"
+                )
+        return cls(texts, analyzer, _bm25(docs, k1, b), {"k1": k1, "b": b})
+
+    def __len__(self) -> int:
+        """Number of indexed passages."""
+        return len(self._texts)
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """The indexed passage texts, in index order."""
+        return tuple(self._texts)
+
+    def search(self, query: str, k: int = 10) -> list[tuple[int, float]]:
+        """Top `k` passages for `query` as (index, score), best first; [] when nothing matches."""
+        groups = self._groups(query, k)
+        if not groups or self._retriever is None:
+            return []
+        vocab = self._retriever.vocab_dict
+        scores = np.zeros(len(self._texts), dtype=np.float64)
+        for group in groups:
+            ids = [vocab[term] for term in group if term in vocab]
+            if ids:
+                per_term = [self._retriever.get_scores_from_ids([i]) for i in ids]
+                scores += np.max(per_term, axis=0)
+        hits = np.flatnonzero(scores > 0)
+        order = hits[np.lexsort((hits, -scores[hits]))][:k]
+        return [(int(i), float(scores[i])) for i in order]
+
+    def _groups(self, query: str, k: int) -> list[Group]:
+        """Validate the arguments and analyse the query."""
+        if not isinstance(query, str):
+            raise TypeError(f"query must be str, not {type(query).__name__}")
+        if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
+            raise ValueError(f"k must be a positive integer, not {k!r}")
+        if len(query) > MAX_QUERY_CHARS:
+            raise ValueError(f"query is {len(query)} characters; the limit is {MAX_QUERY_CHARS}")
+        return self.analyzer.query_groups(query)
+
+    def add(self, texts: Sequence[str]) -> range:
+        """Append passages (full rebuild and analyzer refit); returns their new indices."""
+        start = len(self._texts)
+        combined = [*self._texts, *texts]
+        analyzer, docs = SwedishAnalyzer.fit(combined, self.analyzer.config)
+        self._retriever = _bm25(docs, self.params["k1"], self.params["b"])
+        self.analyzer, self._texts = analyzer, combined
+        return range(start, len(combined))
+
+    def save(self, directory: str | os.PathLike[str]) -> None:
+        """Write the index to `directory`; manifest.json is written last and marks completion."""
+        path = Path(directory)
+        path.mkdir(parents=True, exist_ok=True)
+        manifest = path / "manifest.json"
+        manifest.unlink(missing_ok=True)
+        if self._retriever is not None:
+            self._retriever.save(str(path / "bm25s"), show_progress=False)
+        _write_json(path / "analyzer.json", self.analyzer.to_dict())
+        _write_json(path / "texts.json", self._texts)
+        _write_json(manifest, self._manifest())
+
+    def _manifest(self) -> dict[str, Any]:
+        """What was saved: format, size, parameters and a hash of the passage texts."""
+        return {
+            "format": FORMAT,
+            "n_docs": len(self._texts),
+            "corpus_sha256": corpus_hash(self._texts),
+            "params": self.params,
+            "bm25s_version": bm25s.__version__,
+        }
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike[str]) -> BM25Index:
+        """Read an index written by `save` (no re-analysis of the passages)."""
+        path = Path(directory)
+        try:
+            manifest = _read_json(path / "manifest.json")
+        except FileNotFoundError:
+            raise ValueError(f"{path}: no complete BM25 index (manifest.json missing)") from None
+        if manifest.get("format") != FORMAT:
+            raise ValueError(f"{path}: unsupported index format {manifest.get('format')!r}")
+        analyzer = SwedishAnalyzer.from_dict(_read_json(path / "analyzer.json"))
+        texts = _read_json(path / "texts.json")
+        if len(texts) != manifest["n_docs"] or corpus_hash(texts) != manifest["corpus_sha256"]:
+            raise ValueError(f"{path}: texts.json does not match manifest.json")
+        retriever = None
+        if texts:
+            retriever = bm25s.BM25.load(str(path / "bm25s"), show_progress=False)
+        return cls(texts, analyzer, retriever, manifest["params"])
+
+
+def _bm25(docs: list[list[str]], k1: float, b: float) -> bm25s.BM25 | None:
+    """A bm25s index over analysed passages (None for an empty corpus, which bm25s rejects)."""
+    if not docs:
+        return None
+    retriever = bm25s.BM25(k1=k1, b=b, method="lucene")
+    retriever.index(docs, show_progress=False)
+    return retriever
+
+
+def corpus_hash(texts: Sequence[str]) -> str:
+    """SHA-256 of the passage texts in order (to check an index against its passages)."""
+    digest = hashlib.sha256()
+    for text in texts:
+        data = text.encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def _text(text: object, i: int) -> str:
+    """Reject non-string passages with a message naming the position."""
+    if not isinstance(text, str):
+        raise TypeError(f"texts[{i}] is {type(text).__name__}, expected str")
+    return text
+
+
+def _write_json(path: Path, data: object) -> None:
+    """Write JSON as UTF-8 via a temporary file, so a crash never leaves half a file."""
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    os.replace(tmp, path)
+
+
+def _read_json(path: Path) -> Any:
+    """Parse one UTF-8 JSON file of a saved index."""
+    return json.loads(path.read_text("utf-8"))

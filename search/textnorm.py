@@ -1,0 +1,120 @@
+"""Swedish text normalisation for lexical search: cleaning, words, stopwords, folding, lemmas."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import spacy
+import Stemmer
+from spacy.lang.sv.stop_words import STOP_WORDS
+
+# Function words spaCy's list lacks ("är", "dessa") and abbreviation pieces ("t.ex." -> "ex").
+EXTRA_STOPWORDS = frozenset(
+    {
+        *("är", "denna", "dessa", "sådan", "sådana", "både", "bör", "varandra", "hos", "per"),
+        *("dels", "vars", "samt", "respektive", "varje", "kring", "övriga"),
+        *("bl", "ca", "dvs", "etc", "ex", "mfl", "osv", "resp", "st"),
+    }
+)
+STOPWORDS = frozenset(STOP_WORDS) | EXTRA_STOPWORDS
+
+# Words after which a hyphen-suspended prefix ("gång- och cykelvägar") keeps waiting for its head.
+SUSPENSION_LINKS = frozenset({"och", "eller", "samt", "respektive", ",", "/", "&"})
+
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\u2028\u2029]")
+_HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One lowercase alphanumeric word; `suspended` marks "gång" in "gång- och cykelvägar"."""
+
+    text: str
+    suspended: bool = False
+
+
+def clean(text: str) -> str:
+    """NFC-normalise, drop invisible format characters, blank out controls, lowercase."""
+    text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROL.sub(" ", text)
+    return text.translate(_HYPHENS).lower()
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> spacy.tokenizer.Tokenizer:
+    """The rule-based Swedish tokenizer of a blank spaCy pipeline (no trained model needed)."""
+    return spacy.blank("sv").tokenizer
+
+
+def words(text: str) -> list[Word]:
+    """Split text into words with spaCy's Swedish tokenizer, marking suspended compound prefixes."""
+    tokens = [tok.text for tok in _tokenizer()(clean(text)) if not tok.is_space]
+    out: list[Word] = []
+    for i, tok in enumerate(tokens):
+        parts = [p for p in _WORD.findall(tok) if len(p) > 1]
+        if not parts:
+            continue
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        suspended = tok.endswith("-") and len(parts) == 1 and nxt in SUSPENSION_LINKS
+        out.extend(Word(p) for p in parts[:-1])
+        out.append(Word(parts[-1], suspended))
+    return out
+
+
+def is_stopword(word: str) -> bool:
+    """True for Swedish function words (spaCy's list plus a few report abbreviations)."""
+    return word in STOPWORDS
+
+
+_FOLD_KEEP = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ð": "d", "þ": "th"})
+
+
+@lru_cache(maxsize=65536)
+def fold(word: str) -> str:
+    """Strip diacritics so "hjälpfond" and "hjalpfond", "Hovsjö" and "Hovsjo" compare equal."""
+    decomposed = unicodedata.normalize("NFD", word.translate(_FOLD_KEEP))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=1)
+def lemma_table() -> dict[str, str]:
+    """spacy-lookups-data's Swedish form -> lemma table (about 660 000 entries, loaded once)."""
+    path = resources.files("spacy_lookups_data") / "data" / "sv_lemma_lookup.json.gz"
+    table = json.loads(gzip.decompress(path.read_bytes()))
+    return {form: lemma for form, lemma in table.items() if isinstance(lemma, str)}
+
+
+_local = threading.local()
+
+
+def stem(word: str) -> str:
+    """Snowball Swedish stem (one stemmer per thread: PyStemmer objects are not thread-safe)."""
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = Stemmer.Stemmer("swedish")
+    return stemmer.stemWord(word)
+
+
+@lru_cache(maxsize=200_000)
+def variants(word: str) -> tuple[str, ...]:
+    """Index terms for one word: its stem, plus the stem of its lemma when that differs."""
+    # The lookup table fixes what Snowball cannot ("skolan" -> "skola", "städer" -> "stad")
+    # but also holds wrong lemmas ("stöd" -> "stödja"), so the plain stem is always kept.
+    if word.isdigit():
+        return (word,)
+    plain = stem(word)
+    lemma = lemma_table().get(word)
+    if not lemma or lemma == word or not lemma.isalpha() or is_stopword(lemma):
+        return (plain,)
+    via_lemma = stem(lemma)
+    return (plain,) if via_lemma == plain or len(via_lemma) < 2 else (plain, via_lemma)
