@@ -1,0 +1,125 @@
+"""The persisted search index: passages, BM25, faiss vectors and a manifest that ties them."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from corpus.passages import Passage
+from search.dense import DEFAULT_EXACT_LIMIT, DenseIndex
+from search.embedder import Embedder
+from search.lexical import BM25Index
+
+FORMAT = "bokslut-search/1"
+
+
+class SearchIndexError(RuntimeError):
+    """The saved index cannot be used (missing, damaged, or built by another model)."""
+
+
+def text_key(passage: dict) -> str:
+    """What a vector depends on: the passage text (vectors are reused while it is unchanged)."""
+    return hashlib.sha256(passage["text"].encode("utf-8")).hexdigest()[:16]
+
+
+def corpus_hash(passages: list[dict]) -> str:
+    """A hash over passage ids and texts, in order."""
+    h = hashlib.sha256()
+    for p in passages:
+        h.update(f"{p['id']}\x1f{p['text']}\x1e".encode())
+    return h.hexdigest()
+
+
+@dataclass
+class SearchIndex:
+    """Everything search needs, in passage order."""
+
+    passages: list[dict]
+    bm25: BM25Index
+    dense: DenseIndex
+    manifest: dict
+
+    @classmethod
+    def build(cls, passages: list[Passage] | list[dict], embedder: Embedder,
+              reuse: SearchIndex | None = None, progress: bool = False,
+              exact_limit: int = DEFAULT_EXACT_LIMIT) -> SearchIndex:
+        """Index passages; vectors of unchanged texts are taken from `reuse` (same model)."""
+        rows = [p if isinstance(p, dict) else dataclasses.asdict(p) for p in passages]
+        vectors = embed_with_reuse(rows, embedder, reuse, progress)
+        dense = DenseIndex(embedder.dimension, exact_limit)
+        if len(rows):
+            dense.add(vectors)
+        bm25 = BM25Index.build([p["text"] for p in rows])
+        manifest = {
+            "format": FORMAT, "model": embedder.fingerprint, "model_name": embedder.name,
+            "dimension": embedder.dimension, "corpus_hash": corpus_hash(rows),
+            "passages": len(rows), "dense_index": dense.kind, "created": time.time(),
+        }
+        return cls(rows, bm25, dense, manifest)
+
+    def save(self, directory: Path) -> None:
+        """Write beside the target, then swap it in: a failure leaves the old index intact."""
+        directory = Path(directory)
+        tmp = directory.with_name(directory.name + ".new")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        with (tmp / "passages.jsonl").open("w", encoding="utf-8") as out:
+            for p in self.passages:
+                out.write(json.dumps(p, ensure_ascii=False) + "\n")
+        self.dense.save(tmp / "vectors.faiss")
+        self.bm25.save(tmp / "bm25")
+        (tmp / "manifest.json").write_text(json.dumps(self.manifest, indent=2), "utf-8")
+        old = directory.with_name(directory.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if directory.exists():
+            directory.rename(old)
+        tmp.rename(directory)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, directory: Path, embedder: Embedder | None = None) -> SearchIndex:
+        """Read a saved index; refuses one built by another model than `embedder`."""
+        directory = Path(directory)
+        try:
+            manifest = json.loads((directory / "manifest.json").read_text("utf-8"))
+            passages = [json.loads(line) for line in
+                        (directory / "passages.jsonl").read_text("utf-8").splitlines()]
+            dense = DenseIndex.load(directory / "vectors.faiss")
+            bm25 = BM25Index.load(directory / "bm25")
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise SearchIndexError(f"{directory}: no usable search index ({exc}); "
+                              "run 'bokslut ingest'") from None
+        if manifest.get("format") != FORMAT or len(passages) != manifest.get("passages"):
+            raise SearchIndexError(f"{directory}: search index is damaged or of another format")
+        if embedder is not None and manifest["model"] != embedder.fingerprint:
+            raise SearchIndexError(
+                f"{directory}: the index was built with {manifest['model']}, but the model "
+                f"setting gives {embedder.fingerprint}; run 'bokslut ingest' to rebuild it "
+                "(models are never mixed in one index)")
+        return cls(passages, bm25, dense, manifest)
+
+
+def embed_with_reuse(rows: list[dict], embedder: Embedder, reuse: SearchIndex | None,
+                     progress: bool) -> np.ndarray:
+    """Vectors for every row, embedding only texts the previous index did not have."""
+    known: dict[str, np.ndarray] = {}
+    if reuse is not None and reuse.manifest.get("model") == embedder.fingerprint:
+        known = {text_key(p): reuse.dense.vector(i) for i, p in enumerate(reuse.passages)}
+    missing = [i for i, p in enumerate(rows) if text_key(p) not in known]
+    fresh = embedder.embed_passages([rows[i]["text"] for i in missing], progress=progress) \
+        if missing else np.zeros((0, embedder.dimension), dtype=np.float32)
+    out = np.zeros((len(rows), embedder.dimension), dtype=np.float32)
+    for row, vec in zip(missing, fresh, strict=True):
+        out[row] = vec
+    fresh_rows = set(missing)
+    for i, p in enumerate(rows):
+        if i not in fresh_rows:
+            out[i] = known[text_key(p)]
+    return out

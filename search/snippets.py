@@ -1,0 +1,54 @@
+"""Snippets with the matched words marked: the text is HTML-escaped first, then <mark> added."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+WORD = re.compile(r"[\wåäöÅÄÖéü-]+")
+
+
+def marked_spans(text: str, query_terms: set[str],
+                 analyze: Callable[[str], list[str]]) -> list[tuple[int, int]]:
+    """Character spans of words whose analysed terms meet the query's terms."""
+    spans = []
+    for m in WORD.finditer(text):
+        if query_terms & set(analyze(m.group(0))):
+            spans.append(m.span())
+    return spans
+
+
+def window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, int]:
+    """The stretch of about `width` characters holding the most marked words."""
+    if len(text) <= width or not spans:
+        return 0, min(len(text), width)
+    best, best_count = 0, -1
+    for start, _ in spans:
+        begin = max(0, start - width // 4)
+        count = sum(1 for s, e in spans if begin <= s and e <= begin + width)
+        if count > best_count:
+            best, best_count = begin, count
+    begin = text.rfind(" ", 0, best) + 1 if best else 0
+    end = min(len(text), begin + width)
+    if end < len(text):
+        end = text.rfind(" ", begin, end) if text.rfind(" ", begin, end) > begin else end
+    return begin, end
+
+
+def snippet(text: str, query_terms: set[str], analyze: Callable[[str], list[str]],
+            width: int = 280) -> str:
+    """An HTML-safe excerpt with <mark> around words that match the query."""
+    spans = marked_spans(text, query_terms, analyze)
+    begin, end = window(text, spans, width)
+    out, pos = [], begin
+    for s, e in spans:
+        if s < begin or e > end:
+            continue
+        out.append(html.escape(text[pos:s]))
+        out.append(f"<mark>{html.escape(text[s:e])}</mark>")
+        pos = e
+    out.append(html.escape(text[pos:end]))
+    prefix = "… " if begin > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return prefix + "".join(out).strip() + suffix
