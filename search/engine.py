@@ -1,0 +1,49 @@
+"""Open or (re)build the search index under a data directory, reusing what is still valid."""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import cache
+from pathlib import Path
+
+from corpus.passages import Passage
+from search.embedder import Embedder, SentenceTransformerEmbedder, resolve_model
+from search.hybrid import HybridSearcher
+from search.index_store import SearchIndex, SearchIndexError, corpus_hash
+
+
+def index_dir(data_dir: Path) -> Path:
+    """Where the search index lives."""
+    return Path(data_dir) / "index"
+
+
+@cache
+def embedder_for(setting: str, data_dir: str) -> SentenceTransformerEmbedder:
+    """The embedding model named by the setting (built offline if needed), loaded once."""
+    return SentenceTransformerEmbedder(resolve_model(setting, Path(data_dir)))
+
+
+def sync_index(data_dir: Path, passages: list[Passage], embedder: Embedder,
+               progress: bool = False) -> tuple[SearchIndex, str]:
+    """The index for these passages: loaded as is, updated, or rebuilt. Returns (index, what)."""
+    rows = [dataclasses.asdict(p) for p in passages]
+    target = index_dir(data_dir)
+    previous: SearchIndex | None = None
+    try:
+        previous = SearchIndex.load(target)
+    except SearchIndexError:
+        previous = None
+    if previous is not None and previous.manifest["model"] == embedder.fingerprint \
+            and previous.manifest["corpus_hash"] == corpus_hash(rows):
+        return previous, "unchanged"
+    index = SearchIndex.build(rows, embedder, reuse=previous, progress=progress)
+    index.save(target)
+    if previous is None:
+        return index, "built"
+    same_model = previous.manifest["model"] == embedder.fingerprint
+    return index, "updated" if same_model else "rebuilt for a new model"
+
+
+def open_searcher(data_dir: Path, embedder: Embedder) -> HybridSearcher:
+    """A searcher over the saved index; refuses an index built by another model."""
+    return HybridSearcher(SearchIndex.load(index_dir(data_dir), embedder), embedder)
