@@ -23,10 +23,10 @@ def embedder_for(setting: str, data_dir: str) -> SentenceTransformerEmbedder:
     return SentenceTransformerEmbedder(resolve_model(setting, Path(data_dir)))
 
 
-def sync_index(data_dir: Path, passages: list[Passage], embedder: Embedder,
-               progress: bool = False) -> tuple[SearchIndex, str]:
+def sync_index(data_dir: Path, passages: list[Passage] | list[dict], embedder: Embedder,
+               progress: bool = False, save: bool = True) -> tuple[SearchIndex, str]:
     """The index for these passages: loaded as is, updated, or rebuilt. Returns (index, what)."""
-    rows = [dataclasses.asdict(p) for p in passages]
+    rows = [p if isinstance(p, dict) else dataclasses.asdict(p) for p in passages]
     target = index_dir(data_dir)
     previous: SearchIndex | None = None
     try:
@@ -37,7 +37,8 @@ def sync_index(data_dir: Path, passages: list[Passage], embedder: Embedder,
             and previous.manifest["corpus_hash"] == corpus_hash(rows):
         return previous, "unchanged"
     index = SearchIndex.build(rows, embedder, reuse=previous, progress=progress)
-    index.save(target)
+    if save:
+        index.save(target)
     if previous is None:
         return index, "built"
     same_model = previous.manifest["model"] == embedder.fingerprint

@@ -10,13 +10,9 @@ from pathlib import Path
 import click
 
 from corpus import ReportError, read_report
+from web.cli_common import fail
+from web.cli_graph import COMMANDS as GRAPH_COMMANDS
 from web.parse_summary import report_json, summary_lines
-
-
-def fail(message: str) -> None:
-    """Print a user-facing error and exit non-zero (no traceback)."""
-    click.echo(f"fel: {message}", err=True)
-    sys.exit(1)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -43,3 +39,7 @@ def parse(path: Path, as_json: bool) -> None:
             click.echo(line)
     if report.unparsed:
         sys.exit(2)
+
+
+for command in GRAPH_COMMANDS:
+    main.add_command(command)

@@ -1,0 +1,91 @@
+"""`bokslut ingest`: reports -> store (one named graph each) and search index, atomically."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from corpus import read_report
+from corpus.ids import report_graph_id
+from corpus.passages import build_passages, report_key
+from corpus.records import Report
+from graph.build import report_graph
+from graph.reference import project_graphs
+from graph.store_writer import rebuild
+from search.embedder import Embedder
+from search.engine import index_dir, sync_index
+from search.index_store import SearchIndex, SearchIndexError
+
+Progress = Callable[[str], None]
+
+
+def bundled_reports() -> list[Path]:
+    """Every report shipped in corpus/reports/."""
+    folder = Path(str(resources.files("corpus") / "reports"))
+    return sorted(folder.glob("*.txt"))
+
+
+def store_dir(data_dir: Path) -> Path:
+    """Where the quad store lives."""
+    return Path(data_dir) / "store"
+
+
+@dataclass
+class IngestResult:
+    """What one ingest did, for the CLI to print."""
+
+    reports: list[tuple[str, str, int]] = field(default_factory=list)  # key, file, triples
+    index_status: str = ""
+    passages: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def other_reports_passages(data_dir: Path, replaced: set[str]) -> list[dict]:
+    """Passages already indexed for reports that this ingest leaves alone."""
+    try:
+        previous = SearchIndex.load(index_dir(data_dir))
+    except SearchIndexError:
+        return []
+    return [p for p in previous.passages if p["report"] not in replaced]
+
+
+def write_graphs(data_dir: Path, reports: list[Report], base: str,
+                 result: IngestResult, progress: Progress) -> None:
+    """One new store generation holding the project graphs and these reports' graphs."""
+    with rebuild(store_dir(data_dir)) as builder:
+        for name, graph in project_graphs(base).items():
+            builder.replace_graph(base + name, graph)
+        for report in reports:
+            key = report_key(report)
+            count = builder.replace_graph(base + report_graph_id(key), report_graph(report, base))
+            result.reports.append((key, report.file_name, count))
+            progress(f"graf {key}: {count} tripler")
+
+
+def ingest(paths: list[Path], data_dir: Path, base: str, embedder: Embedder,
+           progress: Progress = print) -> IngestResult:
+    """Read every report first (nothing changes on a bad one), then update store and index."""
+    result, started = IngestResult(), time.perf_counter()
+    reports = []
+    for path in paths:
+        progress(f"läser {path}")
+        reports.append(read_report(path))
+    result.seconds["read"] = time.perf_counter() - started
+    # the index is built in memory first: a model failure must not leave a half-updated pair
+    t = time.perf_counter()
+    keys = {report_key(r) for r in reports}
+    kept = other_reports_passages(data_dir, keys)
+    fresh = [p for r in reports for p in build_passages(r)]
+    progress(f"sökindex: {len(kept)} behållna + {len(fresh)} nya textavsnitt")
+    index, status = sync_index(data_dir, [*kept, *fresh], embedder, progress=True, save=False)
+    result.index_status, result.passages = status, len(index.passages)
+    result.seconds["index"] = time.perf_counter() - t
+    t = time.perf_counter()
+    write_graphs(data_dir, reports, base, result, progress)
+    result.seconds["graph"] = time.perf_counter() - t
+    if status != "unchanged":
+        index.save(index_dir(data_dir))
+    return result
