@@ -58,9 +58,13 @@ def development_area_id(report: str, area: int, order: int) -> str:
     return f"{report}/utvecklingsomrade/{area}-{order}"
 
 
-def passage_id(report: str, order: int) -> str:
-    """The n-th passage of a report (1-based, in reading order)."""
-    return f"{report}/passage/{order}"
+def passage_id(report: str, line: int, part: int = 1) -> str:
+    """A passage by the source line it starts on ('L127'; 'L127-2' for a split paragraph).
+
+    Anchored on the line, not the reading-order number, so a change in how one section is
+    chunked does not renumber every passage after it.
+    """
+    return f"{report}/passage/L{line}" + (f"-{part}" if part > 1 else "")
 
 
 def indicator_id(municipality: str, name: str) -> str:

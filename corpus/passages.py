@@ -87,14 +87,17 @@ class PassageBuilder:
         self.key = report_key(report)
         self.short_name = re.sub(r"\s+kommun$", "", report.municipality)
         self.passages: list[Passage] = []
+        self.parts: dict[int, int] = {}
 
     def add(self, kind: str, text: str, line: int, page: int | None, area: int | None = None,
             goal: str | None = None, heading: str | None = None,
             source: str | None = None) -> None:
         """Append one passage with the next order number."""
         order = len(self.passages) + 1
+        self.parts[line] = self.parts.get(line, 0) + 1
         self.passages.append(Passage(
-            ids.passage_id(self.key, order), order, kind, text, self.key, self.report.year,
+            ids.passage_id(self.key, line, self.parts[line]), order, kind, text, self.key,
+            self.report.year,
             self.report.municipality, area, goal, heading, page, line, source))
 
     def section(self, section: Section, area: int | None, goal: str | None,
