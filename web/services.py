@@ -1,0 +1,73 @@
+"""What the app's views use: the live store, the search engine, settings. Built once per app."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Flask, current_app
+
+from graph.store import LiveStore
+from search.embedder import Embedder
+from search.engine import embedder_for, open_searcher
+from search.hybrid import HybridSearcher
+from web.ingest import store_dir
+
+
+@dataclass
+class Services:
+    """Handles to the data, opened lazily so the app starts fast and follows re-ingests."""
+
+    settings: dict[str, Any]
+    embedder: Embedder | None = None
+    live: LiveStore = field(init=False)
+    _searcher: HybridSearcher | None = field(default=None, init=False)
+    _index_stamp: float = field(default=-1.0, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+
+    def __post_init__(self) -> None:
+        self.live = LiveStore(store_dir(self.data))
+
+    @property
+    def data(self) -> Path:
+        """The data directory."""
+        return Path(self.settings["data"])
+
+    @property
+    def base(self) -> str:
+        """The base IRI of instance data."""
+        return str(self.settings["base_iri"])
+
+    @property
+    def store_path(self) -> Path:
+        """The store directory (for forked SPARQL queries)."""
+        return store_dir(self.data)
+
+    def store(self) -> ox.Store:
+        """The live store generation (reopened after a re-ingest)."""
+        return self.live.store()
+
+    def searcher(self) -> HybridSearcher:
+        """The hybrid searcher, reloaded when the saved index changes."""
+        manifest = self.data / "index" / "manifest.json"
+        stamp = manifest.stat().st_mtime if manifest.exists() else -1.0
+        with self._lock:
+            if self._searcher is None or stamp != self._index_stamp:
+                if self.embedder is None:
+                    self.embedder = embedder_for(self.settings["embed_model"], str(self.data))
+                self._searcher = open_searcher(self.data, self.embedder)
+                self._index_stamp = stamp
+            return self._searcher
+
+
+def services() -> Services:
+    """The current app's services."""
+    return current_app.extensions["bokslut"]
+
+
+def init_app(app: Flask, settings: dict[str, Any], embedder: Embedder | None = None) -> None:
+    """Attach services to an app (an embedder may be injected, e.g. a fake in unit tests)."""
+    app.extensions["bokslut"] = Services(settings, embedder)
