@@ -57,7 +57,7 @@ def is_prose(block: Block) -> bool:
 
 def is_split_head(block: Block) -> bool:
     """A paragraph that stops mid-sentence: long, or ending in a broken word."""
-    text = block.lines[-1].rstrip()
+    text = block.lines[-1].rstrip().rstrip("*")  # "…verka i.**" ends a bold sentence
     if text.endswith(TERMINAL):
         return False
     return len(text) > HEADING_MAX or bool(re.search(r"\w-$", text))
