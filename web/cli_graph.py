@@ -19,7 +19,7 @@ from graph.validate import findings, union_graph, violations
 from search.embedder import ModelSettingError
 from search.engine import embedder_for
 from web.cli_common import data_option, fail, settings
-from web.ingest import bundled_reports, ingest, store_dir
+from web.ingest import bundled_reports, ingest, remove_report, store_dir
 
 
 @click.command("ingest")
@@ -39,6 +39,21 @@ def ingest_cmd(paths: tuple[Path, ...], data: Path | None) -> None:
         click.echo(f"{key}  {file_name}  {triples} tripler")
     click.echo(f"sökindex: {result.passages} textavsnitt ({result.index_status})")
     click.echo("tid: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items()))
+
+
+@click.command("remove")
+@click.argument("report")
+@data_option
+def remove_cmd(report: str, data: Path | None) -> None:
+    """Remove one report (e.g. rapport/sodertalje-2025) from the store and the index."""
+    cfg = settings(data=data)
+    key = report if report.startswith("rapport/") else f"rapport/{report}"
+    try:
+        embedder = embedder_for(cfg["embed_model"], str(cfg["data"]))
+        removed = remove_report(cfg["data"], key, cfg["base_iri"], embedder)
+    except (ReportError, StoreError, ModelSettingError) as exc:
+        fail(f"{exc} (inget ändrades)")
+    click.echo(f"{key}: borttagen ({removed} textavsnitt ur sökindexet)")
 
 
 def read_query(query: str) -> str:
@@ -171,4 +186,4 @@ def validate_cmd(data: Path | None) -> None:
         sys.exit(1)
 
 
-COMMANDS = (ingest_cmd, sparql_cmd, load_cmd, unload_cmd, export_cmd, validate_cmd)
+COMMANDS = (ingest_cmd, remove_cmd, sparql_cmd, load_cmd, unload_cmd, export_cmd, validate_cmd)

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from corpus import read_report
+from corpus import ReportError, read_report
 from corpus.ids import report_graph_id
 from corpus.passages import build_passages, report_key
 from corpus.records import Report
 from graph.build import report_graph
 from graph.reference import project_graphs
+from graph.store import list_graphs
 from graph.store_writer import rebuild
 from search.embedder import Embedder
 from search.engine import index_dir, sync_index
@@ -89,3 +90,22 @@ def ingest(paths: list[Path], data_dir: Path, base: str, embedder: Embedder,
     if status != "unchanged":
         index.save(index_dir(data_dir))
     return result
+
+
+def remove_report(data_dir: Path, key: str, base: str, embedder: Embedder) -> int:
+    """Drop one report's named graph and its passages; returns passages removed."""
+    graph_iri = base + report_graph_id(key)
+    if graph_iri not in list_graphs(store_dir(data_dir)):
+        raise ReportError(key, "no such report in the store")
+    kept = other_reports_passages(data_dir, {key})
+    try:
+        previous = SearchIndex.load(index_dir(data_dir))
+        removed = len(previous.passages) - len(kept)
+    except SearchIndexError:
+        removed = 0
+    with rebuild(store_dir(data_dir)) as builder:
+        builder.drop_graph(graph_iri)
+    index, status = sync_index(data_dir, kept, embedder, save=False)
+    if status != "unchanged":
+        index.save(index_dir(data_dir))
+    return removed

@@ -1,0 +1,147 @@
+"""The search index: persistence, model changes, incremental add, filters, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from corpus import read_report
+from corpus.passages import build_passages
+from search.embedder import FakeEmbedder
+from search.engine import open_searcher, sync_index
+from search.hybrid import Filters, HybridSearcher
+from search.index_store import SearchIndex, SearchIndexError
+from tests.conftest import REPORT_PATH
+from tests.second_report import write_second_report
+
+
+class CountingEmbedder(FakeEmbedder):
+    """A fake embedder that counts the passages it embeds."""
+
+    def __init__(self, dimension: int = 64) -> None:
+        super().__init__(dimension)
+        self.embedded = 0
+
+    def embed_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        self.embedded += len(texts)
+        return super().embed_passages(texts, progress)
+
+
+@pytest.fixture(scope="module")
+def passages_2025():
+    """Passages of the real 2025 report."""
+    return build_passages(read_report(REPORT_PATH))
+
+
+def test_restart_loads_the_saved_index_without_re_embedding(tmp_path: Path, passages_2025):
+    """The second sync with the same corpus and model embeds nothing."""
+    first = CountingEmbedder()
+    _, status = sync_index(tmp_path, passages_2025, first)
+    assert status == "built" and first.embedded == len(passages_2025)
+    again = CountingEmbedder()
+    index, status = sync_index(tmp_path, passages_2025, again)
+    assert status == "unchanged" and again.embedded == 0
+    assert len(index.passages) == len(passages_2025)
+
+
+def test_changing_the_model_forces_a_rebuild(tmp_path: Path, passages_2025):
+    """An index built by one model is refused by another, and a sync re-embeds everything."""
+    sync_index(tmp_path, passages_2025, FakeEmbedder(64))
+    other = CountingEmbedder(32)
+    with pytest.raises(SearchIndexError, match=r"another|built with"):
+        open_searcher(tmp_path, other)
+    index, status = sync_index(tmp_path, passages_2025, other)
+    assert status == "rebuilt for a new model"
+    assert other.embedded == len(passages_2025) and index.dense.dimension == 32
+
+
+def test_a_new_report_is_added_incrementally(tmp_path: Path, passages_2025):
+    """Only passages whose text is new are embedded when a second report arrives."""
+    sync_index(tmp_path, passages_2025, FakeEmbedder())
+    second = build_passages(read_report(write_second_report(tmp_path)))
+    counting = CountingEmbedder()
+    index, status = sync_index(tmp_path, [*passages_2025, *second], counting)
+    assert status == "updated"
+    assert counting.embedded == 2  # the two indicator rows whose values changed
+    assert len(index.passages) == 2 * len(passages_2025)
+
+
+@pytest.fixture(scope="module")
+def two_years(tmp_path_factory, passages_2025) -> HybridSearcher:
+    """A searcher over the 2025 report and the derived 2026 report."""
+    folder = tmp_path_factory.mktemp("two")
+    second = build_passages(read_report(write_second_report(folder)))
+    embedder = FakeEmbedder()
+    index, _ = sync_index(folder, [*passages_2025, *second], embedder)
+    return HybridSearcher(index, embedder)
+
+
+@pytest.mark.parametrize(("filters", "key", "expected"), [
+    (Filters(year=2026), "year", {2026}),
+    (Filters(goal="C"), "goal", {"C"}),
+    (Filters(goal_area=2), "goal_area", {2}),
+    (Filters(kind="indicator"), "kind", {"indicator"}),
+    (Filters(municipality="Södertälje kommun"), "municipality", {"Södertälje kommun"}),
+])
+def test_filters(two_years: HybridSearcher, filters: Filters, key: str, expected: set):
+    """Every hit satisfies the filter, and there are hits."""
+    hits = two_years.search("barn och unga", 10, "hybrid", filters)
+    assert hits and {h.passage[key] for h in hits} == expected
+
+
+def test_identical_passages_of_two_years_are_folded(two_years: HybridSearcher):
+    """Without a year filter the 2026 copy of a 2025 passage is folded into one hit."""
+    hits = two_years.search("Bostad först", 5, "bm25")
+    assert hits[0].passage["goal"] == "J"
+    assert len(hits[0].same_text) == 1
+    texts = [h.passage["text"] for h in hits]
+    assert len(texts) == len(set(texts))
+
+
+def test_the_second_year_is_searchable_by_its_new_value(two_years: HybridSearcher):
+    """The 2026 indicator row is found with its own value."""
+    hits = two_years.search("låg inkomststandard", 3, "bm25", Filters(year=2026))
+    assert "8,7 %" in hits[0].passage["text"]
+
+
+@pytest.mark.parametrize("query", ["", "   ", "!!! ??? ...", "\x00\x07\x1b\x7f", "«»—–…"])
+def test_bad_queries_give_an_empty_result(two_years: HybridSearcher, query: str):
+    """Empty, punctuation only, control characters only: no crash, no hits, in every mode."""
+    for mode in ("bm25", "dense", "hybrid"):
+        assert two_years.search(query, 5, mode) == []
+
+
+def test_control_characters_inside_words_are_spaces(two_years: HybridSearcher):
+    """Control characters are dropped, the rest of the query still works."""
+    hits = two_years.search("Bostad\x00 först\x1b", 3, "bm25")
+    assert hits and hits[0].passage["goal"] == "J"
+
+
+def test_stopwords_only_find_nothing_lexically(two_years: HybridSearcher):
+    """A query of stopwords has no BM25 terms; the dense side still answers in hybrid."""
+    assert two_years.search("och i att", 5, "bm25") == []
+    assert len(two_years.search("och i att", 5, "hybrid")) == 5
+
+
+def test_a_10_kb_query_is_a_clear_error(two_years: HybridSearcher):
+    """Over-long input is refused with a message that says the limit."""
+    with pytest.raises(ValueError, match="at most 2000"):
+        two_years.search("skola " * 2000, 5)
+
+
+def test_unknown_mode_is_a_clear_error(two_years: HybridSearcher):
+    """A typo in the mode names the valid modes."""
+    with pytest.raises(ValueError, match="hybrid, dense, bm25"):
+        two_years.search("skola", 5, "semantic")
+
+
+def test_snippets_escape_html_before_marking(two_years: HybridSearcher, tmp_path: Path):
+    """A passage containing markup comes back escaped, with <mark> only around matches."""
+    index = SearchIndex.build([{**two_years.index.passages[0], "id": "x/1",
+                                "text": "Skola <script>alert(1)</script> & skola"}],
+                              FakeEmbedder())
+    hit = HybridSearcher(index, FakeEmbedder()).search("skola", 1, "bm25")[0]
+    assert "<script>" not in hit.snippet and "&lt;script&gt;" in hit.snippet
+    assert hit.snippet.count("<mark>") == 2
