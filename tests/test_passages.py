@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from conftest import REPORT_PATH
-
 from corpus.passages import build_passages
 from corpus.reader import read_report
+from tests.conftest import REPORT_PATH
 
 
 def paragraphs_with_place(report):

@@ -12,10 +12,10 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import REPORT_PATH
 
 from corpus.errors import ReportError
 from corpus.reader import read_report
+from tests.conftest import REPORT_PATH
 from web.parse_summary import report_json
 
 TEXT = REPORT_PATH.read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 
-from conftest import REPORT_PATH
+from tests.conftest import REPORT_PATH
 
 RAW_LINES = REPORT_PATH.read_text(encoding="utf-8").split("\n")
 

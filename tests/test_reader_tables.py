@@ -6,11 +6,11 @@ import re
 from collections import Counter
 from decimal import Decimal
 
-from conftest import REPORT_PATH
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from corpus.cells import parse_cell
+from tests.conftest import REPORT_PATH
 
 RAW = REPORT_PATH.read_text(encoding="utf-8").split("\n")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")

@@ -12,9 +12,9 @@ import re
 from collections import Counter
 
 import pytest
-from conftest import REPORT_PATH
 
 from corpus.reader import read_report
+from tests.conftest import REPORT_PATH
 
 RAW = REPORT_PATH.read_text(encoding="utf-8").split("\n")
 STRUCTURAL = re.compile(r"^(Mål [A-ZÅÄÖ]\. |Målområde \d+:|Sammanfattning för målområdet |"
