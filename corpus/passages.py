@@ -130,7 +130,7 @@ class PassageBuilder:
         place = municipality_slug(self.report)
         for indicator in goal.indicators:
             self.add("indicator", render_indicator(indicator, self.short_name), indicator.line,
-                     goal.page, goal.goal_area, goal.letter, indicator.name,
+                     indicator.page, goal.goal_area, goal.letter, indicator.name,
                      ids.indicator_id(place, indicator.name))
 
 

@@ -93,6 +93,7 @@ class Indicator:
     line: int
     goal: str  # letter
     observations: list[Observation] = field(default_factory=list)
+    page: int | None = None  # the page the table row is on
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,8 @@ def goal_step(w: Walker, blocks: list[Block], i: int) -> int:
     assert w.goal is not None
     if is_indicator_table(block):
         indicators, unparsed = parse_table(block, w.goal.letter, w.municipality, w.path)
+        for indicator in indicators:
+            indicator.page = w.page
         w.goal.indicators.extend(indicators)
         w.unparsed.extend(unparsed)
         last_goal = [e.key for e in w.toc if e.kind == "goal"][-1:]

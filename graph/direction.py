@@ -3,7 +3,8 @@
 The method: an indicator measures something unwanted (poverty, absence, crime, ill
 health, risky habits, distrust, insecurity, crowding, evictions …) when its name
 contains one of the stems below; then a lower value is better. Everything else is
-read as "higher is better". Indicators that describe a distribution with no better
+read as "higher is better" (children per staff member in preschool: fewer is better).
+Indicators that describe a distribution with no better
 side (the share of parental-leave days taken by women, housing-market balance codes,
 number of dwellings, moves) are neutral and get no direction.
 """
@@ -17,7 +18,7 @@ LOWER_IS_BETTER = re.compile(
     r"varken arbetar eller studerar|långtidsarbetslös|avsaknad av tillit|kränkande|"
     r"trångboddhet|vräkning|avhysning|psykisk ohälsa|ensamhet|tobaksrök|riskabla|röker|"
     r"snuser|spel på pengar|avstått|otrygg|utsatta för|misshandel|förhör med barn|"
-    r"skillnad mellan valdistrikt|korruption",
+    r"skillnad mellan valdistrikt|korruption|per årsarbetare",
     re.I,
 )
 NEUTRAL = re.compile(
