@@ -1,0 +1,198 @@
+"""Refuse unsafe or malformed SPARQL before it runs: updates, SERVICE, unknown graphs, huge text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+import rdflib.plugins.sparql as rdflib_sparql
+from pyparsing import ParseBaseException, ParseResults
+from rdflib.plugins.sparql import parser as sparql_parser
+from rdflib.plugins.sparql.parserutils import CompValue
+
+# rdflib would otherwise fetch a FROM <url> that is not in the dataset, even a file: URL.
+rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+
+MAX_QUERY_BYTES = 32 * 1024
+
+_QUERY_TYPES = {
+    "SelectQuery": "SELECT", "AskQuery": "ASK",
+    "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE",
+}
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_UPDATE_START = re.compile(
+    r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
+    r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    re.IGNORECASE,
+)
+READ_ONLY_MESSAGE = (
+    "This endpoint is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, CREATE, "
+    "DROP, COPY, MOVE, ADD) are not accepted."
+)
+
+
+class QueryError(Exception):
+    """Base of every query failure; `.message` is safe to show to the person who asked."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class QueryRefused(QueryError):
+    """The query was not run: it does not parse, or it asks for something not allowed."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+@dataclass(frozen=True)
+class CheckedQuery:
+    """A query that passed the guard, with what the executor needs to run it."""
+
+    text: str
+    query_type: str
+    prefixes: dict[str, str]
+    from_default: tuple[str, ...]
+    from_named: tuple[str, ...]
+
+    @property
+    def has_dataset(self) -> bool:
+        """True when the query names its own dataset (FROM / FROM NAMED)."""
+        return bool(self.from_default or self.from_named)
+
+
+def check_query(
+    text: str,
+    known_graphs: Collection[str],
+    *,
+    base_iri: str | None = None,
+    prefixes: Mapping[str, str] | None = None,
+    default_graphs: Collection[str] = (),
+    named_graphs: Collection[str] = (),
+) -> CheckedQuery:
+    """Parse and vet a query; raise QueryRefused with a clear message unless it is safe."""
+    check_size(text)
+    _check_escapes(text)
+    tree = _parse(text)
+    declared, base = _prologue(tree[0], prefixes or {}, base_iri)
+    body = tree[1]
+    for node in _walk(body):
+        if node.name == "ServiceGraphPattern":
+            raise QueryRefused("SERVICE is not allowed: this endpoint never queries other servers.")
+        if node.name == "pname" and dict.get(node, "prefix", "") not in declared:
+            prefix = dict.get(node, "prefix", "")
+            raise QueryRefused(f"Unknown prefix '{prefix}:'; declare it with PREFIX {prefix}: <…>.")
+    from_default, from_named = _dataset_clauses(body, declared, base)
+    _check_graphs(from_default + from_named, known_graphs, "FROM")
+    _check_graphs(tuple(default_graphs), known_graphs, "default-graph-uri")
+    _check_graphs(tuple(named_graphs), known_graphs, "named-graph-uri")
+    return CheckedQuery(text, _QUERY_TYPES[body.name], declared, from_default, from_named)
+
+
+def check_size(text: str) -> None:
+    """Refuse empty queries and query text over MAX_QUERY_BYTES."""
+    if not text.strip():
+        raise QueryRefused("The query is empty.")
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_QUERY_BYTES:
+        raise QueryRefused(f"The query is {size} bytes; the limit is {MAX_QUERY_BYTES} bytes.")
+
+
+def _check_escapes(text: str) -> None:
+    """Refuse \\u escapes of ASCII characters: parsers disagree on where they may change syntax."""
+    for match in _ESCAPE.finditer(text):
+        if int(match.group(1) or match.group(2), 16) < 0x80:
+            line = text.count("\n", 0, match.start()) + 1
+            column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+            raise QueryRefused(
+                f"Line {line}, column {column}: a \\u escape of an ASCII character "
+                f"({match.group(0)}) is not accepted; write the character itself.", line, column)
+
+
+def _parse(text: str) -> ParseResults:
+    """rdflib's SPARQL query grammar; anything it cannot parse is refused (fail closed)."""
+    try:
+        return sparql_parser.parseQuery(text)
+    except ParseBaseException as error:
+        if _looks_like_update(text):
+            raise QueryRefused(READ_ONLY_MESSAGE) from None
+        raise QueryRefused(
+            f"Syntax error at line {error.lineno}, column {error.col}: {error.msg}",
+            error.lineno, error.col) from None
+    except RecursionError:
+        raise QueryRefused("The query is nested too deeply to be parsed.") from None
+    except Exception as error:  # any parser failure refuses the query
+        raise QueryRefused(f"The query could not be parsed: {error}") from None
+
+
+def _looks_like_update(text: str) -> bool:
+    """True if the text is (or starts like) a SPARQL update."""
+    if _UPDATE_START.match(text):
+        return True
+    try:
+        sparql_parser.parseUpdate(text)
+    except Exception:
+        return False
+    return True
+
+
+def _prologue(
+    prologue: ParseResults, prefixes: Mapping[str, str], base_iri: str | None
+) -> tuple[dict[str, str], str | None]:
+    """Declared prefixes (given ones first, the query's own win) and the effective base IRI."""
+    declared, base = dict(prefixes), base_iri
+    for decl in prologue:
+        iri = str(dict.get(decl, "iri", ""))
+        if decl.name == "Base":
+            base = urljoin(base, iri) if base else iri
+        elif decl.name == "PrefixDecl":
+            declared[dict.get(decl, "prefix", "") or ""] = urljoin(base, iri) if base else iri
+    return declared, base
+
+
+def _walk(root: CompValue) -> Iterator[CompValue]:
+    """Every node of a parse tree, iteratively (deep queries must not exhaust the stack)."""
+    stack: list[object] = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            yield item
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | ParseResults):
+            stack.extend(item)
+
+
+def _dataset_clauses(
+    body: CompValue, declared: Mapping[str, str], base: str | None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The absolute IRIs of FROM and FROM NAMED."""
+    default: list[str] = []
+    named: list[str] = []
+    for clause in dict.get(body, "datasetClause", None) or ():
+        for key, target in (("default", default), ("named", named)):
+            if key in clause:
+                target.append(_absolute(dict.get(clause, key), declared, base))
+    return tuple(default), tuple(named)
+
+
+def _absolute(term: object, declared: Mapping[str, str], base: str | None) -> str:
+    """An IRI from the parse tree: prefixed names expanded, relative IRIs resolved."""
+    if isinstance(term, CompValue):
+        return declared[dict.get(term, "prefix", "") or ""] + dict.get(term, "localname", "")
+    iri = str(term)
+    return urljoin(base, iri) if base else iri
+
+
+def _check_graphs(iris: tuple[str, ...], known: Collection[str], where: str) -> None:
+    """Refuse graph IRIs that are not in the store (nothing outside the store is ever read)."""
+    unknown = [iri for iri in iris if iri not in known]
+    if unknown:
+        names = ", ".join(f"<{iri}>" for iri in unknown)
+        raise QueryRefused(
+            f"{where} names a graph that is not in this store: {names}. "
+            "Only the store's own named graphs can be used.")

@@ -1,0 +1,85 @@
+"""Serialize Oxigraph query results with a row cap, in every supported format."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterable, Mapping
+
+import pyoxigraph as ox
+
+from graph.formats import ox_rdf_format, ox_results_format
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_DIR_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
+
+
+def serialize_solutions(
+    solutions: ox.QuerySolutions, fmt: str, cap: int
+) -> tuple[bytes, int, bool]:
+    """At most `cap` SELECT rows in `fmt`; returns (body, rows, truncated)."""
+    names = [v.value for v in solutions.variables]
+    rows = list(itertools.islice(solutions, cap + 1))
+    truncated = len(rows) > cap
+    rows = rows[:cap]
+    body = json.dumps(
+        {"head": {"vars": names},
+         "results": {"bindings": [_binding(names, row) for row in rows]}},
+        ensure_ascii=False, separators=(",", ":"),
+    ).encode("utf-8")
+    if fmt != "json":
+        # Oxigraph serializes only whole result streams, so the capped rows go through JSON.
+        parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        body = parsed.serialize(format=ox_results_format(fmt))
+    return body, len(rows), truncated
+
+
+def serialize_boolean(answer: ox.QueryBoolean, fmt: str) -> bytes:
+    """An ASK answer in `fmt`."""
+    return answer.serialize(format=ox_results_format(fmt))
+
+
+def serialize_triples(
+    triples: Iterable[ox.Triple], fmt: str, cap: int, prefixes: Mapping[str, str] | None = None
+) -> tuple[bytes, int, bool]:
+    """At most `cap` CONSTRUCT/DESCRIBE triples in `fmt`; returns (body, triples, truncated)."""
+    kept = list(itertools.islice(triples, cap + 1))
+    truncated = len(kept) > cap
+    kept = kept[:cap]
+    body = ox.serialize(kept, format=ox_rdf_format(fmt), prefixes=dict(prefixes or {}) or None)
+    return body or b"", len(kept), truncated
+
+
+def _binding(names: list[str], row: ox.QuerySolution) -> dict:
+    """One result row as a SPARQL JSON binding (unbound variables left out)."""
+    out = {}
+    for name in names:
+        term = row[name]
+        if term is not None:
+            out[name] = term_json(term)
+    return out
+
+
+def term_json(term: object) -> dict:
+    """One RDF term in the SPARQL 1.1 (and 1.2 triple-term) JSON results shape."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {
+            "subject": term_json(term.subject),
+            "predicate": term_json(term.predicate),
+            "object": term_json(term.object),
+        }}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+            if term.direction is not None:
+                out["its:dir"] = str(term.direction)
+        elif term.datatype.value not in (_XSD_STRING, _LANG_STRING, _DIR_LANG_STRING):
+            out["datatype"] = term.datatype.value
+        return out
+    raise TypeError(f"Not an RDF term: {term!r}")

@@ -1,0 +1,208 @@
+"""Change the store atomically: copy the live generation, change the copy, then swap it in."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import gc
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph
+from rdflib.graph import ConjunctiveGraph
+from rdflib.term import Node
+
+from graph.rdf_terms import ox_graph_name, to_ox
+from graph.store import (
+    BUILDING_SUFFIX,
+    CURRENT,
+    GEN_PREFIX,
+    StoreError,
+    as_dataset,
+    current_generation,
+    generations,
+    list_graphs,
+)
+
+Triples = Graph | Iterable[tuple[Node, Node, Node]]
+
+
+class StoreBuilder:
+    """A private, writable copy of the store that becomes live only when the build succeeds."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store: ox.Store | None = store
+
+    @property
+    def store(self) -> ox.Store:
+        """The Oxigraph store being built (do not keep references past the build)."""
+        if self._store is None:
+            raise StoreError("This build has finished; start a new one.")
+        return self._store
+
+    def replace_graph(self, graph_iri: str, triples: Triples) -> int:
+        """Make a named graph hold exactly these triples; returns how many it now holds."""
+        if isinstance(triples, Dataset | ConjunctiveGraph):
+            raise TypeError("Pass one graph's triples, not a dataset")
+        name = ox_graph_name(graph_iri)
+        self.drop_graph(graph_iri)
+        self.store.add_graph(name)
+        self.store.bulk_extend(
+            ox.Quad(to_ox(s), to_ox(p), to_ox(o), name) for s, p, o in triples)
+        return self._count(name)
+
+    def load_file(self, graph_iri: str, path: str | Path, fmt: ox.RdfFormat | None = None) -> int:
+        """Replace a named graph with a trusted project file's triples (Turtle, N-Triples, ...)."""
+        name = ox_graph_name(graph_iri)
+        fmt = fmt or ox.RdfFormat.from_extension(Path(path).suffix.lstrip("."))
+        if fmt is None or fmt.supports_datasets:
+            raise StoreError(f"{path}: expected a triples file (.ttl, .nt, .rdf)")
+        self.drop_graph(graph_iri)
+        self.store.add_graph(name)
+        self.store.bulk_load(path=str(path), format=fmt, to_graph=name)
+        return self._count(name)
+
+    def drop_graph(self, graph_iri: str) -> bool:
+        """Remove a named graph and its triples; False if it was not there."""
+        name = ox_graph_name(graph_iri)
+        if not self.store.contains_named_graph(name):
+            return False
+        self.store.remove_graph(name)
+        return True
+
+    def list_graphs(self) -> list[str]:
+        """The named graphs of the store being built."""
+        return list_graphs(self.store)
+
+    def dataset(self) -> Dataset:
+        """The store being built as an rdflib Dataset (e.g. to validate before the swap)."""
+        return as_dataset(self.store)
+
+    def copy_from(self, generation: Path) -> None:
+        """Start from every quad of a published generation."""
+        source = ox.Store.read_only(str(generation))
+        self.store.bulk_extend(source.quads_for_pattern(None, None, None, None))
+        del source
+
+    def close(self) -> None:
+        """Flush and release the store so its directory can be published."""
+        if self._store is not None:
+            self._store.optimize()  # fewer files: each query process opens the store afresh
+            self._store.flush()
+            self._store = None
+            gc.collect()
+
+    def _count(self, name: ox.NamedNode) -> int:
+        """Triples in one named graph."""
+        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, name))
+
+
+@contextlib.contextmanager
+def rebuild(store_dir: str | Path) -> Iterator[StoreBuilder]:
+    """Build the next generation from the live one; publish it only if the block succeeds."""
+    root = Path(store_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    with _writer_lock(root):
+        _remove_leftovers(root)
+        previous = current_generation(root)
+        building = root / f"{GEN_PREFIX}{_next_number(root):06d}{BUILDING_SUFFIX}"
+        final = root / building.name.removesuffix(BUILDING_SUFFIX)
+        builder: StoreBuilder | None = None
+        try:
+            builder = StoreBuilder(ox.Store(str(building)))
+            if previous is not None:
+                builder.copy_from(previous)
+            yield builder
+            builder.close()
+            _check_released(building)
+            os.rename(building, final)
+            _publish(root, final.name)
+        except BaseException as error:
+            if builder is not None:
+                builder.close()
+            for path in (building, final):
+                shutil.rmtree(path, ignore_errors=True)
+            if not isinstance(error, Exception):
+                raise
+            raise StoreError(
+                f"Could not build a new store in {root}: {error}. "
+                "The previous store is unchanged.") from error
+        _fsync_dir(root)
+        _prune(root, keep={final.name, previous.name if previous else ""})
+
+
+def replace_graph(store_dir: str | Path, graph_iri: str, triples: Triples) -> int:
+    """Replace one named graph in a new generation and publish it; returns its triple count."""
+    with rebuild(store_dir) as builder:
+        return builder.replace_graph(graph_iri, triples)
+
+
+def drop_graph(store_dir: str | Path, graph_iri: str) -> bool:
+    """Remove one named graph in a new generation and publish it; False if it was not there."""
+    with rebuild(store_dir) as builder:
+        return builder.drop_graph(graph_iri)
+
+
+@contextlib.contextmanager
+def _writer_lock(root: Path) -> Iterator[None]:
+    """Hold the store's writer lock, or fail at once if another build holds it."""
+    with open(root / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreError(f"Another process is writing to {root}; try again later.") from None
+        yield
+
+
+def _next_number(root: Path) -> int:
+    """One more than the highest generation number ever used here."""
+    numbers = [int(p.name[len(GEN_PREFIX):].removesuffix(BUILDING_SUFFIX))
+               for p in root.iterdir() if p.name.startswith(GEN_PREFIX)]
+    return max(numbers, default=0) + 1
+
+
+def _remove_leftovers(root: Path) -> None:
+    """Delete half-built generations left by a crashed writer (safe: we hold the lock)."""
+    for path in root.glob(f"{GEN_PREFIX}*{BUILDING_SUFFIX}"):
+        shutil.rmtree(path, ignore_errors=True)
+    (root / f".{CURRENT}.tmp").unlink(missing_ok=True)
+
+
+def _check_released(building: Path) -> None:
+    """Refuse to publish a store this process still has open (readers would see it change)."""
+    fd_dir = Path("/proc/self/fd")
+    if not fd_dir.is_dir():
+        return
+    prefix = str(building.resolve()) + os.sep
+    for fd in fd_dir.iterdir():
+        with contextlib.suppress(OSError):
+            if os.readlink(fd).startswith(prefix):
+                raise StoreError("The new store is still open (a reference to builder.store or "
+                                 "builder.dataset() outlived the build), so it was not published.")
+
+
+def _publish(root: Path, name: str) -> None:
+    """Point `current` at a generation with one atomic rename."""
+    tmp = root / f".{CURRENT}.tmp"
+    tmp.unlink(missing_ok=True)
+    os.symlink(name, tmp)
+    os.replace(tmp, root / CURRENT)
+
+
+def _fsync_dir(root: Path) -> None:
+    """Make the swap durable."""
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _prune(root: Path, keep: set[str]) -> None:
+    """Delete generations older than the previous one (queries are bounded, so none use them)."""
+    for path in generations(root):
+        if path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)

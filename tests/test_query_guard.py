@@ -1,0 +1,159 @@
+"""The guard in front of the endpoint: refusals, and no outbound request ever leaves."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from graph.child_process import run_forked
+from graph.safe_query import QueryRefused, run_query
+from graph.sandbox import isolate_network
+from graph.store import open_store
+from tests.sparql_support import EX, G_ROWS, PREFIX, Canary, build_store
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shared fixture store, built once for this module."""
+    return build_store(tmp_path_factory.mktemp("sparql") / "store")
+
+
+@pytest.fixture
+def canary() -> Iterator[Canary]:
+    """A fresh canary server, shut down after the test."""
+    server = Canary()
+    yield server
+    server.close()
+
+
+SERVICE_QUERIES = {
+    "plain": "SELECT * WHERE { SERVICE <{url}> { ?s ?p ?o } }",
+    "silent": "SELECT * WHERE { SERVICE SILENT <{url}> { ?s ?p ?o } }",
+    "lowercase": "select * where { service silent <{url}> { ?s ?p ?o } }",
+    "optional": "SELECT * WHERE { ?s ex:n ?n OPTIONAL { SERVICE SILENT <{url}> { ?s ?p ?o } } }",
+    "union": "SELECT * WHERE { { ?s ex:n ?n } UNION { SERVICE SILENT <{url}> { ?s ?p ?o } } }",
+    "subquery": "SELECT * WHERE { { SELECT ?s WHERE { SERVICE SILENT <{url}> { ?s ?p ?o } } } }",
+    "filter_exists": "SELECT * WHERE { ?s ex:n ?n FILTER EXISTS { SERVICE SILENT <{url}> {} } }",
+    "not_exists": "ASK { ?s ex:n ?n FILTER NOT EXISTS { SERVICE <{url}> { ?s ?p ?o } } }",
+    "minus": "SELECT * WHERE { ?s ex:n ?n MINUS { SERVICE SILENT <{url}> { ?s ?p ?o } } }",
+    "graph": "SELECT * WHERE { GRAPH ?g { SERVICE SILENT <{url}> { ?s ?p ?o } } }",
+    "bind_exists": "SELECT * WHERE { BIND(EXISTS { SERVICE SILENT <{url}> {} } AS ?x) }",
+    "construct": "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE SILENT <{url}> { ?s ?p ?o } }",
+    "describe": "DESCRIBE ?s WHERE { SERVICE SILENT <{url}> { ?s ?p ?o } }",
+    "variable": "SELECT * WHERE { VALUES ?e { <{url}> } SERVICE SILENT ?e { ?s ?p ?o } }",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SERVICE_QUERIES))
+def test_service_is_refused_and_nothing_is_sent(store_dir: Path, canary: Canary,
+                                                name: str) -> None:
+    query = PREFIX + SERVICE_QUERIES[name].replace("{url}", canary.url)
+    with pytest.raises(QueryRefused, match="SERVICE"):
+        run_query(store_dir, query)
+    time.sleep(0.05)
+    assert canary.requests == []
+
+
+def test_an_escaped_quote_cannot_hide_service(store_dir: Path, canary: Canary) -> None:
+    # rdflib expands \u005C before parsing (it sees one string); Oxigraph sees SERVICE.
+    query = ('SELECT * WHERE { BIND("a\\u005C" AS ?x) SERVICE <' + canary.url +
+             '> { ?s ?p ?o } BIND(" AS ?y) } #" AS ?y) }')
+    with pytest.raises(QueryRefused, match="escape"):
+        run_query(store_dir, query)
+    assert canary.requests == []
+
+
+def test_query_processes_have_no_network(canary: Canary) -> None:
+    """Behind the guard: even Oxigraph executing SERVICE in a query child reaches nothing."""
+
+    def service_after_isolation() -> bytes:
+        if not isolate_network():
+            return b"no-isolation"
+        query = f"SELECT * WHERE {{ SERVICE <{canary.url}> {{ ?s ?p ?o }} }}"
+        try:
+            list(ox.Store().query(query))
+        except OSError:
+            return b"blocked"
+        return b"reached"
+
+    outcome = run_forked(service_after_isolation, 10, 1024)
+    if outcome.output == b"no-isolation":
+        pytest.skip("network namespaces are not available here")
+    assert outcome.output == b"blocked"
+    assert canary.requests == []
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
+    "SELECT * FROM NAMED <http://127.0.0.1:9/g> WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "BASE <file:///etc/> SELECT * FROM <passwd> WHERE { ?s ?p ?o }",
+])
+def test_from_outside_the_store_is_refused(store_dir: Path, query: str) -> None:
+    with pytest.raises(QueryRefused, match="not in this store"):
+        run_query(store_dir, query)
+
+
+def test_from_a_graph_in_the_store_restricts_the_dataset(store_dir: Path) -> None:
+    result = run_query(store_dir, f"SELECT * FROM <{G_ROWS}> WHERE {{ ?s ?p ?o }}")
+    assert result.rows == 20
+    named = run_query(store_dir, f"SELECT ?g (COUNT(*) AS ?n) FROM NAMED <{G_ROWS}> "
+                                 "WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    bindings = json.loads(named.body)["results"]["bindings"]
+    assert [(b["g"]["value"], b["n"]["value"]) for b in bindings] == [(G_ROWS, "20")]
+
+
+def test_protocol_graph_parameters(store_dir: Path) -> None:
+    result = run_query(store_dir, "SELECT * WHERE { ?s ?p ?o }", default_graphs=[G_ROWS])
+    assert result.rows == 20
+    with pytest.raises(QueryRefused, match="default-graph-uri"):
+        run_query(store_dir, "ASK {}", default_graphs=["file:///etc/passwd"])
+    with pytest.raises(QueryRefused, match="named-graph-uri"):
+        run_query(store_dir, "ASK {}", named_graphs=[EX + "missing"])
+
+
+@pytest.mark.parametrize("update", [
+    "INSERT DATA { <http://a> <http://b> <http://c> }",
+    "PREFIX ex: <http://example.org/> DELETE WHERE { ?s ex:n ?o }",
+    "LOAD <file:///etc/passwd>",
+    "LOAD <http://127.0.0.1:9/data.ttl> INTO GRAPH <http://g>",
+    "CLEAR ALL",
+    "DROP GRAPH <http://example.org/graph/rows>",
+    "INSERT DATA { broken",
+])
+def test_updates_are_refused(store_dir: Path, update: str) -> None:
+    with pytest.raises(QueryRefused, match="read-only"):
+        run_query(store_dir, update)
+    assert open_store(store_dir).contains_named_graph(ox.NamedNode(G_ROWS))
+
+
+def test_syntax_error_has_line_and_column(store_dir: Path) -> None:
+    with pytest.raises(QueryRefused) as caught:
+        run_query(store_dir, "SELECT ?s\nWHERE { ?s ?p }")
+    assert caught.value.line is not None and caught.value.column is not None
+    assert f"line {caught.value.line}, column {caught.value.column}" in caught.value.message
+
+
+def test_unknown_prefix_is_named(store_dir: Path) -> None:
+    with pytest.raises(QueryRefused, match="Unknown prefix 'bk:'"):
+        run_query(store_dir, "SELECT * WHERE { ?s bk:year ?y }")
+    result = run_query(store_dir, "SELECT * WHERE { ?s ex:n 3 }", prefixes={"ex": EX})
+    assert result.rows == 1
+
+
+def test_oversized_and_empty_queries_are_refused(store_dir: Path) -> None:
+    with pytest.raises(QueryRefused, match="limit is 32768 bytes"):
+        run_query(store_dir, "ASK {}" + " " * 33_000)
+    with pytest.raises(QueryRefused, match="empty"):
+        run_query(store_dir, "  \n")
+
+
+def test_long_flat_queries_still_parse(store_dir: Path) -> None:
+    """rdflib's grammar recurses per triple pattern; 200 patterns must not be refused."""
+    patterns = " ".join(f"<{EX}row/{i % 20}> ex:n ?v{i} ." for i in range(200))
+    result = run_query(store_dir, PREFIX + f"SELECT * WHERE {{ {patterns} }}")
+    assert result.rows == 1
