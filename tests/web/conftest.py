@@ -1,0 +1,81 @@
+"""Fixtures for the web tests: a real server (waitress in a subprocess) over the built data."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+STARTUP_SECONDS = 60.0
+
+
+def free_port() -> int:
+    """A port on loopback that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(data: Path, **settings: object) -> Iterator[str]:
+    """Run the app under waitress on a free loopback port; yields the base URL, then stops it.
+
+    Settings are passed as BOKSLUT_* environment variables (e.g. sparql_timeout=2).
+    """
+    port = free_port()
+    env = {**os.environ, "BOKSLUT_DATA": str(data), "HF_HUB_OFFLINE": "1",
+           "TRANSFORMERS_OFFLINE": "1"}
+    env.update({f"BOKSLUT_{name.upper()}": str(value) for name, value in settings.items()})
+    command = [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", "--threads=4",
+               "--call", "web.app:create_app"]
+    # A file, not a pipe: a long-running server must never block on a full stderr pipe.
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(base, process, log)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_until_up(base: str, process: subprocess.Popen, log: IO[bytes]) -> None:
+    """Poll the start page until the server answers; fail with its output if it dies."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log.seek(0)
+            error = log.read().decode("utf-8", "replace")
+            raise RuntimeError(f"The server exited ({process.returncode}): {error[-2000:]}")
+        try:
+            with urllib.request.urlopen(base + "/", timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers, even if with an error status
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"The server at {base} did not answer within {STARTUP_SECONDS:g} s")
+
+
+@pytest.fixture(scope="session")
+def live_server(built_data: Path) -> Iterator[str]:
+    """A real HTTP server over the built data (default settings); yields its base URL."""
+    with serve(built_data) as base:
+        yield base
