@@ -15,10 +15,11 @@ from corpus.records import Report
 from graph.build import report_graph
 from graph.reference import project_graphs
 from graph.store import list_graphs
-from graph.store_writer import rebuild
+from graph.store_writer import StoreBuilder, rebuild
 from search.embedder import Embedder
 from search.engine import index_dir, sync_index
 from search.index_store import SearchIndex, SearchIndexError
+from web.inferred import add_inferred
 
 Progress = Callable[[str], None]
 
@@ -54,7 +55,8 @@ def other_reports_passages(data_dir: Path, replaced: set[str]) -> list[dict]:
 
 
 def write_graphs(data_dir: Path, reports: list[Report], base: str,
-                 result: IngestResult, progress: Progress) -> None:
+                 result: IngestResult, progress: Progress,
+                 finish: Callable[[StoreBuilder], object] | None = None) -> None:
     """One new store generation holding the project graphs and these reports' graphs."""
     with rebuild(store_dir(data_dir)) as builder:
         for name, graph in project_graphs(base).items():
@@ -64,6 +66,8 @@ def write_graphs(data_dir: Path, reports: list[Report], base: str,
             count = builder.replace_graph(base + report_graph_id(key), report_graph(report, base))
             result.reports.append((key, report.file_name, count))
             progress(f"graf {key}: {count} tripler")
+        if finish is not None:  # e.g. graf/harlett, computed from the graphs just written
+            finish(builder)
 
 
 def ingest(paths: list[Path], data_dir: Path, base: str, embedder: Embedder,
@@ -85,7 +89,8 @@ def ingest(paths: list[Path], data_dir: Path, base: str, embedder: Embedder,
     result.index_status, result.passages = status, len(index.passages)
     result.seconds["index"] = time.perf_counter() - t
     t = time.perf_counter()
-    write_graphs(data_dir, reports, base, result, progress)
+    write_graphs(data_dir, reports, base, result, progress,
+                 lambda builder: add_inferred(builder, index, embedder, base, progress))
     result.seconds["graph"] = time.perf_counter() - t
     if status != "unchanged":
         index.save(index_dir(data_dir))

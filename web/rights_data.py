@@ -1,0 +1,188 @@
+"""Trusted queries behind the rights explorer: instruments, articles, what states and what infers.
+
+Stated links (bk:contributesToRight / bk:supportsRight) come from the report's own rights
+lists; inferred ones (bk:InferredSupport in graf/harlett) from web/inferred.py. The two are
+always returned apart so the pages can keep them apart.
+"""
+
+from __future__ import annotations
+
+from rdflib import URIRef
+
+from corpus.ids import rights_article_id
+from graph.namespaces import sparql_prologue
+from graph.trusted_query import trusted_select
+from web.services import services
+
+INSTRUMENTS = ("crc", "udhr", "crpd", "jam")
+P = sparql_prologue()  # Oxigraph needs every bound variable in the projection
+
+INSTRUMENT_ROWS = P + """
+SELECT ?instrument ?notation ?label ?alt WHERE {
+  ?instrument a bk:RightsInstrument ; skos:notation ?notation ; skos:prefLabel ?label .
+  OPTIONAL { ?instrument skos:altLabel ?alt FILTER(lang(?alt) = "sv") }
+  FILTER(lang(?label) = "sv")
+} ORDER BY ?notation"""
+
+ARTICLE_ROWS = P + """
+SELECT ?instrument ?article ?number ?label ?isAlt WHERE {
+  ?article bk:instrument ?instrument ; bk:articleNumber ?number .
+  OPTIONAL { { ?article skos:altLabel ?label BIND(true AS ?isAlt) }
+             UNION { ?article skos:prefLabel ?label BIND(false AS ?isAlt) }
+             FILTER(lang(?label) = "sv") }
+}"""
+
+COUNTS = {
+    "areas": P + """SELECT ?instrument ?article (COUNT(DISTINCT ?x) AS ?n) WHERE {
+        ?article bk:instrument ?instrument . ?x a bk:GoalArea ; bk:contributesToRight ?article
+        } GROUP BY ?instrument ?article""",
+    "actions": P + """SELECT ?instrument ?article (COUNT(DISTINCT ?x) AS ?n) WHERE {
+        ?article bk:instrument ?instrument . ?x bk:supportsRight ?article
+        } GROUP BY ?instrument ?article""",
+    "inferred": P + """SELECT ?instrument ?article (COUNT(DISTINCT ?x) AS ?n) WHERE {
+        ?article bk:instrument ?instrument .
+        ?node a bk:InferredSupport ; bk:article ?article ; bk:action ?x
+        } GROUP BY ?instrument ?article""",
+}
+
+AREAS = P + """
+SELECT DISTINCT ?article ?area ?number ?label WHERE {
+  ?area a bk:GoalArea ; bk:contributesToRight ?article ; bk:number ?number ; skos:prefLabel ?label .
+} ORDER BY ?number"""
+
+GOALS = P + """
+SELECT DISTINCT ?article ?goal ?letter ?label ?area ?areaNumber WHERE {
+  ?goal a bk:Goal ; bk:contributesToRight ?article ; bk:letter ?letter ; skos:prefLabel ?label ;
+        bk:goalArea ?area . ?area bk:number ?areaNumber .
+} ORDER BY ?letter"""
+
+ACTIONS = P + """
+SELECT ?article ?action ?goal ?title ?text ?year ?order WHERE {
+  ?action bk:supportsRight ?article ; bk:goal ?goal ; skos:prefLabel ?title ; bk:text ?text ;
+          bk:report/bk:year ?year .
+  OPTIONAL { ?action bk:order ?order }
+} ORDER BY ?goal DESC(?year) ?order"""
+
+INITIATIVES = P + """
+SELECT DISTINCT ?article ?action ?initiative ?name WHERE {
+  { ?action bk:supportsRight ?article }
+  UNION { ?node a bk:InferredSupport ; bk:article ?article ; bk:action ?action }
+  ?initiative bk:mentionedIn ?action ; skos:prefLabel ?name .
+} ORDER BY ?name"""
+
+INDICATORS = P + """
+SELECT DISTINCT ?article ?indicator ?goal ?label ?unit WHERE {
+  ?goal bk:contributesToRight ?article . ?indicator a bk:Indicator ; bk:goal ?goal ;
+        skos:prefLabel ?label . OPTIONAL { ?indicator bk:unit ?unit }
+} ORDER BY ?label"""
+
+INFERRED = P + """
+SELECT ?article ?action ?title ?text ?score ?method ?goal ?letter ?goalLabel ?areaNumber
+       ?year WHERE {
+  ?node a bk:InferredSupport ; bk:article ?article ; bk:action ?action ; bk:score ?score ;
+        bk:method ?method .
+  ?action skos:prefLabel ?title ; bk:text ?text ; bk:goal ?goal ; bk:report/bk:year ?year .
+  ?goal bk:letter ?letter ; skos:prefLabel ?goalLabel ; bk:goalArea/bk:number ?areaNumber .
+} ORDER BY DESC(?score) ?action"""
+
+
+def py(row: dict, name: str) -> object:
+    """A binding as a Python value (None when unbound)."""
+    term = row.get(name)
+    return None if term is None else term.toPython()
+
+
+def excerpt(text: str, limit: int = 320) -> str:
+    """The first `limit` characters, cut at a word boundary."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+
+
+def article_word(notation: str) -> str:
+    """'delmål' for the gender-equality policy, 'artikel' for the conventions."""
+    return "delmål" if notation.upper() == "JAM" else "artikel"
+
+
+def instrument_info(slug: str) -> dict | None:
+    """One instrument's labels, or None when the store does not have it."""
+    iri = URIRef(services().base + f"rattighet/{slug}")
+    rows = trusted_select(services().store(), INSTRUMENT_ROWS, {"instrument": iri})
+    if not rows:
+        return None
+    return {"slug": slug, "iri": str(iri), "notation": py(rows[0], "notation"),
+            "label": py(rows[0], "label"), "alt": py(rows[0], "alt"),
+            "word": article_word(str(py(rows[0], "notation"))),
+            "the_word": "delmålet" if slug == "jam" else "artikeln"}
+
+
+def titled(rows: list[dict]) -> dict[str, dict]:
+    """Article IRI -> {number, title, wordings} from label rows (altLabel = project's title)."""
+    out: dict[str, dict] = {}
+    for row in rows:
+        entry = out.setdefault(str(row["article"]), {"number": py(row, "number"),
+                                                     "alt": [], "pref": []})
+        if "label" in row:
+            entry["alt" if py(row, "isAlt") else "pref"].append(str(row["label"]))
+    for entry in out.values():
+        alt, pref = sorted(set(entry.pop("alt"))), sorted(set(entry.pop("pref")))
+        entry["title"] = (alt or pref or [""])[0]
+        entry["wordings"] = pref if alt else []  # the report's own wordings, when it cites it
+    return out
+
+
+def articles_of(slug: str) -> list[dict]:
+    """Every article of an instrument with how many målområden, insatser and inferred link it."""
+    store = services().store()
+    bind = {"instrument": URIRef(services().base + f"rattighet/{slug}")}
+    articles = titled(trusted_select(store, ARTICLE_ROWS, bind))
+    for name, query in COUNTS.items():
+        counts = {str(r["article"]): py(r, "n") for r in trusted_select(store, query, bind)}
+        for iri, entry in articles.items():
+            entry[name] = counts.get(iri, 0)
+    return sorted(({"iri": iri} | e for iri, e in articles.items()), key=lambda a: a["number"])
+
+
+def article_detail(slug: str, number: int) -> dict | None:
+    """Everything the article page shows, or None for an unknown article."""
+    store = services().store()
+    iri = URIRef(services().base + rights_article_id(slug, number))
+    instrument = URIRef(services().base + f"rattighet/{slug}")
+    labels = trusted_select(store, ARTICLE_ROWS, {"article": iri, "instrument": instrument})
+    if not labels:
+        return None
+    info = titled(labels)[str(iri)]
+    bind = {"article": iri}
+    goals = [{"iri": str(r["goal"]), "letter": py(r, "letter"), "label": py(r, "label"),
+              "area": str(r["area"]), "area_number": py(r, "areaNumber"),
+              "actions": [], "indicators": []} for r in trusted_select(store, GOALS, bind)]
+    by_goal = {g["iri"]: g for g in goals}
+    initiatives = initiatives_by_action(store, bind)
+    for r in trusted_select(store, ACTIONS, bind):
+        by_goal[str(r["goal"])]["actions"].append(action_row(r, initiatives))
+    for r in trusted_select(store, INDICATORS, bind):
+        by_goal[str(r["goal"])]["indicators"].append(
+            {"iri": str(r["indicator"]), "label": py(r, "label"), "unit": py(r, "unit")})
+    inferred = [action_row(r, initiatives) | {
+        "score": py(r, "score"), "method": py(r, "method"), "letter": py(r, "letter"),
+        "goal": str(r["goal"]), "goal_label": py(r, "goalLabel"),
+        "area_number": py(r, "areaNumber")} for r in trusted_select(store, INFERRED, bind)]
+    areas = [{"iri": str(r["area"]), "number": py(r, "number"), "label": py(r, "label")}
+             for r in trusted_select(store, AREAS, bind)]
+    return info | {"iri": str(iri), "areas": areas, "goals": goals, "inferred": inferred}
+
+
+def initiatives_by_action(store: object, bind: dict[str, URIRef]) -> dict[str, list[dict]]:
+    """Action IRI -> initiatives mentioned in it (for the actions linked to one article)."""
+    out: dict[str, list[dict]] = {}
+    for r in trusted_select(store, INITIATIVES, bind):
+        out.setdefault(str(r["action"]), []).append(
+            {"iri": str(r["initiative"]), "name": py(r, "name")})
+    return out
+
+
+def action_row(row: dict, initiatives: dict[str, list[dict]]) -> dict:
+    """An action as the article page lists it."""
+    action = str(row["action"])
+    return {"iri": action, "title": py(row, "title"), "excerpt": excerpt(str(row["text"])),
+            "year": py(row, "year"), "initiatives": initiatives.get(action, [])}
