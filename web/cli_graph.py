@@ -30,8 +30,8 @@ def ingest_cmd(paths: tuple[Path, ...], data: Path | None) -> None:
     cfg = settings(data=data)
     targets = list(paths) or bundled_reports()
     try:
-        embedder = embedder_for(cfg["embed_model"], str(cfg["data"]))
-        result = ingest(targets, cfg["data"], cfg["base_iri"], embedder,
+        result = ingest(targets, cfg["data"], cfg["base_iri"],
+                        lambda: embedder_for(cfg["embed_model"], str(cfg["data"])),
                         progress=lambda m: click.echo(m, err=True))
     except (ReportError, StoreError, ModelSettingError) as exc:
         fail(f"{exc} (inget ändrades)")

@@ -70,15 +70,21 @@ def write_graphs(data_dir: Path, reports: list[Report], base: str,
             finish(builder)
 
 
-def ingest(paths: list[Path], data_dir: Path, base: str, embedder: Embedder,
-           progress: Progress = print) -> IngestResult:
-    """Read every report first (nothing changes on a bad one), then update store and index."""
+def ingest(paths: list[Path], data_dir: Path, base: str,
+           embedder: Embedder | Callable[[], Embedder], progress: Progress = print) -> IngestResult:
+    """Read every report first (nothing changes on a bad one), then update store and index.
+
+    `embedder` may be a factory, called only once every report has been read: a bad report
+    is then reported at once, without loading the model.
+    """
     result, started = IngestResult(), time.perf_counter()
     reports = []
     for path in paths:
         progress(f"läser {path}")
         reports.append(read_report(path))
     result.seconds["read"] = time.perf_counter() - started
+    if not isinstance(embedder, Embedder):
+        embedder = embedder()
     # the index is built in memory first: a model failure must not leave a half-updated pair
     t = time.perf_counter()
     keys = {report_key(r) for r in reports}
