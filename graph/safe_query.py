@@ -21,7 +21,7 @@ from graph.formats import format_name, media_type, render_table, result_kind
 from graph.query_executor import Job, execute
 from graph.query_guard import QueryError, QueryRefused, check_query, check_size
 from graph.sandbox import load_libc
-from graph.store import StoreError, resolve_store_path
+from graph.store import resolve_store_path
 
 __all__ = [
     "Limits", "QueryError", "QueryFailed", "QueryRefused", "QueryResult",
@@ -95,16 +95,15 @@ def run_query(
     named_graphs: Collection[str] = (),
     limits: Limits = Limits(),  # frozen, so one shared default is safe
 ) -> QueryResult:
-    """Vet and run a query with limits; SELECT/ASK use select_format, others graph_format."""
+    """Vet and run a query with limits; SELECT/ASK use select_format, others graph_format.
+
+    Raises a QueryError subclass, or StoreError when no store has been built yet.
+    """
     check_size(query)  # refuse oversized text before paying for a fork
     select_name = format_name(select_format, "select")
     graph_name = format_name(graph_format, "graph")
-    try:
-        path = resolve_store_path(store_path)
-    except StoreError as error:
-        raise QueryFailed("The graph store is not available yet.") from error
     job = Job(
-        path=str(path), query=query,
+        path=str(resolve_store_path(store_path)), query=query,
         select_format="json" if select_name == "table" else select_name,
         graph_format=graph_name, base_iri=base_iri, prefixes=dict(prefixes or {}),
         default_graphs=list(default_graphs), named_graphs=list(named_graphs),

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from graph.safe_query import Limits, QueryFailed, QueryTimeout, QueryTooExpensive, run_query
-from graph.store import open_store
+from graph.safe_query import Limits, QueryTimeout, QueryTooExpensive, run_query
+from graph.store import StoreError, open_store
 from graph.trusted_query import trusted_ask, trusted_select
 from tests.sparql_support import EX, PREFIX, build_store
 
@@ -139,8 +139,8 @@ def test_trusted_queries_run_in_process(store_dir: Path) -> None:
     assert trusted_ask(store, "ASK { ?s ex:n 19 }", prefixes={"ex": EX})
 
 
-def test_a_missing_store_is_a_query_failure(tmp_path: Path) -> None:
-    with pytest.raises(QueryFailed, match="not available"):
+def test_a_missing_store_is_a_store_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="No store"):
         run_query(tmp_path / "none", "ASK {}")
 
 
