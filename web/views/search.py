@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,7 +129,8 @@ def api() -> tuple[Response, int] | Response:
         hits = form.run() if form.searchable else []
     except SearchIndexError as exc:
         return jsonify({"error": str(exc)}), 503
-    return jsonify(results_json(form.q, hits, services().base))
+    body = json.dumps(results_json(form.q, hits, services().base), ensure_ascii=False)
+    return Response(body, mimetype="application/json")  # field order as documented
 
 
 @bp.get("/sok/kontext/<path:passage>")
