@@ -13,6 +13,7 @@ from corpus import ReportError, read_report
 from web.cli_common import fail
 from web.cli_graph import COMMANDS as GRAPH_COMMANDS
 from web.cli_search import COMMANDS as SEARCH_COMMANDS
+from web.cli_serve import COMMANDS as SERVE_COMMANDS
 from web.parse_summary import report_json, summary_lines
 
 
@@ -42,5 +43,5 @@ def parse(path: Path, as_json: bool) -> None:
         sys.exit(2)
 
 
-for command in (*GRAPH_COMMANDS, *SEARCH_COMMANDS):
+for command in (*GRAPH_COMMANDS, *SEARCH_COMMANDS, *SERVE_COMMANDS):
     main.add_command(command)
