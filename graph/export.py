@@ -44,8 +44,6 @@ def export(
     prefixes = dict(EXPORT_PREFIXES if prefixes is None else prefixes)
     rdf_format = ox_rdf_format(fmt)
     if fmt in DATASET_FORMATS:
-        if names is None:
-            return store.dump(format=rdf_format, prefixes=prefixes)
         return _serialize(_quads(store, names), rdf_format, prefixes)
     # The same triple may sit in several graphs; the union holds it once, in stable order.
     triples = dict.fromkeys(quad.triple for quad in _quads(store, names))
@@ -65,9 +63,11 @@ def _graph_names(store: ox.Store, graphs: Iterable[str] | None) -> list[ox.Named
 
 
 def _quads(store: ox.Store, names: list[ox.NamedNode] | None) -> Iterator[ox.Quad]:
-    """Quads of the given graphs, or of every graph including the default one."""
+    """Quads of the given graphs, or of every named graph (the default graph is their union,
+    derived, so it is not exported again)."""
     if names is None:
-        return iter(store.quads_for_pattern(None, None, None, None))
+        return (q for q in store.quads_for_pattern(None, None, None, None)
+                if not isinstance(q.graph_name, ox.DefaultGraph))
     return itertools.chain.from_iterable(
         store.quads_for_pattern(None, None, None, name) for name in names)
 

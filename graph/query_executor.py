@@ -83,14 +83,12 @@ def _run(store: ox.Store, job: Job) -> tuple[dict, bytes]:
 
 
 def _dataset(checked: CheckedQuery, job: Job) -> dict:
-    """Oxigraph's dataset arguments: protocol graphs, else the query's FROM, else the union."""
+    """Oxigraph's dataset arguments: protocol graphs, else the query's FROM, else the store's
+    default graph, which every rebuild makes the set union of all named graphs."""
     if job.default_graphs or job.named_graphs:
         return {"default_graph": [ox.NamedNode(g) for g in job.default_graphs],
                 "named_graphs": [ox.NamedNode(g) for g in job.named_graphs]}
-    if checked.has_dataset:
-        # Oxigraph ignores FROM when asked for the union, so only ask for it without FROM.
-        return {}
-    return {"use_default_graph_as_union": True}
+    return {}
 
 
 def _refusal(message: str) -> QueryRefused:

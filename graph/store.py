@@ -62,7 +62,7 @@ def open_store(store_dir: str | Path) -> ox.Store:
 
 
 def open_dataset(store_dir: str | Path) -> Dataset:
-    """The live generation as a read-only rdflib Dataset (via oxrdflib), default graph = union.
+    """The live generation as a read-only rdflib Dataset (via oxrdflib); default graph = union.
 
     Use get_context(iri) for one graph: Dataset.graph(iri) tries to create it and fails.
     """
@@ -70,8 +70,12 @@ def open_dataset(store_dir: str | Path) -> Dataset:
 
 
 def as_dataset(store: ox.Store) -> Dataset:
-    """An rdflib Dataset over an Oxigraph store; plain-string queries run in Oxigraph."""
-    return Dataset(store=OxigraphStore(store=store), default_union=True)
+    """An rdflib Dataset over an Oxigraph store; plain-string queries run in Oxigraph.
+
+    The store's default graph already is the union of the named graphs (materialised at
+    each rebuild), so rdflib must not add the named graphs to it a second time.
+    """
+    return Dataset(store=OxigraphStore(store=store), default_union=False)
 
 
 def list_graphs(store: ox.Store | str | Path) -> list[str]:

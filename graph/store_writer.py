@@ -73,6 +73,21 @@ class StoreBuilder:
         self.store.remove_graph(name)
         return True
 
+    def refresh_union(self) -> int:
+        """Make the default graph the set union of every named graph; returns its size.
+
+        SPARQL merges the graphs of a dataset as a set, but Oxigraph's union default graph
+        keeps one copy per graph, so a triple shared by two reports (a mål's label) would
+        count twice. The union is therefore materialised once per generation.
+        """
+        default = ox.DefaultGraph()
+        self.store.clear_graph(default)
+        union = {q.triple for q in self.store.quads_for_pattern(None, None, None, None)
+                 if not isinstance(q.graph_name, ox.DefaultGraph)}
+        self.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, default)
+                               for t in union)
+        return len(union)
+
     def list_graphs(self) -> list[str]:
         """The named graphs of the store being built."""
         return list_graphs(self.store)
@@ -116,6 +131,7 @@ def rebuild(store_dir: str | Path) -> Iterator[StoreBuilder]:
             if previous is not None:
                 builder.copy_from(previous)
             yield builder
+            builder.refresh_union()
             builder.close()
             _check_released(building)
             os.rename(building, final)

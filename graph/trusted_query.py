@@ -20,7 +20,7 @@ def trusted_select(
     bindings: Mapping[str, Node] | None = None,
     prefixes: Mapping[str, str] | None = None,
 ) -> list[dict[str, Node]]:
-    """SELECT rows over the union of all graphs as {variable: rdflib term}; unbound left out."""
+    """SELECT rows over the default graph (the union) as {variable: term}; unbound left out."""
     result = _query(store, query, bindings, prefixes)
     if not isinstance(result, ox.QuerySolutions):
         raise TypeError("trusted_select needs a SELECT query")
@@ -52,6 +52,7 @@ def _query(
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     """Run a query in-process with the union default graph and substituted bindings."""
     substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
-    return store.query(query, use_default_graph_as_union=True,
+    # the default graph is the materialised union (see StoreBuilder.refresh_union)
+    return store.query(query,
                        prefixes=dict(prefixes) if prefixes else None,
                        substitutions=substitutions or None)
