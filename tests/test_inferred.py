@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -122,3 +124,26 @@ def test_article_queries_use_the_reports_own_wording(store) -> None:
                                                    "lek, vila och fritid. Barns rätt till lek, "
                                                    "vila och fritid")
     assert queries[BASE + "rattighet/crc/40"] == "Barn i rättsväsendet"
+
+
+def pairs(rows: list[dict]) -> list[tuple[str, str, str]]:
+    """(action, article, score) of inferred nodes, sorted."""
+    return sorted((str(r["action"]), str(r["article"]), str(r["score"])) for r in rows)
+
+
+def test_links_follow_reports_in_and_out(built_data: Path, tmp_path: Path, nodes) -> None:
+    """A second report gets its own inferred links; removing it removes them (no dangling)."""
+    from tests.second_report import write_second_report
+    from web.ingest import ingest, remove_report
+
+    data = tmp_path / "data"
+    shutil.copytree(built_data / "store", data / "store", symlinks=True)
+    shutil.copytree(built_data / "index", data / "index")
+    embedder = embedder_for(resolve({"data": built_data})["embed_model"], str(built_data))
+    ingest([write_second_report(tmp_path)], data, BASE, embedder, progress=lambda _: None)
+    added = trusted_select(open_store(store_dir(data)), NODES)
+    per_report = Counter(str(n["action"]).split("/atgard/")[0] for n in added)
+    assert per_report == {BASE + "rapport/sodertalje-2025": len(nodes),
+                          BASE + "rapport/sodertalje-2026": len(nodes)}  # same text, same links
+    remove_report(data, "rapport/sodertalje-2026", BASE, embedder)
+    assert pairs(trusted_select(open_store(store_dir(data)), NODES)) == pairs(nodes)

@@ -46,16 +46,19 @@ from search.index_store import SearchIndex
 
 THRESHOLD = Decimal("0.845")
 
+# These run on the store being built, whose default graph may not yet hold the union of
+# the named graphs just written, so every pattern names its graph.
 ARTICLES = sparql_prologue() + """
 SELECT ?article ?label ?alt WHERE {
-  ?article a bk:RightsArticle .
-  { ?article skos:altLabel ?label BIND(true AS ?alt) }
-  UNION { ?article skos:prefLabel ?label BIND(false AS ?alt) }
+  GRAPH ?g { ?article a bk:RightsArticle }
+  { GRAPH ?h { ?article skos:altLabel ?label } BIND(true AS ?alt) }
+  UNION { GRAPH ?h { ?article skos:prefLabel ?label } BIND(false AS ?alt) }
   FILTER(lang(?label) = "sv")
 }"""
 
-ACTIONS = sparql_prologue() + "SELECT ?action WHERE { ?action a bk:Action }"
-STATED = sparql_prologue() + "SELECT ?action ?article WHERE { ?action bk:supportsRight ?article }"
+ACTIONS = sparql_prologue() + "SELECT DISTINCT ?action WHERE { GRAPH ?g { ?action a bk:Action } }"
+STATED = sparql_prologue() + """
+SELECT DISTINCT ?action ?article WHERE { GRAPH ?g { ?action bk:supportsRight ?article } }"""
 
 
 @dataclass(frozen=True)

@@ -114,9 +114,10 @@ def remove_report(data_dir: Path, key: str, base: str, embedder: Embedder) -> in
         removed = len(previous.passages) - len(kept)
     except SearchIndexError:
         removed = 0
+    index, status = sync_index(data_dir, kept, embedder, save=False)
     with rebuild(store_dir(data_dir)) as builder:
         builder.drop_graph(graph_iri)
-    index, status = sync_index(data_dir, kept, embedder, save=False)
+        add_inferred(builder, index, embedder, base, lambda _: None)  # no links to removed actions
     if status != "unchanged":
         index.save(index_dir(data_dir))
     return removed
