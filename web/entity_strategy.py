@@ -79,7 +79,10 @@ def goal(store: ox.Store, iri: str) -> dict[str, Any]:
         indicators.append(ind | {"chart": main_chart(mine, ind["label"], ind["unit"]),
                                  "years": sorted({o.year for o in mine})})
     return {"info": info, "actions": actions, "initiatives": initiatives_of_goal(store, iri),
-            "rights": rights(store, iri), "sdgs": sdgs(store, info["area"]),
+            "rights": rights(store, iri),
+            "sdgs": sorted({**{s["sdg"]: s for s in sdgs(store, info["area"])},
+                            **{s["sdg"]: s for s in sdgs(store, iri)}}.values(),
+                           key=lambda s: int(s["notation"])),
             "indicators": indicators}
 
 

@@ -118,6 +118,21 @@ def test_action_page(client) -> None:
     assert "Mer som detta" in html
 
 
+def test_inferred_rights_are_kept_apart_on_the_action_page(client, app) -> None:
+    """A link the model inferred (graf/harlett) is listed under its own heading, with a score."""
+    rows = store_rows(app, """
+        SELECT ?action ?number WHERE {
+          ?action bk:inferredSupport/bk:article ?article . ?article bk:articleNumber ?number .
+          FILTER NOT EXISTS { ?action bk:supportsRight ?article }
+        } ORDER BY ?action LIMIT 1""")
+    assert rows, "ingest infers some rights links on the real report"
+    html = page(client, str(rows[0]["action"])[len(BASE):])
+    inferred = between(html, "Härledda ur texten", "Källavsnitt i bokslutet")
+    assert f"art. {rows[0]['number']}" in inferred and "poäng 0," in inferred
+    stated = between(html, "Mänskliga rättigheter", "Härledda ur texten")
+    assert f"art. {rows[0]['number']}<" not in stated
+
+
 def test_initiative_page(client) -> None:
     """An initiative lists its aliases and the actions that mention it."""
     html = page(client, "initiativ/sodertalje/telge-hjarta")
