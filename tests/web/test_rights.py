@@ -58,6 +58,10 @@ def test_instrument_page_and_unknown_instruments(client) -> None:
     for url in ("/rattigheter/abc", "/rattigheter/CRCX/31", "/rattigheter/abc/1",
                 "/rattigheter/crc/99", "/rattigheter/crc/0", "/rattigheter/jam/7"):
         assert client.get(url).status_code == 404, url
+    response = client.get("/rattigheter/%3Cimg%20src=x%20onerror=alert(1)%3E")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 404 and "Sidan hittades inte" in body
+    assert "<img src=x" not in body and "&lt;img src=x onerror=alert(1)&gt;" in body
 
 
 def test_crc_31_lists_the_stated_malomraden_mal_and_actions(client) -> None:

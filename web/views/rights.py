@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
+from werkzeug.exceptions import HTTPException
 
 from web.inferred import THRESHOLD
 from web.rights_data import INSTRUMENTS, article_detail, articles_of, instrument_info
 
 bp = Blueprint("rights", __name__, template_folder="../templates")
+
+
+@bp.errorhandler(404)
+def not_found(error: HTTPException) -> tuple[str, int]:
+    """A Swedish 404 page that says what was not found and where to go instead."""
+    return render_template("rights_404.html", message=error.description), 404
 
 
 def known_instrument(slug: str) -> dict:

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
 
 from search.hybrid import MAX_QUERY_CHARS, MODES, Hit, clean_query
 from search.index_store import SearchIndexError
@@ -16,6 +17,12 @@ from web.search_data import hit_context, passage_in_context
 from web.services import services
 
 bp = Blueprint("search", __name__, template_folder="../templates")
+
+
+@bp.errorhandler(404)
+def not_found(error: HTTPException) -> tuple[str, int]:
+    """A Swedish 404 page that says what was not found and where to go instead."""
+    return render_template("rights_404.html", message=error.description), 404
 
 KINDS = {"narrative": "Löptext", "indicator": "Indikator", "rights": "Rättighetslista",
          "development_area": "Utvecklingsområde"}
