@@ -4,9 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup browser-deps run test lint bench bench-web clean
 
-setup: $(STAMP)
+setup: $(STAMP) browser-deps
 
 # torch is pinned and installed first: an unpinned torch pulls a multi-GB CUDA build.
 $(STAMP): pyproject.toml
@@ -16,8 +16,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# The browser test tier: Debian's Chromium (driven by Playwright; Playwright's own browser
+# download is never used) and axe-core from npm for the accessibility checks.
+browser-deps:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	test -f tests/browser/node_modules/axe-core/axe.min.js || \
+		npm ci --prefix tests/browser --no-audit --no-fund
+
+# Builds the data directory from corpus/ on first run, then serves http://127.0.0.1:5000/
 run: setup
-	$(BIN)/bokslut parse corpus/reports/sodertalje-bokslut-social-hallbarhet-2025.txt
+	$(BIN)/bokslut serve
+
+bench-web: setup
+	$(BIN)/python benchmarks/load_web.py
 
 test: setup
 	$(BIN)/ruff check .

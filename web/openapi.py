@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.formats import GRAPH_FORMATS, SELECT_FORMATS
-from search.hybrid import MODES
+from search.hybrid import MAX_QUERY_CHARS, MODES
 from web.search_api import RESULT_FIELDS
 
 KINDS = ["narrative", "indicator", "rights", "development_area"]
@@ -97,14 +97,16 @@ def search_operation() -> dict[str, Any]:
     return {
         "operationId": "search", "summary": "Sök i boksluten (hybrid BM25 + semantisk sökning)",
         "parameters": [
-            param("q", "query", {"type": "string", "minLength": 1}, "frågan, fri text",
+            param("q", "query", {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS},
+                  "frågan, fri text",
                   required=True),
             param("k", "query", {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
                   "antal träffar"),
-            param("year", "query", {"type": "integer"}, "bara bokslut från detta år"),
+            param("year", "query", {"type": "integer", "minimum": 1900, "maximum": 2100},
+                  "bara bokslut från detta år"),
             param("goal", "query", {"type": "string", "pattern": "^[A-Za-z]$"},
                   "bara avsnitt under detta mål (bokstav)"),
-            param("goal_area", "query", {"type": "integer", "minimum": 1},
+            param("goal_area", "query", {"type": "integer", "minimum": 1, "maximum": 99},
                   "bara avsnitt under detta målområde"),
             param("kind", "query", {"type": "string", "enum": KINDS}, "bara denna sorts avsnitt"),
             param("mode", "query", {"type": "string", "enum": list(MODES), "default": "hybrid"},
