@@ -126,3 +126,13 @@ def test_rights_pages_have_one_h1_and_link_back(client, url: str) -> None:
 def test_start_page_links_the_crc_31_question(client) -> None:
     html = page(client, "/")
     assert 'href="/rattigheter/crc/31"' in html
+
+
+def test_without_data_the_rights_pages_say_so(tmp_path) -> None:
+    from web.app import create_app
+
+    empty = create_app({"data": tmp_path, "testing": True}).test_client()
+    for url in ("/rattigheter", "/rattigheter/crc", "/rattigheter/crc/31"):
+        response = empty.get(url)
+        assert response.status_code == 503 and "kör bokslut ingest" in response.get_data(
+            as_text=True)

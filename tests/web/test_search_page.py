@@ -175,3 +175,16 @@ def test_the_searcher_is_built_once(client, app) -> None:
     api(client, q="trygghet")
     with app.app_context():
         assert services().searcher() is first
+
+
+def test_without_data_the_search_says_so(tmp_path) -> None:
+    """An empty data directory: 503 with a Swedish explanation (no path, no traceback)."""
+    from web.app import create_app
+
+    empty = create_app({"data": tmp_path, "testing": True}).test_client()
+    for url in ("/sok", "/sok?q=lek", "/sok/kontext/rapport/x"):
+        response = empty.get(url)
+        assert response.status_code == 503 and "kör bokslut ingest" in response.get_data(
+            as_text=True)
+    response = empty.get("/api/search?q=lek")
+    assert response.status_code == 503 and str(tmp_path) not in response.get_json()["error"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from werkzeug.exceptions import HTTPException
 
+from graph.store import StoreError
 from web.inferred import THRESHOLD
 from web.rights_data import INSTRUMENTS, article_detail, articles_of, instrument_info
 
@@ -15,6 +16,13 @@ bp = Blueprint("rights", __name__, template_folder="../templates")
 def not_found(error: HTTPException) -> tuple[str, int]:
     """A Swedish 404 page that says what was not found and where to go instead."""
     return render_template("rights_404.html", message=error.description), 404
+
+
+@bp.errorhandler(StoreError)
+def no_data(error: StoreError) -> tuple[str, int]:
+    """503 with a Swedish explanation when no store has been built."""
+    return render_template("rights_404.html", heading="Rättigheterna är inte tillgängliga",
+                           message="Det finns ingen data ännu: kör bokslut ingest."), 503
 
 
 def known_instrument(slug: str) -> dict:

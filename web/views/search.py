@@ -10,10 +10,11 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
+from graph.store import StoreError
 from search.hybrid import MAX_QUERY_CHARS, MODES, Hit, clean_query
 from search.index_store import SearchIndexError
 from web.search_api import make_filters, results_json
-from web.search_data import hit_context, passage_in_context
+from web.search_data import HitContext, hit_context, passage_in_context
 from web.services import services
 
 bp = Blueprint("search", __name__, template_folder="../templates")
@@ -24,12 +25,21 @@ def not_found(error: HTTPException) -> tuple[str, int]:
     """A Swedish 404 page that says what was not found and where to go instead."""
     return render_template("rights_404.html", message=error.description), 404
 
+
+@bp.errorhandler(SearchIndexError)
+@bp.errorhandler(StoreError)
+def no_data(error: Exception) -> tuple[str, int]:
+    """503 with a Swedish explanation when nothing has been ingested (or the index is damaged)."""
+    return render_template("rights_404.html", heading="Sökningen är inte tillgänglig",
+                           message=NO_DATA), 503
+
 KINDS = {"narrative": "Löptext", "indicator": "Indikator", "rights": "Rättighetslista",
          "development_area": "Utvecklingsområde"}
 MODE_LABELS = {"hybrid": "Hybrid (ord och betydelse)", "dense": "Betydelse (semantisk)",
                "bm25": "Ord (BM25)"}
 PAGE_SIZES = (10, 20, 50)
 MAX_K = 100
+NO_DATA = "Det finns ingen sökbar data ännu, eller sökindexet är skadat: kör bokslut ingest."
 
 
 @dataclass
@@ -97,10 +107,9 @@ class SearchForm:
         return services().searcher().search(self.text, self.k, self.mode, filters)
 
 
-def filter_options() -> dict[str, Any]:
+def filter_options(context: HitContext) -> dict[str, Any]:
     """Choices for the filter controls, from the index and the graph."""
     passages = services().searcher().index.passages
-    context = hit_context()
     return {"years": sorted({p["year"] for p in passages}, reverse=True),
             "areas": sorted({(a.number, a.label) for a in context.areas.values()}),
             "goals": sorted({(g["letter"], g["label"]) for g in context.goals.values()}),
@@ -111,16 +120,12 @@ def filter_options() -> dict[str, Any]:
 def page() -> tuple[str, int] | str:
     """The search page: form, filters, hits with their mål, rights and links."""
     form = SearchForm.parse(request.args)
-    try:
-        options = filter_options()
-        hits = form.run() if form.searchable and not form.errors else []
-    except SearchIndexError as exc:
-        return render_template("search.html", form=form, unavailable=str(exc), hits=[],
-                               options=None), 503
-    context = hit_context() if hits else None
-    rows = [{"hit": h, **context.for_passage(h.passage)} for h in hits] if context else []
+    context = hit_context()
+    options = filter_options(context)
+    hits = form.run() if form.searchable and not form.errors else []
+    rows = [{"hit": h, **context.for_passage(h.passage)} for h in hits]
     return render_template("search.html", form=form, hits=rows, options=options,
-                           unavailable=None, asked="q" in request.args, kinds=KINDS,
+                           asked="q" in request.args, kinds=KINDS,
                            services_base=services().base)
 
 
@@ -134,8 +139,8 @@ def api() -> tuple[Response, int] | Response:
         return jsonify({"error": " ".join(form.errors)}), 400
     try:
         hits = form.run() if form.searchable else []
-    except SearchIndexError as exc:
-        return jsonify({"error": str(exc)}), 503
+    except SearchIndexError:
+        return jsonify({"error": NO_DATA}), 503
     body = json.dumps(results_json(form.q, hits, services().base), ensure_ascii=False)
     return Response(body, mimetype="application/json")  # field order as documented
 
@@ -143,10 +148,7 @@ def api() -> tuple[Response, int] | Response:
 @bp.get("/sok/kontext/<path:passage>")
 def context(passage: str) -> str:
     """A passage in its section: the neighbouring passages under the same heading."""
-    try:
-        found = passage_in_context(passage)
-    except SearchIndexError:
-        found = None
+    found = passage_in_context(passage)
     if found is None:
         abort(404, description="Okänt textavsnitt")
     return render_template("search_context.html", kinds=KINDS, services_base=services().base,
