@@ -78,6 +78,22 @@ def warm_up(app: Any) -> None:
     with app.app_context():
         services().store()
         services().searcher()
+    warm_sparql_parser()
+
+
+def warm_sparql_parser() -> None:
+    """Parse the example queries once, single-threaded, before any request arrives.
+
+    rdflib's SPARQL grammar (pyparsing) fixes up its parse actions on first use; when the
+    first parses run in several threads at once that fix-up can go wrong for good and every
+    later query is refused. Doing the first parses here avoids that for the common grammar.
+    """
+    from rdflib.plugins.sparql import parser as sparql_parser
+
+    from graph.examples import load_examples
+
+    for example in load_examples():
+        sparql_parser.parseQuery(example.text)
 
 
 class Stopped(Exception):
