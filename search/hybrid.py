@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from search.embedder import Embedder
 from search.index_store import SearchIndex
 from search.snippets import snippet
@@ -61,13 +63,13 @@ class HybridSearcher:
         self.weights, self.rrf_k, self.overfetch = weights, rrf_k, overfetch
         self.by_id = {p["id"]: i for i, p in enumerate(index.passages)}
 
-    def ranked(self, query: str, mode: str, fetch: int) -> dict[str, list[tuple[int, float]]]:
-        """Candidate rows per method, best first."""
+    def ranked(self, query: str, vector: np.ndarray | None,
+               fetch: int) -> dict[str, list[tuple[int, float]]]:
+        """Candidate rows per method (BM25 unless vector-only, dense when a vector is given)."""
         out: dict[str, list[tuple[int, float]]] = {}
-        if mode in ("hybrid", "bm25"):
+        if query:
             out["bm25"] = self.index.bm25.search(query, fetch)
-        if mode in ("hybrid", "dense"):
-            vector = self.embedder.embed_queries([query])[0]
+        if vector is not None:
             out["dense"] = self.index.dense.search(vector, fetch)
         return out
 
@@ -96,8 +98,10 @@ class HybridSearcher:
         filters = filters or Filters()
         total = len(self.index.passages)
         fetch = min(total, max(k * self.overfetch, 50))
+        vector = self.embedder.embed_queries([text])[0] if mode != "bm25" else None
+        lexical = text if mode != "dense" else ""
         while True:
-            fused = self.fuse(self.ranked(text, mode, fetch))
+            fused = self.fuse(self.ranked(lexical, vector, fetch))
             hits = self.collect(text, fused, k, filters)
             if len(hits) >= k or fetch >= total:
                 return hits
