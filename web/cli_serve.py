@@ -120,8 +120,29 @@ def run_waitress(app: Any, host: str, port: int, threads: int) -> None:
                "avsluta med Ctrl+C")
     try:
         server.run()
+    except Stopped:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends it at once
+        drain(server)
+        raise
     finally:
         server.close()
+
+
+def drain(server: Any, seconds: float = 10.0) -> None:
+    """Stop accepting, then keep the loop running until answers in progress are written.
+
+    Closing waitress at once would close its wake-up pipe under worker threads that are
+    still finishing a request (they then log "Bad file descriptor").
+    """
+    from waitress import wasyncore
+
+    server.accepting = False
+    dispatcher = server.task_dispatcher
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and (
+            dispatcher.active_count > 0 or dispatcher.queue
+            or any(getattr(c, "total_outbufs_len", 0) for c in list(server._map.values()))):
+        wasyncore.loop(timeout=0.05, map=server._map, count=1)
 
 
 def run_dev(app: Any, host: str, port: int) -> None:
