@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -112,6 +113,23 @@ def _check_escapes(text: str) -> None:
             raise QueryRefused(
                 f"Line {line}, column {column}: a \\u escape of an ASCII character "
                 f"({match.group(0)}) is not accepted; write the character itself.", line, column)
+
+
+# rdflib's grammar (pyparsing) fixes up each parse action the first time it runs; threads
+# racing through that leave the grammar broken for good ("postParse2() missing 1 required
+# positional argument"). Parses in a threaded parent therefore take this lock. Query
+# children parse on their own copy without it: a child forked while another thread held
+# the lock would wait for ever.
+PARENT_PARSE_LOCK = threading.Lock()
+
+
+def query_form(text: str) -> str | None:
+    """'SelectQuery', 'AskQuery', … for a query parsed in this (threaded) process, or None."""
+    with PARENT_PARSE_LOCK:
+        try:
+            return sparql_parser.parseQuery(text)[1].name
+        except Exception:  # the hardened run reports the real error
+            return None
 
 
 def _parse(text: str) -> ParseResults:

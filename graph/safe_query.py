@@ -8,8 +8,8 @@ empty or partial result.
 
 from __future__ import annotations
 
-import functools
 import json
+import threading
 import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -19,7 +19,13 @@ from typing import Any
 from graph.child_process import Outcome, run_forked
 from graph.formats import format_name, media_type, render_table, result_kind
 from graph.query_executor import Job, execute
-from graph.query_guard import QueryError, QueryRefused, check_query, check_size
+from graph.query_guard import (
+    PARENT_PARSE_LOCK,
+    QueryError,
+    QueryRefused,
+    check_query,
+    check_size,
+)
 from graph.sandbox import load_libc
 from graph.store import resolve_store_path
 
@@ -125,11 +131,21 @@ def run_query(
     )
 
 
-@functools.cache
+_WARM = threading.Event()
+
+
 def _prepare_parent() -> None:
-    """Warm up once here so every forked child inherits it: the grammar (~10 ms) and libc."""
-    check_query("ASK {}", ())
-    load_libc()
+    """Warm up once so every forked child inherits it: the grammar (~10 ms) and libc.
+
+    Serialised with the other parses of this process (see query_guard.PARENT_PARSE_LOCK).
+    """
+    if _WARM.is_set():
+        return
+    with PARENT_PARSE_LOCK:
+        if not _WARM.is_set():
+            check_query("ASK {}", ())
+            load_libc()
+            _WARM.set()
 
 
 def _raise_if_stopped(outcome: Outcome, limits: Limits) -> None:

@@ -88,12 +88,11 @@ def warm_sparql_parser() -> None:
     first parses run in several threads at once that fix-up can go wrong for good and every
     later query is refused. Doing the first parses here avoids that for the common grammar.
     """
-    from rdflib.plugins.sparql import parser as sparql_parser
-
     from graph.examples import load_examples
+    from graph.query_guard import query_form
 
     for example in load_examples():
-        sparql_parser.parseQuery(example.text)
+        query_form(example.text)
 
 
 class Stopped(Exception):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib.plugins.sparql import parser as sparql_parser
-
 from graph.examples import Example
 from graph.formats import result_kind
+from graph.query_guard import query_form
 from graph.safe_query import QueryResult
 from graph.store import StoreError, list_graphs
 from web.filters import local
@@ -102,10 +101,8 @@ def page_error(state: PageState, error: Exception, timeout: float) -> int:
 
 def peek_type(text: str) -> str | None:
     """SELECT/ASK/CONSTRUCT/DESCRIBE of a query text, or None when it does not parse."""
-    try:
-        return _FORMS.get(sparql_parser.parseQuery(text)[1].name)
-    except Exception:  # the hardened run reports the real error
-        return None
+    form = query_form(text)
+    return _FORMS.get(form) if form else None
 
 
 def _graphs() -> list[str]:
