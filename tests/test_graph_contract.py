@@ -150,3 +150,13 @@ def test_sdg_links_are_curated_in_their_own_graph(store) -> None:
     rows = trusted_select(store, sparql_prologue() + """
         SELECT DISTINCT ?g WHERE { GRAPH ?g { ?a bk:contributesToSDG ?sdg } }""")
     assert [str(r["g"]) for r in rows] == [BASE + "graf/kurerat"]
+
+
+def test_every_observation_of_every_row_is_in_the_store(store, report) -> None:
+    """All 73 rows: the store holds exactly the reader's observations (value, area, year,
+    sex, breakdown), so the rows checked by hand in test_reader_tables hold in the graph."""
+    areas = {"Länet": "Stockholms län"}
+    for indicator in report.indicators:
+        expected = {(areas.get(o.area, o.area), o.year, o.sex, o.breakdown, o.value)
+                    for o in indicator.observations}
+        assert observations(store, indicator.name) == expected, indicator.name
