@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph.query_guard import CheckedQuery, QueryRefused, check_query
+from graph.query_guard import QueryRefused, check_query
 from graph.query_results import serialize_boolean, serialize_solutions, serialize_triples
 from graph.sandbox import isolate_network, limit_cpu, limit_memory
 
@@ -65,7 +65,7 @@ def _run(store: ox.Store, job: Job) -> tuple[dict, bytes]:
         default_graphs=job.default_graphs, named_graphs=job.named_graphs)
     try:
         result = store.query(checked.text, base_iri=job.base_iri,
-                             prefixes=job.prefixes or None, **_dataset(checked, job))
+                             prefixes=job.prefixes or None, **_dataset(job))
     except SyntaxError as error:
         raise _refusal(str(error)) from None
     header = {"type": checked.query_type, "prefixes": checked.prefixes}
@@ -82,7 +82,7 @@ def _run(store: ox.Store, job: Job) -> tuple[dict, bytes]:
     return header, body
 
 
-def _dataset(checked: CheckedQuery, job: Job) -> dict:
+def _dataset(job: Job) -> dict:
     """Oxigraph's dataset arguments: protocol graphs, else the query's FROM, else the store's
     default graph, which every rebuild makes the set union of all named graphs."""
     if job.default_graphs or job.named_graphs:

@@ -23,16 +23,29 @@ def embedder_for(setting: str, data_dir: str) -> SentenceTransformerEmbedder:
     return SentenceTransformerEmbedder(resolve_model(setting, Path(data_dir)))
 
 
+def saved_index(data_dir: Path) -> SearchIndex | None:
+    """The saved index of a data directory, or None when there is none (or it is unusable)."""
+    try:
+        return SearchIndex.load(index_dir(data_dir))
+    except SearchIndexError:
+        return None
+
+
+_LOAD = object()  # sync_index's default: read the saved index itself
+
+
 def sync_index(data_dir: Path, passages: list[Passage] | list[dict], embedder: Embedder,
-               progress: bool = False, save: bool = True) -> tuple[SearchIndex, str]:
-    """The index for these passages: loaded as is, updated, or rebuilt. Returns (index, what)."""
+               progress: bool = False, save: bool = True,
+               previous: SearchIndex | object | None = _LOAD) -> tuple[SearchIndex, str]:
+    """The index for these passages: loaded as is, updated, or rebuilt. Returns (index, what).
+
+    `previous` is the saved index when the caller has already read it (None: there is none).
+    """
     rows = [p if isinstance(p, dict) else dataclasses.asdict(p) for p in passages]
     target = index_dir(data_dir)
-    previous: SearchIndex | None = None
-    try:
-        previous = SearchIndex.load(target)
-    except SearchIndexError:
-        previous = None
+    if previous is _LOAD:
+        previous = saved_index(data_dir)
+    assert previous is None or isinstance(previous, SearchIndex)
     if previous is not None and previous.manifest["model"] == embedder.fingerprint \
             and previous.manifest["corpus_hash"] == corpus_hash(rows):
         return previous, "unchanged"

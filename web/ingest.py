@@ -17,8 +17,8 @@ from graph.reference import project_graphs
 from graph.store import list_graphs
 from graph.store_writer import StoreBuilder, rebuild
 from search.embedder import Embedder
-from search.engine import index_dir, sync_index
-from search.index_store import SearchIndex, SearchIndexError
+from search.engine import index_dir, saved_index, sync_index
+from search.index_store import SearchIndex
 from web.inferred import add_inferred
 
 Progress = Callable[[str], None]
@@ -45,11 +45,9 @@ class IngestResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def other_reports_passages(data_dir: Path, replaced: set[str]) -> list[dict]:
-    """Passages already indexed for reports that this ingest leaves alone."""
-    try:
-        previous = SearchIndex.load(index_dir(data_dir))
-    except SearchIndexError:
+def other_reports_passages(previous: SearchIndex | None, replaced: set[str]) -> list[dict]:
+    """Passages already indexed for reports that this change leaves alone."""
+    if previous is None:
         return []
     return [p for p in previous.passages if p["report"] not in replaced]
 
@@ -88,10 +86,12 @@ def ingest(paths: list[Path], data_dir: Path, base: str,
     # the index is built in memory first: a model failure must not leave a half-updated pair
     t = time.perf_counter()
     keys = {report_key(r) for r in reports}
-    kept = other_reports_passages(data_dir, keys)
+    previous = saved_index(data_dir)
+    kept = other_reports_passages(previous, keys)
     fresh = [p for r in reports for p in build_passages(r)]
     progress(f"sökindex: {len(kept)} behållna + {len(fresh)} nya textavsnitt")
-    index, status = sync_index(data_dir, [*kept, *fresh], embedder, progress=True, save=False)
+    index, status = sync_index(data_dir, [*kept, *fresh], embedder, progress=True, save=False,
+                               previous=previous)
     result.index_status, result.passages = status, len(index.passages)
     result.seconds["index"] = time.perf_counter() - t
     t = time.perf_counter()
@@ -108,13 +108,10 @@ def remove_report(data_dir: Path, key: str, base: str, embedder: Embedder) -> in
     graph_iri = base + report_graph_id(key)
     if graph_iri not in list_graphs(store_dir(data_dir)):
         raise ReportError(key, "no such report in the store")
-    kept = other_reports_passages(data_dir, {key})
-    try:
-        previous = SearchIndex.load(index_dir(data_dir))
-        removed = len(previous.passages) - len(kept)
-    except SearchIndexError:
-        removed = 0
-    index, status = sync_index(data_dir, kept, embedder, save=False)
+    previous = saved_index(data_dir)
+    kept = other_reports_passages(previous, {key})
+    removed = len(previous.passages) - len(kept) if previous else 0
+    index, status = sync_index(data_dir, kept, embedder, save=False, previous=previous)
     with rebuild(store_dir(data_dir)) as builder:
         builder.drop_graph(graph_iri)
         add_inferred(builder, index, embedder, base, lambda _: None)  # no links to removed actions
