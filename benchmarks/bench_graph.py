@@ -23,7 +23,7 @@ from graph.examples import load_examples
 from graph.reference import project_graphs
 from graph.store import open_store
 from graph.store_writer import rebuild
-from web.ingest import bundled_reports
+from web.pipeline.ingest import bundled_reports
 
 BASE = "https://w3id.org/bokslut/id/"
 RUNS = 7

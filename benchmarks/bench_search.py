@@ -17,7 +17,7 @@ from corpus.passages import build_passages
 from search.engine import embedder_for
 from search.hybrid import MODES, HybridSearcher
 from search.index_store import SearchIndex
-from web.ingest import bundled_reports
+from web.pipeline.ingest import bundled_reports
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -23,7 +23,7 @@ def report() -> Report:
 def built_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory built from the bundled corpus with the real model (once per session)."""
     from search.engine import embedder_for
-    from web.ingest import bundled_reports, ingest
+    from web.pipeline.ingest import bundled_reports, ingest
     from web.settings import resolve
 
     data = tmp_path_factory.mktemp("bokslut-data")

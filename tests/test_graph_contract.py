@@ -10,7 +10,7 @@ import pytest
 from graph.namespaces import sparql_prologue
 from graph.store import open_store
 from graph.trusted_query import trusted_select
-from web.ingest import store_dir
+from web.pipeline.ingest import store_dir
 
 BASE = "https://w3id.org/bokslut/id/"
 

@@ -14,8 +14,8 @@ from graph.store import list_graphs, open_store
 from graph.trusted_query import trusted_select
 from search.engine import embedder_for, index_dir
 from search.index_store import SearchIndex
-from web.inferred import THRESHOLD, action_passage_rows, article_queries, score_matrix
-from web.ingest import store_dir
+from web.pipeline.inferred import THRESHOLD, action_passage_rows, article_queries, score_matrix
+from web.pipeline.ingest import store_dir
 from web.settings import resolve
 
 BASE = "https://w3id.org/bokslut/id/"
@@ -134,7 +134,7 @@ def pairs(rows: list[dict]) -> list[tuple[str, str, str]]:
 def test_links_follow_reports_in_and_out(built_data: Path, tmp_path: Path, nodes) -> None:
     """A second report gets its own inferred links; removing it removes them (no dangling)."""
     from tests.second_report import write_second_report
-    from web.ingest import ingest, remove_report
+    from web.pipeline.ingest import ingest, remove_report
 
     data = tmp_path / "data"
     shutil.copytree(built_data / "store", data / "store", symlinks=True)

@@ -16,7 +16,7 @@ from search.embedder import FakeEmbedder
 from search.index_store import SearchIndex
 from tests.conftest import REPORT_PATH
 from tests.second_report import write_second_report
-from web.ingest import index_dir, ingest, remove_report, store_dir
+from web.pipeline.ingest import index_dir, ingest, remove_report, store_dir
 
 BASE = "https://w3id.org/bokslut/id/"
 GRAPH_2025 = BASE + "graf/rapport/sodertalje-2025"

@@ -16,7 +16,7 @@ import pytest
 from corpus.errors import ReportError
 from corpus.reader import read_report
 from tests.conftest import REPORT_PATH
-from web.parse_summary import report_json
+from web.cli.parse_summary import report_json
 
 TEXT = REPORT_PATH.read_text(encoding="utf-8")
 LINES = TEXT.split("\n")

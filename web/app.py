@@ -9,8 +9,8 @@ from flask import Flask, Response
 from search.embedder import Embedder
 from web import filters
 from web import services as services_module
+from web.blueprints import BLUEPRINTS
 from web.settings import resolve
-from web.views import BLUEPRINTS
 
 MAX_REQUEST_BYTES = 64 * 1024  # queries are capped at 32 KB; forms need a little more
 

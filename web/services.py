@@ -14,7 +14,7 @@ from graph.store import LiveStore
 from search.embedder import Embedder
 from search.engine import embedder_for, open_searcher
 from search.hybrid import HybridSearcher
-from web.ingest import store_dir
+from web.pipeline.ingest import store_dir
 
 
 @dataclass

@@ -14,8 +14,8 @@ from rdflib import Dataset, Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from graph.store import graph_sizes, list_graphs, open_store
-from web.ingest import store_dir
-from web.search_api import RESULT_FIELDS, results_json
+from web.pipeline.ingest import store_dir
+from web.search.api import RESULT_FIELDS, results_json
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 BASE = "https://w3id.org/bokslut/id/"

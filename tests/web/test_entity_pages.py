@@ -13,7 +13,7 @@ from graph.namespaces import sparql_prologue
 from graph.trusted_query import trusted_select
 from tests.conftest import REPORT_PATH
 from tests.second_report import write_second_report
-from web.entity_indicators import Obs, totals_chart
+from web.entity.indicators import Obs, totals_chart
 from web.services import services
 
 BASE = "https://w3id.org/bokslut/id/"
@@ -324,7 +324,7 @@ def test_iri_in_404_page_is_escaped(client, path: str) -> None:
 def two_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory with the 2025 report and a derived 2026 one (fake embedder)."""
     from search.embedder import FakeEmbedder
-    from web.ingest import ingest
+    from web.pipeline.ingest import ingest
 
     data = tmp_path_factory.mktemp("entity-two-reports")
     second = write_second_report(tmp_path_factory.mktemp("entity-second"))

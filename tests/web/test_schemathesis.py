@@ -14,7 +14,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
-from web.openapi import document
+from web.api.openapi import document
 
 MAX_EXAMPLES = 50
 OPERATIONS = [(path, method.upper()) for path, item in document()["paths"].items()

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from web.search_api import RESULT_FIELDS, make_filters, results_json
+from web.search.api import RESULT_FIELDS, make_filters, results_json
 
 RIGHTS_QUESTION = "Vilka insatser stödjer barns rätt till lek och fritid?"
 XSS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]

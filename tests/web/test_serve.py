@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from tests.web.conftest import free_port
-from web.cli_serve import bind_problem, needs_ingest
+from web.cli.serve import bind_problem, needs_ingest
 
 BOKSLUT = str(Path(sys.executable).parent / "bokslut")
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}

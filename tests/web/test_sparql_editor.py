@@ -12,10 +12,10 @@ import pytest
 
 from graph.examples import load_examples
 from graph.namespaces import PREFIXES
-from web.sparql_chart import bar_chart
-from web.sparql_editor import add_prefixes, excerpt
-from web.sparql_negotiation import choose, negotiate, parse_accept
-from web.sparql_table import Cell, Table
+from web.sparql.chart import bar_chart
+from web.sparql.editor import add_prefixes, excerpt
+from web.sparql.negotiation import choose, negotiate, parse_accept
+from web.sparql.table import Cell, Table
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 COUNT_PER_GOAL = """SELECT ?mal (COUNT(?a) AS ?antal)

@@ -1,0 +1,1 @@
+"""JSON API description and health."""

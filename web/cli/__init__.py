@@ -1,0 +1,1 @@
+"""The `bokslut` command line."""

@@ -1,0 +1,189 @@
+"""CLI commands over the graph: ingest, sparql, load, unload, export, validate."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+
+from corpus import ReportError
+from graph.export import export as export_store
+from graph.namespaces import PREFIXES, PROJECT_GRAPHS
+from graph.query_guard import QueryError
+from graph.safe_query import Limits, run_query
+from graph.store import StoreError, open_store
+from graph.store_writer import drop_graph, rebuild
+from graph.validate import findings, union_graph, violations
+from search.embedder import ModelSettingError
+from search.engine import embedder_for
+from web.cli.common import data_option, fail, settings
+from web.pipeline.ingest import bundled_reports, ingest, remove_report, store_dir
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@data_option
+def ingest_cmd(paths: tuple[Path, ...], data: Path | None) -> None:
+    """Read reports (default: all in corpus/reports/) into the store and the search index."""
+    cfg = settings(data=data)
+    targets = list(paths) or bundled_reports()
+    try:
+        result = ingest(targets, cfg["data"], cfg["base_iri"],
+                        lambda: embedder_for(cfg["embed_model"], str(cfg["data"])),
+                        progress=lambda m: click.echo(m, err=True))
+    except (ReportError, StoreError, ModelSettingError) as exc:
+        fail(f"{exc} (inget ändrades)")
+    for key, file_name, triples in result.reports:
+        click.echo(f"{key}  {file_name}  {triples} tripler")
+    click.echo(f"sökindex: {result.passages} textavsnitt ({result.index_status})")
+    click.echo("tid: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items()))
+
+
+@click.command("remove")
+@click.argument("report")
+@data_option
+def remove_cmd(report: str, data: Path | None) -> None:
+    """Remove one report (e.g. rapport/sodertalje-2025) from the store and the index."""
+    cfg = settings(data=data)
+    key = report if report.startswith("rapport/") else f"rapport/{report}"
+    try:
+        embedder = embedder_for(cfg["embed_model"], str(cfg["data"]))
+        removed = remove_report(cfg["data"], key, cfg["base_iri"], embedder)
+    except (ReportError, StoreError, ModelSettingError) as exc:
+        fail(f"{exc} (inget ändrades)")
+    click.echo(f"{key}: borttagen ({removed} textavsnitt ur sökindexet)")
+
+
+def read_query(query: str) -> str:
+    """The query text: an argument, '-' for standard input, or @FILE."""
+    if query == "-":
+        return sys.stdin.read()
+    if query.startswith("@"):
+        return Path(query[1:]).read_text(encoding="utf-8")
+    return query
+
+
+@click.command("sparql")
+@click.argument("query")
+@click.option("--format", "fmt", default="table", show_default=True,
+              help="json|xml|csv|tsv|table for SELECT/ASK; ttl|nt|jsonld|rdfxml for graphs.")
+@click.option("--timeout", type=float, default=None, help="Seconds (BOKSLUT_SPARQL_TIMEOUT).")
+@data_option
+def sparql_cmd(query: str, fmt: str, timeout: float | None, data: Path | None) -> None:
+    """Run a read-only SPARQL query (text, '-' for stdin, or @file.rq)."""
+    cfg = settings(data=data, sparql_timeout=timeout)
+    graph_fmt = fmt if fmt in ("ttl", "nt", "jsonld", "rdfxml") else "ttl"
+    select_fmt = fmt if fmt not in ("ttl", "nt", "jsonld", "rdfxml") else "json"
+    try:
+        result = run_query(store_dir(cfg["data"]), read_query(query), select_format=select_fmt,
+                           graph_format=graph_fmt, prefixes=PREFIXES,
+                           limits=Limits.from_settings(cfg))
+    except (QueryError, StoreError, OSError) as exc:
+        fail(str(exc))
+    sys.stdout.write(result.body.decode("utf-8"))
+    if not result.body.endswith(b"\n"):
+        sys.stdout.write("\n")
+    if result.truncation_note:
+        click.echo(f"obs: {result.truncation_note}", err=True)
+
+
+def project_graph_iris(base: str) -> set[str]:
+    """Graph IRIs that belong to the project (ontology, references, reports)."""
+    return {base + g for g in PROJECT_GRAPHS}
+
+
+def refuse_own_graph(graph: str, base: str) -> None:
+    """Auxiliary files may not overwrite the project's own named graphs."""
+    if graph in project_graph_iris(base) or graph.startswith(base + "graf/"):
+        fail(f"{graph} är en av projektets egna grafer; välj en annan IRI för extra data")
+    if ":" not in graph or " " in graph:
+        fail(f"--graph {graph!r}: förväntade en absolut IRI, t.ex. https://example.org/graf/1")
+
+
+def parse_auxiliary(path: Path) -> list[tuple]:
+    """Triples of a trusted auxiliary file; TriG/N-Quads graphs are merged into one."""
+    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
+    if fmt is None:
+        fail(f"{path}: okänt format; förväntade .ttl, .nt, .trig, .nq eller .jsonld")
+    try:
+        return [(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=fmt)]
+    except (SyntaxError, ValueError, OSError) as exc:
+        fail(f"{path}: kunde inte läsas som {fmt}: {exc}")
+
+
+@click.command("load")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--graph", "graph", required=True, help="IRI of the named graph to create.")
+@data_option
+def load_cmd(file: Path, graph: str, data: Path | None) -> None:
+    """Add an auxiliary RDF file as its own named graph."""
+    cfg = settings(data=data)
+    refuse_own_graph(graph, cfg["base_iri"])
+    triples = parse_auxiliary(file)
+    try:
+        with rebuild(store_dir(cfg["data"])) as builder:
+            count = builder.replace_graph(graph, triples)
+    except StoreError as exc:
+        fail(str(exc))
+    click.echo(f"{graph}: {count} tripler")
+
+
+@click.command("unload")
+@click.option("--graph", "graph", required=True, help="IRI of the named graph to drop.")
+@data_option
+def unload_cmd(graph: str, data: Path | None) -> None:
+    """Drop an auxiliary named graph."""
+    cfg = settings(data=data)
+    refuse_own_graph(graph, cfg["base_iri"])
+    try:
+        dropped = drop_graph(store_dir(cfg["data"]), graph)
+    except StoreError as exc:
+        fail(str(exc))
+    if not dropped:
+        fail(f"ingen graf {graph} i lagret")
+    click.echo(f"{graph}: borttagen")
+
+
+@click.command("export")
+@click.option("--format", "fmt", default="trig", show_default=True,
+              help="trig|nq (named graphs kept) or ttl|nt|jsonld|rdfxml (union).")
+@click.option("--report", "reports", multiple=True, help="Only this report (key or graph IRI).")
+@click.option("-o", "output", type=click.Path(path_type=Path), default=None)
+@data_option
+def export_cmd(fmt: str, reports: tuple[str, ...], output: Path | None,
+               data: Path | None) -> None:
+    """Serialize the store (or some reports) to a file or standard output."""
+    cfg = settings(data=data)
+    base = cfg["base_iri"]
+    graphs = [r if r.startswith("http") else f"{base}graf/{r}" for r in reports] or None
+    try:
+        body = export_store(store_dir(cfg["data"]), fmt, graphs)
+    except (StoreError, ValueError) as exc:
+        fail(str(exc))
+    if output:
+        output.write_bytes(body)
+        click.echo(f"{output}: {len(body)} byte", err=True)
+    else:
+        sys.stdout.buffer.write(body)
+
+
+@click.command("validate")
+@data_option
+def validate_cmd(data: Path | None) -> None:
+    """Check the store against the SHACL shapes; non-zero exit on violations."""
+    cfg = settings(data=data)
+    try:
+        found = findings(union_graph(open_store(store_dir(cfg["data"]))))
+    except StoreError as exc:
+        fail(str(exc))
+    for f in found:
+        click.echo(f"{f.severity}: {f.focus} {f.path}\n    {f.message}")
+    bad = violations(found)
+    click.echo(f"{len(bad)} överträdelser, {len(found) - len(bad)} varningar")
+    if bad:
+        sys.exit(1)
+
+
+COMMANDS = (ingest_cmd, remove_cmd, sparql_cmd, load_cmd, unload_cmd, export_cmd, validate_cmd)

@@ -1,0 +1,99 @@
+"""CLI commands over search: search (one query or a file of queries) and eval."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from search.embedder import ModelSettingError
+from search.engine import embedder_for, open_searcher
+from search.evaluate import DevSetError, evaluate, format_summary, load_dev_set
+from search.hybrid import MODES, HybridSearcher
+from search.index_store import SearchIndexError
+from web.cli.common import data_option, fail, settings
+from web.search.api import make_filters, results_json
+
+KINDS = ("narrative", "indicator", "rights", "development_area")
+
+
+def searcher(data: Path | None) -> tuple[HybridSearcher, str]:
+    """The searcher over the saved index and the base IRI."""
+    cfg = settings(data=data)
+    try:
+        embedder = embedder_for(cfg["embed_model"], str(cfg["data"]))
+        return open_searcher(cfg["data"], embedder), cfg["base_iri"]
+    except (SearchIndexError, ModelSettingError) as exc:
+        fail(str(exc))
+
+
+def print_plain(payload: dict) -> None:
+    """Hits as readable lines."""
+    click.echo(f"# {payload['query']}")
+    for r in payload["results"]:
+        where = f"mål {r['goal']}" if r["goal"] else f"målområde {r['goal_area'] or '-'}"
+        click.echo(f"{r['rank']:>2}. [{where}, s. {r['page']}] {r['heading']} ({r['kind']}, "
+                   f"{r['score']:.4f})")
+        click.echo(f"    {r['text'][:200]}")
+
+
+@click.command("search")
+@click.argument("query", required=False)
+@click.option("--k", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--year", type=int)
+@click.option("--goal", help="Mål letter, e.g. C.")
+@click.option("--goal-area", type=int, help="Målområde number, e.g. 1.")
+@click.option("--kind", type=click.Choice(KINDS))
+@click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--queries", type=click.Path(path_type=Path, exists=True),
+              help="A file with one query per line; prints one JSON object per line.")
+@data_option
+def search_cmd(query: str | None, k: int, year: int | None, goal: str | None,
+               goal_area: int | None, kind: str | None, mode: str, as_json: bool,
+               queries: Path | None, data: Path | None) -> None:
+    """Search the reports (hybrid BM25 + dense by default)."""
+    if not query and not queries:
+        fail("ange en fråga eller --queries FIL")
+    engine, base = searcher(data)
+    filters = make_filters(year, goal, goal_area, kind)
+    texts = queries.read_text("utf-8").splitlines() if queries else [query or ""]
+    for text in texts:
+        if queries and not text.strip():
+            continue
+        try:
+            payload = results_json(text, engine.search(text, k, mode, filters), base)
+        except ValueError as exc:
+            fail(str(exc))
+        if as_json or queries:
+            click.echo(json.dumps(payload, ensure_ascii=False))
+        else:
+            print_plain(payload)
+
+
+def default_dev_set() -> Path:
+    """The bundled development set (tests/data/search_dev.jsonl in a checkout)."""
+    return Path(str(resources.files("corpus"))).parent / "tests" / "data" / "search_dev.jsonl"
+
+
+@click.command("eval")
+@click.option("--dev-set", type=click.Path(path_type=Path), default=None)
+@click.option("--k", default=10, show_default=True, type=int)
+@data_option
+def eval_cmd(dev_set: Path | None, k: int, data: Path | None) -> None:
+    """nDCG@k, Recall@k and MRR for bm25, dense and hybrid side by side."""
+    engine, _ = searcher(data)
+    try:
+        queries = load_dev_set(dev_set or default_dev_set())
+    except (DevSetError, OSError) as exc:
+        fail(str(exc))
+    for mode in MODES[::-1]:
+        result = evaluate(lambda q, n, m=mode: [h.passage["id"] for h in engine.search(q, n, m)],
+                          queries, k)
+        click.echo(f"== {mode}")
+        click.echo(format_summary(result))
+
+
+COMMANDS = (search_cmd, eval_cmd)

@@ -1,0 +1,187 @@
+"""`bokslut serve`: build the data directory if it is empty, then run the web application."""
+
+from __future__ import annotations
+
+import errno
+import signal
+import socket
+import time
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import click
+
+from corpus import ReportError
+from graph.store import StoreError, current_generation
+from search.embedder import ModelSettingError
+from web.cli.common import data_option, fail, settings
+from web.pipeline.ingest import bundled_reports, ingest, store_dir
+
+DEFAULT_THREADS = 8
+
+
+def needs_ingest(data: Path) -> bool:
+    """True when the data directory has no published store or no saved search index."""
+    index_manifest = Path(data) / "index" / "manifest.json"
+    return current_generation(store_dir(data)) is None or not index_manifest.is_file()
+
+
+def ingest_bundled(cfg: dict[str, Any]) -> None:
+    """Build store and index from the bundled corpus, printing progress."""
+    from search.engine import embedder_for
+
+    click.echo(f"{cfg['data']}: ingen data ännu, läser in de medföljande boksluten …")
+    started = time.perf_counter()
+    try:
+        embedder = embedder_for(cfg["embed_model"], str(cfg["data"]))
+        ingest(bundled_reports(), Path(cfg["data"]), cfg["base_iri"], embedder,
+               progress=lambda message: click.echo(f"  {message}"))
+    except (ReportError, StoreError, ModelSettingError) as exc:
+        fail(f"inläsningen misslyckades: {exc}")
+    click.echo(f"inläsningen klar på {time.perf_counter() - started:.0f} s")
+
+
+def bind_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port (None when it can)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        return f"okänd värd {host!r}: {exc}"
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            return describe_bind_error(host, port, exc)
+    return None
+
+
+def describe_bind_error(host: str, port: int, exc: OSError) -> str:
+    """A Swedish explanation of a failed bind."""
+    if exc.errno == errno.EADDRINUSE:
+        return (f"porten {port} på {host} är upptagen (kör servern redan?); "
+                f"välj en annan med --port eller BOKSLUT_PORT")
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"adressen {host} hör inte till den här datorn; använd t.ex. 127.0.0.1"
+    if exc.errno == errno.EACCES:
+        return f"ingen behörighet att lyssna på port {port}; välj en port över 1024"
+    return f"kan inte lyssna på {host}:{port}: {exc.strerror or exc}"
+
+
+def warm_up(app: Any) -> None:
+    """Open the store and load the search model now, so the first request is not slow."""
+    from web.services import services
+
+    click.echo("laddar kunskapsgrafen och sökmodellen …")
+    with app.app_context():
+        services().store()
+        services().searcher()
+    warm_sparql_parser()
+
+
+def warm_sparql_parser() -> None:
+    """Parse the example queries once, single-threaded, before any request arrives.
+
+    rdflib's SPARQL grammar (pyparsing) fixes up its parse actions on first use; when the
+    first parses run in several threads at once that fix-up can go wrong for good and every
+    later query is refused. Doing the first parses here avoids that for the common grammar.
+    """
+    from graph.examples import load_examples
+    from graph.query_guard import query_form
+
+    for example in load_examples():
+        query_form(example.text)
+
+
+class Stopped(Exception):
+    """SIGTERM arrived: leave the serving loop and close the server."""
+
+
+def stop_on_sigterm() -> None:
+    """Turn SIGTERM into a normal exit so the server shuts down cleanly."""
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise Stopped
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+def run_waitress(app: Any, host: str, port: int, threads: int) -> None:
+    """Serve with waitress (the production server) until SIGTERM or Ctrl+C."""
+    from waitress import create_server
+
+    try:
+        server = create_server(app, host=host, port=port, threads=threads, ident="bokslut")
+    except OSError as exc:
+        fail(describe_bind_error(host, port, exc))
+    click.echo(f"Bokslutsgrafen på http://{host}:{port}/ (waitress, {threads} trådar); "
+               "avsluta med Ctrl+C")
+    try:
+        server.run()
+    except Stopped:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends it at once
+        drain(server)
+        raise
+    finally:
+        server.close()
+
+
+def drain(server: Any, seconds: float = 10.0) -> None:
+    """Stop accepting, then keep the loop running until answers in progress are written.
+
+    Closing waitress at once would close its wake-up pipe under worker threads that are
+    still finishing a request (they then log "Bad file descriptor").
+    """
+    from waitress import wasyncore
+
+    server.accepting = False
+    dispatcher = server.task_dispatcher
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and (
+            dispatcher.active_count > 0 or dispatcher.queue
+            or any(getattr(c, "total_outbufs_len", 0) for c in list(server._map.values()))):
+        wasyncore.loop(timeout=0.05, map=server._map, count=1)
+
+
+def run_dev(app: Any, host: str, port: int) -> None:
+    """Serve with Flask's development server (reloader off, so signals reach this process)."""
+    click.echo(f"Bokslutsgrafen på http://{host}:{port}/ (Flasks utvecklingsserver; "
+               "inte för produktion)")
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+@click.command("serve")
+@click.option("--host", default=None, help="Host to bind (BOKSLUT_HOST, default 127.0.0.1).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None,
+              help="Port to listen on (BOKSLUT_PORT, default 5000).")
+@click.option("--production/--dev", default=True, show_default=True,
+              help="waitress (production, default) or Flask's development server.")
+@click.option("--threads", type=click.IntRange(1, 64), default=DEFAULT_THREADS,
+              show_default=True, help="Worker threads of the production server.")
+@data_option
+def serve_cmd(host: str | None, port: int | None, production: bool, threads: int,
+              data: Path | None) -> None:
+    """Run the web application (ingests the bundled reports first if there is no data)."""
+    cfg = settings(data=data, host=host, port=port)
+    problem = bind_problem(cfg["host"], cfg["port"])
+    if problem:
+        fail(problem)
+    if needs_ingest(cfg["data"]):
+        ingest_bundled(cfg)
+    from web.app import create_app
+
+    app = create_app(cfg)
+    stop_on_sigterm()
+    try:
+        warm_up(app)
+        if production:
+            run_waitress(app, cfg["host"], cfg["port"], threads)
+        else:
+            run_dev(app, cfg["host"], cfg["port"])
+    except (KeyboardInterrupt, Stopped):
+        pass
+    click.echo("servern avslutad")
+
+
+COMMANDS = (serve_cmd,)

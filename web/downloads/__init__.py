@@ -1,0 +1,1 @@
+"""Data dumps and VoID."""

@@ -1,0 +1,1 @@
+"""A page (and RDF) for every IRI."""

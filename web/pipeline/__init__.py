@@ -1,0 +1,1 @@
+"""Ingest orchestration: reports into store and index, derived rights links."""

@@ -1,0 +1,1 @@
+"""The rights explorer: instrument, article, supporting actions."""

@@ -1,0 +1,155 @@
+"""Search: the /sok page, its JSON twin /api/search, and a passage shown in its section."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, Response, abort, jsonify, render_template, request
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
+
+from graph.store import StoreError
+from search.hybrid import MAX_QUERY_CHARS, MODES, Hit, clean_query
+from search.index_store import SearchIndexError
+from web.search.api import make_filters, results_json
+from web.search.data import HitContext, hit_context, passage_in_context
+from web.services import services
+
+bp = Blueprint("search", __name__, template_folder="../templates")
+
+
+@bp.errorhandler(404)
+def not_found(error: HTTPException) -> tuple[str, int]:
+    """A Swedish 404 page that says what was not found and where to go instead."""
+    return render_template("rights/404.html", message=error.description), 404
+
+
+@bp.errorhandler(SearchIndexError)
+@bp.errorhandler(StoreError)
+def no_data(error: Exception) -> tuple[str, int]:
+    """503 with a Swedish explanation when nothing has been ingested (or the index is damaged)."""
+    return render_template("rights/404.html", heading="Sökningen är inte tillgänglig",
+                           message=NO_DATA), 503
+
+KINDS = {"narrative": "Löptext", "indicator": "Indikator", "rights": "Rättighetslista",
+         "development_area": "Utvecklingsområde"}
+MODE_LABELS = {"hybrid": "Hybrid (ord och betydelse)", "dense": "Betydelse (semantisk)",
+               "bm25": "Ord (BM25)"}
+PAGE_SIZES = (10, 20, 50)
+MAX_K = 100
+NO_DATA = "Det finns ingen sökbar data ännu, eller sökindexet är skadat: kör bokslut ingest."
+
+
+@dataclass
+class SearchForm:
+    """The search parameters, validated; `errors` holds Swedish messages for bad values."""
+
+    q: str = ""
+    text: str = ""  # q cleaned (control characters out, whitespace collapsed)
+    k: int = 10
+    year: int | None = None
+    goal: str | None = None
+    goal_area: int | None = None
+    kind: str | None = None
+    mode: str = "hybrid"
+    errors: list[str] = field(default_factory=list)
+
+    def number(self, args: MultiDict, name: str, label: str, low: int, high: int) -> int | None:
+        """An optional integer parameter within [low, high]."""
+        raw = args.get(name, "").strip()
+        if not raw:
+            return None
+        if raw.isascii() and raw.isdigit() and low <= int(raw) <= high:
+            return int(raw)
+        self.errors.append(f"Ogiltigt värde för {label}: ange ett heltal {low}–{high}.")
+        return None
+
+    @classmethod
+    def parse(cls, args: MultiDict) -> SearchForm:
+        """Read and check every parameter."""
+        form = cls(q=args.get("q", ""))
+        try:
+            form.text = clean_query(form.q)
+        except ValueError:
+            form.errors.append(f"Sökfrågan är för lång: högst {MAX_QUERY_CHARS} tecken.")
+        form.k = form.number(args, "k", "antal träffar", 1, MAX_K) or 10
+        form.year = form.number(args, "year", "år", 1900, 2100)
+        form.goal_area = form.number(args, "goal_area", "målområde", 1, 99)
+        goal = args.get("goal", "").strip().upper()
+        if goal and not (len(goal) == 1 and "A" <= goal <= "Z"):
+            form.errors.append("Ogiltigt mål: ange en bokstav, t.ex. C.")
+        form.goal = goal if len(goal) == 1 and "A" <= goal <= "Z" else None
+        kind = args.get("kind", "").strip()
+        if kind and kind not in KINDS:
+            form.errors.append(f"Okänt slag: välj bland {', '.join(KINDS)}.")
+        form.kind = kind if kind in KINDS else None
+        form.mode = args.get("mode", "").strip() or "hybrid"
+        if form.mode not in MODES:
+            form.errors.append(f"Okänt sökläge: välj bland {', '.join(MODES)}.")
+            form.mode = "hybrid"
+        return form
+
+    @property
+    def shown(self) -> str:
+        """The query as echoed into the search box: cleaned, or cut and printable if too long."""
+        return self.text or "".join(ch for ch in self.q[:MAX_QUERY_CHARS] if ch.isprintable())
+
+    @property
+    def searchable(self) -> bool:
+        """True when the query has at least one letter or digit."""
+        return any(ch.isalnum() for ch in self.text)
+
+    def run(self) -> list[Hit]:
+        """The hits (the searcher is cached by services())."""
+        filters = make_filters(self.year, self.goal, self.goal_area, self.kind)
+        return services().searcher().search(self.text, self.k, self.mode, filters)
+
+
+def filter_options(context: HitContext) -> dict[str, Any]:
+    """Choices for the filter controls, from the index and the graph."""
+    passages = services().searcher().index.passages
+    return {"years": sorted({p["year"] for p in passages}, reverse=True),
+            "areas": sorted({(a.number, a.label) for a in context.areas.values()}),
+            "goals": sorted({(g["letter"], g["label"]) for g in context.goals.values()}),
+            "kinds": KINDS, "modes": MODE_LABELS, "sizes": PAGE_SIZES}
+
+
+@bp.get("/sok")
+def page() -> tuple[str, int] | str:
+    """The search page: form, filters, hits with their mål, rights and links."""
+    form = SearchForm.parse(request.args)
+    context = hit_context()
+    options = filter_options(context)
+    hits = form.run() if form.searchable and not form.errors else []
+    rows = [{"hit": h, **context.for_passage(h.passage)} for h in hits]
+    return render_template("search/search.html", form=form, hits=rows, options=options,
+                           asked="q" in request.args, kinds=KINDS,
+                           services_base=services().base)
+
+
+@bp.get("/api/search")
+def api() -> tuple[Response, int] | Response:
+    """The JSON twin: results exactly as web.search.api.results_json (the CLI's shape)."""
+    form = SearchForm.parse(request.args)
+    if not form.errors and not form.text:
+        form.errors.append("Parametern q saknas eller är tom.")
+    if form.errors:
+        return jsonify({"error": " ".join(form.errors)}), 400
+    try:
+        hits = form.run() if form.searchable else []
+    except SearchIndexError:
+        return jsonify({"error": NO_DATA}), 503
+    body = json.dumps(results_json(form.q, hits, services().base), ensure_ascii=False)
+    return Response(body, mimetype="application/json")  # field order as documented
+
+
+@bp.get("/sok/kontext/<path:passage>")
+def context(passage: str) -> str:
+    """A passage in its section: the neighbouring passages under the same heading."""
+    found = passage_in_context(passage)
+    if found is None:
+        abort(404, description="Okänt textavsnitt")
+    return render_template("search/context.html", kinds=KINDS, services_base=services().base,
+                           **found, **hit_context().for_passage(found["passage"]))

@@ -1,0 +1,1 @@
+"""SPARQL 1.1 Protocol endpoint and query editor."""

@@ -1,0 +1,146 @@
+"""The SPARQL 1.1 Protocol endpoint and, for browsers, the query editor at /sparql."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, make_response, render_template, request, url_for
+
+from graph.formats import media_type, result_kind
+from graph.namespaces import PREFIXES
+from graph.query_guard import QueryError
+from graph.safe_query import Limits, QueryResult, run_query
+from graph.store import StoreError
+from web.services import services
+from web.sparql.negotiation import Choice, choose
+from web.sparql.negotiation import not_acceptable_message as not_acceptable
+from web.sparql.page import PageState, page_error, page_result, peek_type
+from web.sparql.protocol import ProtocolError, QueryRequest, read_request
+from web.sparql.responses import error_response, query_error_response, result_response
+
+bp = Blueprint("sparql", __name__, template_folder="../templates")
+
+
+@bp.after_request
+def protocol_headers(response: Response) -> Response:
+    """Answers differ by Accept; the public, read-only data may be read from any web page."""
+    response.vary.add("Accept")
+    response.headers.setdefault("Access-Control-Allow-Origin", "*")
+    return response
+
+
+@bp.errorhandler(413)
+def too_large(_error: Exception) -> Response:
+    """A request body over the app's limit."""
+    return error_response(413, "Förfrågan är för stor.",
+                          "Frågor får vara högst 32 KB.", request.headers.get("Accept"))
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def editor() -> Response:
+    """Answer a protocol request, or show the editor (with results) to a browser."""
+    accept = request.headers.get("Accept")
+    try:
+        choice = choose(accept, request.values.get("format"))
+        asked = read_request(request)
+    except ValueError as error:
+        return error_response(400, "Okänt format.", str(error), accept)
+    except ProtocolError as error:
+        return error_response(error.status, "Förfrågan kan inte besvaras.", error.message, accept)
+    if asked.query is None:
+        return _without_query(choice, asked, accept)
+    if choice.html:
+        return _page(asked)
+    return _answer(choice, asked, accept)
+
+
+def _limits() -> Limits:
+    """This app's per-query limits."""
+    return Limits.from_settings(services().settings)
+
+
+def _run(asked: QueryRequest, select_format: str, graph_format: str) -> QueryResult:
+    """Run a user's query hardened, with the endpoint URL as base and the known prefixes."""
+    return run_query(
+        services().store_path, asked.query or "", select_format=select_format,
+        graph_format=graph_format, base_iri=request.base_url, prefixes=PREFIXES,
+        default_graphs=asked.default_graphs, named_graphs=asked.named_graphs, limits=_limits())
+
+
+def _answer(choice: Choice, asked: QueryRequest, accept: str | None) -> Response:
+    """Run the query for a program and send the negotiated format (406 if none fits)."""
+    if choice.select is None and choice.graph is None:
+        return _not_acceptable(["select", "graph"], accept)
+    if choice.select is None or choice.graph is None:
+        known = peek_type(asked.query or "")
+        if known and choice.for_kind(result_kind(known)) is None:
+            return _not_acceptable([result_kind(known)], accept)
+    try:
+        result = _run(asked, choice.select or "json", choice.graph or "ttl")
+    except (QueryError, StoreError) as error:
+        return query_error_response(error, accept, _limits().timeout, asked.query)
+    if choice.for_kind(result_kind(result.query_type)) is None:
+        return _not_acceptable([result_kind(result.query_type)], accept)
+    return result_response(result)
+
+
+def _not_acceptable(kinds: list[str], accept: str | None) -> Response:
+    """406 with the formats on offer."""
+    return error_response(406, "Formatet kan inte levereras.", not_acceptable(kinds), accept)
+
+
+def _without_query(choice: Choice, asked: QueryRequest, accept: str | None) -> Response:
+    """No query: the editor for a browser, else the service description (GET) or 400 (POST)."""
+    if choice.html:
+        return _page(asked)
+    if request.method == "POST":
+        return error_response(400, "Frågan saknas.", "Skicka frågan i parametern query.", accept)
+    from web.sparql.description import description, serialize
+
+    fmt = choice.graph
+    if fmt is None:
+        return _not_acceptable(["graph"], accept)
+    try:
+        graph = description(request.base_url, services().store_path, _limits_note())
+    except StoreError as error:
+        return query_error_response(error, accept, _limits().timeout)
+    return Response(serialize(graph, fmt), content_type=media_type(fmt) + "; charset=utf-8")
+
+
+def _limits_note() -> str:
+    """The limits in a sentence (shown on the page and in the service description)."""
+    limits = _limits()
+    return (f"Skrivskyddad. Varje fråga får köra i högst {limits.timeout:g} sekunder och "
+            f"returnerar högst {limits.row_cap} rader; SERVICE och okända grafer avvisas.")
+
+
+def _page(asked: QueryRequest) -> Response:
+    """The editor page, with the query's results or error when a query was given."""
+    state = PageState.from_request(asked, request.values.get("action"))
+    status = 200
+    if state.query_given:
+        try:
+            result = _run(QueryRequest(state.query, asked.default_graphs, asked.named_graphs),
+                          "json", "nt")
+        except (QueryError, StoreError) as error:
+            status = page_error(state, error, _limits().timeout)
+        else:
+            page_result(state, result)
+    response = make_response(render_template(
+        "sparql/sparql.html", state=state, endpoint=request.base_url, limits_note=_limits_note(),
+        downloads=_downloads(state)), status)
+    if state.error and state.error.retry_after:
+        response.headers["Retry-After"] = state.error.retry_after
+    return response
+
+
+def _downloads(state: PageState) -> list[tuple[str, str, str]]:
+    """(label, url, file name) for the result in other formats."""
+    if state.table is None:
+        return []
+    kind = state.kind or "select"
+    names = ["csv", "json", "tsv", "xml"] if kind == "select" else ["ttl", "nt", "jsonld", "rdfxml"]
+    labels = {"csv": "CSV", "json": "JSON", "tsv": "TSV", "xml": "XML", "ttl": "Turtle",
+              "nt": "N-Triples", "jsonld": "JSON-LD", "rdfxml": "RDF/XML"}
+    ext = {"jsonld": "jsonld", "rdfxml": "rdf"}
+    return [(labels[n], url_for("sparql.editor", query=state.query, format=n,
+                                **state.graph_args()), f"resultat.{ext.get(n, n)}")
+            for n in names]
