@@ -31,9 +31,11 @@ def rss_mb() -> float:
 
 
 def queries(n: int = 100) -> list[str]:
-    """n queries from the development set (cycled)."""
-    lines = (ROOT / "tests" / "data" / "search_dev.jsonl").read_text("utf-8").splitlines()
-    texts = [json.loads(line)["query"] for line in lines if line.strip()]
+    """n queries from the tuning and held-out sets (cycled)."""
+    lines = [line for part in ("search_tune.jsonl", "search_heldout.jsonl")
+             for line in (ROOT / "tests" / "data" / part).read_text("utf-8").splitlines()]
+    texts = [json.loads(line)["query"] for line in lines
+             if line.strip() and not line.startswith("#")]
     return [texts[i % len(texts)] for i in range(n)]
 
 

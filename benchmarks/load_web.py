@@ -52,9 +52,10 @@ class Tally:
 
 
 def search_queries(n: int = 20) -> list[str]:
-    """The first n queries of the development set (varied text, as real users type)."""
-    lines = (ROOT / "tests" / "data" / "search_dev.jsonl").read_text("utf-8").splitlines()
-    return [json.loads(line)["query"] for line in lines if line.strip()][:n]
+    """The first n queries of the search tuning set (varied text, as real users type)."""
+    lines = (ROOT / "tests" / "data" / "search_tune.jsonl").read_text("utf-8").splitlines()
+    return [json.loads(line)["query"] for line in lines
+            if line.strip() and not line.startswith("#")][:n]
 
 
 def scenarios() -> list[Scenario]:

@@ -1,6 +1,8 @@
-"""Retrieval evaluation against a graded development set (tests/data/search_dev.jsonl).
+"""Retrieval evaluation against graded query sets (tests/data/search_{tune,heldout}.jsonl).
 
-The dev set is JSON Lines, one query per line::
+The development queries are split once, for good, into a tuning part (everything may be
+fitted on it) and a held-out part (only reported, never tuned on); each file's header says
+how. A query set is JSON Lines, one query per line, lines starting with ``#`` are comments::
 
     {"id": "q01", "query": "...", "type": "paraphrase",
      "relevant": {"rapport/sodertalje-2025/passage/L249": 3, ...}, "note": "optional"}
@@ -181,13 +183,13 @@ def parse_query(row: Any, where: str = "<row>") -> DevQuery:
 
 
 def load_dev_set(path: str | Path) -> list[DevQuery]:
-    """Read and validate a JSONL dev set; blank lines are skipped, query ids must be unique."""
+    """Read and validate a JSONL dev set; blank and '#' lines are skipped, ids must be unique."""
     path = Path(path)
     queries: list[DevQuery] = []
     seen: dict[str, int] = {}
     with path.open(encoding="utf-8") as lines:
         for lineno, line in enumerate(lines, start=1):
-            if not line.strip():
+            if not line.strip() or line.lstrip().startswith("#"):
                 continue
             where = f"{path}:{lineno}"
             try:

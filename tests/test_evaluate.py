@@ -27,7 +27,8 @@ from search.evaluate import (
     validate_ids,
 )
 
-DEV_SET = Path(__file__).resolve().parent / "data" / "search_dev.jsonl"
+DATA = Path(__file__).resolve().parent / "data"
+TUNE, HELDOUT = DATA / "search_tune.jsonl", DATA / "search_heldout.jsonl"
 REPORT = (Path(__file__).resolve().parents[1] / "corpus" / "reports"
           / "sodertalje-bokslut-social-hallbarhet-2025.txt")
 JUDGED = {"a": 3, "b": 2, "c": 1}
@@ -248,7 +249,22 @@ ANCHORS = {
 
 @pytest.fixture(scope="module")
 def dev_set() -> list[DevQuery]:
-    return load_dev_set(DEV_SET)
+    """Both parts: the tuning set and the held-out set."""
+    return load_dev_set(TUNE) + load_dev_set(HELDOUT)
+
+
+def test_tuning_and_held_out_parts_are_disjoint() -> None:
+    tune, held = load_dev_set(TUNE), load_dev_set(HELDOUT)
+    assert not {q.id for q in tune} & {q.id for q in held}
+    assert not {q.query.casefold() for q in tune} & {q.query.casefold() for q in held}
+    assert len(held) >= 60 + 25  # 60+ new blind queries and a third of the original ones
+    for part in (tune, held):  # the split is stratified: every type on both sides
+        assert {q.type for q in part} == {q.type for q in tune + held}
+
+
+def test_comment_lines_are_skipped(tmp_path: Path) -> None:
+    path = _write(tmp_path, "# a header", GOOD, "  # indented too")
+    assert [q.id for q in load_dev_set(path)] == ["q1"]
 
 
 @pytest.fixture(scope="module")
@@ -270,7 +286,7 @@ def test_judged_passages_still_say_what_they_said(dev_set: list[DevQuery],
         assert pid in judged, pid
         assert phrase.casefold() in passages[pid].text.casefold(), (
             f"{pid} no longer contains {phrase!r}: passage ids moved, "
-            "remap tests/data/search_dev.jsonl with search.evaluate.remap_ids")
+            "remap tests/data/search_*.jsonl with search.evaluate.remap_ids")
 
 
 def test_dev_set_size_and_grades(dev_set: list[DevQuery]) -> None:

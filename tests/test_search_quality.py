@@ -10,7 +10,7 @@ from search.engine import embedder_for, open_searcher
 from search.evaluate import evaluate, load_dev_set
 from web.settings import resolve
 
-DEV_SET = Path(__file__).resolve().parent / "data" / "search_dev.jsonl"
+DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +19,7 @@ def scores(built_data: Path) -> dict[str, float]:
     settings = resolve({"data": built_data})
     searcher = open_searcher(built_data, embedder_for(settings["embed_model"],
                                                       str(built_data)))
-    queries = load_dev_set(DEV_SET)
+    queries = load_dev_set(DATA / "search_tune.jsonl") + load_dev_set(DATA / "search_heldout.jsonl")
     out = {}
     for mode in ("bm25", "dense", "hybrid"):
         result = evaluate(lambda q, k, m=mode: [h.passage["id"] for h in

@@ -74,8 +74,8 @@ def search_cmd(query: str | None, k: int, year: int | None, goal: str | None,
 
 
 def default_dev_set() -> Path:
-    """The bundled development set (tests/data/search_dev.jsonl in a checkout)."""
-    return Path(str(resources.files("corpus"))).parent / "tests" / "data" / "search_dev.jsonl"
+    """The bundled held-out query set (tests/data/search_heldout.jsonl in a checkout)."""
+    return Path(str(resources.files("corpus"))).parent / "tests" / "data" / "search_heldout.jsonl"
 
 
 @click.command("eval")
