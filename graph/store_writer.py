@@ -1,13 +1,19 @@
-"""Change the store atomically: copy the live generation, change the copy, then swap it in."""
+"""Change the store atomically: copy the live generation, change the copy, then swap it in.
+
+A generation may carry *sidecars*: directories of derived files (the search index) that must
+always describe the same data as the quads. They live inside the generation directory, are
+carried over to the next generation by hard links, and are published by the same rename.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import gc
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -29,12 +35,25 @@ from graph.store import (
 
 Triples = Graph | Iterable[tuple[Node, Node, Node]]
 
+# Tests set this to stop the process at a named step (fault injection); None in production.
+fault_hook: Callable[[str], None] | None = None
+_DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+
+
+def checkpoint(step: str) -> None:
+    """A named step of a rebuild, where a test may simulate a crash."""
+    if fault_hook is not None:
+        fault_hook(step)
+
 
 class StoreBuilder:
     """A private, writable copy of the store that becomes live only when the build succeeds."""
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, directory: Path | None = None,
+                 previous: Path | None = None) -> None:
         self._store: ox.Store | None = store
+        self.directory = directory
+        self.previous = previous
 
     @property
     def store(self) -> ox.Store:
@@ -97,10 +116,32 @@ class StoreBuilder:
         return as_dataset(self.store)
 
     def copy_from(self, generation: Path) -> None:
-        """Start from every quad of a published generation."""
+        """Start from every quad and every sidecar of a published generation."""
         source = ox.Store.read_only(str(generation))
         self.store.bulk_extend(source.quads_for_pattern(None, None, None, None))
         del source
+        if self.directory is not None:
+            for side in generation.iterdir():
+                if side.is_dir():  # Oxigraph keeps only plain files at the top
+                    _link_tree(side, self.directory / side.name)
+
+    def sidecar(self, name: str) -> Path:
+        """The directory for derived files published with this generation (carried-over copy
+        of the previous one's, if any; replace files, never edit them: they are hard links)."""
+        if self.directory is None:
+            raise StoreError("This build has no generation directory for derived files.")
+        return self.directory / name
+
+    def previous_sidecar(self, name: str) -> Path | None:
+        """The live generation's copy of a sidecar, or None when it has none."""
+        if self.previous is None or not (self.previous / name).is_dir():
+            return None
+        return self.previous / name
+
+    def abandon(self) -> None:
+        """Drop the store without flushing (the build failed; its directory is deleted)."""
+        self._store = None
+        gc.collect()
 
     def close(self) -> None:
         """Flush and release the store so its directory can be published."""
@@ -127,27 +168,70 @@ def rebuild(store_dir: str | Path) -> Iterator[StoreBuilder]:
         final = root / building.name.removesuffix(BUILDING_SUFFIX)
         builder: StoreBuilder | None = None
         try:
-            builder = StoreBuilder(ox.Store(str(building)))
+            builder = StoreBuilder(ox.Store(str(building)), building, previous)
             if previous is not None:
                 builder.copy_from(previous)
+            checkpoint("copied")
             yield builder
             builder.refresh_union()
             builder.close()
+            checkpoint("closed")
             _check_released(building)
             os.rename(building, final)
+            checkpoint("renamed")
             _publish(root, final.name)
         except BaseException as error:
-            if builder is not None:
-                builder.close()
+            # cleanup must not raise: a second error here used to hide the first and leave debris
+            with contextlib.suppress(Exception):
+                if builder is not None:
+                    builder.abandon()
             for path in (building, final):
                 shutil.rmtree(path, ignore_errors=True)
             if not isinstance(error, Exception):
                 raise
-            raise StoreError(
-                f"Could not build a new store in {root}: {error}. "
-                "The previous store is unchanged.") from error
-        _fsync_dir(root)
-        _prune(root, keep={final.name, previous.name if previous else ""})
+            raise StoreError(_failure_message(root, error)) from error
+        checkpoint("published")
+        with contextlib.suppress(OSError):  # the swap is done; tidying may fail on a full disk
+            _fsync_dir(root)
+            _prune(root, keep={final.name, previous.name if previous else ""})
+
+
+def _failure_message(root: Path, error: BaseException) -> str:
+    """Why a build failed, in words a user can act on; the live store is always unchanged."""
+    if _is_disk_full(error):
+        return (f"disken är full (eller filstorleksgränsen nådd) när en ny lagergeneration "
+                f"skrevs i {root}; frigör utrymme och försök igen. Det tidigare lagret är "
+                "oförändrat.")
+    return f"Could not build a new store in {root}: {error}. The previous store is unchanged."
+
+
+def _is_disk_full(error: BaseException) -> bool:
+    """True for out-of-space errors, also those RocksDB or faiss report as plain text."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in _DISK_FULL:
+            return True
+        text = str(seen).lower()
+        if any(s in text for s in ("no space left", "file too large", "quota exceeded")):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def remove_leftovers(store_dir: str | Path) -> bool:
+    """Delete half-built generations of a crashed writer, unless a writer is at work now.
+
+    Called when a program starts; returns False when another process holds the lock.
+    """
+    root = Path(store_dir)
+    if not root.is_dir():
+        return True
+    try:
+        with _writer_lock(root):
+            _remove_leftovers(root)
+    except StoreError:
+        return False
+    return True
 
 
 def replace_graph(store_dir: str | Path, graph_iri: str, triples: Triples) -> int:
@@ -171,6 +255,15 @@ def _writer_lock(root: Path) -> Iterator[None]:
         except BlockingIOError:
             raise StoreError(f"Another process is writing to {root}; try again later.") from None
         yield
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Copy a directory by hard links (files are never edited in place), else by copying."""
+    try:
+        shutil.copytree(source, target, copy_function=os.link)
+    except OSError:
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(source, target)
 
 
 def _next_number(root: Path) -> int:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +23,7 @@ from graph.store import (
     open_dataset,
     open_store,
 )
-from graph.store_writer import drop_graph, rebuild, replace_graph
+from graph.store_writer import drop_graph, rebuild, remove_leftovers, replace_graph
 
 EX = "http://example.org/"
 G_REPORT, G_VOCAB = EX + "graph/report", EX + "graph/vocab"
@@ -206,3 +208,72 @@ def test_single_graph_export(store_dir: Path) -> None:
 def test_unknown_export_format(store_dir: Path) -> None:
     with pytest.raises(ValueError, match="choose one of"):
         export(store_dir, "yaml")
+
+
+def test_sidecars_are_published_with_their_generation_and_carried_over(store_dir: Path) -> None:
+    """Derived files (the search index) live in the generation and swap with it."""
+    with rebuild(store_dir) as builder:
+        side = builder.sidecar("index")
+        side.mkdir()
+        (side / "manifest.json").write_text('{"n": 1}', encoding="utf-8")
+        assert builder.previous_sidecar("index") is None
+    first = current_generation(store_dir)
+    assert (first / "index" / "manifest.json").read_text(encoding="utf-8") == '{"n": 1}'
+    with rebuild(store_dir) as builder:  # a change that leaves the index alone keeps it
+        builder.drop_graph(G_VOCAB)
+        assert builder.previous_sidecar("index") == first / "index"
+    second = current_generation(store_dir)
+    assert (second / "index" / "manifest.json").read_text(encoding="utf-8") == '{"n": 1}'
+    with pytest.raises(StoreError), rebuild(store_dir) as builder:
+        (builder.sidecar("index") / "manifest.json").unlink()
+        (builder.sidecar("index") / "manifest.json").write_text('{"n": 2}', encoding="utf-8")
+        raise RuntimeError("embedding failed")
+    assert current_generation(store_dir) == second
+    assert (second / "index" / "manifest.json").read_text(encoding="utf-8") == '{"n": 1}'
+
+
+def test_leftovers_of_a_crashed_writer_are_removed_at_the_next_start(store_dir: Path) -> None:
+    debris = store_dir / "gen-000009.new"
+    debris.mkdir()
+    (debris / "000001.sst").write_bytes(b"x" * 1024)
+    (store_dir / ".current.tmp").symlink_to("gen-000009")
+    with rebuild(store_dir):  # a writer at work: leftovers cannot be told from its build
+        assert remove_leftovers(store_dir) is False
+        assert [p.name for p in store_dir.glob("gen-*.new")] != []
+    debris.mkdir()
+    assert remove_leftovers(store_dir) is True
+    assert [p.name for p in store_dir.glob("gen-*.new")] == []
+    assert not (store_dir / ".current.tmp").is_symlink()
+    assert list_graphs(store_dir) == [G_REPORT, G_VOCAB]
+
+
+DISK_FULL_SCRIPT = """
+import resource, sys
+from rdflib import Graph, Literal, URIRef
+from graph.store import StoreError
+from graph.store_writer import rebuild
+big = Graph()
+for i in range(20000):
+    big.add((URIRef(f"http://example.org/b{i}"), URIRef("http://example.org/p"),
+             Literal("y" * 60 + str(i))))
+resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+try:
+    with rebuild(sys.argv[1]) as builder:
+        builder.replace_graph("http://example.org/big", big)
+except StoreError as error:
+    print(error)
+    sys.exit(1)
+"""
+
+
+def test_a_full_disk_is_a_clear_error_and_leaves_no_debris(store_dir: Path) -> None:
+    """RLIMIT_FSIZE in a child stands in for a full disk: every large write fails."""
+    live = current_generation(store_dir)
+    done = subprocess.run([sys.executable, "-c", DISK_FULL_SCRIPT, str(store_dir)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr
+    assert "disken är full" in done.stdout
+    assert "Traceback" not in done.stderr
+    assert current_generation(store_dir) == live
+    assert sorted(p.name for p in store_dir.iterdir()) == [".lock", "current", live.name]
+    assert list_graphs(store_dir) == [G_REPORT, G_VOCAB]
