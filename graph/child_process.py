@@ -1,111 +1,121 @@
-"""Fork a function into a child process, collect its output, and kill it at a deadline."""
+"""One query worker process: start it, exchange a message under a deadline, kill it."""
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import select
 import signal
+import subprocess
+import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import NoReturn
+from dataclasses import dataclass, field
+from typing import IO
 
-from graph.sandbox import close_other_fds
+from graph.worker_protocol import LENGTH_SIZE, frame_length, write_frame
 
 _STDERR_KEEP = 8192
-_CHUNK = 1 << 16
+_HEADER_LIMIT = 1 << 20
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """How a forked child ended: its output, stderr tail, wait status, and why it was stopped."""
+class WorkerStopped(Exception):
+    """The exchange did not finish: `reason` is 'deadline', 'size' or 'gone' (the worker died)."""
 
-    output: bytes
-    stderr: bytes
-    status: int
-    timed_out: bool = False
-    too_big: bool = False
-
-    def crash_message(self) -> str | None:
-        """A short description when the child did not exit cleanly, else None."""
-        if os.WIFEXITED(self.status) and os.WEXITSTATUS(self.status) == 0:
-            return None
-        if os.WIFSIGNALED(self.status):
-            how = f"killed by {signal.Signals(os.WTERMSIG(self.status)).name}"
-        else:
-            how = f"exit status {os.waitstatus_to_exitcode(self.status)}"
-        detail = self.stderr.decode("utf-8", "replace").strip().splitlines()
-        return f"{how}: {detail[0]}" if detail else how
+    def __init__(self, reason: str, crash: str | None = None, delivered: bool = True) -> None:
+        super().__init__(f"{reason}: {crash or ''}")
+        self.reason = reason
+        self.crash = crash
+        self.delivered = delivered
 
 
-def run_forked(work: Callable[[], bytes], timeout: float, max_output: int) -> Outcome:
-    """Run `work` in a forked child; its return value is the output. Kills at `timeout`."""
-    deadline = time.monotonic() + timeout
-    out_r, out_w = os.pipe()
-    err_r, err_w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        _child(work, out_w, err_w)
-    os.close(out_w)
-    os.close(err_w)
+@dataclass
+class WorkerProcess:
+    """A running worker: its process, the stderr file, and its greeting."""
+
+    proc: subprocess.Popen
+    stderr: IO[bytes]
+    hello: dict = field(default_factory=dict)
+
+    def stop(self) -> None:
+        """Kill the worker (it may be in the middle of a query) and reap it."""
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout, self.stderr):
+            if stream is not None:
+                stream.close()
+
+    def crash_message(self) -> str:
+        """How the worker ended, with the last lines it wrote to stderr (e.g. an allocation)."""
+        try:
+            status = self.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:  # it closed its pipe but lives on: end it
+            os.kill(self.proc.pid, signal.SIGKILL)
+            status = self.proc.wait()
+        how = (f"killed by {signal.Signals(-status).name}" if status < 0
+               else f"exit status {status}")
+        size = self.stderr.seek(0, os.SEEK_END)
+        self.stderr.seek(max(0, size - _STDERR_KEEP))
+        lines = self.stderr.read().decode("utf-8", "replace").strip().splitlines()
+        return f"{how}: {' | '.join(lines[-4:])}" if lines else how  # the last words say why
+
+
+def start_worker(command: list[str], env: dict[str, str], timeout: float) -> WorkerProcess:
+    """Start a worker and read its greeting (which says whether isolation holds)."""
+    # a file, not a pipe: a chatty worker never blocks on it; closed by WorkerProcess.stop
+    stderr = tempfile.TemporaryFile()  # noqa: SIM115
+    proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=stderr, env=env, close_fds=True)
+    worker = WorkerProcess(proc, stderr)
     try:
-        output, stderr, stopped = _collect(out_r, err_r, deadline, max_output)
-        if stopped:
-            os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
-        pid = 0
-    finally:
-        if pid:  # an exception (e.g. KeyboardInterrupt) while waiting: never leave it running
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-        os.close(out_r)
-        os.close(err_r)
-    return Outcome(output, stderr, status, timed_out=stopped == "deadline",
-                   too_big=stopped == "size")
+        worker.hello, _ = read_message(worker, time.monotonic() + timeout, _HEADER_LIMIT)
+    except WorkerStopped:
+        worker.stop()
+        raise
+    return worker
 
 
-def _child(work: Callable[[], bytes], out_w: int, err_w: int) -> NoReturn:
-    """The child: run `work`, write its bytes, and exit without running the parent's cleanups."""
-    code = 1
+def exchange(worker: WorkerProcess, request: dict, deadline: float,
+             max_body: int) -> tuple[dict, bytes]:
+    """Send one request and read the answer; WorkerStopped at the deadline, on size or death."""
     try:
-        os.dup2(err_w, 2)
-        close_other_fds({out_w})
-        data = memoryview(work())
-        while data:
-            data = data[os.write(out_w, data):]
-        code = 0
-    except BaseException as error:
-        # stderr is our pipe: the parent reads this to tell a memory failure from a bug.
-        os.write(2, f"{type(error).__name__}: {error}\n".encode("utf-8", "replace"))
-    finally:
-        os._exit(code)
+        write_frame(worker.proc.stdin.fileno(), json.dumps(request).encode("utf-8"))
+    except (BrokenPipeError, OSError):
+        raise WorkerStopped("gone", worker.crash_message(), delivered=False) from None
+    return read_message(worker, deadline, max_body)
 
 
-def _collect(out_r: int, err_r: int, deadline: float, max_output: int
-             ) -> tuple[bytes, bytes, str | None]:
-    """Read both pipes to EOF; stop early at the deadline or when output exceeds max_output."""
+def read_message(worker: WorkerProcess, deadline: float, max_body: int) -> tuple[dict, bytes]:
+    """A header frame and a body frame from the worker."""
+    fd = worker.proc.stdout.fileno()
+    header = json.loads(_read_frame(worker, fd, deadline, _HEADER_LIMIT))
+    return header, _read_frame(worker, fd, deadline, max_body)
+
+
+def _read_frame(worker: WorkerProcess, fd: int, deadline: float, limit: int) -> bytes:
+    """One frame, read as it arrives, never past the deadline or the size limit."""
+    size = frame_length(_read_until(worker, fd, LENGTH_SIZE, deadline))
+    if size > limit:
+        raise WorkerStopped("size")
+    return _read_until(worker, fd, size, deadline)
+
+
+def _read_until(worker: WorkerProcess, fd: int, size: int, deadline: float) -> bytes:
+    """Exactly `size` bytes from `fd`, waiting at most until `deadline`."""
+    parts: list[bytes] = []
+    left = size
     poller = select.poll()
-    for fd in (out_r, err_r):
-        poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
-    output: list[bytes] = []
-    size = 0
-    stderr = b""
-    open_fds = {out_r, err_r}
-    while open_fds:
+    poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+    while left:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            return b"".join(output), stderr, "deadline"
-        for fd, _ in poller.poll(math.ceil(remaining * 1000)):
-            chunk = os.read(fd, _CHUNK)
-            if not chunk:
-                poller.unregister(fd)
-                open_fds.discard(fd)
-            elif fd == err_r:
-                stderr += chunk[: _STDERR_KEEP - len(stderr)]  # the first lines say why
-            else:
-                output.append(chunk)
-                size += len(chunk)
-                if size > max_output:
-                    return b"".join(output), stderr, "size"
-    return b"".join(output), stderr, None
+            raise WorkerStopped("deadline")
+        if not poller.poll(math.ceil(remaining * 1000)):
+            continue
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            raise WorkerStopped("gone", worker.crash_message())
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)

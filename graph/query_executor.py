@@ -1,74 +1,71 @@
-"""The query child's work: confine itself, vet the query, run it in Oxigraph, frame the result."""
+"""A query worker's work for one request: vet the query, run it in Oxigraph, frame the result."""
 
 from __future__ import annotations
 
-import json
 import re
-import sys
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, fields
 
 import pyoxigraph as ox
 
-from graph.query_guard import QueryRefused, check_query
+from graph.query_guard import CheckedQuery, QueryRefused, check_query
 from graph.query_results import serialize_boolean, serialize_solutions, serialize_triples
-from graph.sandbox import isolate_network, limit_cpu, limit_memory
 
 _OX_POSITION = re.compile(r"error at (\d+):(\d+): ?(.*)", re.DOTALL)
-# rdflib's grammar recurses once per triple pattern: the default limit stops at ~80 patterns.
-# A deeper stack only risks this disposable child; 32 KB of flat patterns needs about this.
-_RECURSION_LIMIT = 100_000
 
 
 @dataclass(frozen=True)
 class Job:
-    """Everything a child needs to run one query (plain data, fixed before the fork)."""
+    """Everything a worker needs to run one query (plain data, sent as JSON)."""
 
-    path: str
     query: str
-    select_format: str
-    graph_format: str
-    row_cap: int
-    memory_mb: int
-    timeout: float
+    store: str | None = None
+    op: str = "run"  # "run": vet and evaluate; "check": only vet (for a remote engine)
+    select_format: str = "json"
+    graph_format: str = "ttl"
+    row_cap: int = 10_000
+    memory_mb: int = 2048
+    timeout: float = 10.0
+    max_bytes: int = 64 * 1024 * 1024
     base_iri: str | None = None
     prefixes: dict[str, str] = field(default_factory=dict)
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
+    known_graphs: list[str] | None = None  # given for a remote engine; else the store's
+
+    @classmethod
+    def from_json(cls, data: dict) -> Job:
+        """A job from a decoded request (unknown keys ignored)."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
 
 
-def execute(job: Job) -> bytes:
-    """Run the job; always returns a JSON header line followed by the body (possibly empty)."""
-    isolated = isolate_network()  # first: it needs a single-threaded process
-    try:
-        store = ox.Store.read_only(job.path)
-        limit_memory(job.memory_mb)
-        limit_cpu(job.timeout)
-        sys.setrecursionlimit(_RECURSION_LIMIT)
-        header, body = _run(store, job)
-        header.update(ok=True, isolated=isolated)
-    except QueryRefused as refused:
-        header, body = {"ok": False, "error": "refused", "message": refused.message,
-                        "line": refused.line, "column": refused.column}, b""
-    except MemoryError:
-        header, body = {"ok": False, "error": "memory"}, b""
-    except Exception as error:
-        header = {"ok": False, "error": "failed", "message": f"{type(error).__name__}: {error}"}
-        body = b""
-    return json.dumps(header).encode("utf-8") + b"\n" + body
+class ResultTooBig(Exception):
+    """The serialized result is larger than the job allows."""
 
 
-def _run(store: ox.Store, job: Job) -> tuple[dict, bytes]:
-    """Vet and evaluate the query; header fields: type, rows, truncated, prefixes."""
-    known = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
-    checked = check_query(
+def vet(job: Job, known: Collection[str]) -> CheckedQuery:
+    """The guard's verdict on the job's query (raises QueryRefused)."""
+    return check_query(
         job.query, known, base_iri=job.base_iri, prefixes=job.prefixes,
         default_graphs=job.default_graphs, named_graphs=job.named_graphs)
+
+
+def checked_header(checked: CheckedQuery) -> dict:
+    """What a caller needs to run a vetted query elsewhere: form, exact text, prefixes."""
+    return {"ok": True, "type": checked.query_type, "text": checked.text,
+            "prefixes": checked.prefixes}
+
+
+def evaluate(store: ox.Store, known: Collection[str], job: Job) -> tuple[dict, bytes]:
+    """Vet and evaluate the job; header fields: type, rows, truncated, prefixes."""
+    checked = vet(job, known)
     try:
         result = store.query(checked.text, base_iri=job.base_iri,
                              prefixes=job.prefixes or None, **_dataset(job))
     except SyntaxError as error:
         raise _refusal(str(error)) from None
-    header = {"type": checked.query_type, "prefixes": checked.prefixes}
+    header = {"ok": True, "type": checked.query_type, "prefixes": checked.prefixes}
     if isinstance(result, ox.QueryBoolean):
         body = serialize_boolean(result, job.select_format)
         header.update(rows=1, truncated=False)
@@ -79,7 +76,15 @@ def _run(store: ox.Store, job: Job) -> tuple[dict, bytes]:
         body, rows, truncated = serialize_triples(
             result, job.graph_format, job.row_cap, checked.prefixes)
         header.update(rows=rows, truncated=truncated)
+    if len(body) > job.max_bytes:
+        raise ResultTooBig
     return header, body
+
+
+def refusal_header(refused: QueryRefused) -> dict:
+    """A refusal as the worker reports it."""
+    return {"ok": False, "error": "refused", "message": refused.message,
+            "line": refused.line, "column": refused.column}
 
 
 def _dataset(job: Job) -> dict:

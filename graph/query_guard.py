@@ -76,8 +76,12 @@ def check_query(
     default_graphs: Collection[str] = (),
     named_graphs: Collection[str] = (),
 ) -> CheckedQuery:
-    """Parse and vet a query; raise QueryRefused with a clear message unless it is safe."""
+    """Parse and vet a query; raise QueryRefused with a clear message unless it is safe.
+
+    The returned `.text` is the exact text that was vetted: run that, never the original.
+    """
     check_size(text)
+    text = normalise_line_ends(text)
     _check_escapes(text)
     tree = _parse(text)
     declared, base = _prologue(tree[0], prefixes or {}, base_iri)
@@ -93,6 +97,15 @@ def check_query(
     _check_graphs(tuple(default_graphs), known_graphs, "default-graph-uri")
     _check_graphs(tuple(named_graphs), known_graphs, "named-graph-uri")
     return CheckedQuery(text, _QUERY_TYPES[body.name], declared, from_default, from_named)
+
+
+def normalise_line_ends(text: str) -> str:
+    """CR LF and lone CR as LF.
+
+    rdflib ends a `#` comment only at LF, Oxigraph also at CR: `# c\rSERVICE <…>` would be a
+    comment to the guard and a SERVICE call to the engine. After this both see the same lines.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def check_size(text: str) -> None:

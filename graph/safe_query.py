@@ -1,37 +1,36 @@
-"""Run one untrusted, read-only SPARQL query in a forked, confined process with a hard deadline.
+"""Run one untrusted, read-only SPARQL query on a sandboxed worker with a hard deadline.
 
-The child opens the live generation read-only, leaves the network, caps its own memory and
-CPU, vets the query (graph.query_guard), runs it in Oxigraph and writes a fully serialized
-result to a pipe. The parent kills it at the deadline: a timeout is an error, never an
-empty or partial result.
+A pre-started worker (graph.query_pool) that has left the network opens the live
+generation read-only, caps its memory and CPU for the query, vets it (graph.query_guard),
+runs it in Oxigraph and sends back a fully serialized result. The server never parses the
+user's text: the worker reports the query form. A worker that misses the deadline is
+killed: a timeout is an error, never an empty or partial result.
 """
 
 from __future__ import annotations
 
-import json
-import threading
 import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph.child_process import Outcome, run_forked
+from graph.child_process import WorkerStopped
 from graph.formats import format_name, media_type, render_table, result_kind
-from graph.query_executor import Job, execute
-from graph.query_guard import (
-    PARENT_PARSE_LOCK,
-    QueryError,
-    QueryRefused,
-    check_query,
-    check_size,
+from graph.query_guard import QueryError, QueryRefused, check_size
+from graph.query_pool import (
+    IsolationUnavailable,
+    PoolBusy,
+    PoolConfig,
+    WorkerPool,
+    shared_pool,
 )
-from graph.sandbox import load_libc
 from graph.store import resolve_store_path
 
 __all__ = [
-    "Limits", "QueryError", "QueryFailed", "QueryRefused", "QueryResult",
-    "QueryTimeout", "QueryTooExpensive", "run_query",
+    "CheckedText", "Limits", "PoolConfig", "QueryBusy", "QueryError", "QueryFailed",
+    "QueryRefused", "QueryResult", "QueryTimeout", "QueryTooExpensive", "QueryUnavailable",
+    "check_untrusted", "run_query", "run_untrusted",
 ]
 
 
@@ -51,9 +50,21 @@ class QueryFailed(QueryError):
     """The query could not be run for another reason (store missing, engine error)."""
 
 
+class QueryBusy(QueryError):
+    """Every query worker is busy (or this client holds its share): try again shortly."""
+
+    def __init__(self, message: str, per_client: bool = False) -> None:
+        super().__init__(message)
+        self.per_client = per_client
+
+
+class QueryUnavailable(QueryError):
+    """Queries cannot be run isolated from the network here, and unisolated runs are off."""
+
+
 @dataclass(frozen=True)
 class Limits:
-    """What one query may use: wall time, rows, memory above the fork, result bytes."""
+    """What one query may use: wall time, rows, memory over the worker's size, result bytes."""
 
     timeout: float = 10.0
     row_cap: int = 10_000
@@ -80,6 +91,7 @@ class QueryResult:
     truncated: bool
     elapsed: float
     network_isolated: bool
+    isolation: str = "none"
 
     @property
     def truncation_note(self) -> str | None:
@@ -87,6 +99,15 @@ class QueryResult:
         if not self.truncated:
             return None
         return f"More than {self.rows} results; only the first {self.rows} are included."
+
+
+@dataclass(frozen=True)
+class CheckedText:
+    """A query vetted by a worker, to be run by another engine: its form and exact text."""
+
+    query_type: str
+    text: str
+    prefixes: dict[str, str]
 
 
 def run_query(
@@ -100,84 +121,110 @@ def run_query(
     default_graphs: Collection[str] = (),
     named_graphs: Collection[str] = (),
     limits: Limits = Limits(),  # frozen, so one shared default is safe
+    client: str | None = None,
+    pool: WorkerPool | None = None,
 ) -> QueryResult:
     """Vet and run a query with limits; SELECT/ASK use select_format, others graph_format.
 
     Raises a QueryError subclass, or StoreError when no store has been built yet.
     """
-    check_size(query)  # refuse oversized text before paying for a fork
+    check_size(query)  # an O(n) check: refuse oversized text before using a worker
     select_name = format_name(select_format, "select")
     graph_name = format_name(graph_format, "graph")
-    job = Job(
-        path=str(resolve_store_path(store_path)), query=query,
-        select_format="json" if select_name == "table" else select_name,
-        graph_format=graph_name, base_iri=base_iri, prefixes=dict(prefixes or {}),
-        default_graphs=list(default_graphs), named_graphs=list(named_graphs),
-        row_cap=limits.row_cap, memory_mb=limits.memory_mb, timeout=limits.timeout,
-    )
-    _prepare_parent()
+    request = _request(query, base_iri, prefixes, default_graphs, named_graphs, limits,
+                       store=str(resolve_store_path(store_path)), op="run",
+                       select_format="json" if select_name == "table" else select_name,
+                       graph_format=graph_name)
     started = time.monotonic()
-    outcome = run_forked(lambda: execute(job), limits.timeout, limits.max_result_bytes)
+    header, body = _exchange(pool, request, limits, client)
     elapsed = time.monotonic() - started
-    _raise_if_stopped(outcome, limits)
-    header, body = _split(outcome.output, outcome.crash_message(), limits)
     fmt = select_name if result_kind(header["type"]) == "select" else graph_name
     if fmt == "table":
         body = render_table(body, header.get("prefixes")).encode("utf-8")
     return QueryResult(
         query_type=header["type"], format=fmt, media_type=media_type(fmt), body=body,
         rows=header["rows"], truncated=header["truncated"], elapsed=elapsed,
-        network_isolated=header["isolated"],
+        network_isolated=header.get("isolation", "none") != "none",
+        isolation=header.get("isolation", "none"),
     )
 
 
-_WARM = threading.Event()
+run_untrusted = run_query  # the name the read interface (graph/__init__.py) uses
 
 
-def _prepare_parent() -> None:
-    """Warm up once so every forked child inherits it: the grammar (~10 ms) and libc.
+def check_untrusted(
+    query: str,
+    known_graphs: Collection[str],
+    *,
+    base_iri: str | None = None,
+    prefixes: Mapping[str, str] | None = None,
+    default_graphs: Collection[str] = (),
+    named_graphs: Collection[str] = (),
+    limits: Limits = Limits(),
+    client: str | None = None,
+    pool: WorkerPool | None = None,
+) -> CheckedText:
+    """Vet a query on a worker without running it: its form and the exact text to run.
 
-    Serialised with the other parses of this process (see query_guard.PARENT_PARSE_LOCK).
+    For an engine outside this process (a SPARQL server): send it `.text`, never `query`.
     """
-    if _WARM.is_set():
-        return
-    with PARENT_PARSE_LOCK:
-        if not _WARM.is_set():
-            check_query("ASK {}", ())
-            load_libc()
-            _WARM.set()
+    check_size(query)
+    request = _request(query, base_iri, prefixes, default_graphs, named_graphs, limits,
+                       store=None, op="check", known_graphs=list(known_graphs))
+    header, _ = _exchange(pool, request, limits, client)
+    return CheckedText(header["type"], header["text"], header["prefixes"])
 
 
-def _raise_if_stopped(outcome: Outcome, limits: Limits) -> None:
-    """The parent stopped the child: at the deadline, or because its output grew too big."""
-    if outcome.timed_out:
+def _request(query: str, base_iri: str | None, prefixes: Mapping[str, str] | None,
+             default_graphs: Collection[str], named_graphs: Collection[str], limits: Limits,
+             **extra: Any) -> dict:
+    """The request a worker receives (plain JSON data)."""
+    return {"query": query, "base_iri": base_iri, "prefixes": dict(prefixes or {}),
+            "default_graphs": list(default_graphs), "named_graphs": list(named_graphs),
+            "row_cap": limits.row_cap, "memory_mb": limits.memory_mb,
+            "timeout": limits.timeout, "max_bytes": limits.max_result_bytes, **extra}
+
+
+def _exchange(pool: WorkerPool | None, request: dict, limits: Limits,
+              client: str | None) -> tuple[dict, bytes]:
+    """Run a request on the pool; the worker's header (ok) and body, or a QueryError."""
+    pool = pool or shared_pool(PoolConfig())
+    deadline = time.monotonic() + limits.timeout
+    try:
+        header, body = pool.run(request, deadline, limits.max_result_bytes, client)
+    except PoolBusy as busy:
+        raise QueryBusy(busy.message, busy.per_client) from None
+    except IsolationUnavailable as unavailable:
+        raise QueryUnavailable(str(unavailable)) from None
+    except WorkerStopped as stopped:
+        _raise_stopped(stopped, limits)
+    if not header.get("ok"):
+        _raise_failure(header, None, limits)
+    header["isolation"] = (pool.isolation or "none")
+    return header, body
+
+
+def _raise_stopped(stopped: WorkerStopped, limits: Limits) -> None:
+    """The worker was stopped: at the deadline, because its answer grew too big, or it died."""
+    if stopped.reason == "deadline":
         raise QueryTimeout(
             f"The query did not finish within {limits.timeout:g} seconds and was stopped. "
             "Make it more selective (more specific patterns, LIMIT, fewer variables).",
             limits.timeout)
-    if outcome.too_big:
-        raise QueryTooExpensive(
-            f"The result is larger than {limits.max_result_bytes / 2**20:g} MB; "
-            "add LIMIT or select fewer variables.")
-
-
-def _split(output: bytes, crash: str | None, limits: Limits) -> tuple[dict, bytes]:
-    """The child's header and body, or the matching exception."""
-    head, sep, body = output.partition(b"\n")
-    try:
-        header = json.loads(head) if sep else None
-    except ValueError:
-        header = None
-    if header is None or not header.get("ok"):
-        _raise_failure(header or {}, crash, limits)
-    return header, body
+    if stopped.reason == "size":
+        _raise_failure({"error": "too_big"}, None, limits)
+    _raise_failure({}, stopped.crash, limits)
 
 
 def _raise_failure(header: dict, crash: str | None, limits: Limits) -> None:
-    """Turn a child's error report (or its crash) into the right QueryError."""
+    """Turn a worker's error report (or its crash) into the right QueryError."""
     error = header.get("error")
     if error == "refused":
         raise QueryRefused(header["message"], header.get("line"), header.get("column"))
+    if error == "too_big":
+        raise QueryTooExpensive(
+            f"The result is larger than {limits.max_result_bytes / 2**20:g} MB; "
+            "add LIMIT or select fewer variables.")
     text = f"{header.get('message', '')} {crash or ''}"
     if error == "memory" or "memory allocation" in text or "MemoryError" in text:
         raise QueryTooExpensive(

@@ -1,23 +1,52 @@
-"""Confinement for a forked query process: no network, bounded memory and CPU, no stray fds."""
+"""Confinement for a query worker: no network (two mechanisms, fail closed), bounded memory/CPU."""
 
 from __future__ import annotations
 
-import ctypes
-import functools
 import math
 import os
 import resource
+from dataclasses import dataclass
+
+from graph.seccomp import deny_network, load_libc
+
+__all__ = ["Isolation", "address_space", "cap_cpu", "cap_memory", "isolate", "load_libc",
+           "uncap"]
 
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
 
 
-def isolate_network() -> bool:
-    """Move this (single-threaded) process into an empty network namespace; False if not allowed.
+@dataclass(frozen=True)
+class Isolation:
+    """Which mechanisms keep this process off the network."""
 
+    netns: bool
+    seccomp: bool
+
+    @property
+    def holds(self) -> bool:
+        """True when at least one mechanism is in force."""
+        return self.netns or self.seccomp
+
+    def describe(self) -> str:
+        """'netns+seccomp', 'seccomp', … or 'none'."""
+        parts = [name for name, on in (("netns", self.netns), ("seccomp", self.seccomp)) if on]
+        return "+".join(parts) or "none"
+
+
+def isolate() -> Isolation:
+    """Leave the network for good: an empty network namespace, then a seccomp filter.
+
+    Call it first in a single-threaded process (unshare of a user namespace needs that).
     Defence in depth behind the SERVICE guard: pyoxigraph executes SERVICE with no switch
     to turn it off, so even a parser disagreement must not reach any host, loopback included.
+    Both are tried; either one alone keeps the process off the network.
     """
+    return Isolation(netns=enter_network_namespace(), seccomp=deny_network())
+
+
+def enter_network_namespace() -> bool:
+    """Move into a new, empty network namespace; False if not allowed here."""
     libc = load_libc()
     if libc is None:
         return False
@@ -28,48 +57,33 @@ def isolate_network() -> bool:
     return False
 
 
-@functools.cache
-def load_libc() -> ctypes.CDLL | None:
-    """The C library, loaded once in the parent so children never take the loader's lock."""
-    try:
-        return ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return None
-
-
 def address_space() -> int:
     """This process's current virtual memory size in bytes."""
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def limit_memory(extra_mb: int) -> None:
-    """Cap the address space at its current size plus `extra_mb`.
-
-    The cap is relative because a forked child inherits the parent's mappings (a web
-    process with an embedding model is gigabytes of address space before any query runs).
-    """
-    _set_limit(resource.RLIMIT_AS, address_space() + extra_mb * 1024 * 1024)
+def cap_memory(extra_mb: int) -> None:
+    """Cap the address space at its current size plus `extra_mb` (soft limit, for one query)."""
+    _set_soft(resource.RLIMIT_AS, address_space() + extra_mb * 1024 * 1024)
 
 
-def limit_cpu(seconds: float) -> None:
-    """Cap CPU time, so an orphaned child cannot outlive a parent that died."""
-    _set_limit(resource.RLIMIT_CPU, math.ceil(seconds) + 2)
+def cap_cpu(seconds: float) -> None:
+    """Cap CPU time at what is used so far plus `seconds` (+2): an orphaned worker still stops."""
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    _set_soft(resource.RLIMIT_CPU, math.ceil(used.ru_utime + used.ru_stime + seconds) + 2)
 
 
-def _set_limit(which: int, value: int) -> None:
-    """Lower a resource limit to `value` (never above an existing hard limit)."""
+def uncap() -> None:
+    """Lift the per-query soft limits again (up to the hard limits) between queries."""
+    for which in (resource.RLIMIT_AS, resource.RLIMIT_CPU):
+        _, hard = resource.getrlimit(which)
+        resource.setrlimit(which, (hard, hard))
+
+
+def _set_soft(which: int, value: int) -> None:
+    """Lower a soft limit to `value` (never above the hard limit, which stays as it is)."""
     _, hard = resource.getrlimit(which)
     if hard != resource.RLIM_INFINITY:
         value = min(value, hard)
-    resource.setrlimit(which, (value, hard if hard != resource.RLIM_INFINITY else value))
-
-
-def close_other_fds(keep: set[int]) -> None:
-    """Close inherited descriptors (client sockets, the parent's store) except stdio and `keep`."""
-    high = os.sysconf("SC_OPEN_MAX")
-    low = 3
-    for fd in sorted(keep | {high}):
-        if fd > low:
-            os.closerange(low, fd)
-        low = max(low, fd + 1)
+    resource.setrlimit(which, (value, hard))

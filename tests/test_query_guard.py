@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,11 +12,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.child_process import run_forked
 from graph.safe_query import QueryRefused, run_query
-from graph.sandbox import isolate_network
 from graph.store import open_store
 from tests.sparql_support import EX, G_ROWS, PREFIX, Canary, build_store
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -68,23 +70,27 @@ def test_an_escaped_quote_cannot_hide_service(store_dir: Path, canary: Canary) -
     assert canary.requests == []
 
 
+ISOLATED_SERVICE = """
+import sys
+import pyoxigraph as ox
+from graph.sandbox import isolate
+isolation = isolate()
+try:
+    list(ox.Store().query("SELECT * WHERE { SERVICE <%s> { ?s ?p ?o } }"))
+except OSError:
+    print(isolation.describe(), "blocked")
+else:
+    print(isolation.describe(), "reached")
+"""
+
+
 def test_query_processes_have_no_network(canary: Canary) -> None:
-    """Behind the guard: even Oxigraph executing SERVICE in a query child reaches nothing."""
-
-    def service_after_isolation() -> bytes:
-        if not isolate_network():
-            return b"no-isolation"
-        query = f"SELECT * WHERE {{ SERVICE <{canary.url}> {{ ?s ?p ?o }} }}"
-        try:
-            list(ox.Store().query(query))
-        except OSError:
-            return b"blocked"
-        return b"reached"
-
-    outcome = run_forked(service_after_isolation, 10, 1024)
-    if outcome.output == b"no-isolation":
-        pytest.skip("network namespaces are not available here")
-    assert outcome.output == b"blocked"
+    """Behind the guard: even Oxigraph executing SERVICE after isolate() reaches nothing."""
+    done = subprocess.run([sys.executable, "-c", ISOLATED_SERVICE % canary.url],
+                          capture_output=True, text=True, timeout=60, cwd=ROOT)
+    isolation, verdict = done.stdout.split()
+    assert isolation != "none", done.stderr
+    assert verdict == "blocked"
     assert canary.requests == []
 
 

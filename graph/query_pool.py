@@ -1,0 +1,241 @@
+"""A pool of pre-started, sandboxed query workers with a bounded queue and a per-client cap.
+
+Each worker isolates itself once at start (graph.query_worker) and then takes queries over a
+pipe. A worker that misses its deadline is killed and a fresh one is started in the
+background, so the other workers keep answering. When every worker is busy and the queue
+is full, or one client already holds its share, the caller is told at once (PoolBusy).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from graph.child_process import WorkerProcess, WorkerStopped, exchange, start_worker
+
+log = logging.getLogger(__name__)
+_STARTUP_TIMEOUT = 60.0
+_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class PoolConfig:
+    """Pool size, waiting places, one client's share, and the unisolated override."""
+
+    workers: int = 2
+    queue: int = 16
+    per_client: int = 4
+    allow_unisolated: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> PoolConfig:
+        """The pool settings (sparql_workers, sparql_queue, sparql_per_client, …)."""
+        return cls(workers=max(1, int(settings["sparql_workers"])),
+                   queue=max(0, int(settings["sparql_queue"])),
+                   per_client=max(1, int(settings["sparql_per_client"])),
+                   allow_unisolated=bool(settings["sparql_allow_unisolated"]))
+
+
+class PoolBusy(Exception):
+    """No worker is free and no waiting place is left (or this client holds its share)."""
+
+    def __init__(self, message: str, per_client: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.per_client = per_client
+
+
+class IsolationUnavailable(Exception):
+    """Workers cannot leave the network here and running unisolated is not allowed."""
+
+
+def worker_command(allow_unisolated: bool) -> list[str]:
+    """How a worker is started: this interpreter, the worker module."""
+    flag = ["--allow-unisolated"] if allow_unisolated else []
+    return [sys.executable, "-m", "graph.query_worker", *flag]
+
+
+class WorkerPool:
+    """Pre-started workers shared by every thread of this process."""
+
+    def __init__(self, config: PoolConfig, command: list[str] | None = None) -> None:
+        self.config = config
+        self.command = command or worker_command(config.allow_unisolated)
+        self._cond = threading.Condition()
+        self._idle: list[WorkerProcess] = []
+        self._alive = 0  # running or starting
+        self._waiting = 0
+        self._clients: Counter[str] = Counter()
+        self._unavailable: str | None = None
+        self._start_error: str | None = None
+        self._closed = False
+        self.isolation: str | None = None  # what the workers reported, e.g. "netns+seccomp"
+
+    def start(self) -> None:
+        """Start the workers now (else the first query does)."""
+        with self._cond:
+            self._fill()
+
+    def run(self, request: dict, deadline: float, max_body: int,
+            client: str | None = None) -> tuple[dict, bytes]:
+        """One request on a free worker; PoolBusy, IsolationUnavailable or WorkerStopped."""
+        self._admit(client)
+        try:
+            for _attempt in range(2):  # once more if an idle worker had died unseen
+                worker = self._acquire(deadline)
+                try:
+                    header, body = exchange(worker, request, deadline, max_body)
+                except WorkerStopped as stopped:
+                    self._retire(worker)
+                    if stopped.delivered:
+                        raise
+                    continue
+                if header.get("recycle"):
+                    self._retire(worker)
+                else:
+                    self._release(worker)
+                return header, body
+            raise WorkerStopped("gone", "the query workers keep dying")
+        finally:
+            with self._cond:
+                if client is not None:
+                    self._clients[client] -= 1
+                    if self._clients[client] <= 0:
+                        del self._clients[client]
+
+    def _admit(self, client: str | None) -> None:
+        """Refuse at once when the pool cannot take this request."""
+        with self._cond:
+            if self._unavailable:
+                raise IsolationUnavailable(self._unavailable)
+            if client is not None and self._clients[client] >= self.config.per_client:
+                raise PoolBusy(f"This client already has {self.config.per_client} queries "
+                               "running or waiting; wait for them to finish.", per_client=True)
+            if not self._idle and self._waiting >= self.config.queue:
+                raise PoolBusy("Every query worker is busy and the queue is full.")
+            if client is not None:
+                self._clients[client] += 1
+
+    def _acquire(self, deadline: float) -> WorkerProcess:
+        """An idle worker, waiting at most until `deadline`."""
+        with self._cond:
+            self._fill()
+            self._waiting += 1
+            try:
+                while not self._idle:
+                    if self._unavailable:
+                        raise IsolationUnavailable(self._unavailable)
+                    if self._start_error and self._alive == 0:
+                        raise WorkerStopped("gone", self._start_error, delivered=False)
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        raise PoolBusy("No query worker became free in time.")
+                    self._cond.wait(remaining)
+                return self._idle.pop()
+            finally:
+                self._waiting -= 1
+
+    def _release(self, worker: WorkerProcess) -> None:
+        """Put a worker back for the next request."""
+        with self._cond:
+            if self._closed:
+                worker.stop()
+                self._alive -= 1
+                return
+            self._idle.append(worker)
+            self._cond.notify()
+
+    def _retire(self, worker: WorkerProcess) -> None:
+        """Kill a worker (deadline, crash, recycling) and start a replacement."""
+        worker.stop()
+        with self._cond:
+            self._alive -= 1
+            self._fill()
+
+    def _fill(self) -> None:
+        """Start workers in the background up to the pool size (call with the lock held)."""
+        while not self._closed and not self._unavailable and self._alive < self.config.workers:
+            self._alive += 1
+            threading.Thread(target=self._start_one, daemon=True, name="query-worker").start()
+
+    def _start_one(self) -> None:
+        """Start one worker; record why when it cannot run queries."""
+        try:
+            worker = start_worker(self.command, _worker_env(), _STARTUP_TIMEOUT)
+        except (OSError, WorkerStopped, ValueError) as error:
+            with self._cond:
+                self._alive -= 1
+                self._start_error = f"a query worker could not start: {error}"
+                log.error(self._start_error)
+                self._cond.notify_all()
+            return
+        with self._cond:
+            self._start_error = None
+            self.isolation = str(worker.hello.get("isolation"))
+            if not worker.hello.get("ok"):
+                self._unavailable = _UNISOLATED
+                log.error("SPARQL: %s", _UNISOLATED)
+            elif worker.hello.get("isolation") == "none":
+                log.critical("SPARQL QUERIES RUN WITHOUT NETWORK ISOLATION "
+                             "(sparql_allow_unisolated is on): SERVICE is stopped by the "
+                             "guard alone.")
+        if self._unavailable:
+            worker.stop()
+            with self._cond:
+                self._alive -= 1
+                self._cond.notify_all()
+            return
+        self._release(worker)
+
+    def close(self) -> None:
+        """Stop every idle worker; busy ones stop when their query ends."""
+        with self._cond:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            self._alive -= len(idle)
+        for worker in idle:
+            worker.stop()
+
+
+_UNISOLATED = (
+    "Queries are not run here: the query process could neither enter an empty network "
+    "namespace nor install its seccomp filter, so nothing would stop a query from reaching "
+    "the network. An administrator can allow unisolated queries with "
+    "BOKSLUT_SPARQL_ALLOW_UNISOLATED=1 (not recommended)."
+)
+
+
+def _worker_env() -> dict[str, str]:
+    """The worker's environment: this one, with the project importable."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_ROOT), env.get("PYTHONPATH")) if p)
+    return env
+
+
+_POOLS: dict[tuple[PoolConfig, tuple[str, ...]], WorkerPool] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def shared_pool(config: PoolConfig, command: list[str] | None = None) -> WorkerPool:
+    """The one pool of this process for `config` (created on first use, closed at exit)."""
+    key = (config, tuple(command or ()))
+    with _POOLS_LOCK:
+        if key not in _POOLS:
+            _POOLS[key] = WorkerPool(config, command)
+        return _POOLS[key]
+
+
+@atexit.register
+def _close_pools() -> None:
+    """Stop the workers when this process ends (they would also stop on end of file)."""
+    for pool in list(_POOLS.values()):
+        pool.close()
