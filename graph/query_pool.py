@@ -59,9 +59,9 @@ class IsolationUnavailable(Exception):
 
 
 def worker_command(allow_unisolated: bool) -> list[str]:
-    """How a worker is started: this interpreter, the worker module."""
+    """How a worker is started: this interpreter, the worker's own start file."""
     flag = ["--allow-unisolated"] if allow_unisolated else []
-    return [sys.executable, "-m", "graph.query_worker", *flag]
+    return [sys.executable, str(Path(__file__).with_name("worker_start.py")), *flag]
 
 
 class WorkerPool:

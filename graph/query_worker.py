@@ -1,6 +1,6 @@
 """A pre-started query worker: leave the network once, then answer framed requests for ever.
 
-Started by graph.query_pool as `python -m graph.query_worker [--allow-unisolated]`. Its
+Started by graph.query_pool through graph/worker_start.py [--allow-unisolated]. Its
 first message says which isolation holds; without any (and without the override) it stops
 there, so no query ever runs unisolated by accident. Each request carries the generation
 to read: the worker reopens the store when the `current` link has moved.

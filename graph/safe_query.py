@@ -30,7 +30,7 @@ from graph.store import resolve_store_path
 __all__ = [
     "CheckedText", "Limits", "PoolConfig", "QueryBusy", "QueryError", "QueryFailed",
     "QueryRefused", "QueryResult", "QueryTimeout", "QueryTooExpensive", "QueryUnavailable",
-    "check_untrusted", "run_query", "run_untrusted",
+    "check_untrusted", "run_query", "run_untrusted", "set_default_pool", "shared_pool",
 ]
 
 
@@ -43,7 +43,14 @@ class QueryTimeout(QueryError):
 
 
 class QueryTooExpensive(QueryError):
-    """The query needed more memory (or a bigger result) than allowed and was stopped."""
+    """The query needed more memory (or a bigger result) than allowed and was stopped.
+
+    `reason` is 'memory', 'size' (the serialized result) or 'depth' (nesting).
+    """
+
+    def __init__(self, message: str, reason: str = "memory") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class QueryFailed(QueryError):
@@ -175,6 +182,15 @@ def check_untrusted(
     return CheckedText(header["type"], header["text"], header["prefixes"])
 
 
+_default_config = PoolConfig()
+
+
+def set_default_pool(config: PoolConfig) -> None:
+    """The pool settings used when a caller passes no pool (e.g. from the app's settings)."""
+    global _default_config
+    _default_config = config
+
+
 def _request(query: str, base_iri: str | None, prefixes: Mapping[str, str] | None,
              default_graphs: Collection[str], named_graphs: Collection[str], limits: Limits,
              **extra: Any) -> dict:
@@ -188,7 +204,7 @@ def _request(query: str, base_iri: str | None, prefixes: Mapping[str, str] | Non
 def _exchange(pool: WorkerPool | None, request: dict, limits: Limits,
               client: str | None) -> tuple[dict, bytes]:
     """Run a request on the pool; the worker's header (ok) and body, or a QueryError."""
-    pool = pool or shared_pool(PoolConfig())
+    pool = pool or shared_pool(_default_config)
     deadline = time.monotonic() + limits.timeout
     try:
         header, body = pool.run(request, deadline, limits.max_result_bytes, client)
@@ -224,14 +240,14 @@ def _raise_failure(header: dict, crash: str | None, limits: Limits) -> None:
     if error == "too_big":
         raise QueryTooExpensive(
             f"The result is larger than {limits.max_result_bytes / 2**20:g} MB; "
-            "add LIMIT or select fewer variables.")
+            "add LIMIT or select fewer variables.", reason="size")
     text = f"{header.get('message', '')} {crash or ''}"
     if error == "memory" or "memory allocation" in text or "MemoryError" in text:
         raise QueryTooExpensive(
             f"The query needed more than {limits.memory_mb} MB of memory and was stopped. "
             "Make it more selective or avoid ORDER BY / DISTINCT over large intermediate results.")
     if "overflowed its stack" in text:
-        raise QueryTooExpensive("The query is nested too deeply to evaluate.")
+        raise QueryTooExpensive("The query is nested too deeply to evaluate.", reason="depth")
     if crash and "SIGXCPU" in crash:
         raise QueryTimeout(f"The query used more than {limits.timeout:g} seconds of CPU.",
                            limits.timeout)

@@ -35,9 +35,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sparql_timeout", 10.0, "Seconds a SPARQL query may run before it is killed.", float),
     Setting("sparql_row_cap", 10000, "Most rows a SPARQL SELECT returns (reported when hit).", int),
     Setting("sparql_memory_mb", 2048, "Address-space cap of a SPARQL query process (MB).", int),
+    Setting("sparql_workers", 2, "Pre-started SPARQL query workers (one query each at a time).",
+            int),
+    Setting("sparql_queue", 16, "SPARQL queries that may wait for a worker; more get 503 at once.",
+            int),
+    Setting("sparql_per_client", 4,
+            "SPARQL queries one client address may have running or waiting (429 beyond).", int),
+    Setting("sparql_allow_unisolated", False,
+            "Run SPARQL queries even where neither a network namespace nor seccomp can keep "
+            "them off the network (off; logged loudly when on).", lambda v: flag(v)),
+    Setting("public_base_url", "",
+            "Public base URL of the site (VoID links); empty: the first request's, cached."),
     Setting("host", "127.0.0.1", "Host the web server binds to."),
     Setting("port", 5000, "Port the web server listens on.", int),
 )
+
+def flag(value: Any) -> bool:
+    """A yes/no setting: True, 1, true, yes, on (any case) are on; anything else is off."""
+    return value is True or str(value).strip().lower() in ("1", "true", "yes", "on")
+
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -12,7 +13,7 @@ from corpus import ReportError
 from graph.export import export as export_store
 from graph.namespaces import PREFIXES, PROJECT_GRAPHS
 from graph.query_guard import QueryError
-from graph.safe_query import Limits, run_query
+from graph.safe_query import Limits, PoolConfig, run_query, shared_pool
 from graph.store import StoreError, open_store
 from graph.store_writer import drop_graph, rebuild
 from graph.validate import findings, union_graph, violations
@@ -79,7 +80,8 @@ def sparql_cmd(query: str, fmt: str, timeout: float | None, data: Path | None) -
     try:
         result = run_query(store_dir(cfg["data"]), read_query(query), select_format=select_fmt,
                            graph_format=graph_fmt, prefixes=PREFIXES,
-                           limits=Limits.from_settings(cfg))
+                           limits=Limits.from_settings(cfg),
+                           pool=shared_pool(replace(PoolConfig.from_settings(cfg), workers=1)))
     except (QueryError, StoreError, OSError) as exc:
         fail(str(exc))
     sys.stdout.write(result.body.decode("utf-8"))

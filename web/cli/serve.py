@@ -71,28 +71,16 @@ def describe_bind_error(host: str, port: int, exc: OSError) -> str:
 
 
 def warm_up(app: Any) -> None:
-    """Open the store and load the search model now, so the first request is not slow."""
+    """Open the store, load the search model and start the SPARQL workers now, so the first
+    request is not slow."""
+    from graph.safe_query import PoolConfig, shared_pool
     from web.services import services
 
     click.echo("laddar kunskapsgrafen och sökmodellen …")
     with app.app_context():
         services().store()
         services().searcher()
-    warm_sparql_parser()
-
-
-def warm_sparql_parser() -> None:
-    """Parse the example queries once, single-threaded, before any request arrives.
-
-    rdflib's SPARQL grammar (pyparsing) fixes up its parse actions on first use; when the
-    first parses run in several threads at once that fix-up can go wrong for good and every
-    later query is refused. Doing the first parses here avoids that for the common grammar.
-    """
-    from graph.examples import load_examples
-    from graph.query_guard import query_form
-
-    for example in load_examples():
-        query_form(example.text)
+        shared_pool(PoolConfig.from_settings(services().settings)).start()
 
 
 class Stopped(Exception):

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from graph.store import StoreError, graph_sizes
 from web.downloads.dumps import CACHE, CSV_COLUMNS, DUMPS
-from web.downloads.void import Links, describe, graph_titles
+from web.downloads.void import Links, describe, graph_titles, public_base
 from web.services import services
 
 bp = Blueprint("downloads", __name__, template_folder="../templates")
@@ -70,12 +70,14 @@ def dump(name: str) -> Response:
 
 
 def site_links() -> Links:
-    """Absolute URLs for the VoID description."""
-    sparql = (url_for("sparql.editor", _external=True)
+    """Absolute URLs for the VoID description, on the public base URL (setting or cached)."""
+    base = public_base(current_app.extensions, services().settings["public_base_url"],
+                       request.host_url)
+    sparql = (base + url_for("sparql.editor")
               if "sparql.editor" in current_app.view_functions else None)
-    dumps = [url_for("downloads.dump", name=n, _external=True)
+    dumps = [base + url_for("downloads.dump", name=n)
              for n, d in DUMPS.items() if d.media_type != "text/csv"]
-    return Links(home=url_for("start.index", _external=True), sparql=sparql, dumps=dumps)
+    return Links(home=base + url_for("start.index"), sparql=sparql, dumps=dumps)
 
 
 @bp.get("/.well-known/void")

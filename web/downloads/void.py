@@ -39,6 +39,14 @@ SELECT ?g ?title WHERE { GRAPH ?g { ?r a bk:Report ; dcterms:title ?title } }
 """
 
 
+def public_base(extensions: dict, configured: str, request_host_url: str) -> str:
+    """The site's public base URL without a trailing slash: the setting, else the first
+    request's, kept for good (never one per Host header: a client chooses that header)."""
+    if configured:
+        return configured.rstrip("/")
+    return extensions.setdefault("bokslut_public_base", request_host_url.rstrip("/"))
+
+
 @dataclass(frozen=True)
 class Links:
     """Absolute URLs of this site's endpoint, dumps and home page."""

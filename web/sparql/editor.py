@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from graph.examples import Example, load_examples
 from graph.namespaces import PREFIXES
+from web.sparql.scan import scan_prefixes
 
 STARTER_QUERY = """PREFIX bk:   <https://w3id.org/bokslut/def#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -22,10 +22,6 @@ WHERE {
 ORDER BY ?malomrade ?bokstav
 """
 
-# Text that cannot contain a prefixed name: IRIs, strings, comments.
-_NOT_CODE = re.compile(r'<[^<>"{}|^`\\\s]*>|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\''
-                       r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*')
-_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -48,10 +44,8 @@ def examples() -> list[Example]:
 
 def add_prefixes(text: str) -> str:
     """The query with PREFIX lines added for known prefixes it uses but does not declare."""
-    code = _NOT_CODE.sub(" ", text)
-    declared = {m.group(1) or "" for m in _DECLARED.finditer(code)}
-    missing = [p for p in PREFIXES if p not in declared
-               and re.search(rf"(?<![\w.:-]){re.escape(p)}:", code)]
+    found = scan_prefixes(text)  # one linear pass: user text never meets a backtracking regex
+    missing = [p for p in PREFIXES if p not in found.declared and p in found.used]
     if not missing:
         return text
     width = max(len(p) for p in missing) + 1

@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 
 from graph.examples import Example
 from graph.formats import result_kind
-from graph.query_guard import query_form
-from graph.safe_query import QueryResult
+from graph.safe_query import QueryResult, QueryTooExpensive
 from graph.store import StoreError, list_graphs
 from web.filters import local
 from web.services import services
@@ -17,8 +16,13 @@ from web.sparql.protocol import QueryRequest
 from web.sparql.responses import detail, lead, retry_after, status_of
 from web.sparql.table import Table, select_table, triples_table
 
-_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
-          "DescribeQuery": "DESCRIBE"}
+# The page shows a bounded excerpt of a result (rows and bytes); downloads carry all of it.
+PAGE_ROWS = 500
+PAGE_BYTES = 4 * 1024 * 1024
+TOO_BIG_FOR_PAGE = (
+    "Resultatet är större än sidan kan visa (över {mb} MB). Lägg till LIMIT eller välj färre "
+    "variabler, eller hämta hela resultatet som fil: med format=csv (SELECT) eller "
+    "format=ttl (CONSTRUCT/DESCRIBE).")
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class PageState:
     chart: Chart | None = None
     rows: int = 0
     truncated: bool = False
+    page_cut: bool = False  # more rows than the page shows (the downloads have them)
     elapsed_ms: int = 0
     error: PageError | None = None
 
@@ -77,8 +82,12 @@ class PageState:
         return args
 
 
-def page_result(state: PageState, result: QueryResult) -> None:
-    """Fill the page from a finished query (JSON for SELECT/ASK, N-Triples for graphs)."""
+def page_result(state: PageState, result: QueryResult, row_cap: int) -> None:
+    """Fill the page from a finished query (JSON for SELECT/ASK, N-Triples for graphs).
+
+    The result was run with the page's own row cap: a cut below the endpoint's `row_cap`
+    only means the page shows fewer rows than a download holds.
+    """
     state.query_type = result.query_type
     if result_kind(result.query_type) == "select":
         state.table = select_table(result.body, local)
@@ -86,7 +95,8 @@ def page_result(state: PageState, result: QueryResult) -> None:
         state.table = triples_table(result.body, local)
     state.chart = bar_chart(state.table)
     state.rows = result.rows
-    state.truncated = result.truncated
+    state.truncated = result.truncated and result.rows >= row_cap
+    state.page_cut = result.truncated and result.rows < row_cap
     state.elapsed_ms = round(result.elapsed * 1000)
 
 
@@ -94,15 +104,12 @@ def page_error(state: PageState, error: Exception, timeout: float) -> int:
     """Put a failed query's error on the page; returns the HTTP status."""
     status = status_of(error)
     position = excerpt(state.query, getattr(error, "line", None), getattr(error, "column", None))
-    state.error = PageError(lead(error), detail(error), status, position,
+    message = detail(error)
+    if isinstance(error, QueryTooExpensive) and error.reason == "size":
+        message = TOO_BIG_FOR_PAGE.format(mb=PAGE_BYTES // 2**20)
+    state.error = PageError(lead(error), message, status, position,
                             retry_after(error, timeout))
     return status
-
-
-def peek_type(text: str) -> str | None:
-    """SELECT/ASK/CONSTRUCT/DESCRIBE of a query text, or None when it does not parse."""
-    form = query_form(text)
-    return _FORMS.get(form) if form else None
 
 
 def _graphs() -> list[str]:

@@ -8,7 +8,15 @@ import math
 from flask import Response
 
 from graph.query_guard import QueryRefused
-from graph.safe_query import QueryError, QueryFailed, QueryResult, QueryTimeout, QueryTooExpensive
+from graph.safe_query import (
+    QueryBusy,
+    QueryError,
+    QueryFailed,
+    QueryResult,
+    QueryTimeout,
+    QueryTooExpensive,
+    QueryUnavailable,
+)
 from graph.store import StoreError
 from web.sparql.editor import excerpt
 from web.sparql.negotiation import negotiate
@@ -39,7 +47,9 @@ def status_of(error: Exception) -> int:
     """
     if isinstance(error, QueryRefused):
         return 400
-    if isinstance(error, QueryTimeout | QueryTooExpensive | StoreError):
+    if isinstance(error, QueryBusy):
+        return 429 if error.per_client else 503
+    if isinstance(error, QueryTimeout | QueryTooExpensive | QueryUnavailable | StoreError):
         return 503
     return 500
 
@@ -52,6 +62,11 @@ def lead(error: Exception) -> str:
         return "Frågan tog för lång tid och avbröts (tidsgräns)."
     if isinstance(error, QueryTooExpensive):
         return "Frågan krävde mer minne eller ett större svar än tjänsten tillåter och avbröts."
+    if isinstance(error, QueryBusy):
+        return ("Du har redan flera frågor igång; vänta tills de är klara." if error.per_client
+                else "Tjänsten är upptagen just nu; försök igen om en stund.")
+    if isinstance(error, QueryUnavailable):
+        return "Frågor kan inte köras säkert på den här servern och tas därför inte emot."
     if isinstance(error, StoreError):
         return "Det finns ingen data att fråga ännu."
     if isinstance(error, QueryFailed):
@@ -72,6 +87,8 @@ def retry_after(error: Exception, timeout: float) -> str | None:
     """
     if isinstance(error, QueryTimeout | StoreError):
         return str(max(1, math.ceil(timeout)))
+    if isinstance(error, QueryBusy):  # a worker is free again within one query's budget
+        return str(max(1, math.ceil(timeout / 2)))
     return None
 
 

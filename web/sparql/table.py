@@ -18,6 +18,9 @@ NUMERIC_TYPES = {XSD + t for t in (
     "nonNegativeInteger", "positiveInteger", "negativeInteger", "nonPositiveInteger",
     "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte", "gYear")}
 PLAIN_TYPES = {XSD + "string", XSD + "integer", XSD + "decimal", XSD + "double", XSD + "boolean"}
+CELL_CHARS = 2000  # a longer value is cut on the page (downloads keep it whole)
+NUMBER_CHARS = 40  # longer numerals are shown as text, never computed with
+NUMBER_DIGITS = 15  # charts scale floats: keep values below 1e15, where floats are exact enough
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ def _cell(term: Mapping, link: Callable[[str], str]) -> Cell:
     note = "@" + term["xml:lang"] if "xml:lang" in term else None
     if datatype and datatype not in PLAIN_TYPES:
         note = compact(datatype)
-    return Cell(value, note=note, number=_number(value, datatype))
+    return Cell(shorten(value), note=note, number=_number(value, datatype))
 
 
 def _iri_cell(iri: str, link: Callable[[str], str]) -> Cell:
@@ -93,12 +96,25 @@ def compact(iri: str) -> str:
     return f"<{iri}>"
 
 
+def shorten(text: str) -> str:
+    """At most CELL_CHARS characters, with the cut said."""
+    if len(text) <= CELL_CHARS:
+        return text
+    return f"{text[:CELL_CHARS]}… ({len(text)} tecken, hela värdet finns i nedladdningarna)"
+
+
 def _number(value: str, datatype: str | None) -> Decimal | None:
-    """The numeric value of a numeric literal, else None."""
-    if datatype not in NUMERIC_TYPES:
+    """The numeric value of a numeric literal below ±1e15, else None (shown as text only).
+
+    Bounded before any arithmetic: "1e1000000"^^xsd:integer must not overflow a chart.
+    """
+    if datatype not in NUMERIC_TYPES or len(value) > NUMBER_CHARS:
         return None
     try:
         number = Decimal(value.strip())
     except InvalidOperation:
         return None
-    return number if number.is_finite() else None
+    # adjusted() reads the exponent: no arithmetic, so no overflow of the decimal context
+    if not number.is_finite() or number.adjusted() >= NUMBER_DIGITS:
+        return None
+    return number

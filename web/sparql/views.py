@@ -7,12 +7,12 @@ from flask import Blueprint, Response, make_response, render_template, request, 
 from graph.formats import media_type, result_kind
 from graph.namespaces import PREFIXES
 from graph.query_guard import QueryError
-from graph.safe_query import Limits, QueryResult, run_query
+from graph.safe_query import Limits, PoolConfig, QueryResult, run_query, shared_pool
 from graph.store import StoreError
 from web.services import services
 from web.sparql.negotiation import Choice, choose
 from web.sparql.negotiation import not_acceptable_message as not_acceptable
-from web.sparql.page import PageState, page_error, page_result, peek_type
+from web.sparql.page import PAGE_BYTES, PAGE_ROWS, PageState, page_error, page_result
 from web.sparql.protocol import ProtocolError, QueryRequest, read_request
 from web.sparql.responses import error_response, query_error_response, result_response
 
@@ -57,22 +57,27 @@ def _limits() -> Limits:
     return Limits.from_settings(services().settings)
 
 
-def _run(asked: QueryRequest, select_format: str, graph_format: str) -> QueryResult:
-    """Run a user's query hardened, with the endpoint URL as base and the known prefixes."""
+def _run(asked: QueryRequest, select_format: str, graph_format: str,
+         limits: Limits | None = None) -> QueryResult:
+    """Run a user's query on a sandboxed worker, with the endpoint URL as base and the known
+    prefixes; the query text is never parsed in this process (the worker reports its form)."""
+    settings = services().settings
     return run_query(
         services().store_path, asked.query or "", select_format=select_format,
         graph_format=graph_format, base_iri=request.base_url, prefixes=PREFIXES,
-        default_graphs=asked.default_graphs, named_graphs=asked.named_graphs, limits=_limits())
+        default_graphs=asked.default_graphs, named_graphs=asked.named_graphs,
+        limits=limits or _limits(), client=request.remote_addr or "-",
+        pool=shared_pool(PoolConfig.from_settings(settings)))
 
 
 def _answer(choice: Choice, asked: QueryRequest, accept: str | None) -> Response:
-    """Run the query for a program and send the negotiated format (406 if none fits)."""
+    """Run the query for a program and send the negotiated format (406 if none fits).
+
+    When only one result kind is acceptable the query still runs: its form is known only
+    after a worker has parsed it, and 406 follows then.
+    """
     if choice.select is None and choice.graph is None:
         return _not_acceptable(["select", "graph"], accept)
-    if choice.select is None or choice.graph is None:
-        known = peek_type(asked.query or "")
-        if known and choice.for_kind(result_kind(known)) is None:
-            return _not_acceptable([result_kind(known)], accept)
     try:
         result = _run(asked, choice.select or "json", choice.graph or "ttl")
     except (QueryError, StoreError) as error:
@@ -117,13 +122,17 @@ def _page(asked: QueryRequest) -> Response:
     state = PageState.from_request(asked, request.values.get("action"))
     status = 200
     if state.query_given:
+        limits = _limits()
+        # the page shows a bounded excerpt; the download links carry the whole result
+        shown = Limits(timeout=limits.timeout, row_cap=min(limits.row_cap, PAGE_ROWS),
+                       memory_mb=limits.memory_mb, max_result_bytes=PAGE_BYTES)
         try:
             result = _run(QueryRequest(state.query, asked.default_graphs, asked.named_graphs),
-                          "json", "nt")
+                          "json", "nt", shown)
         except (QueryError, StoreError) as error:
             status = page_error(state, error, _limits().timeout)
         else:
-            page_result(state, result)
+            page_result(state, result, limits.row_cap)
     response = make_response(render_template(
         "sparql/sparql.html", state=state, endpoint=request.base_url, limits_note=_limits_note(),
         downloads=_downloads(state)), status)
