@@ -13,6 +13,7 @@ from corpus import ReportError, read_report
 from web.cli.common import fail
 from web.cli.graph import COMMANDS as GRAPH_COMMANDS
 from web.cli.parse_summary import report_json, summary_lines
+from web.cli.rights import COMMANDS as RIGHTS_COMMANDS
 from web.cli.search import COMMANDS as SEARCH_COMMANDS
 from web.cli.serve import COMMANDS as SERVE_COMMANDS
 
@@ -43,5 +44,5 @@ def parse(path: Path, as_json: bool) -> None:
         sys.exit(2)
 
 
-for command in (*GRAPH_COMMANDS, *SEARCH_COMMANDS, *SERVE_COMMANDS):
+for command in (*GRAPH_COMMANDS, *SEARCH_COMMANDS, *SERVE_COMMANDS, *RIGHTS_COMMANDS):
     main.add_command(command)

@@ -1,154 +1,155 @@
-"""Rights links inferred from text at ingest time: actions close in meaning to an article.
+"""Scored rights support at ingest: every (article, action) pair ranked from the action's text.
 
 The report states rights per målområde, so `bk:supportsRight` links every action under a
-målområde to every right it lists. Actions elsewhere can still be about the same thing (a
-fritid action under a mål that does not cite CRPD art. 30). This module finds those with the
-search model and keeps them apart, in the named graph `graf/harlett`, as qualified nodes:
+målområde to every right it lists; that keeps meaning exactly what the report states. This
+module scores each pair from the action's own sentences (web/pipeline/rights_score.py),
+classes and ranks them (rights_rank.py) and writes the result to the named graph
+`graf/harlett` as reified nodes:
 
-    ?action bk:inferredSupport ?node .
-    ?node a bk:InferredSupport ; bk:action ?action ; bk:article ?article ;
-          bk:score 0.8512 ; bk:method "multilingual-e5-small: cosinus …" .
+    ?node a bk:ScoredSupport ; bk:action ?action ; bk:article ?article ;
+          bk:supportClass bk:SupportDirect ; bk:rank 1 ; bk:score 3.21 ;
+          bk:method "…" ; bk:evidencePassage ?passage ; bk:evidenceSentence "…"@sv .
 
-Method. Every rights article (cited or not) becomes one Swedish query built from its labels
-(the project's title and the report's own wordings, skos:altLabel/prefLabel @sv), embedded
-with the model's query prompt. An action's score is the mean cosine between that query and
-the action's narrative passages in the search index (the vectors already stored there). The
-mean, not the max: with the max, actions with many passages win everywhere (on the 2025
-report the correlation between an action's passage count and its average score over all
-articles is 0.62 with the max, 0.18 with the mean).
-
-Threshold 0.845, chosen from the score distribution on the 2025 report (45 actions × 140
-articles; e5 cosines are compressed, 0.73–0.86). Stated links serve as a weak reference: among
-the 29 cited articles, 21 % of (article, action) pairs are stated. Above 0.845, 68 % of the
-pairs are stated (above 0.84: 55 %, above 0.83: 50 %; above 0.85: 80 % but only a handful of
-new links), so 0.845 is where the scores carry real signal while still adding links. It gives
-about 27 inferred links, e.g. CRPD 30 (fritid och idrott) → the fritid actions under mål C and
-L-2 "Fysisk aktivitet"; CRPD 16 (skydd mot våld) → actions under mål O. The number belongs to
-this model: another embedding model needs its own threshold (see README).
+Nodes of class härledd (not stated by the report) are also bk:InferredSupport, reached by
+`?action bk:inferredSupport ?node`. Procedural articles (bk:ProceduralArticle) get no node.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from decimal import Decimal
+from typing import Any
 
-import numpy as np
-import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from graph.namespaces import BK, INFERRED_GRAPH, sparql_prologue
+from graph.namespaces import BK, INFERRED_GRAPH, REFERENCE_GRAPH, sparql_prologue
 from graph.store_writer import StoreBuilder
 from graph.trusted_query import trusted_select
 from search.embedder import Embedder
 from search.index_store import SearchIndex
-
-THRESHOLD = Decimal("0.845")
+from web.pipeline.rights_rank import (
+    CHOSEN,
+    CONTRIBUTES,
+    DIRECT,
+    INFERRED,
+    VIA_GOAL_AREA,
+    RankedSupport,
+    Thresholds,
+    rank_supports,
+)
+from web.pipeline.rights_score import features, pair_scores
+from web.pipeline.rights_text import ArticleText, action_sentences
 
 # These run on the store being built, whose default graph may not yet hold the union of
 # the named graphs just written, so every pattern names its graph.
 ARTICLES = sparql_prologue() + """
-SELECT ?article ?label ?alt WHERE {
-  GRAPH ?g { ?article a bk:RightsArticle }
-  { GRAPH ?h { ?article skos:altLabel ?label } BIND(true AS ?alt) }
-  UNION { GRAPH ?h { ?article skos:prefLabel ?label } BIND(false AS ?alt) }
-  FILTER(lang(?label) = "sv")
+SELECT ?article ?notation ?definition ?procedural WHERE {
+  GRAPH ?g { ?article a bk:RightsArticle ; skos:notation ?notation ; skos:definition ?definition }
+  BIND(EXISTS { GRAPH ?h { ?article a bk:ProceduralArticle } } AS ?procedural)
 }"""
-
-ACTIONS = sparql_prologue() + "SELECT DISTINCT ?action WHERE { GRAPH ?g { ?action a bk:Action } }"
+LABELS = sparql_prologue() + """
+SELECT ?article ?label ?g WHERE {
+  GRAPH ?g { ?article a bk:RightsArticle }
+  GRAPH ?g { ?article skos:prefLabel|skos:altLabel ?label } FILTER(lang(?label) = "sv")
+}"""
+REPORT_LABELS = sparql_prologue() + """
+SELECT ?article ?label ?g WHERE {
+  GRAPH ?g { ?area bk:contributesToRight ?article }
+  GRAPH ?g { ?article skos:prefLabel ?label } FILTER(lang(?label) = "sv")
+}"""
 STATED = sparql_prologue() + """
 SELECT DISTINCT ?action ?article WHERE { GRAPH ?g { ?action bk:supportsRight ?article } }"""
 
-
-@dataclass(frozen=True)
-class InferredLink:
-    """One action–article pair that scored at or above the threshold."""
-
-    action: str
-    article: str
-    score: Decimal
+CLASS_TERMS = {DIRECT: BK.SupportDirect, CONTRIBUTES: BK.SupportContributes,
+               INFERRED: BK.SupportInferred, VIA_GOAL_AREA: BK.SupportViaGoalArea}
+Rows = list[dict[str, str]]
 
 
-def method_text(model_name: str) -> str:
-    """The bk:method literal: model, measure, aggregation and threshold."""
-    return (f"{model_name}: cosinus mellan artikelns etiketter (frågeprompt) och insatsens "
-            f"textavsnitt, medelvärde ≥ {THRESHOLD}")
+def article_texts(definitions: Rows, titles: Rows, wordings: Rows) -> tuple[
+        list[ArticleText], set[str]]:
+    """(every article's text, the IRIs of procedural ones) from plain query rows."""
+    title = {r["article"]: r["label"] for r in titles}
+    said: dict[str, list[str]] = {}
+    for r in sorted(wordings, key=lambda r: (r["g"], r["label"])):
+        said.setdefault(r["article"], []).append(r["label"])
+    texts, procedural = [], set()
+    for r in sorted(definitions, key=lambda r: r["article"]):
+        iri = r["article"]
+        if r["procedural"] == "true":
+            procedural.add(iri)
+        texts.append(ArticleText(iri, r["notation"], title.get(iri, ""),
+                                 tuple(dict.fromkeys(said.get(iri, []))), r["definition"]))
+    return texts, procedural
 
 
-def article_queries(store: ox.Store) -> dict[str, str]:
-    """Article IRI -> Swedish query text: the project's title first, then the report's wordings."""
-    labels: dict[str, list[tuple[bool, str]]] = {}
-    for row in trusted_select(store, ARTICLES):
-        labels.setdefault(str(row["article"]), []).append(
-            (not row["alt"].toPython(), str(row["label"])))
-    return {article: ". ".join(dict.fromkeys(text for _, text in sorted(found)))
-            for article, found in sorted(labels.items())}
+def plain(rows: list[dict]) -> Rows:
+    """Query rows with every term as its lexical form (IRI or literal value)."""
+    return [{k: str(getattr(v, "value", v)) for k, v in r.items()} for r in rows]
 
 
-def action_passage_rows(store: ox.Store, index: SearchIndex, base: str) -> dict[str, list[int]]:
-    """Action IRI -> rows of its narrative passages in the search index."""
-    actions = {str(row["action"]) for row in trusted_select(store, ACTIONS)}
-    rows: dict[str, list[int]] = {}
-    for i, p in enumerate(index.passages):
-        source = base + p["source"] if p.get("source") else None
-        if p["kind"] == "narrative" and source in actions:
-            rows.setdefault(source, []).append(i)
-    return rows
+def store_articles(store: Any, base: str) -> tuple[list[ArticleText], set[str]]:
+    """Articles as the store describes them: project title, report wordings, definition."""
+    labels = plain(trusted_select(store, LABELS))
+    titles = [r for r in labels if r["g"] == base + REFERENCE_GRAPH]
+    return article_texts(plain(trusted_select(store, ARTICLES)), titles,
+                         plain(trusted_select(store, REPORT_LABELS)))
 
 
-def score_matrix(queries: np.ndarray, index: SearchIndex,
-                 rows: dict[str, list[int]]) -> tuple[list[str], np.ndarray]:
-    """(actions, scores[article, action]): mean cosine over each action's passages."""
-    actions = sorted(rows)
-    scores = np.zeros((len(queries), len(actions)), dtype=np.float32)
-    for j, action in enumerate(actions):
-        vectors = np.stack([index.dense.vector(r) for r in rows[action]])
-        scores[:, j] = (queries @ vectors.T).mean(axis=1)
-    return actions, scores
+def method_text(model_name: str, t: Thresholds) -> str:
+    """The bk:method literal: model, signals, aggregation and thresholds."""
+    return (f"{model_name}: insatsens bästa mening mot artikelns beskrivning och bokslutets "
+            f"formulering; {1 - t.lexical_weight:.0%} cosinus (frågeprompt mot textprompt) och "
+            f"{t.lexical_weight:.0%} lexikal överlappning, standardiserade över alla par; "
+            f"direkt ≥ {t.direct}, bidrar ≥ {t.contributes}, härledd ≥ {t.inferred}")
 
 
-def inferred_links(store: ox.Store, index: SearchIndex, embedder: Embedder,
-                   base: str) -> list[InferredLink]:
-    """Every (action, article) pair at or above the threshold that the report does not state."""
-    queries = article_queries(store)
-    rows = action_passage_rows(store, index, base)
-    if not queries or not rows:
+def scored_supports(store: Any, index: SearchIndex, embedder: Embedder, base: str,
+                    t: Thresholds = CHOSEN) -> list[RankedSupport]:
+    """Every linked (article, action) pair of the store being built, ranked per report."""
+    articles, procedural = store_articles(store, base)
+    sentences = action_sentences(index.passages, base)
+    if not articles or not sentences:
         return []
-    articles = list(queries)
-    actions, scores = score_matrix(embedder.embed_queries(list(queries.values())), index, rows)
+    wanted = [a for a in articles if a.iri not in procedural]
+    report_of = {base + p["source"]: p["report"] for p in index.passages if p.get("source")}
     stated = {(str(r["action"]), str(r["article"])) for r in trusted_select(store, STATED)}
-    links = []
-    for i, j in zip(*np.nonzero(scores >= float(THRESHOLD) - 1e-4), strict=True):
-        score = Decimal(str(round(float(scores[i, j]), 4)))
-        if score >= THRESHOLD and (actions[j], articles[i]) not in stated:
-            links.append(InferredLink(actions[j], articles[i], score))
-    return sorted(links, key=lambda link: (link.article, -link.score, link.action))
+    vectors = {base + p["id"]: index.dense.vector(i) for i, p in enumerate(index.passages)
+               if p["kind"] == "narrative" and p.get("source")}
+    pairs = pair_scores(features(wanted, sentences, embedder, vectors), t.lexical_weight)
+    return rank_supports(pairs, stated, report_of, procedural, t)
 
 
-def node_iri(link: InferredLink) -> URIRef:
-    """A readable node IRI under the action: …/atgard/C-3/harlett/crpd/30."""
-    return URIRef(f"{link.action}/harlett/{'/'.join(link.article.split('/')[-2:])}")
+def node_iri(support: RankedSupport) -> URIRef:
+    """A readable node IRI under the action: …/atgard/C-3/stod/crc/31."""
+    return URIRef(f"{support.action}/stod/{'/'.join(support.article.split('/')[-2:])}")
 
 
-def inferred_graph(links: list[InferredLink], model_name: str) -> Graph:
+def support_graph(supports: list[RankedSupport], method: str) -> Graph:
     """The triples of graf/harlett."""
-    graph, method = Graph(), Literal(method_text(model_name), lang="sv")
-    for link in links:
-        node, action = node_iri(link), URIRef(link.action)
-        graph.add((node, RDF.type, BK.InferredSupport))
+    graph, method_literal = Graph(), Literal(method, lang="sv")
+    for s in supports:
+        node, action = node_iri(s), URIRef(s.action)
+        graph.add((node, RDF.type, BK.ScoredSupport))
         graph.add((node, BK.action, action))
-        graph.add((node, BK.article, URIRef(link.article)))
-        graph.add((node, BK.score, Literal(link.score, datatype=XSD.decimal)))
-        graph.add((node, BK.method, method))
-        graph.add((action, BK.inferredSupport, node))
+        graph.add((node, BK.article, URIRef(s.article)))
+        graph.add((node, BK.supportClass, CLASS_TERMS[s.support_class]))
+        graph.add((node, BK.rank, Literal(s.rank)))
+        graph.add((node, BK.score, Literal(f"{s.relevance:.3f}", datatype=XSD.decimal)))
+        graph.add((node, BK.method, method_literal))
+        graph.add((node, BK.evidencePassage, URIRef(s.sentence.passage)))
+        graph.add((node, BK.evidenceSentence, Literal(s.sentence.text, lang="sv")))
+        if s.support_class == INFERRED:
+            graph.add((node, RDF.type, BK.InferredSupport))
+            graph.add((action, BK.inferredSupport, node))
     return graph
 
 
 def add_inferred(builder: StoreBuilder, index: SearchIndex, embedder: Embedder, base: str,
                  progress: Callable[[str], None]) -> int:
     """Replace graf/harlett in the store being built (after the report graphs are in it)."""
-    links = inferred_links(builder.store, index, embedder, base)
-    count = builder.replace_graph(base + INFERRED_GRAPH, inferred_graph(links, embedder.name))
-    progress(f"härledda rättighetskopplingar: {len(links)} (cosinus ≥ {THRESHOLD})")
+    supports = scored_supports(builder.store, index, embedder, base)
+    graph = support_graph(supports, method_text(embedder.name, CHOSEN))
+    count = builder.replace_graph(base + INFERRED_GRAPH, graph)
+    counts = {c: sum(s.support_class == c for s in supports) for c in CLASS_TERMS}
+    progress("rättighetsstöd: " + ", ".join(f"{c} {n}" for c, n in counts.items()))
     return count

@@ -1,8 +1,8 @@
 """Trusted queries behind the rights explorer: instruments, articles, what states and what infers.
 
 Stated links (bk:contributesToRight / bk:supportsRight) come from the report's own rights
-lists; inferred ones (bk:InferredSupport in graf/harlett) from web/inferred.py. The two are
-always returned apart so the pages can keep them apart.
+lists; the scored support (bk:ScoredSupport in graf/harlett, web/pipeline/inferred.py) is
+counted per class here and ranked in web/rights/answer.py.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from rdflib import URIRef
 from corpus.ids import rights_article_id
 from graph.namespaces import sparql_prologue
 from graph.trusted_query import trusted_select
+from web.rights.answer import CLASSES
 from web.services import services
 
 INSTRUMENTS = ("crc", "udhr", "crpd", "jam")
@@ -39,11 +40,13 @@ COUNTS = {
     "actions": P + """SELECT ?instrument ?article (COUNT(DISTINCT ?x) AS ?n) WHERE {
         ?article bk:instrument ?instrument . ?x bk:supportsRight ?article
         } GROUP BY ?instrument ?article""",
-    "inferred": P + """SELECT ?instrument ?article (COUNT(DISTINCT ?x) AS ?n) WHERE {
-        ?article bk:instrument ?instrument .
-        ?node a bk:InferredSupport ; bk:article ?article ; bk:action ?x
-        } GROUP BY ?instrument ?article""",
 }
+
+CLASS_COUNTS = P + """
+SELECT ?instrument ?article ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {
+  ?article bk:instrument ?instrument .
+  ?node a bk:ScoredSupport ; bk:article ?article ; bk:action ?x ; bk:supportClass ?class
+} GROUP BY ?instrument ?article ?class"""
 
 AREAS = P + """
 SELECT DISTINCT ?article ?area ?number ?label WHERE {
@@ -75,16 +78,6 @@ SELECT DISTINCT ?article ?indicator ?goal ?label ?unit WHERE {
   ?goal bk:contributesToRight ?article . ?indicator a bk:Indicator ; bk:goal ?goal ;
         skos:prefLabel ?label . OPTIONAL { ?indicator bk:unit ?unit }
 } ORDER BY ?label"""
-
-INFERRED = P + """
-SELECT ?article ?action ?title ?text ?score ?method ?goal ?letter ?goalLabel ?areaNumber
-       ?year WHERE {
-  ?node a bk:InferredSupport ; bk:article ?article ; bk:action ?action ; bk:score ?score ;
-        bk:method ?method .
-  ?action skos:prefLabel ?title ; bk:text ?text ; bk:goal ?goal ; bk:report/bk:year ?year .
-  ?goal bk:letter ?letter ; skos:prefLabel ?goalLabel ; bk:goalArea/bk:number ?areaNumber .
-} ORDER BY DESC(?score) ?action"""
-
 
 def py(row: dict, name: str) -> object:
     """A binding as a Python value (None when unbound)."""
@@ -132,7 +125,7 @@ def titled(rows: list[dict]) -> dict[str, dict]:
 
 
 def articles_of(slug: str) -> list[dict]:
-    """Every article of an instrument with how many målområden, insatser and inferred link it."""
+    """Every article of an instrument: målområden and insatser stating it, insatser per class."""
     store = services().store()
     bind = {"instrument": URIRef(services().base + f"rattighet/{slug}")}
     articles = titled(trusted_select(store, ARTICLE_ROWS, bind))
@@ -140,6 +133,12 @@ def articles_of(slug: str) -> list[dict]:
         counts = {str(r["article"]): py(r, "n") for r in trusted_select(store, query, bind)}
         for iri, entry in articles.items():
             entry[name] = counts.get(iri, 0)
+    per_class: dict[str, dict[str, int]] = {}
+    for r in trusted_select(store, CLASS_COUNTS, bind):
+        per_class.setdefault(str(r["article"]), {})[CLASSES[str(r["class"])]] = py(r, "n")
+    for iri, entry in articles.items():
+        entry["classes"] = per_class.get(iri, {})
+        entry["linked"] = bool(entry["areas"] or entry["classes"])
     return sorted(({"iri": iri} | e for iri, e in articles.items()), key=lambda a: a["number"])
 
 
@@ -163,13 +162,9 @@ def article_detail(slug: str, number: int) -> dict | None:
     for r in trusted_select(store, INDICATORS, bind):
         by_goal[str(r["goal"])]["indicators"].append(
             {"iri": str(r["indicator"]), "label": py(r, "label"), "unit": py(r, "unit")})
-    inferred = [action_row(r, initiatives) | {
-        "score": py(r, "score"), "method": py(r, "method"), "letter": py(r, "letter"),
-        "goal": str(r["goal"]), "goal_label": py(r, "goalLabel"),
-        "area_number": py(r, "areaNumber")} for r in trusted_select(store, INFERRED, bind)]
     areas = [{"iri": str(r["area"]), "number": py(r, "number"), "label": py(r, "label")}
              for r in trusted_select(store, AREAS, bind)]
-    return info | {"iri": str(iri), "areas": areas, "goals": goals, "inferred": inferred}
+    return info | {"iri": str(iri), "areas": areas, "goals": goals}
 
 
 def initiatives_by_action(store: object, bind: dict[str, URIRef]) -> dict[str, list[dict]]:

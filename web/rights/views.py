@@ -1,13 +1,16 @@
-"""The rights explorer: instruments, their articles, and what in the reports supports each."""
+"""The rights explorer: instruments, their articles, and the insatser that support each, ranked."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+import json
+
+from flask import Blueprint, Response, abort, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from graph.store import StoreError
-from web.pipeline.inferred import THRESHOLD
+from web.rights.answer import CLASS_ORDER, answer_csv, article_answer, explanation
 from web.rights.data import INSTRUMENTS, article_detail, articles_of, instrument_info
+from web.services import services
 
 bp = Blueprint("rights", __name__, template_folder="../templates")
 
@@ -35,10 +38,18 @@ def known_instrument(slug: str) -> dict:
 
 @bp.get("/rattigheter")
 def index() -> str:
-    """All four instruments with every article and how much links to it."""
-    instruments = [info | {"articles": articles_of(slug)}
-                   for slug in INSTRUMENTS if (info := instrument_info(slug)) is not None]
-    return render_template("rights/index.html", instruments=instruments)
+    """All four instruments with every article, counts per class, optionally only linked ones."""
+    only_linked = request.args.get("bara") == "kopplade"
+    instruments = []
+    for slug in INSTRUMENTS:
+        info = instrument_info(slug)
+        if info is not None:
+            articles = articles_of(slug)
+            shown = [a for a in articles if a["linked"]] if only_linked else articles
+            instruments.append(info | {"articles": shown, "total": len(articles),
+                                       "linked": sum(a["linked"] for a in articles)})
+    return render_template("rights/index.html", instruments=instruments,
+                           only_linked=only_linked, classes=CLASS_ORDER)
 
 
 @bp.get("/rattigheter/<instrument>")
@@ -46,15 +57,44 @@ def instrument(instrument: str) -> str:
     """One instrument's articles."""
     info = known_instrument(instrument)
     return render_template("rights/instrument.html", instrument=info,
-                           articles=articles_of(instrument))
+                           articles=articles_of(instrument), classes=CLASS_ORDER)
+
+
+def answer_or_404(instrument: str, number: int) -> tuple[dict, dict]:
+    """(instrument info, ranked answer for the requested year) or a 404 that says why."""
+    info = known_instrument(instrument)
+    year = request.args.get("ar", type=int)
+    answer = article_answer(services().store(), services().base, instrument, number, year)
+    if answer is None:
+        abort(404, description=f"{info['label']} har ingen {info['word']} {number}")
+    if year is not None and year not in answer["article"]["years"]:
+        abort(404, description=f"Inget bokslut för {year}")
+    return info, answer
 
 
 @bp.get("/rattigheter/<instrument>/<int:number>")
 def article(instrument: str, number: int) -> str:
-    """One article: stated målområden, mål, insatser, indikatorer; inferred insatser apart."""
-    info = known_instrument(instrument)
+    """One article: what it guarantees, the ranked insatser with evidence, the report's lists."""
+    info, answer = answer_or_404(instrument, number)
     detail = article_detail(instrument, number)
-    if detail is None:
-        abort(404, description=f"{info['label']} har ingen {info['word']} {number}")
+    groups = [(cls, explanation(cls, answer["article"]["title"]),
+               [a for a in answer["actions"] if a["class"] == cls]) for cls in CLASS_ORDER]
     return render_template("rights/article.html", instrument=info, article=detail,
-                           threshold=THRESHOLD)
+                           answer=answer, groups=groups)
+
+
+@bp.get("/api/rattigheter/<instrument>/<int:number>")
+def article_json(instrument: str, number: int) -> Response:
+    """The article page's JSON twin: the same ranked answer the CLI prints."""
+    body = json.dumps(answer_or_404(instrument, number)[1], ensure_ascii=False)
+    return Response(body, mimetype="application/json")  # key order as the CLI prints it
+
+
+@bp.get("/rattigheter/<instrument>/<int:number>.csv")
+def article_csv(instrument: str, number: int) -> Response:
+    """The ranked answer as a CSV download."""
+    _, answer = answer_or_404(instrument, number)
+    a = answer["article"]
+    name = f"{a['instrument'].lower()}-{a['number']}-{a['year']}.csv"
+    return Response(answer_csv(answer), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,0 +1,107 @@
+"""Relevance of every (article, action) pair from the action's own sentences.
+
+Two signals per (article, sentence): the cosine between the article's query (embedded with
+the model's query prompt) and the sentence's passage (passage prompt; the vectors the search
+index already holds), and the lexical overlap
+(idf-weighted share of the article's stemmed terms, compounds split, that the sentence
+contains). Each is standardised over all pairs of the run, so one threshold means the same
+for every article, and mixed: relevance = (1 − w)·z(cosine) + w·z(lexical). A pair's
+relevance is that of the action's best sentence, which is also its evidence.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from search.analysis import SwedishAnalyzer
+from search.embedder import Embedder
+from web.pipeline.rights_text import ArticleText, Sentence
+
+
+@dataclass(frozen=True)
+class Features:
+    """Per-sentence signals: rows are articles, columns sentences."""
+
+    articles: list[ArticleText]
+    sentences: list[Sentence]
+    dense: np.ndarray
+    lexical: np.ndarray
+
+
+@dataclass(frozen=True)
+class PairScore:
+    """One (article, action) pair's relevance and its best sentence."""
+
+    article: str
+    action: str
+    relevance: float
+    sentence: Sentence
+
+
+def lexical_matrix(articles: list[ArticleText], sentences: list[Sentence]) -> np.ndarray:
+    """Idf-weighted share of each article's terms found in each sentence."""
+    analyzer, docs = SwedishAnalyzer.fit([s.text for s in sentences])
+    n = len(docs)
+    df = Counter(term for doc in docs for term in set(doc))
+    idf = {t: math.log(1 + n / df[t]) for t in df}
+    vocab = {t: i for i, t in enumerate(df)}
+    present = np.zeros((len(vocab), n), dtype=np.float32)
+    for j, doc in enumerate(docs):
+        for term in set(doc):
+            present[vocab[term], j] = 1.0
+    out = np.zeros((len(articles), n), dtype=np.float32)
+    for i, article in enumerate(articles):
+        terms = set(analyzer.analyze_document(article.query()))
+        # terms the sentences never use still count in the denominator (through the
+        # largest idf), so an article described by rare words is not matched by one of them
+        weights = {t: idf.get(t, math.log(1 + n)) for t in terms}
+        total = sum(weights.values()) or 1.0
+        known = [t for t in terms if t in vocab]
+        if known:
+            w = np.array([weights[t] for t in known], dtype=np.float32)
+            out[i] = w @ present[[vocab[t] for t in known]] / total
+    return out
+
+
+def features(articles: list[ArticleText], sentences: list[Sentence], embedder: Embedder,
+             passage_vectors: dict[str, np.ndarray] | None = None) -> Features:
+    """Cosine and lexical signals for every (article, sentence).
+
+    With `passage_vectors` (passage IRI -> the search index's vector) a sentence takes its
+    passage's cosine and nothing new is embedded but the article queries: at ingest that
+    saves embedding every sentence again. Without, each sentence is embedded on its own.
+    """
+    queries = embedder.embed_queries([a.query() for a in articles])
+    if passage_vectors is None:
+        vectors = embedder.embed_passages([s.text for s in sentences])
+    else:
+        vectors = np.stack([passage_vectors[s.passage] for s in sentences])
+    return Features(articles, sentences, queries @ vectors.T,
+                    lexical_matrix(articles, sentences))
+
+
+def standardised(matrix: np.ndarray) -> np.ndarray:
+    """(x − mean) / std over the whole matrix (0 where it is constant)."""
+    std = float(matrix.std())
+    return (matrix - matrix.mean()) / std if std > 0 else np.zeros_like(matrix)
+
+
+def pair_scores(feats: Features, lexical_weight: float) -> list[PairScore]:
+    """Every (article, action) pair: the best sentence's mixed relevance."""
+    mixed = ((1 - lexical_weight) * standardised(feats.dense)
+             + lexical_weight * standardised(feats.lexical))
+    columns: dict[str, list[int]] = {}
+    for j, s in enumerate(feats.sentences):
+        columns.setdefault(s.action, []).append(j)
+    out = []
+    for action, cols in columns.items():
+        block = mixed[:, cols]
+        best = block.argmax(axis=1)
+        for i, article in enumerate(feats.articles):
+            out.append(PairScore(article.iri, action, float(block[i, best[i]]),
+                                 feats.sentences[cols[best[i]]]))
+    return out
