@@ -18,6 +18,11 @@ class Block:
     line: int
     lines: list[str]
     breaks: list[int] = field(default_factory=list)  # lines where a page break was repaired
+    numbers: list[int] = field(default_factory=list)  # source line of each line (may skip)
+
+    def line_at(self, offset: int) -> int:
+        """The 1-based source line of `lines[offset]`."""
+        return self.numbers[offset] if offset < len(self.numbers) else self.line + offset
 
     @property
     def text(self) -> str:
@@ -95,7 +100,7 @@ def repair_paragraphs(blocks: list[Block]) -> list[Block]:
             prev.lines[0] = join_split(prev.lines[0], block.lines[0])
             prev.breaks.append(block.line)
             continue
-        repaired.append(Block(block.line, list(block.lines)))
+        repaired.append(Block(block.line, list(block.lines), numbers=list(block.numbers)))
     return repaired
 
 

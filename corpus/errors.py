@@ -12,3 +12,7 @@ class ReportError(ValueError):
         self.message = message
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {message}")
+
+
+class NotABokslut(ReportError):
+    """The file is readable text but not in the bokslut format (no contents, title or areas)."""

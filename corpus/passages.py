@@ -11,6 +11,7 @@ from corpus.render import render_indicator, render_rights
 
 MAX_WORDS = 220  # ~350 e5 tokens for Swedish prose: safely under the model's 512
 MIN_WORDS = 25
+SKIPPED_HEADING = "Ej tolkad text"
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9])")
 
 
@@ -141,4 +142,8 @@ def build_passages(report: Report) -> list[Passage]:
         builder.section(section, None, None, None)
     for area in report.goal_areas:
         builder.goal_area(area)
+    for item in report.skipped:  # what the reader could not place stays searchable
+        if item.line and item.text:
+            builder.add("narrative", item.text, item.line, item.page, item.goal_area, item.goal,
+                        SKIPPED_HEADING)
     return builder.passages

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from corpus.blocks import Block, repair_paragraphs, split_blocks
-from corpus.errors import ReportError
+from corpus.blocks import Block, repair_paragraphs
+from corpus.errors import NotABokslut, ReportError
+from corpus.headings import join_split_headings, join_toc_headings
 from corpus.initiatives import find_initiatives
+from corpus.layout import logical_blocks
 from corpus.records import Report, TocEntry
+from corpus.skips import Skips
 from corpus.structure import Walker
-from corpus.text import load_text
+from corpus.text import SourceText, load_text
 from corpus.toc import find_toc
 from corpus.walk import walk
 
@@ -28,24 +31,34 @@ def read_title(blocks: list[Block], toc_index: int, path: str) -> tuple[str, str
             names = [" ".join(b.lines).replace("**", "").strip() for b in front[:i]]
             municipality = " ".join(n for n in names if n)
             if not municipality:
-                raise ReportError(path, "no municipality name before the title", block.line)
+                raise NotABokslut(path, "no municipality name before the title", block.line)
             return m.group(0), municipality, int(m.group(2))
-    raise ReportError(path, "no title line: expected 'Bokslut social hållbarhet YYYY' before "
+    raise NotABokslut(path, "no title line: expected 'Bokslut social hållbarhet YYYY' before "
                       "the table of contents", 1)
 
 
-def check_complete(report: Report, last_line: int) -> None:
-    """Every målområde and mål in the table of contents must be in the text."""
+def check_complete(report: Report, last_line: int, skips: Skips) -> None:
+    """Every målområde and mål in the table of contents must be in the text.
+
+    Entries missing at the end mean a truncated file (an error: ingesting it would replace
+    a whole report with half of one); one missing in the middle is a heading the reader
+    could not recognise, and is recorded as skipped.
+    """
     if not report.goal_areas:
-        raise ReportError(report.path, "not a bokslut: no 'Målområde N:' headings found")
+        raise NotABokslut(report.path, "not a bokslut: no 'Målområde N:' headings found")
     found = {("goal_area", str(a.number)) for a in report.goal_areas}
     found |= {("goal", g.letter) for g in report.goals}
-    missing = [e for e in report.toc if e.kind != "section" and (e.kind, e.key) not in found]
-    if missing:
-        names = ", ".join(f"{'Målområde' if e.kind == 'goal_area' else 'Mål'} {e.key}"
-                          for e in missing)
-        raise ReportError(report.path, f"the text ends before {names} listed in the table of "
-                          "contents; the report looks truncated", last_line)
+    listed = [e for e in report.toc if e.kind != "section"]
+    last_found = max(i for i, e in enumerate(listed) if (e.kind, e.key) in found)
+    missing = [e for e in listed if (e.kind, e.key) not in found]
+    names = {id(e): f"{'Målområde' if e.kind == 'goal_area' else 'Mål'} {e.key}" for e in listed}
+    at_end = [names[id(e)] for e in listed[last_found + 1:]]
+    if at_end:
+        raise ReportError(report.path, f"the text ends before {', '.join(at_end)} listed in "
+                          "the table of contents; the report looks truncated", last_line)
+    for entry in missing:
+        skips.skip(None, entry.title, f"no heading for {names[id(entry)]} ({entry.title!r}) "
+                   "listed in the table of contents")
     with_tables = [g for g in report.goals if g.indicators]
     if with_tables and not report.goals[-1].indicators:
         raise ReportError(report.path, f"Mål {report.goals[-1].letter} has no indicator table "
@@ -62,22 +75,34 @@ def read_strategy(report: Report) -> None:
     report.strategy = "Strategi för social hållbarhet"
 
 
-def read_report(path: str | Path) -> Report:
-    """Read one bokslut text file into records; raises ReportError for bad input."""
-    source = load_text(path)
-    blocks = repair_paragraphs(split_blocks(source.lines))
-    toc_index, toc = find_toc(blocks, source.path)
+def read_source(source: SourceText, strict: bool = False) -> Report:
+    """Read loaded text into records; raises ReportError (NotABokslut) for bad input."""
+    skips = Skips(source.path, strict)
+    blocks, furniture = logical_blocks(source.lines)
+    blocks = repair_paragraphs(blocks)
+    toc_index, toc = find_toc(blocks, skips)
     title, municipality, year = read_title(blocks, toc_index, source.path)
     short_name = re.sub(r"\s+kommun$", "", municipality)
-    walker = Walker(source.path, toc, short_name)
-    walk(walker, blocks[toc_index + 1:])
+    body = join_split_headings(join_toc_headings(blocks[toc_index + 1:], toc))
+    walker = Walker(skips, toc, short_name, source.line_pages)
+    walk(walker, body)
     report = Report(source.path, Path(source.path).name, title, municipality, year,
                     source.sha256, toc, walker.sections, walker.goal_areas,
-                    unparsed=walker.unparsed)
-    check_complete(report, len(source.lines))
+                    unparsed=walker.unparsed, furniture=furniture,
+                    pages_exact=source.line_pages is not None)
+    check_complete(report, len(source.lines), skips)
+    report.skipped = skips.items
     read_strategy(report)
     report.initiatives = find_initiatives(report)
     return report
 
 
-__all__ = ["TocEntry", "read_report"]
+def read_report(path: str | Path, strict: bool = False) -> Report:
+    """Read one bokslut text file into records.
+
+    Parts that cannot be read are recorded in `report.skipped` (strict: raise instead).
+    """
+    return read_source(load_text(path), strict)
+
+
+__all__ = ["TocEntry", "read_report", "read_source"]

@@ -107,6 +107,18 @@ class UnparsedCell:
 
 
 @dataclass(frozen=True)
+class Skipped:
+    """A part the reader passed over: its text stays searchable, the reason is shown."""
+
+    line: int
+    text: str
+    expected: str  # what the reader expected there, as a ReportError would say it
+    goal_area: int | None = None
+    goal: str | None = None
+    page: int | None = None
+
+
+@dataclass(frozen=True)
 class Mention:
     """Where a named initiative is mentioned."""
 
@@ -170,6 +182,10 @@ class Report:
     unparsed: list[UnparsedCell] = field(default_factory=list)
     strategy: str = ""  # e.g. "Strategi för social hållbarhet 2025–2030"
     strategy_years: tuple[int, int] | None = None
+    skipped: list[Skipped] = field(default_factory=list)
+    structured: bool = True  # False: read as plain passages (not in the bokslut format)
+    furniture: list[int] = field(default_factory=list)  # page header/footer lines dropped
+    pages_exact: bool = False  # True when page numbers come from the PDF itself
 
     @property
     def goals(self) -> list[Goal]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from corpus.blocks import Block
-from corpus.errors import ReportError
 from corpus.records import RightsEntry
+from corpus.skips import Skips
 
 INSTRUMENT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("CRC", re.compile(r"^barnkonventionen", re.I)),
@@ -37,18 +37,23 @@ def is_instrument_header(block: Block, next_block: Block | None) -> bool:
     )
 
 
-def parse_articles(header: Block, bullets: Block, path: str) -> list[RightsEntry]:
-    """Rights entries for one instrument header and its bullets."""
+def parse_articles(header: Block, bullets: Block, skips: Skips,
+                   area: int | None = None) -> list[RightsEntry]:
+    """Rights entries for one instrument header and its bullets; unreadable ones are skipped."""
     notation = instrument_of(header.lines[0])
     if notation is None:
         known = ", ".join(p.pattern for _, p in INSTRUMENT_PATTERNS)
-        raise ReportError(path, f"unknown rights instrument {header.lines[0]!r}; "
-                          f"expected one of the patterns {known}", header.line)
+        skips.skip(header.line, "\n".join([*header.lines, *bullets.lines]),
+                   f"unknown rights instrument {header.lines[0]!r}; expected one of the "
+                   f"patterns {known}", area)
+        return []
     entries = []
     for offset, line in enumerate(bullets.lines):
         m = ARTICLE.match(line)
         if not m:
-            raise ReportError(path, f"rights bullet {line!r}: expected '- Art N. label' "
-                              "or '- Mål N. label'", bullets.line + offset)
-        entries.append(RightsEntry(notation, int(m.group(1)), m.group(2), bullets.line + offset))
+            skips.skip(bullets.line_at(offset), line, f"rights bullet {line!r}: expected "
+                       "'- Art N. label' or '- Mål N. label'", area)
+            continue
+        entries.append(RightsEntry(notation, int(m.group(1)), m.group(2),
+                                   bullets.line_at(offset)))
     return entries

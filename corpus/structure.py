@@ -14,6 +14,7 @@ from corpus.records import (
     TocEntry,
     UnparsedCell,
 )
+from corpus.skips import Skips
 
 SDG_LINE = re.compile(r"^Arbete med målområdet bidrar till uppfyllande av globala mål")
 SUMMARY_LINE = re.compile(r"^Sammanfattning för målområdet")
@@ -33,9 +34,10 @@ def is_heading(block: Block, following: Block | None) -> bool:
 class Walker:
     """State while reading the body of a report, block by block."""
 
-    path: str
+    skips: Skips
     toc: list[TocEntry]
     municipality: str
+    line_pages: dict[int, int] | None = None  # exact page of each source line (from a PDF)
     sections: list[Section] = field(default_factory=list)
     goal_areas: list[GoalArea] = field(default_factory=list)
     unparsed: list[UnparsedCell] = field(default_factory=list)
@@ -59,9 +61,28 @@ class Walker:
         later = [e.page for e in self.toc if e.page > entry.page]
         self.next_page = min(later) if later else None
 
+    @property
+    def path(self) -> str:
+        """The report's file name, for messages."""
+        return self.skips.path
+
+    def page_of(self, line: int) -> int | None:
+        """The page a source line is on: exact from a PDF, else inferred."""
+        if self.line_pages is not None and line in self.line_pages:
+            return self.line_pages[line]
+        return self.page
+
+    def skip(self, block: Block, expected: str) -> None:
+        """Pass over a block the format does not allow here, keeping its text."""
+        area = self.area.number if self.area else None
+        goal = self.goal.letter if self.goal else None
+        self.skips.skip(block.line, "\n".join(block.lines), expected, area, goal,
+                        self.page_of(block.line))
+
     def paragraph(self, block: Block) -> Paragraph:
         """A paragraph at the current page; repaired page breaks move the page on."""
-        para = Paragraph(block.lines[0].replace("**", "").strip(), block.line, self.page)
+        para = Paragraph(block.lines[0].replace("**", "").strip(), block.line,
+                         self.page_of(block.line))
         for _ in block.breaks:
             if self.page is not None and (self.next_page is None or self.page < self.next_page):
                 self.page += 1
@@ -69,7 +90,7 @@ class Walker:
 
     def open_section(self, heading: str, line: int) -> Section:
         """Start a new section under whatever is current."""
-        self.section = Section(heading, [], line, self.page)
+        self.section = Section(heading, [], line, self.page_of(line))
         if self.goal is not None:
             self.goal.sections.append(self.section)
         elif self.area is not None:

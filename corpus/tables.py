@@ -8,6 +8,7 @@ from corpus.blocks import Block
 from corpus.cells import CellError, Figure, numbers_in, parse_cell, unit_of
 from corpus.errors import ReportError
 from corpus.records import Indicator, Observation, UnparsedCell
+from corpus.skips import Skips
 
 HEADER = re.compile(r"^Indikator\tVärde\tÅr\tKälla\tJämförelse[^\t]*\tKommentar\s*$")
 COLUMNS = ("Indikator", "Värde", "År", "Källa", "Jämförelse", "Kommentar")
@@ -74,16 +75,21 @@ def parse_row(line_text: str, line: int, goal: str, municipality: str,
     return indicator, unparsed
 
 
-def parse_table(block: Block, goal: str, municipality: str,
-                path: str) -> tuple[list[Indicator], list[UnparsedCell]]:
-    """Every row of an indicator table block."""
+def parse_table(block: Block, goal: str, municipality: str, skips: Skips,
+                area: int | None = None) -> tuple[list[Indicator], list[UnparsedCell]]:
+    """Every row of an indicator table block; a row that cannot be read is skipped alone."""
     if not HEADER.match(block.lines[0]):
-        raise ReportError(path, f"indicator table header {block.lines[0]!r}: expected "
-                          "'Indikator<TAB>Värde<TAB>År<TAB>Källa<TAB>Jämförelse…<TAB>Kommentar'",
-                          block.line)
+        skips.skip(block.line, block.lines[0], f"indicator table header {block.lines[0]!r}: "
+                   "expected 'Indikator<TAB>Värde<TAB>År<TAB>Källa<TAB>Jämförelse…<TAB>"
+                   "Kommentar'", area, goal)
     indicators, unparsed = [], []
     for offset, text in enumerate(block.lines[1:], start=1):
-        indicator, problems = parse_row(text, block.line + offset, goal, municipality, path)
+        line = block.line_at(offset)
+        try:
+            indicator, problems = parse_row(text, line, goal, municipality, skips.path)
+        except ReportError as exc:
+            skips.skip(line, text.replace("\t", " | "), exc.message, area, goal)
+            continue
         indicators.append(indicator)
         unparsed.extend(problems)
     return indicators, unparsed

@@ -17,6 +17,7 @@ class SourceText:
     path: str
     lines: list[str]
     sha256: str
+    line_pages: dict[int, int] | None = None  # 1-based line -> page, when the file had pages
 
 
 def load_text(path: str | Path) -> SourceText:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 
 from corpus.blocks import Block, is_prose
-from corpus.errors import ReportError
 from corpus.records import DevelopmentArea, Goal, GoalArea
 from corpus.rights import RIGHTS_INTRO, is_instrument_header, parse_articles
 from corpus.structure import DEVELOPMENT, ONGOING, SDG_LINE, SUMMARY_LINE, Walker, is_heading
 from corpus.tables import is_indicator_table, parse_table
 from corpus.toc import GOAL, GOAL_AREA
+
+LOOSE_GOAL = re.compile(r"^Mål\s*([A-ZÅÄÖ])\s*[.:)–-]?\s+(.+)$")
 
 
 def walk(w: Walker, blocks: list[Block]) -> None:
@@ -26,8 +27,8 @@ def step(w: Walker, blocks: list[Block], i: int) -> int:
     first = block.lines[0].strip()
     if m := GOAL_AREA.match(first):
         return start_goal_area(w, blocks, i, m)
-    if m := GOAL.match(first):
-        start_goal(w, block, m)
+    if goal := goal_heading(w, first):
+        start_goal(w, block, *goal)
         return i + 1
     if w.goal is not None:
         return goal_step(w, blocks, i)
@@ -37,9 +38,9 @@ def step(w: Walker, blocks: list[Block], i: int) -> int:
     return i + 1
 
 
-def unexpected(w: Walker, block: Block, where: str) -> ReportError:
-    """An error for a block the format does not allow at this point."""
-    return ReportError(w.path, f"unexpected {block.lines[0][:60]!r} {where}", block.line)
+def unexpected(w: Walker, block: Block, where: str) -> None:
+    """Skip a block the format does not allow at this point (an error when strict)."""
+    w.skip(block, f"unexpected {block.lines[0][:60]!r} {where}")
 
 
 def intro_step(w: Walker, block: Block) -> None:
@@ -51,7 +52,7 @@ def intro_step(w: Walker, block: Block) -> None:
     elif is_prose(block) and w.section is not None:
         w.add_text(block, w.section.heading)
     else:
-        raise unexpected(w, block, "before the first 'Målområde N:' heading; expected a "
+        unexpected(w, block, "before the first 'Målområde N:' heading; expected a "
                          "section listed in the table of contents")
 
 
@@ -62,24 +63,36 @@ def start_goal_area(w: Walker, blocks: list[Block], i: int, m: re.Match[str]) ->
         title, used = blocks[i + 1].lines[0].strip(), 2
     entry = w.toc_entry("goal_area", str(number))
     title = entry.title if entry else title
-    if not title:
-        raise ReportError(w.path, f"Målområde {number} has no title", blocks[i].line)
     w.set_page(entry)
-    w.area = GoalArea(number, title, w.page, blocks[i].line)
+    if not title:
+        w.skip(blocks[i], f"Målområde {number} has no title")
+    w.area = GoalArea(number, title or f"Målområde {number}", w.page_of(blocks[i].line),
+                      blocks[i].line)
     w.goal_areas.append(w.area)
     w.goal = w.section = None
     return i + used
 
 
-def start_goal(w: Walker, block: Block, m: re.Match[str]) -> None:
+def goal_heading(w: Walker, first: str) -> tuple[str, str] | None:
+    """(letter, title) of 'Mål X. title', or of 'Mål X: title' when the contents list it."""
+    if m := GOAL.match(first):
+        return m.group(1), m.group(2).strip()
+    m = LOOSE_GOAL.match(first)
+    entry = w.toc_entry("goal", m.group(1)) if m else None
+    if m and entry and " ".join(m.group(2).split()) == entry.title:
+        return entry.key, entry.title
+    return None
+
+
+def start_goal(w: Walker, block: Block, letter: str, title: str) -> None:
     """'Mål X. title' under the current målområde."""
     if w.area is None:
-        raise ReportError(w.path, f"Mål {m.group(1)} comes before any 'Målområde N:' heading",
-                          block.line)
-    entry = w.toc_entry("goal", m.group(1))
+        w.skip(block, f"Mål {letter} comes before any 'Målområde N:' heading")
+        return
+    entry = w.toc_entry("goal", letter)
     w.set_page(entry)
-    w.goal = Goal(m.group(1), entry.title if entry else m.group(2).strip(), w.area.number,
-                  w.page, block.line)
+    w.goal = Goal(letter, entry.title if entry else title, w.area.number,
+                  w.page_of(block.line), block.line)
     w.area.goals.append(w.goal)
     w.section = None
 
@@ -93,24 +106,26 @@ def area_step(w: Walker, blocks: list[Block], i: int) -> int:
         return i + 1
     if is_instrument_header(block, nxt):
         assert nxt is not None
-        w.area.rights.extend(parse_articles(block, nxt, w.path))
+        w.area.rights.extend(parse_articles(block, nxt, w.skips, w.area.number))
         return i + 2
     if first == ONGOING:
         w.open_section(ONGOING, block.line)
         return i + 1
     if first == DEVELOPMENT:
         if nxt is None or not nxt.is_bullets:
-            raise ReportError(w.path, f"'{DEVELOPMENT}' must be followed by '- ' bullets",
-                              block.line)
+            w.skip(block, f"'{DEVELOPMENT}' must be followed by '- ' bullets")
+            w.open_section(DEVELOPMENT, block.line)
+            return i + 1
         w.area.development_areas.extend(
-            DevelopmentArea(line[2:].strip(), n, nxt.line + n - 1)
+            DevelopmentArea(line[2:].strip(), n, nxt.line_at(n - 1))
             for n, line in enumerate(nxt.lines, start=1))
         w.open_section(DEVELOPMENT, block.line)
         return i + 2
     if is_prose(block):
         w.add_text(block, "Sammanfattning")
         return i + 1
-    raise unexpected(w, block, f"in the summary of Målområde {w.area.number}")
+    unexpected(w, block, f"in the summary of Målområde {w.area.number}")
+    return i + 1
 
 
 def goal_step(w: Walker, blocks: list[Block], i: int) -> int:
@@ -118,9 +133,10 @@ def goal_step(w: Walker, blocks: list[Block], i: int) -> int:
     block, nxt = blocks[i], blocks[i + 1] if i + 1 < len(blocks) else None
     assert w.goal is not None
     if is_indicator_table(block):
-        indicators, unparsed = parse_table(block, w.goal.letter, w.municipality, w.path)
+        indicators, unparsed = parse_table(block, w.goal.letter, w.municipality, w.skips,
+                                           w.goal.goal_area)
         for indicator in indicators:
-            indicator.page = w.page
+            indicator.page = w.page_of(indicator.line)
         w.goal.indicators.extend(indicators)
         w.unparsed.extend(unparsed)
         last_goal = [e.key for e in w.toc if e.kind == "goal"][-1:]
@@ -132,4 +148,5 @@ def goal_step(w: Walker, blocks: list[Block], i: int) -> int:
     if is_prose(block) or block.is_bullets:
         w.add_text(Block(block.line, [" ".join(block.lines)], block.breaks), w.goal.title)
         return i + 1
-    raise unexpected(w, block, f"under Mål {w.goal.letter}")
+    unexpected(w, block, f"under Mål {w.goal.letter}")
+    return i + 1

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import click
 
-from corpus import ReportError, read_report
+from corpus import ReportError
+from corpus.document import read_document
 from web.cli.common import fail
+from web.cli.documents import metadata, metadata_options
 from web.cli.graph import COMMANDS as GRAPH_COMMANDS
 from web.cli.parse_summary import report_json, summary_lines
 from web.cli.rights import COMMANDS as RIGHTS_COMMANDS
@@ -26,11 +28,13 @@ def main() -> None:
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the whole record tree as JSON.")
-def parse(path: Path, as_json: bool) -> None:
-    """Read one report and print a summary (or the records as JSON)."""
+@metadata_options
+def parse(path: Path, as_json: bool, municipality: str | None, year: int | None,
+          title: str | None) -> None:
+    """Read one report (text or PDF) and print a summary (or the records as JSON)."""
     started = time.perf_counter()
     try:
-        report = read_report(path)
+        report = read_document(path, metadata(municipality, year, title))
     except ReportError as exc:
         fail(str(exc))
         return
@@ -40,7 +44,10 @@ def parse(path: Path, as_json: bool) -> None:
     else:
         for line in summary_lines(report, elapsed):
             click.echo(line)
-    if report.unparsed:
+    for item in report.skipped:  # what was passed over, as the strict reader would say it
+        where = f"{report.path}:{item.line}" if item.line else report.path
+        click.echo(f"varning: {where}: {item.expected}", err=True)
+    if report.unparsed or report.skipped:
         sys.exit(2)
 
 

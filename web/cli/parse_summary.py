@@ -27,6 +27,8 @@ def report_json(report: Report) -> dict[str, Any]:
 
 def summary_lines(report: Report, seconds: float) -> list[str]:
     """Counts of each kind of record, the unparsed cells and the timing."""
+    if not report.structured:
+        return unstructured_lines(report, seconds)
     goals = report.goals
     observations = sum(len(i.observations) for i in report.indicators)
     lines = [
@@ -44,5 +46,29 @@ def summary_lines(report: Report, seconds: float) -> list[str]:
         f"  ej tolkade celler {len(report.unparsed)}",
     ]
     lines += [f"    rad {u.line}, {u.column}: {u.text!r} ({u.reason})" for u in report.unparsed]
+    lines.append(f"  överhoppat      {len(report.skipped)}")
+    lines += [f"    rad {s.line}: {s.expected} — texten finns kvar i sökningen"
+              for s in report.skipped]
+    if report.pages_exact:
+        lines.append("  sidnummer        från PDF-filens sidor")
+    if report.furniture:
+        lines.append(f"  sidhuvud/-fot   {len(report.furniture)} rader borttagna")
+    lines.append(f"  tid              {seconds * 1000:.0f} ms")
+    return lines
+
+
+def unstructured_lines(report: Report, seconds: float) -> list[str]:
+    """A document outside the bokslut format: its metadata and how much text was kept."""
+    paragraphs = sum(len(s.paragraphs) for s in report.sections)
+    pages = sorted({p.page for s in report.sections for p in s.paragraphs if p.page})
+    lines = [
+        f"{report.file_name}: {report.title} ({report.municipality}, {report.year})",
+        "  struktur         ostrukturerad: inget bokslut i känt format, bara sökbara textavsnitt",
+        f"  sha256           {report.sha256}",
+        f"  avsnitt          {len(report.sections)}",
+        f"  stycken          {paragraphs}",
+    ]
+    if pages:
+        lines.append(f"  sidor            {pages[0]}–{pages[-1]}")
     lines.append(f"  tid              {seconds * 1000:.0f} ms")
     return lines
