@@ -1,41 +1,59 @@
-# The README's two commands: `make run` and `make test`. Both set up everything first.
+# The README's two commands: `make run` (serve) and `make test` (what CI runs).
+# Each sets up only what it uses: run needs the runtime packages, test adds the dev tools
+# and the browser tier (Chromium with apt-get, which needs root, and axe-core from npm).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+DEV_STAMP := $(VENV)/.dev-installed-stamp
+AXE := tests/browser/node_modules/axe-core/axe.min.js
 
-.PHONY: setup browser-deps run test lint bench bench-web clean
+.PHONY: setup setup-dev browser-deps run test test-fast lint bench-web clean
 
-setup: $(STAMP) browser-deps
+setup: $(STAMP)
+
+setup-dev: $(DEV_STAMP)
 
 # torch is pinned and installed first: an unpinned torch pulls a multi-GB CUDA build.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+# pytest, ruff, schemathesis, Playwright (driving Debian's Chromium, never its own download).
+$(DEV_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-# The browser test tier: Debian's Chromium (driven by Playwright; Playwright's own browser
-# download is never used) and axe-core from npm for the accessibility checks.
+# The browser test tier only: Debian's Chromium (apt-get: needs root) and axe-core (npm).
 browser-deps:
+	@command -v chromium >/dev/null || [ "$$(id -u)" = 0 ] || { \
+		echo "browser-deps: Chromium saknas; apt-get kräver root: kör 'sudo make browser-deps'" >&2; \
+		exit 1; }
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
-	test -f tests/browser/node_modules/axe-core/axe.min.js || \
-		npm ci --prefix tests/browser --no-audit --no-fund
+	command -v npm >/dev/null || (apt-get update && apt-get install -y npm)
+	test -f $(AXE) || npm ci --prefix tests/browser --no-audit --no-fund
 
 # Builds the data directory from corpus/ on first run, then serves http://127.0.0.1:5000/
 run: setup
 	$(BIN)/bokslut serve
 
-bench-web: setup
-	$(BIN)/python benchmarks/load_web.py
-
-test: setup
+# The whole suite: ruff, every test tier including the browser (CI: .ci/run).
+test: setup-dev browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
-lint: setup
+# Unit and test-client tests on small fixtures with a fake embedder: no model, no server.
+test-fast: setup-dev
+	$(BIN)/python -m pytest -q -m "not slow"
+
+lint: setup-dev
 	$(BIN)/ruff check .
+
+bench-web: setup
+	$(BIN)/python benchmarks/load_web.py
 
 clean:
 	rm -rf $(VENV) data

@@ -1,14 +1,16 @@
-"""Project-wide rules: import boundaries, package names, settings documented in the README."""
+"""Project-wide rules: import boundaries, package names, settings, what `make` installs."""
 
 from __future__ import annotations
 
 import ast
 import importlib.metadata
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from web.settings import SETTINGS, resolve
+from web.settings import resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 OUR_PACKAGES = ("corpus", "graph", "search", "web", "ontology")
@@ -59,16 +61,48 @@ def test_our_packages_import_from_this_checkout() -> None:
         assert Path(module.__file__).resolve().parent.parent == ROOT
 
 
-def test_every_setting_is_documented_in_the_readme() -> None:
-    """The README's settings table lists every setting with its environment variable."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for setting in SETTINGS:
-        assert f"`{setting.env}`" in readme, f"{setting.env} missing from README"
-
-
 def test_settings_resolution_order() -> None:
     """Defaults, then environment, then explicit overrides."""
     assert resolve(env={})["port"] == 5000
     assert resolve(env={"BOKSLUT_PORT": "5050"})["port"] == 5050
     assert resolve({"port": 6000}, env={"BOKSLUT_PORT": "5050"})["port"] == 6000
     assert resolve({"port": None}, env={"BOKSLUT_PORT": "5050"})["port"] == 5050
+
+
+def make_dry_run(target: str) -> str:
+    """The commands `make TARGET` would run on a fresh machine (-B: nothing is up to date)."""
+    assert shutil.which("make"), "make saknas"
+    done = subprocess.run(["make", "-n", "-B", target], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, check=True)
+    return done.stdout
+
+
+def test_make_run_installs_only_what_serving_needs() -> None:
+    """No apt-get, no npm, no dev extras behind `make run`; it ends by serving."""
+    commands = make_dry_run("run")
+    for needless in ("apt-get", "npm", "[dev]", "playwright", "chromium"):
+        assert needless not in commands, f"make run would run {needless}:\n{commands}"
+    assert commands.strip().splitlines()[-1].endswith("bokslut serve")
+
+
+def test_make_test_sets_up_the_browser_tier_and_runs_everything() -> None:
+    """`make test` alone installs Chromium (apt-get, as root) and axe-core, then ruff + pytest."""
+    commands = make_dry_run("test")
+    assert "apt-get install -y chromium" in commands and "npm ci" in commands
+    assert "ruff check" in commands
+    assert commands.strip().splitlines()[-1].endswith("pytest -q")  # no marker: every tier
+
+
+def test_make_test_fast_leaves_the_slow_tier_out() -> None:
+    """The fast tier is pytest without the slow marker and sets up no browser."""
+    commands = make_dry_run("test-fast")
+    assert commands.strip().splitlines()[-1].endswith('pytest -q -m "not slow"')
+    assert "apt-get" not in commands and "npm" not in commands
+
+
+def test_license_is_the_one_pyproject_names() -> None:
+    """pyproject says MIT; the LICENSE file is the MIT text."""
+    license_text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'license = { text = "MIT" }' in pyproject
+    assert license_text.startswith("MIT License") and "Bokslutsgrafen contributors" in license_text
