@@ -74,6 +74,7 @@ class WorkerPool:
         self._idle: list[WorkerProcess] = []
         self._alive = 0  # running or starting
         self._waiting = 0
+        self._admitted = 0  # requests holding or waiting for a worker
         self._clients: Counter[str] = Counter()
         self._unavailable: str | None = None
         self._start_error: str | None = None
@@ -84,6 +85,12 @@ class WorkerPool:
         """Start the workers now (else the first query does)."""
         with self._cond:
             self._fill()
+
+    def stats(self) -> dict[str, int]:
+        """Workers idle and alive (running or starting), requests waiting: for health checks."""
+        with self._cond:
+            return {"idle": len(self._idle), "alive": self._alive, "waiting": self._waiting,
+                    "admitted": self._admitted}
 
     def run(self, request: dict, deadline: float, max_body: int,
             client: str | None = None) -> tuple[dict, bytes]:
@@ -107,6 +114,7 @@ class WorkerPool:
             raise WorkerStopped("gone", "the query workers keep dying")
         finally:
             with self._cond:
+                self._admitted -= 1
                 if client is not None:
                     self._clients[client] -= 1
                     if self._clients[client] <= 0:
@@ -120,8 +128,10 @@ class WorkerPool:
             if client is not None and self._clients[client] >= self.config.per_client:
                 raise PoolBusy(f"This client already has {self.config.per_client} queries "
                                "running or waiting; wait for them to finish.", per_client=True)
-            if not self._idle and self._waiting >= self.config.queue:
+            # workers still starting count as free: the first queries wait for them
+            if self._admitted >= self.config.workers + self.config.queue:
                 raise PoolBusy("Every query worker is busy and the queue is full.")
+            self._admitted += 1
             if client is not None:
                 self._clients[client] += 1
 

@@ -15,6 +15,7 @@ from search.hybrid import MAX_QUERY_CHARS, MODES, Hit, clean_query
 from search.index_store import SearchIndexError
 from web.search.api import make_filters, results_json
 from web.search.data import HitContext, hit_context, passage_in_context
+from web.search.present import group_rows, marked
 from web.services import services
 
 bp = Blueprint("search", __name__, template_folder="../templates")
@@ -62,9 +63,10 @@ class SearchForm:
         if not raw:
             return None
         # length first: int() of thousands of digits is slow, and raises past 4,300 digits
-        if (raw.isascii() and raw.isdigit() and len(raw.lstrip("0")) <= len(str(high))
-                and low <= int(raw) <= high):
-            return int(raw)
+        digits = raw.lstrip("0") or "0"
+        if (raw.isascii() and raw.isdigit() and len(digits) <= len(str(high))
+                and low <= int(digits) <= high):
+            return int(digits)
         self.errors.append(f"Ogiltigt värde för {label}: ange ett heltal {low}–{high}.")
         return None
 
@@ -126,7 +128,8 @@ def page() -> tuple[str, int] | str:
     options = filter_options(context)
     hits = form.run() if form.searchable and not form.errors else []
     rows = [{"hit": h, **context.for_passage(h.passage)} for h in hits]
-    html = render_template("search/search.html", form=form, hits=rows, options=options,
+    html = render_template("search/search.html", form=form, hits=rows, groups=group_rows(rows),
+                           options=options,
                            asked="q" in request.args, kinds=KINDS,
                            services_base=services().base)
     return html, 400 if form.errors else 200  # the form explains what was wrong
@@ -154,5 +157,8 @@ def context(passage: str) -> str:
     found = passage_in_context(passage)
     if found is None:
         abort(404, description="Okänt textavsnitt")
+    form = SearchForm.parse(request.args)  # the query, kept so it can be marked and returned to
+    query = form.text if form.searchable and not form.errors else ""
     return render_template("search/context.html", kinds=KINDS, services_base=services().base,
+                           q=query, mark=lambda text: marked(text, query),
                            **found, **hit_context().for_passage(found["passage"]))
