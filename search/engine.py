@@ -7,9 +7,10 @@ from functools import cache
 from pathlib import Path
 
 from corpus.passages import Passage
-from search.embedder import Embedder, SentenceTransformerEmbedder, resolve_model
+from search.embedder import Embedder, resolve_model
 from search.hybrid import HybridSearcher
 from search.index_store import SearchIndex, SearchIndexError, corpus_hash
+from search.onnx_encoder import load_embedder
 
 
 def index_dir(data_dir: Path) -> Path:
@@ -18,9 +19,13 @@ def index_dir(data_dir: Path) -> Path:
 
 
 @cache
-def embedder_for(setting: str, data_dir: str) -> SentenceTransformerEmbedder:
-    """The embedding model named by the setting (built offline if needed), loaded once."""
-    return SentenceTransformerEmbedder(resolve_model(setting, Path(data_dir)))
+def embedder_for(setting: str, data_dir: str) -> Embedder:
+    """The embedding model named by the setting (built offline if needed), loaded once.
+
+    Its ONNX export (made once into the data directory) answers when the model allows it;
+    otherwise the sentence-transformers model on torch does, with the same vectors.
+    """
+    return load_embedder(resolve_model(setting, Path(data_dir)), Path(data_dir))
 
 
 def saved_index(data_dir: Path) -> SearchIndex | None:

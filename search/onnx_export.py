@@ -1,0 +1,157 @@
+"""Export a sentence-transformers model's encoder to ONNX, once, into the data directory.
+
+Runs at ingest / model-build time (torch is needed only here, never to answer a query).
+Only the plain recipe is exported: one transformer, mean pooling, optional normalisation;
+any other module stack stays on torch. The export is keyed by the model's fingerprint,
+written beside its target and renamed into place, so a half-written export is never used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any
+
+from search.model_store import model_fingerprint
+
+FORMAT = "bokslut-onnx/1"
+ONNX_FILE = "model.onnx"
+MANIFEST = "manifest.json"
+OPSET = 17
+_TRANSFORMER = "sentence_transformers.models.Transformer"
+_POOLING = "sentence_transformers.models.Pooling"
+_NORMALIZE = "sentence_transformers.models.Normalize"
+
+
+class OnnxExportError(RuntimeError):
+    """The model cannot be exported (unsupported module stack, or the exporter failed)."""
+
+
+def _read_json(path: Path) -> Any:
+    """One JSON file of a model directory."""
+    return json.loads(path.read_text("utf-8"))
+
+
+def describe_model(model_dir: Path) -> dict[str, Any]:
+    """What the runtime needs besides the graph: prompts, max length, pad id, dimension."""
+    model_dir = Path(model_dir)
+    try:
+        modules = [m["type"] for m in _read_json(model_dir / "modules.json")]
+        pooling = _read_json(model_dir / "1_Pooling" / "config.json")
+        st_config = _read_json(model_dir / "sentence_bert_config.json")
+        config = _read_json(model_dir / "config.json")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise OnnxExportError(f"{model_dir}: not a plain sentence-transformers model ({exc})") \
+            from None
+    if modules[:2] != [_TRANSFORMER, _POOLING]:
+        raise OnnxExportError(f"{model_dir}: module stack {modules} is not transformer + pooling")
+    if modules[2:] not in ([], [_NORMALIZE]):
+        raise OnnxExportError(f"{model_dir}: extra modules {modules[2:]} are not exported")
+    others = [k for k, v in pooling.items() if k.startswith("pooling_mode_") and v
+              and k != "pooling_mode_mean_tokens"]
+    if not pooling.get("pooling_mode_mean_tokens") or others:
+        raise OnnxExportError(f"{model_dir}: only mean pooling is exported, not {others}")
+    if st_config.get("do_lower_case"):
+        raise OnnxExportError(f"{model_dir}: lower-casing models are not exported")
+    prompts = {}
+    if (model_dir / "config_sentence_transformers.json").is_file():
+        prompts = _read_json(model_dir / "config_sentence_transformers.json").get("prompts") or {}
+    dimension = int(pooling["word_embedding_dimension"])
+    return {
+        "format": FORMAT,
+        "source": model_fingerprint(model_dir, dimension),
+        "dimension": dimension,
+        "max_seq_length": int(st_config.get("max_seq_length") or 512),
+        "pad_token_id": int(config.get("pad_token_id") or 0),
+        "prompts": prompts,
+        "opset": OPSET,
+    }
+
+
+def export_dir(data_dir: Path, source_fingerprint: str) -> Path:
+    """Where the export of one model lives: <data>/models/onnx/<fingerprint>/."""
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in source_fingerprint)
+    return Path(data_dir) / "models" / "onnx" / safe
+
+
+def is_export(folder: Path, source_fingerprint: str) -> bool:
+    """True when `folder` holds a complete export of the model with this fingerprint."""
+    try:
+        manifest = _read_json(folder / MANIFEST)
+    except (OSError, ValueError):
+        return False
+    return manifest.get("format") == FORMAT and manifest.get("source") == source_fingerprint \
+        and (folder / ONNX_FILE).is_file()
+
+
+def _keyword_module(model):
+    """Wrap a transformers model so ONNX export sees forward(input_ids, attention_mask)."""
+    import inspect
+
+    import torch
+
+    # transformers' positional forward signature changes between versions (export fails with
+    # "multiple values for argument"); keyword arguments are stable.
+    uses_types = "token_type_ids" in inspect.signature(model.forward).parameters
+
+    class KeywordForward(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids, attention_mask):
+            extra = {"token_type_ids": torch.zeros_like(input_ids)} if uses_types else {}
+            out = self.model(input_ids=input_ids, attention_mask=attention_mask, **extra)
+            return out.last_hidden_state
+
+    return KeywordForward().eval()
+
+
+def _export_graph(model_dir: Path, target: Path) -> None:
+    """torch.onnx.export of the transformer with dynamic batch and sequence axes, fp32."""
+    import torch
+    from transformers import AutoModel
+
+    model = AutoModel.from_pretrained(str(model_dir), local_files_only=True).eval()
+    ids = torch.tensor([[0, 100, 200, 2], [0, 300, 2, 1]], dtype=torch.long)
+    mask = torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0]], dtype=torch.long)
+    axes = {0: "batch", 1: "sequence"}
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer notes on dynamic shapes, checked by the tests
+        torch.onnx.export(
+            _keyword_module(model), (ids, mask), str(target),
+            input_names=["input_ids", "attention_mask"], output_names=["last_hidden_state"],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "last_hidden_state": axes},
+            opset_version=OPSET, do_constant_folding=True, dynamo=False)
+
+
+def ensure_export(model_dir: Path, data_dir: Path) -> Path:
+    """The ONNX export of `model_dir` under `data_dir`, exporting it first if missing."""
+    from search.embedder import set_offline
+
+    set_offline()
+    description = describe_model(model_dir)
+    target = export_dir(data_dir, description["source"])
+    if is_export(target, description["source"]):
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=target.name + ".", suffix=".new", dir=target.parent))
+    try:
+        tmp.chmod(0o755)  # mkdtemp makes it private; the data directory is not
+        _export_graph(Path(model_dir), tmp / ONNX_FILE)
+        (tmp / MANIFEST).write_text(json.dumps(description, indent=2, ensure_ascii=False),
+                                    "utf-8")
+        shutil.rmtree(target, ignore_errors=True)  # an incomplete earlier attempt
+        os.rename(tmp, target)
+    except OSError:
+        if not is_export(target, description["source"]):  # a concurrent export may have won
+            raise
+    except Exception as exc:  # the exporter raises many kinds; keep one clear type
+        raise OnnxExportError(f"ONNX export of {model_dir} failed: {exc}") from exc
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
