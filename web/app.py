@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, Response
 
 from search.embedder import Embedder
+from web import cache as page_cache
 from web import filters
 from web import services as services_module
 from web.blueprints import BLUEPRINTS
@@ -27,6 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None,
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.after_request(security_headers)
+    page_cache.init_app(app)  # pages are built once per data generation
     return app
 
 
