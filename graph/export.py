@@ -36,30 +36,46 @@ def export(
     prefixes: Mapping[str, str] | None = None,
 ) -> bytes:
     """Serialize the live store: trig|nq keep graph names, ttl|nt|jsonld|rdfxml give the union."""
+    check_format(fmt)
+    store = open_store(store_dir)
+    return serialize_quads(_quads(store, _graph_names(store, graphs)), fmt, prefixes)
+
+
+def check_format(fmt: str) -> None:
+    """ValueError listing the choices unless `fmt` is an export format."""
     if fmt not in DATASET_FORMATS and fmt not in GRAPH_FORMATS:
         choices = ", ".join([*DATASET_FORMATS, *GRAPH_FORMATS])
         raise ValueError(f"Unknown export format {fmt!r}; choose one of: {choices}")
-    store = open_store(store_dir)
-    names = _graph_names(store, graphs)
+
+
+def serialize_quads(quads: Iterable[ox.Quad], fmt: str,
+                    prefixes: Mapping[str, str] | None = None) -> bytes:
+    """Quads of named graphs as a dataset (trig, nq) or as their union (the other formats)."""
+    check_format(fmt)
     prefixes = dict(EXPORT_PREFIXES if prefixes is None else prefixes)
     rdf_format = ox_rdf_format(fmt)
     if fmt in DATASET_FORMATS:
-        return _serialize(_quads(store, names), rdf_format, prefixes)
+        return _serialize(quads, rdf_format, prefixes)
     # The same triple may sit in several graphs; the union holds it once, in stable order.
-    triples = dict.fromkeys(quad.triple for quad in _quads(store, names))
+    triples = dict.fromkeys(quad.triple for quad in quads)
     return _serialize(triples, rdf_format, prefixes)
 
 
-def _graph_names(store: ox.Store, graphs: Iterable[str] | None) -> list[ox.NamedNode] | None:
-    """The requested graphs as NamedNodes (None means all); unknown graphs are an error."""
+def select_graphs(known: Iterable[str], graphs: Iterable[str] | None) -> list[str] | None:
+    """The requested graphs (None means all); unknown graphs are an error."""
     if graphs is None:
         return None
     wanted = list(graphs)
-    known = set(list_graphs(store))
-    unknown = [g for g in wanted if g not in known]
+    unknown = [g for g in wanted if g not in set(known)]
     if unknown:
         raise StoreError(f"Not in the store: {', '.join(unknown)}")
-    return [ox.NamedNode(g) for g in wanted]
+    return wanted
+
+
+def _graph_names(store: ox.Store, graphs: Iterable[str] | None) -> list[ox.NamedNode] | None:
+    """The requested graphs as NamedNodes (None means all)."""
+    wanted = select_graphs(list_graphs(store), graphs)
+    return None if wanted is None else [ox.NamedNode(g) for g in wanted]
 
 
 def _quads(store: ox.Store, names: list[ox.NamedNode] | None) -> Iterator[ox.Quad]:

@@ -42,6 +42,14 @@ def current_generation(store_dir: str | Path) -> Path | None:
     return Path(store_dir) / target
 
 
+def published_sidecar(store_dir: str | Path, name: str) -> Path | None:
+    """The live generation's derived-files directory of this name, or None."""
+    generation = current_generation(store_dir)
+    if generation is None or not (generation / name).is_dir():
+        return None
+    return generation / name
+
+
 def resolve_store_path(path: str | Path) -> Path:
     """The Oxigraph directory to open: the live generation of a store, or a plain Oxigraph dir."""
     generation = current_generation(path)

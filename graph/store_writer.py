@@ -13,7 +13,7 @@ import fcntl
 import gc
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -107,6 +107,15 @@ class StoreBuilder:
                                for t in union)
         return len(union)
 
+    def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> list[dict]:
+        """Rows of the project's own SELECT over the store being built (union default graph)."""
+        from graph.embedded import run_trusted  # the read side builds on this module
+
+        rows = run_trusted(self.store, query, bindings)
+        if not isinstance(rows, list):
+            raise TypeError("select needs a SELECT query")
+        return rows
+
     def list_graphs(self) -> list[str]:
         """The named graphs of the store being built."""
         return list_graphs(self.store)
@@ -157,8 +166,13 @@ class StoreBuilder:
 
 
 @contextlib.contextmanager
-def rebuild(store_dir: str | Path) -> Iterator[StoreBuilder]:
-    """Build the next generation from the live one; publish it only if the block succeeds."""
+def rebuild(store_dir: str | Path,
+            push: Callable[[Path], None] | None = None) -> Iterator[StoreBuilder]:
+    """Build the next generation from the live one; publish it only if the block succeeds.
+
+    `push`, if given, copies the finished generation to an external server before the
+    local swap (a failed push publishes nothing).
+    """
     root = Path(store_dir)
     root.mkdir(parents=True, exist_ok=True)
     with _writer_lock(root):
@@ -176,6 +190,9 @@ def rebuild(store_dir: str | Path) -> Iterator[StoreBuilder]:
             builder.refresh_union()
             builder.close()
             checkpoint("closed")
+            if push is not None:
+                push(building)
+                checkpoint("pushed")
             _check_released(building)
             os.rename(building, final)
             checkpoint("renamed")

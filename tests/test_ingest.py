@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -101,3 +104,53 @@ def test_remove_report_drops_graph_and_passages(data: Path, tmp_path_factory) ->
     assert len(SearchIndex.load(index_dir(data)).passages) == passages_2025
     with pytest.raises(ReportError):
         remove_report(data, "rapport/sodertalje-2026", BASE, FakeEmbedder())
+
+
+CRASH_SCRIPT = """
+import os, signal, sys
+from pathlib import Path
+import graph.store_writer
+from search.embedder import FakeEmbedder
+from web.pipeline.ingest import ingest
+
+def crash(step):
+    if step == sys.argv[3]:
+        os.kill(os.getpid(), signal.SIGKILL)  # like kill -9: no cleanup of any kind
+
+graph.store_writer.fault_hook = crash
+ingest([Path(sys.argv[2])], Path(sys.argv[1]), sys.argv[4], FakeEmbedder(), progress=print)
+"""
+CRASH_STEPS = ("copied", "index-built", "graphs-written", "index-saved", "closed", "renamed",
+               "published")
+
+
+def live_pair(data: Path) -> tuple[set[str], set[str]]:
+    """The reports the live store generation holds, and those its search index holds."""
+    graphs = {g.removeprefix(BASE + "graf/") for g in list_graphs(store_dir(data))
+              if g.startswith(BASE + "graf/rapport/")}
+    passages = SearchIndex.load(index_dir(data)).passages
+    return graphs, {p["report"] for p in passages}
+
+
+@pytest.mark.slow
+def test_ingest_killed_at_every_step_leaves_a_matching_store_and_index(
+        data: Path, tmp_path_factory) -> None:
+    """kill -9 at each step of a second ingest: store and index describe the same reports."""
+    second = write_second_report(tmp_path_factory.mktemp("second"))
+    before = {"rapport/sodertalje-2025"}
+    assert live_pair(data) == (before, before)
+    outcomes = {}
+    for step in CRASH_STEPS:
+        done = subprocess.run([sys.executable, "-c", CRASH_SCRIPT, str(data), str(second), step,
+                               BASE], capture_output=True, text=True, timeout=600)
+        assert done.returncode == -signal.SIGKILL, (step, done.stderr[-2000:])
+        graphs, indexed = live_pair(data)
+        assert graphs == indexed, step
+        outcomes[step] = graphs
+        if graphs != before:  # published: put the old state back for the next step
+            remove_report(data, "rapport/sodertalje-2026", BASE, FakeEmbedder())
+    assert outcomes["renamed"] == before  # renamed but not yet the live one
+    assert outcomes["published"] == before | {"rapport/sodertalje-2026"}
+    ingest([second], data, BASE, FakeEmbedder(), progress=quiet)  # the next start tidies up
+    assert live_pair(data)[0] == live_pair(data)[1] == before | {"rapport/sodertalje-2026"}
+    assert list(store_dir(data).glob("*.new")) == []
