@@ -142,7 +142,6 @@ def test_a_second_report_is_ranked_for_its_own_year_and_leaves_cleanly(built_dat
 
     data = tmp_path / "data"
     shutil.copytree(built_data / "store", data / "store", symlinks=True)
-    shutil.copytree(built_data / "index", data / "index")
     embedder = embedder_for(resolve({"data": built_data})["embed_model"], str(built_data))
     ingest([write_second_report(tmp_path)], data, BASE, embedder, progress=lambda _: None)
     added = trusted_select(open_store(store_dir(data)), NODES)

@@ -8,6 +8,7 @@ import pytest
 
 from search.engine import embedder_for, open_searcher
 from search.evaluate import evaluate, load_dev_set
+from web.pipeline.layout import index_home
 from web.settings import resolve
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -17,7 +18,7 @@ DATA = Path(__file__).resolve().parent / "data"
 def scores(built_data: Path) -> dict[str, float]:
     """nDCG@10 per mode over the 85 judged queries."""
     settings = resolve({"data": built_data})
-    searcher = open_searcher(built_data, embedder_for(settings["embed_model"],
+    searcher = open_searcher(index_home(built_data), embedder_for(settings["embed_model"],
                                                       str(built_data)))
     queries = load_dev_set(DATA / "search_tune.jsonl") + load_dev_set(DATA / "search_heldout.jsonl")
     out = {}

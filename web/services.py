@@ -14,7 +14,7 @@ from graph.store import LiveStore
 from search.embedder import Embedder
 from search.engine import embedder_for, open_searcher
 from search.hybrid import HybridSearcher
-from web.pipeline.ingest import store_dir
+from web.pipeline.layout import INDEX, index_home, store_dir
 
 
 @dataclass
@@ -25,7 +25,7 @@ class Services:
     embedder: Embedder | None = None
     live: LiveStore = field(init=False)
     _searcher: HybridSearcher | None = field(default=None, init=False)
-    _index_stamp: float = field(default=-1.0, init=False)
+    _index_stamp: tuple[str, float] = field(default=("", -1.0), init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def __post_init__(self) -> None:
@@ -52,13 +52,14 @@ class Services:
 
     def searcher(self) -> HybridSearcher:
         """The hybrid searcher, reloaded when the saved index changes."""
-        manifest = self.data / "index" / "manifest.json"
-        stamp = manifest.stat().st_mtime if manifest.exists() else -1.0
+        home = index_home(self.data)  # the live store generation: it changes with each ingest
+        manifest = home / INDEX / "manifest.json"
+        stamp = (str(home), manifest.stat().st_mtime if manifest.exists() else -1.0)
         with self._lock:
             if self._searcher is None or stamp != self._index_stamp:
                 if self.embedder is None:
                     self.embedder = embedder_for(self.settings["embed_model"], str(self.data))
-                self._searcher = open_searcher(self.data, self.embedder)
+                self._searcher = open_searcher(home, self.embedder)
                 self._index_stamp = stamp
             return self._searcher
 

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from tests.web.conftest import free_port
 from web.cli.serve import bind_problem, needs_ingest
+from web.pipeline.layout import index_dir
 
 BOKSLUT = str(Path(sys.executable).parent / "bokslut")
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
@@ -63,7 +64,7 @@ def test_serve_ingests_an_empty_store_serves_and_stops_on_sigterm(
     data = tmp_path / "data"
     data.mkdir()
     (data / "models").symlink_to(built_data / "models")  # the converted model, read only
-    shutil.copytree(built_data / "index", data / "index")
+    shutil.copytree(index_dir(built_data), data / "index")  # vectors to reuse
     port = free_port()
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen([BOKSLUT, "serve", "--port", str(port), "--data", str(data)],

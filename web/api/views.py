@@ -12,6 +12,7 @@ from flask import Blueprint, Response, jsonify
 from graph.store import StoreError, list_graphs
 from web.api.openapi import document
 from web.downloads.void import union_triples
+from web.pipeline.layout import index_dir
 from web.services import services
 
 bp = Blueprint("api", __name__)
@@ -51,7 +52,7 @@ def generation_figures(generation: Path) -> tuple[int, int]:
 
 def index_status() -> dict[str, Any] | None:
     """The saved search index's passage count and model (None when there is no index)."""
-    manifest = services().data / "index" / "manifest.json"
+    manifest = index_dir(services().data) / "manifest.json"
     try:
         saved = json.loads(manifest.read_text("utf-8"))
     except (OSError, ValueError):

@@ -10,10 +10,12 @@ import click
 
 from search.embedder import ModelSettingError
 from search.engine import embedder_for, open_searcher
-from search.evaluate import DevSetError, evaluate, format_summary, load_dev_set
+from search.eval_report import format_report, run_part
+from search.evaluate import DevSetError, load_dev_set
 from search.hybrid import MODES, HybridSearcher
 from search.index_store import SearchIndexError
 from web.cli.common import data_option, fail, settings
+from web.pipeline.layout import index_home
 from web.search.api import make_filters, results_json
 
 KINDS = ("narrative", "indicator", "rights", "development_area")
@@ -24,7 +26,7 @@ def searcher(data: Path | None) -> tuple[HybridSearcher, str]:
     cfg = settings(data=data)
     try:
         embedder = embedder_for(cfg["embed_model"], str(cfg["data"]))
-        return open_searcher(cfg["data"], embedder), cfg["base_iri"]
+        return open_searcher(index_home(cfg["data"]), embedder), cfg["base_iri"]
     except (SearchIndexError, ModelSettingError) as exc:
         fail(str(exc))
 
@@ -73,27 +75,31 @@ def search_cmd(query: str | None, k: int, year: int | None, goal: str | None,
             print_plain(payload)
 
 
-def default_dev_set() -> Path:
-    """The bundled held-out query set (tests/data/search_heldout.jsonl in a checkout)."""
-    return Path(str(resources.files("corpus"))).parent / "tests" / "data" / "search_heldout.jsonl"
+def default_dev_sets() -> dict[str, Path]:
+    """The bundled query sets by part: tuning and held-out (tests/data/ in a checkout)."""
+    data = Path(str(resources.files("corpus"))).parent / "tests" / "data"
+    return {"tuning": data / "search_tune.jsonl", "held-out": data / "search_heldout.jsonl"}
 
 
 @click.command("eval")
-@click.option("--dev-set", type=click.Path(path_type=Path), default=None)
-@click.option("--k", default=10, show_default=True, type=int)
+@click.option("--dev-set", type=click.Path(path_type=Path), default=None,
+              help="One query set instead of the bundled tuning and held-out parts.")
+@click.option("--k", default=10, show_default=True, type=click.IntRange(1, 100))
 @data_option
 def eval_cmd(dev_set: Path | None, k: int, data: Path | None) -> None:
-    """nDCG@k, Recall@k and MRR for bm25, dense and hybrid side by side."""
+    """nDCG@k per query type for bm25, dense, hybrid and the bm25/dense oracle, per part."""
     engine, _ = searcher(data)
+    files = {dev_set.name: dev_set} if dev_set else default_dev_sets()
     try:
-        queries = load_dev_set(dev_set or default_dev_set())
+        sets = {name: load_dev_set(path) for name, path in files.items()}
     except (DevSetError, OSError) as exc:
         fail(str(exc))
-    for mode in MODES[::-1]:
-        result = evaluate(lambda q, n, m=mode: [h.passage["id"] for h in engine.search(q, n, m)],
-                          queries, k)
-        click.echo(f"== {mode}")
-        click.echo(format_summary(result))
+
+    def rank(query: str, n: int, mode: str) -> list[str]:
+        return [h.passage["id"] for h in engine.search(query, n, mode)]
+
+    click.echo(format_report({name: run_part(rank, queries, k)
+                              for name, queries in sets.items()}))
 
 
 COMMANDS = (search_cmd, eval_cmd)

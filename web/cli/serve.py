@@ -16,14 +16,14 @@ from corpus import ReportError
 from graph.store import StoreError, current_generation
 from search.embedder import ModelSettingError
 from web.cli.common import data_option, fail, settings
-from web.pipeline.ingest import bundled_reports, ingest, store_dir
+from web.pipeline.ingest import bundled_reports, index_dir, ingest, store_dir
 
 DEFAULT_THREADS = 8
 
 
 def needs_ingest(data: Path) -> bool:
     """True when the data directory has no published store or no saved search index."""
-    index_manifest = Path(data) / "index" / "manifest.json"
+    index_manifest = index_dir(Path(data)) / "manifest.json"
     return current_generation(store_dir(data)) is None or not index_manifest.is_file()
 
 
@@ -79,7 +79,9 @@ def warm_up(app: Any) -> None:
     click.echo("laddar kunskapsgrafen och sökmodellen …")
     with app.app_context():
         services().store()
-        services().searcher()
+        searcher = services().searcher()
+        searcher.index.bm25.analyzer.prepare()  # typo and accent tables: seconds, once
+        searcher.search("uppvärmning", 1)  # the encoder's first run allocates its buffers
         shared_pool(PoolConfig.from_settings(services().settings)).start()
 
 
