@@ -177,6 +177,11 @@ class SwedishAnalyzer:
         found = (t for term in terms for t in self._folded.get(fold(term), ()))
         return tuple(dict.fromkeys(found))
 
+    def prepare(self) -> None:
+        """Build the lazy lookup tables now (seconds), so no user's first query waits for them."""
+        self._fold_match(("",))
+        self._typo("x" * self.config.typo_min_len, 1)
+
     def _typo(self, term: str, limit: int) -> Group:
         """The nearest vocabulary term within `limit` edits (built on first use), or ()."""
         if len(term) < self.config.typo_min_len:
