@@ -7,20 +7,37 @@ from dataclasses import replace
 from pathlib import Path
 
 import click
-import pyoxigraph as ox
 
 from corpus import ReportError
-from graph.export import export as export_store
-from graph.namespaces import PREFIXES, PROJECT_GRAPHS
-from graph.query_guard import QueryError
-from graph.safe_query import Limits, PoolConfig, run_query, shared_pool
-from graph.store import StoreError, open_store
-from graph.store_writer import drop_graph, rebuild
-from graph.validate import findings, union_graph, violations
+from graph import (
+    PREFIXES,
+    PROJECT_GRAPHS,
+    Limits,
+    PoolConfig,
+    QueryError,
+    StoreError,
+    StoreLocation,
+    drop_graph,
+    findings,
+    load_graph,
+    open_reader,
+    quality_notes,
+    set_default_pool,
+    violations,
+)
 from search.embedder import ModelSettingError
 from search.engine import embedder_for
 from web.cli.common import data_option, fail, settings
-from web.pipeline.ingest import bundled_reports, ingest, remove_report, store_dir
+from web.pipeline.ingest import bundled_reports, ingest, remove_report
+from web.pipeline.layout import store_location
+
+
+def location(cfg: dict) -> StoreLocation:
+    """Where the graph lives, from the settings (a bad BOKSLUT_STORE is a user error)."""
+    try:
+        return store_location(cfg)
+    except ValueError as exc:
+        fail(str(exc))
 
 
 @click.command("ingest")
@@ -33,7 +50,7 @@ def ingest_cmd(paths: tuple[Path, ...], data: Path | None) -> None:
     try:
         result = ingest(targets, cfg["data"], cfg["base_iri"],
                         lambda: embedder_for(cfg["embed_model"], str(cfg["data"])),
-                        progress=lambda m: click.echo(m, err=True))
+                        progress=lambda m: click.echo(m, err=True), location=location(cfg))
     except (ReportError, StoreError, ModelSettingError) as exc:
         fail(f"{exc} (inget ändrades)")
     for key, file_name, triples in result.reports:
@@ -51,7 +68,7 @@ def remove_cmd(report: str, data: Path | None) -> None:
     key = report if report.startswith("rapport/") else f"rapport/{report}"
     try:
         embedder = embedder_for(cfg["embed_model"], str(cfg["data"]))
-        removed = remove_report(cfg["data"], key, cfg["base_iri"], embedder)
+        removed = remove_report(cfg["data"], key, cfg["base_iri"], embedder, location(cfg))
     except (ReportError, StoreError, ModelSettingError) as exc:
         fail(f"{exc} (inget ändrades)")
     click.echo(f"{key}: borttagen ({removed} textavsnitt ur sökindexet)")
@@ -78,10 +95,10 @@ def sparql_cmd(query: str, fmt: str, timeout: float | None, data: Path | None) -
     graph_fmt = fmt if fmt in ("ttl", "nt", "jsonld", "rdfxml") else "ttl"
     select_fmt = fmt if fmt not in ("ttl", "nt", "jsonld", "rdfxml") else "json"
     try:
-        result = run_query(store_dir(cfg["data"]), read_query(query), select_format=select_fmt,
-                           graph_format=graph_fmt, prefixes=PREFIXES,
-                           limits=Limits.from_settings(cfg),
-                           pool=shared_pool(replace(PoolConfig.from_settings(cfg), workers=1)))
+        set_default_pool(replace(PoolConfig.from_settings(cfg), workers=1))
+        result = open_reader(location(cfg)).run(
+            read_query(query), select_format=select_fmt, graph_format=graph_fmt,
+            prefixes=PREFIXES, limits=Limits.from_settings(cfg))
     except (QueryError, StoreError, OSError) as exc:
         fail(str(exc))
     sys.stdout.write(result.body.decode("utf-8"))
@@ -104,17 +121,6 @@ def refuse_own_graph(graph: str, base: str) -> None:
         fail(f"--graph {graph!r}: förväntade en absolut IRI, t.ex. https://example.org/graf/1")
 
 
-def parse_auxiliary(path: Path) -> list[tuple]:
-    """Triples of a trusted auxiliary file; TriG/N-Quads graphs are merged into one."""
-    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
-    if fmt is None:
-        fail(f"{path}: okänt format; förväntade .ttl, .nt, .trig, .nq eller .jsonld")
-    try:
-        return [(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=fmt)]
-    except (SyntaxError, ValueError, OSError) as exc:
-        fail(f"{path}: kunde inte läsas som {fmt}: {exc}")
-
-
 @click.command("load")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--graph", "graph", required=True, help="IRI of the named graph to create.")
@@ -123,10 +129,8 @@ def load_cmd(file: Path, graph: str, data: Path | None) -> None:
     """Add an auxiliary RDF file as its own named graph."""
     cfg = settings(data=data)
     refuse_own_graph(graph, cfg["base_iri"])
-    triples = parse_auxiliary(file)
     try:
-        with rebuild(store_dir(cfg["data"])) as builder:
-            count = builder.replace_graph(graph, triples)
+        count = load_graph(location(cfg), graph, file)
     except StoreError as exc:
         fail(str(exc))
     click.echo(f"{graph}: {count} tripler")
@@ -140,7 +144,7 @@ def unload_cmd(graph: str, data: Path | None) -> None:
     cfg = settings(data=data)
     refuse_own_graph(graph, cfg["base_iri"])
     try:
-        dropped = drop_graph(store_dir(cfg["data"]), graph)
+        dropped = drop_graph(location(cfg), graph)
     except StoreError as exc:
         fail(str(exc))
     if not dropped:
@@ -161,7 +165,7 @@ def export_cmd(fmt: str, reports: tuple[str, ...], output: Path | None,
     base = cfg["base_iri"]
     graphs = [r if r.startswith("http") else f"{base}graf/{r}" for r in reports] or None
     try:
-        body = export_store(store_dir(cfg["data"]), fmt, graphs)
+        body = open_reader(location(cfg)).export(fmt, graphs)
     except (StoreError, ValueError) as exc:
         fail(str(exc))
     if output:
@@ -177,13 +181,18 @@ def validate_cmd(data: Path | None) -> None:
     """Check the store against the SHACL shapes; non-zero exit on violations."""
     cfg = settings(data=data)
     try:
-        found = findings(union_graph(open_store(store_dir(cfg["data"]))))
+        reader = open_reader(location(cfg))
+        found = findings(reader.union_graph())
+        notes = quality_notes(reader)
     except StoreError as exc:
         fail(str(exc))
     for f in found:
         click.echo(f"{f.severity}: {f.focus} {f.path}\n    {f.message}")
+    for n in notes:  # the report's own inconsistencies: listed, never an error, never fixed
+        click.echo(f"datakvalitet ({n.kind}): {n.indicator} {n.label}\n    {n.message}")
     bad = violations(found)
-    click.echo(f"{len(bad)} överträdelser, {len(found) - len(bad)} varningar")
+    click.echo(f"{len(bad)} överträdelser, {len(found) - len(bad)} varningar, "
+               f"{len(notes)} datakvalitetsanmärkningar")
     if bad:
         sys.exit(1)
 
