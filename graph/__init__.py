@@ -38,6 +38,7 @@ from graph.namespaces import (
     SDMX_CODE,
     sparql_prologue,
 )
+from graph.quality import QualityNote, quality_notes
 from graph.query_guard import MAX_QUERY_BYTES, QueryError, QueryRefused, query_form
 from graph.query_results import term_json
 from graph.reader import GraphReader, Rows
@@ -46,12 +47,14 @@ from graph.remote import RemoteReader
 from graph.remote_http import RemoteError
 from graph.safe_query import (
     Limits,
+    PoolConfig,
     QueryBusy,
     QueryFailed,
     QueryResult,
     QueryTimeout,
     QueryTooExpensive,
     QueryUnavailable,
+    set_default_pool,
 )
 from graph.store import StoreError, published_sidecar
 from graph.store_writer import StoreBuilder, checkpoint
@@ -83,6 +86,8 @@ __all__ = [
     "Finding",
     "GraphReader",
     "Limits",
+    "PoolConfig",
+    "QualityNote",
     "QueryBusy",
     "QueryError",
     "QueryFailed",
@@ -108,11 +113,13 @@ __all__ = [
     "project_graphs",
     "published_sidecar",
     "push_live",
+    "quality_notes",
     "query_form",
     "read_auxiliary",
     "rebuild",
     "report_graph",
     "result_kind",
+    "set_default_pool",
     "sparql_prologue",
     "term_json",
     "tidy",

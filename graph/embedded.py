@@ -37,6 +37,11 @@ class EmbeddedReader(GraphReader):
         """In-process (our own queries are cheap); values substituted as RDF terms."""
         return run_trusted(self._live.store(), query, bindings, prefixes)
 
+    def query(self, query: str, prefixes: Mapping[str, str] | None = None,
+              substitutions: Mapping | None = None) -> object:
+        """Oxigraph's own query on the live generation."""
+        return self._live.store().query(query, prefixes=prefixes, substitutions=substitutions)
+
     def list_graphs(self) -> list[str]:
         """The named graphs of the live generation."""
         if current_generation(self.location.directory) is None:

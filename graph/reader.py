@@ -71,6 +71,12 @@ class GraphReader(ABC):
         """Run the project's own query (no guard): rows, an answer, or a graph."""
 
     @abstractmethod
+    def query(self, query: str, prefixes: Mapping[str, str] | None = None,
+              substitutions: Mapping | None = None) -> object:
+        """A trusted query with Oxigraph-shaped results (for graph/ modules written against
+        Oxigraph's `Store.query`, e.g. through graph.trusted_query)."""
+
+    @abstractmethod
     def list_graphs(self) -> list[str]:
         """The named graphs' IRIs, sorted ([] before the first ingest)."""
 

@@ -17,6 +17,7 @@ from rdflib import Graph
 from graph.export import select_graphs, serialize_quads
 from graph.formats import format_name, media_type, render_table, result_kind
 from graph.query_results import serialize_boolean, serialize_solutions, serialize_triples
+from graph.rdf_terms import from_ox
 from graph.reader import Bindings, GraphReader, Rows
 from graph.remote_http import RemoteError, RemoteTimeout, RemoteTooBig, Request, post
 from graph.safe_query import (
@@ -75,6 +76,18 @@ class RemoteReader(GraphReader):
             return json_rows(body)
         graph = Graph()
         return graph.parse(data=body.decode("utf-8"), format="nt")
+
+    def query(self, query: str, prefixes: Mapping[str, str] | None = None,
+              substitutions: Mapping | None = None) -> object:
+        """The server's answer parsed into Oxigraph results (rows, a boolean, or triples)."""
+        bindings = {str(getattr(k, "value", k)): from_ox(v)
+                    for k, v in (substitutions or {}).items()}
+        text = prologue(prefixes) + with_bindings(query, bindings)
+        content_type, body = post(self._request(text, f"{_JSON}, {_NT};q=0.9"),
+                                  self.limits.timeout, self.limits.max_result_bytes)
+        if "json" in content_type:
+            return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        return ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
 
     def list_graphs(self) -> list[str]:
         """The server's named graphs."""

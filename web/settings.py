@@ -46,6 +46,13 @@ SETTINGS: tuple[Setting, ...] = (
             "them off the network (off; logged loudly when on).", lambda v: flag(v)),
     Setting("public_base_url", "",
             "Public base URL of the site (VoID links); empty: the first request's, cached."),
+    Setting("store", "",
+            "Where the graph is served from: empty for the embedded Oxigraph store in the data "
+            "directory, or the URL of a SPARQL 1.1 server (e.g. http://127.0.0.1:7878)."),
+    Setting("store_query_path", "/query",
+            "The external server's SPARQL Protocol query path (or a full URL)."),
+    Setting("store_update_path", "/update",
+            "The external server's SPARQL Update path (or a full URL), used to publish."),
     Setting("host", "127.0.0.1", "Host the web server binds to."),
     Setting("port", 5000, "Port the web server listens on.", int),
 )
