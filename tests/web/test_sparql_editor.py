@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -119,10 +118,8 @@ def test_timeout_is_a_503_page_not_an_empty_result(built_data: Path):
     from web.app import create_app
 
     client = create_app({"data": built_data, "testing": True, "sparql_timeout": 1}).test_client()
-    started = time.monotonic()
-    status, html = page(client, query="SELECT (COUNT(*) AS ?n) "
+    status, html = page(client, query="SELECT (COUNT(*) AS ?n) "  # how soon: bench_deadlines
                                       "WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
-    assert time.monotonic() - started < 1 + 1.5
     assert status == 503 and "tidsgräns" in html and '<table class="results">' not in html
 
 

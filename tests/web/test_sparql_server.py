@@ -139,16 +139,13 @@ def slow_limit_server(built_data: Path) -> Iterator[str]:
         yield base
 
 
-def test_timeout_is_a_503_within_the_budget(slow_limit_server):
+def test_timeout_is_a_503_and_the_server_stays_fine(slow_limit_server):
     url = slow_limit_server + "/sparql?" + urllib.parse.urlencode({"query": CARTESIAN})
     request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
-    started = time.monotonic()
-    with pytest.raises(urllib.error.HTTPError) as raised:
+    with pytest.raises(urllib.error.HTTPError) as raised:  # how soon: bench_deadlines.py
         urllib.request.urlopen(request, timeout=30)
-    elapsed = time.monotonic() - started
     assert raised.value.code == 503
     assert raised.value.headers["Retry-After"] == "2"
     assert "2 seconds" in raised.value.read().decode("utf-8")
-    assert elapsed < 2 + 1, f"answered after {elapsed:.2f} s"
     sparql = client(slow_limit_server, GOALS, JSON)  # the server is still fine afterwards
     assert len(sparql.queryAndConvert()["results"]["bindings"]) == 15
