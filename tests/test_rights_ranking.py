@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -115,17 +116,20 @@ def ps(article_iri: str, action: str, relevance: float) -> PairScore:
     return PairScore(BASE + article_iri, BASE + action, relevance, sentence(action, "x" * 30))
 
 
-def test_ranking_groups_classes_orders_by_relevance_and_skips_procedural_articles() -> None:
+def test_ranking_puts_supported_actions_by_relevance_first_via_last_and_skips_procedural() -> None:
     pairs = [ps("crc/31", "a/A-1", 0.2), ps("crc/31", "a/C-1", 2.4), ps("crc/31", "a/C-2", 1.0),
              ps("crc/31", "a/K-2", 1.9), ps("crc/31", "a/F-1", 0.3), ps("crc/31", "a/C-3", 3.0),
-             ps("crc/43", "a/A-1", 5.0), ps("crc/43", "a/C-1", 5.0)]
-    stated = {(BASE + a, BASE + "crc/31") for a in ("a/A-1", "a/C-1", "a/C-2", "a/C-3")}
+             ps("crc/31", "a/B-1", 0.4), ps("crc/43", "a/A-1", 5.0), ps("crc/43", "a/C-1", 5.0)]
+    stated = {(BASE + a, BASE + "crc/31") for a in ("a/A-1", "a/B-1", "a/C-1", "a/C-2", "a/C-3")}
     stated.add((BASE + "a/A-1", BASE + "crc/43"))
     report_of = {p.action: "r2025" for p in pairs}
     ranked = rank_supports(pairs, stated, report_of, {BASE + "crc/43"}, T)
     assert [(r.action[len(BASE):], r.support_class, r.rank) for r in ranked] == [
-        ("a/C-3", DIRECT, 1), ("a/C-1", DIRECT, 2), ("a/C-2", CONTRIBUTES, 3),
-        ("a/K-2", INFERRED, 4), ("a/A-1", VIA_GOAL_AREA, 5)]
+        ("a/C-3", DIRECT, 1), ("a/C-1", DIRECT, 2), ("a/K-2", INFERRED, 3),
+        ("a/C-2", CONTRIBUTES, 4), ("a/B-1", VIA_GOAL_AREA, 5), ("a/A-1", VIA_GOAL_AREA, 6)]
+    bonus = rank_supports(pairs, stated, report_of, {BASE + "crc/43"},
+                          replace(T, stated_bonus=1.0))
+    assert [r.action[len(BASE):] for r in bonus][2:4] == ["a/C-2", "a/K-2"]  # 1.0 + 1 > 1.9
 
 
 def test_each_report_year_is_ranked_on_its_own() -> None:

@@ -22,9 +22,7 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from graph.namespaces import BK, INFERRED_GRAPH, REFERENCE_GRAPH, sparql_prologue
-from graph.store_writer import StoreBuilder
-from graph.trusted_query import trusted_select
+from graph import BK, INFERRED_GRAPH, REFERENCE_GRAPH, StoreBuilder, sparql_prologue
 from search.embedder import Embedder
 from search.index_store import SearchIndex
 from web.pipeline.rights_rank import (
@@ -89,18 +87,20 @@ def plain(rows: list[dict]) -> Rows:
 
 def store_articles(store: Any, base: str) -> tuple[list[ArticleText], set[str]]:
     """Articles as the store describes them: project title, report wordings, definition."""
-    labels = plain(trusted_select(store, LABELS))
+    labels = plain(store.select(LABELS, trusted=True))
     titles = [r for r in labels if r["g"] == base + REFERENCE_GRAPH]
-    return article_texts(plain(trusted_select(store, ARTICLES)), titles,
-                         plain(trusted_select(store, REPORT_LABELS)))
+    return article_texts(plain(store.select(ARTICLES, trusted=True)), titles,
+                         plain(store.select(REPORT_LABELS, trusted=True)))
 
 
 def method_text(model_name: str, t: Thresholds) -> str:
     """The bk:method literal: model, signals, aggregation and thresholds."""
-    return (f"{model_name}: insatsens bästa mening mot artikelns beskrivning och bokslutets "
-            f"formulering; {1 - t.lexical_weight:.0%} cosinus (frågeprompt mot textprompt) och "
-            f"{t.lexical_weight:.0%} lexikal överlappning, standardiserade över alla par; "
-            f"direkt ≥ {t.direct}, bidrar ≥ {t.contributes}, härledd ≥ {t.inferred}")
+    return (f"{model_name}: insatsens {t.top} bästa meningar mot artikelns beskrivning och "
+            f"bokslutets formulering; {1 - t.lexical_weight:.0%} cosinus (frågeprompt mot "
+            f"textavsnittets vektor) och {t.lexical_weight:.0%} lexikal överlappning, "
+            f"{'centrerade per mening och ' if t.centre else ''}standardiserade över alla par; "
+            f"direkt ≥ {t.direct}, bidrar ≥ {t.contributes}, härledd ≥ {t.inferred}; "
+            f"rangordning: relevans + {t.stated_bonus} om bokslutet anger rättigheten")
 
 
 def scored_supports(store: Any, index: SearchIndex, embedder: Embedder, base: str,
@@ -112,10 +112,11 @@ def scored_supports(store: Any, index: SearchIndex, embedder: Embedder, base: st
         return []
     wanted = [a for a in articles if a.iri not in procedural]
     report_of = {base + p["source"]: p["report"] for p in index.passages if p.get("source")}
-    stated = {(str(r["action"]), str(r["article"])) for r in trusted_select(store, STATED)}
+    stated = {(str(r["action"]), str(r["article"])) for r in store.select(STATED, trusted=True)}
     vectors = {base + p["id"]: index.dense.vector(i) for i, p in enumerate(index.passages)
                if p["kind"] == "narrative" and p.get("source")}
-    pairs = pair_scores(features(wanted, sentences, embedder, vectors), t.lexical_weight)
+    pairs = pair_scores(features(wanted, sentences, embedder, vectors), t.lexical_weight,
+                        t.top, t.centre)
     return rank_supports(pairs, stated, report_of, procedural, t)
 
 
@@ -147,7 +148,7 @@ def support_graph(supports: list[RankedSupport], method: str) -> Graph:
 def add_inferred(builder: StoreBuilder, index: SearchIndex, embedder: Embedder, base: str,
                  progress: Callable[[str], None]) -> int:
     """Replace graf/harlett in the store being built (after the report graphs are in it)."""
-    supports = scored_supports(builder.store, index, embedder, base)
+    supports = scored_supports(builder, index, embedder, base)
     graph = support_graph(supports, method_text(embedder.name, CHOSEN))
     count = builder.replace_graph(base + INFERRED_GRAPH, graph)
     counts = {c: sum(s.support_class == c for s in supports) for c in CLASS_TERMS}

@@ -4,9 +4,10 @@ Two signals per (article, sentence): the cosine between the article's query (emb
 the model's query prompt) and the sentence's passage (passage prompt; the vectors the search
 index already holds), and the lexical overlap
 (idf-weighted share of the article's stemmed terms, compounds split, that the sentence
-contains). Each is standardised over all pairs of the run, so one threshold means the same
-for every article, and mixed: relevance = (1 − w)·z(cosine) + w·z(lexical). A pair's
-relevance is that of the action's best sentence, which is also its evidence.
+contains). Each is centred per sentence (minus its mean over all articles), standardised
+over all pairs of the run, so one threshold means the same for every article, and mixed:
+relevance = (1 − w)·z(cosine) + w·z(lexical). A pair's relevance is the mean of the action's
+two best sentences; the best one is its evidence.
 """
 
 from __future__ import annotations
@@ -90,18 +91,31 @@ def standardised(matrix: np.ndarray) -> np.ndarray:
     return (matrix - matrix.mean()) / std if std > 0 else np.zeros_like(matrix)
 
 
-def pair_scores(feats: Features, lexical_weight: float) -> list[PairScore]:
-    """Every (article, action) pair: the best sentence's mixed relevance."""
-    mixed = ((1 - lexical_weight) * standardised(feats.dense)
-             + lexical_weight * standardised(feats.lexical))
+def centred(matrix: np.ndarray) -> np.ndarray:
+    """Each sentence's signal minus its mean over all articles.
+
+    Some sentences are close to every article about children ("barn och unga" everywhere);
+    what tells articles apart is how much closer a sentence is to this one than to the rest.
+    """
+    return matrix - matrix.mean(axis=0, keepdims=True)
+
+
+def pair_scores(feats: Features, lexical_weight: float, top: int = 2,
+                centre: bool = True) -> list[PairScore]:
+    """Every (article, action) pair: the mean mixed relevance of the action's `top` best
+    sentences (one lucky sentence is weaker evidence than two), the best one as evidence."""
+    prepare = centred if centre else (lambda m: m)
+    mixed = ((1 - lexical_weight) * standardised(prepare(feats.dense))
+             + lexical_weight * standardised(prepare(feats.lexical)))
     columns: dict[str, list[int]] = {}
     for j, s in enumerate(feats.sentences):
         columns.setdefault(s.action, []).append(j)
     out = []
     for action, cols in columns.items():
         block = mixed[:, cols]
-        best = block.argmax(axis=1)
+        order = np.argsort(-block, axis=1)[:, :top]
+        best = np.take_along_axis(block, order, axis=1).mean(axis=1)
         for i, article in enumerate(feats.articles):
-            out.append(PairScore(article.iri, action, float(block[i, best[i]]),
-                                 feats.sentences[cols[best[i]]]))
+            out.append(PairScore(article.iri, action, float(best[i]),
+                                 feats.sentences[cols[order[i, 0]]]))
     return out
