@@ -164,11 +164,16 @@ def merge_continued(blocks: list[Block]) -> list[Block]:
     return merged
 
 
-def logical_blocks(lines: list[str]) -> tuple[list[Block], list[int]]:
-    """Blocks of logical lines, and the 1-based numbers of the page-furniture lines dropped."""
+def furniture_of(lines: list[str]) -> set[int]:
+    """0-based indices of running headers, footers and page numbers (the title page stays)."""
     contents = next((i for i, line in enumerate(lines) if line.strip() == "Innehåll"), -1)
     pages = toc_pages(lines, contents) if contents >= 0 else 0
     pages = max(pages, sum(1 for line in lines if PAGE_NUMBER.match(line.strip())))
-    furniture = running_lines(lines, contents + 1, pages)  # the title page stays
+    return running_lines(lines, contents + 1, pages)
+
+
+def logical_blocks(lines: list[str]) -> tuple[list[Block], list[int]]:
+    """Blocks of logical lines, and the 1-based numbers of the page-furniture lines dropped."""
+    furniture = furniture_of(lines)
     blocks = merge_continued(group(unwrap(lines, furniture)))
     return blocks, sorted(i + 1 for i in furniture)

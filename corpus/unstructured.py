@@ -8,13 +8,14 @@ from pathlib import Path
 
 from corpus.blocks import HEADING_MAX, TERMINAL, Block, repair_paragraphs
 from corpus.errors import NotABokslut
-from corpus.layout import logical_blocks
+from corpus.layout import furniture_of
 from corpus.records import Paragraph, Report, Section
 from corpus.text import SourceText
 
 YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 NAME = r"[A-ZÅÄÖ][\wåäöé-]+"
 MUNICIPALITY = re.compile(rf"\b({NAME}(?:\s{NAME})?\s(?:kommun|stad|region))\b")
+BULLET = re.compile(r"^(- |[•●▪◦]\s*)")
 FRONT = 40  # metadata is looked for in the first blocks only
 
 
@@ -41,9 +42,12 @@ def is_heading(block: Block, following: Block | None) -> bool:
             and len(block_text(following)) > len(text))
 
 
-def found_metadata(blocks: list[Block], given: Metadata) -> tuple[str, str, int]:
-    """(title, municipality, year) from the flags first, then from the document's front."""
-    front = [block_text(b) for b in blocks[:FRONT]]
+def found_metadata(blocks: list[Block], running: list[str],
+                   given: Metadata) -> tuple[str, str, int]:
+    """(title, municipality, year): the flags first, then the running header or footer
+    (it usually names both), then the document's first blocks."""
+    named = sorted({t for t in running if re.search(r"[^\W\d]{3}", t)}, key=len, reverse=True)
+    front = [*named, *(block_text(b) for b in blocks[:FRONT])]
     title = given.title or next((t for t in front if 3 <= len(t) <= 160), "")
     municipality = given.municipality or next(
         (m.group(1) for t in front if (m := MUNICIPALITY.search(t))), None)
@@ -73,12 +77,32 @@ def sections_of(blocks: list[Block], line_pages: dict[int, int] | None) -> list[
     return [s for s in sections if s.paragraphs]
 
 
+def paragraph_blocks(lines: list[str], furniture: set[int]) -> list[Block]:
+    """Blank lines separate paragraphs; the lines between them (or a list item) are one."""
+    blocks: list[Block] = []
+    current: Block | None = None
+    for i, raw in enumerate(lines):
+        text = raw.strip()
+        if i in furniture:
+            continue  # a paragraph runs on across a page footer
+        if not text:
+            current = None
+        elif current is None or BULLET.match(text):
+            current = Block(i + 1, [text])
+            blocks.append(current)
+        else:
+            current.lines[0] = f"{current.lines[0]} {text}"
+    return blocks
+
+
 def read_unstructured(source: SourceText, given: Metadata | None = None) -> Report:
     """A document outside the bokslut format as a Report of plain sections (structured=False)."""
-    blocks, furniture = logical_blocks(source.lines)
-    blocks = repair_paragraphs(blocks)
+    dropped = furniture_of(source.lines)
+    furniture = sorted(n + 1 for n in dropped)
+    blocks = repair_paragraphs(paragraph_blocks(source.lines, dropped))
     try:
-        title, municipality, year = found_metadata(blocks, given or Metadata())
+        running = [source.lines[n - 1].strip() for n in furniture]
+        title, municipality, year = found_metadata(blocks, running, given or Metadata())
     except NotABokslut as exc:
         raise NotABokslut(source.path, exc.message) from None
     report = Report(source.path, Path(source.path).name, title, municipality, year,
