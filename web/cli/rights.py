@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from graph.store import StoreError, open_store
+from graph import StoreError, open_reader
 from web.cli.common import data_option, fail, settings
-from web.pipeline.ingest import store_dir
+from web.pipeline.layout import store_location
 from web.rights.answer import CLASS_ORDER, article_answer, explanation
 
 INSTRUMENTS = ("CRC", "UDHR", "CRPD", "JAM")
@@ -60,7 +60,7 @@ def rights_cmd(instrument: str, number: str, year: int | None, as_json: bool,
     slug, n = parse_article(instrument, number)
     cfg = settings(data=data)
     try:
-        store = open_store(store_dir(cfg["data"]))
+        store = open_reader(store_location(cfg))
         answer = article_answer(store, cfg["base_iri"], slug, n, year)
     except StoreError as exc:
         fail(f"{exc} (kör bokslut ingest först)")

@@ -13,16 +13,15 @@ from typing import Any
 from rdflib import Literal, URIRef
 
 from corpus.ids import rights_article_id
-from graph.namespaces import BK, sparql_prologue
-from graph.trusted_query import trusted_select
+from graph import BK, sparql_prologue
 
-P = sparql_prologue()
+P = sparql_prologue()  # Oxigraph needs every bound variable in the projection
 CLASSES = {str(BK.SupportDirect): "direkt", str(BK.SupportContributes): "bidrar",
            str(BK.SupportInferred): "härledd", str(BK.SupportViaGoalArea): "via målområdet"}
 CLASS_ORDER = ("direkt", "bidrar", "härledd", "via målområdet")
 
 ARTICLE = P + """
-SELECT ?instrument ?notation ?number ?label ?definition ?procedural WHERE {
+SELECT ?article ?instrument ?notation ?number ?label ?definition ?procedural WHERE {
   ?article bk:instrument ?instrument ; bk:articleNumber ?number ; skos:notation ?notation .
   OPTIONAL { ?article skos:altLabel ?alt FILTER(lang(?alt) = "sv") }
   OPTIONAL { ?article skos:prefLabel ?pref FILTER(lang(?pref) = "sv") }
@@ -34,7 +33,8 @@ SELECT ?instrument ?notation ?number ?label ?definition ?procedural WHERE {
 YEARS = P + "SELECT DISTINCT ?year WHERE { ?r a bk:Report ; bk:year ?year } ORDER BY DESC(?year)"
 
 SUPPORTS = P + """
-SELECT ?action ?rank ?class ?score ?sentence ?passage ?page ?letter ?heading WHERE {
+SELECT ?article ?year ?action ?rank ?class ?score ?sentence ?passage ?page ?letter ?heading
+WHERE {
   ?node a bk:ScoredSupport ; bk:article ?article ; bk:action ?action ; bk:rank ?rank ;
         bk:supportClass ?class ; bk:score ?score ; bk:evidenceSentence ?sentence ;
         bk:evidencePassage ?passage .
@@ -51,13 +51,13 @@ def value(row: dict, name: str) -> Any:
 
 def years(store: Any) -> list[int]:
     """Report years in the store, latest first."""
-    return [int(value(r, "year")) for r in trusted_select(store, YEARS)]
+    return [int(value(r, "year")) for r in store.select(YEARS, trusted=True)]
 
 
 def article_info(store: Any, base: str, slug: str, number: int) -> dict | None:
     """The article's identity and what it guarantees, or None when there is no such article."""
     iri = URIRef(base + rights_article_id(slug, number))
-    rows = trusted_select(store, ARTICLE, {"article": iri})
+    rows = store.select(ARTICLE, {"article": iri}, trusted=True)
     if not rows:
         return None
     r = rows[0]
@@ -79,8 +79,8 @@ def article_answer(store: Any, base: str, slug: str, number: int,
         return None
     known = years(store)
     year = year if year is not None else (known[0] if known else None)
-    rows = trusted_select(store, SUPPORTS, {"article": URIRef(info["iri"]),
-                                            "year": Literal(int(year))}) if year else []
+    bind = {"article": URIRef(info["iri"]), "year": Literal(int(year))} if year else None
+    rows = store.select(SUPPORTS, bind, trusted=True) if bind else []
     actions = [{
         "goal": value(r, "letter"), "order": action_order(str(r["action"])),
         "iri": str(r["action"]), "heading": value(r, "heading"),

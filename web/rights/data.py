@@ -10,8 +10,7 @@ from __future__ import annotations
 from rdflib import URIRef
 
 from corpus.ids import rights_article_id
-from graph.namespaces import sparql_prologue
-from graph.trusted_query import trusted_select
+from graph import sparql_prologue
 from web.rights.answer import CLASSES
 from web.services import services
 
@@ -100,7 +99,7 @@ def article_word(notation: str) -> str:
 def instrument_info(slug: str) -> dict | None:
     """One instrument's labels, or None when the store does not have it."""
     iri = URIRef(services().base + f"rattighet/{slug}")
-    rows = trusted_select(services().store(), INSTRUMENT_ROWS, {"instrument": iri})
+    rows = services().store().select(INSTRUMENT_ROWS, {"instrument": iri}, trusted=True)
     if not rows:
         return None
     return {"slug": slug, "iri": str(iri), "notation": py(rows[0], "notation"),
@@ -128,13 +127,13 @@ def articles_of(slug: str) -> list[dict]:
     """Every article of an instrument: målområden and insatser stating it, insatser per class."""
     store = services().store()
     bind = {"instrument": URIRef(services().base + f"rattighet/{slug}")}
-    articles = titled(trusted_select(store, ARTICLE_ROWS, bind))
+    articles = titled(store.select(ARTICLE_ROWS, bind, trusted=True))
     for name, query in COUNTS.items():
-        counts = {str(r["article"]): py(r, "n") for r in trusted_select(store, query, bind)}
+        counts = {str(r["article"]): py(r, "n") for r in store.select(query, bind, trusted=True)}
         for iri, entry in articles.items():
             entry[name] = counts.get(iri, 0)
     per_class: dict[str, dict[str, int]] = {}
-    for r in trusted_select(store, CLASS_COUNTS, bind):
+    for r in store.select(CLASS_COUNTS, bind, trusted=True):
         per_class.setdefault(str(r["article"]), {})[CLASSES[str(r["class"])]] = py(r, "n")
     for iri, entry in articles.items():
         entry["classes"] = per_class.get(iri, {})
@@ -147,30 +146,30 @@ def article_detail(slug: str, number: int) -> dict | None:
     store = services().store()
     iri = URIRef(services().base + rights_article_id(slug, number))
     instrument = URIRef(services().base + f"rattighet/{slug}")
-    labels = trusted_select(store, ARTICLE_ROWS, {"article": iri, "instrument": instrument})
+    labels = store.select(ARTICLE_ROWS, {"article": iri, "instrument": instrument}, trusted=True)
     if not labels:
         return None
     info = titled(labels)[str(iri)]
     bind = {"article": iri}
     goals = [{"iri": str(r["goal"]), "letter": py(r, "letter"), "label": py(r, "label"),
               "area": str(r["area"]), "area_number": py(r, "areaNumber"),
-              "actions": [], "indicators": []} for r in trusted_select(store, GOALS, bind)]
+              "actions": [], "indicators": []} for r in store.select(GOALS, bind, trusted=True)]
     by_goal = {g["iri"]: g for g in goals}
     initiatives = initiatives_by_action(store, bind)
-    for r in trusted_select(store, ACTIONS, bind):
+    for r in store.select(ACTIONS, bind, trusted=True):
         by_goal[str(r["goal"])]["actions"].append(action_row(r, initiatives))
-    for r in trusted_select(store, INDICATORS, bind):
+    for r in store.select(INDICATORS, bind, trusted=True):
         by_goal[str(r["goal"])]["indicators"].append(
             {"iri": str(r["indicator"]), "label": py(r, "label"), "unit": py(r, "unit")})
     areas = [{"iri": str(r["area"]), "number": py(r, "number"), "label": py(r, "label")}
-             for r in trusted_select(store, AREAS, bind)]
+             for r in store.select(AREAS, bind, trusted=True)]
     return info | {"iri": str(iri), "areas": areas, "goals": goals}
 
 
 def initiatives_by_action(store: object, bind: dict[str, URIRef]) -> dict[str, list[dict]]:
     """Action IRI -> initiatives mentioned in it (for the actions linked to one article)."""
     out: dict[str, list[dict]] = {}
-    for r in trusted_select(store, INITIATIVES, bind):
+    for r in store.select(INITIATIVES, bind, trusted=True):
         out.setdefault(str(r["action"]), []).append(
             {"iri": str(r["initiative"]), "name": py(r, "name")})
     return out
