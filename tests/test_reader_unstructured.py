@@ -125,3 +125,24 @@ def test_a_file_that_is_not_a_pdf_inside(tmp_path):
     with pytest.raises(ReportError) as info:
         read_document(fake)
     assert "PDF" in info.value.message
+
+
+def test_ingested_with_flags_into_store_and_index(tmp_path):
+    """`ingest` takes the flags; the report, its year and its passages land in both stores."""
+    from graph.export import export
+    from search.index_store import SearchIndex
+    from web.pipeline.ingest import index_dir, ingest, store_dir
+
+    doc = write(tmp_path, other_layout().replace("2023", "i år"), "utan-ar.txt")
+    data = tmp_path / "data"
+    notes: list[str] = []
+    ingest([doc], data, "https://w3id.org/bokslut/id/", FakeEmbedder(), progress=notes.append,
+           given=Metadata(year=2021))
+    assert any("ostrukturerad" in n for n in notes)
+    rows = SearchIndex.load(index_dir(data)).passages
+    assert {(p["report"], p["year"], p["municipality"]) for p in rows} == {
+        ("rapport/nykvarns-2021", 2021, "Nykvarns kommun")}
+    graph = export(store_dir(data), "nt", ["https://w3id.org/bokslut/id/graf/rapport/nykvarns-2021"])
+    graph = graph.decode("utf-8") if isinstance(graph, bytes) else graph
+    assert '"2021"^^<http://www.w3.org/2001/XMLSchema#integer>' in graph
+    assert "läxhjälp i biblioteket" in graph

@@ -28,6 +28,7 @@ from graph import (
 from search.embedder import ModelSettingError
 from search.engine import embedder_for
 from web.cli.common import data_option, fail, settings
+from web.cli.documents import metadata, metadata_options
 from web.pipeline.ingest import bundled_reports, ingest, remove_report
 from web.pipeline.layout import store_location
 
@@ -43,14 +44,17 @@ def location(cfg: dict) -> StoreLocation:
 @click.command("ingest")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @data_option
-def ingest_cmd(paths: tuple[Path, ...], data: Path | None) -> None:
-    """Read reports (default: all in corpus/reports/) into the store and the search index."""
+@metadata_options
+def ingest_cmd(paths: tuple[Path, ...], data: Path | None, municipality: str | None,
+               year: int | None, title: str | None) -> None:
+    """Read reports, text or PDF (default: all in corpus/reports/), into store and index."""
     cfg = settings(data=data)
     targets = list(paths) or bundled_reports()
     try:
         result = ingest(targets, cfg["data"], cfg["base_iri"],
                         lambda: embedder_for(cfg["embed_model"], str(cfg["data"])),
-                        progress=lambda m: click.echo(m, err=True), location=location(cfg))
+                        progress=lambda m: click.echo(m, err=True), location=location(cfg),
+                        given=metadata(municipality, year, title))
     except (ReportError, StoreError, ModelSettingError) as exc:
         fail(f"{exc} (inget ändrades)")
     for key, file_name, triples in result.reports:

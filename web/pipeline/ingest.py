@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from corpus import ReportError, read_report
+from corpus import ReportError
+from corpus.document import read_document
 from corpus.ids import report_graph_id
 from corpus.passages import build_passages, report_key
 from corpus.records import Report
+from corpus.unstructured import Metadata
 from graph import (
     StoreBuilder,
     StoreLocation,
@@ -70,18 +72,23 @@ def write_graphs(builder: StoreBuilder, reports: list[Report], base: str,
 
 def ingest(paths: list[Path], data_dir: Path, base: str,
            embedder: Embedder | Callable[[], Embedder], progress: Progress = print,
-           location: StoreLocation | None = None) -> IngestResult:
+           location: StoreLocation | None = None, given: Metadata | None = None) -> IngestResult:
     """Read every report first (nothing changes on a bad one), then update store and index.
 
     Store and index change under one lock, in one generation, published by one rename: every
     crash leaves the previous pair or the new one. `embedder` may be a factory, called only
     once every report has been read (a bad report is reported without loading the model).
+    Text or PDF; `given` (--municipality/--year/--title) names a document outside the format.
     """
     result, started = IngestResult(), time.perf_counter()
     reports = []
     for path in paths:
         progress(f"läser {path}")
-        reports.append(read_report(path))
+        reports.append(read_document(path, given))
+        for item in reports[-1].skipped:  # kept as searchable text, but say so
+            progress(f"varning: {path}:{item.line}: {item.expected}")
+        if not reports[-1].structured:
+            progress(f"{path}: ostrukturerad rapport, bara sökbara textavsnitt")
     result.seconds["read"] = time.perf_counter() - started
     if not isinstance(embedder, Embedder):
         embedder = embedder()
