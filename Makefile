@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 DEV_STAMP := $(VENV)/.dev-installed-stamp
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 
-.PHONY: setup setup-dev browser-deps run test test-fast lint bench-web clean
+.PHONY: setup setup-dev browser-deps run test test-fast lint bench-web clean editor
 
 setup: $(STAMP)
 
@@ -54,6 +54,13 @@ lint: setup-dev
 
 bench-web: setup
 	$(BIN)/python benchmarks/load_web.py
+
+# The SPARQL editor's bundle (CodeMirror 6 + our SPARQL tokenizer), rebuilt from
+# web/editor-src/ with npm and esbuild. The built file and its licence notices are
+# committed, so `make run` never needs npm.
+editor:
+	npm ci --prefix web/editor-src --no-audit --no-fund
+	cd web/editor-src && npm run build && node licenses.mjs
 
 clean:
 	rm -rf $(VENV) data

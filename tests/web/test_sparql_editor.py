@@ -39,7 +39,7 @@ def test_editor_without_query_shows_examples(client):
     assert len(links) == len(examples)
     first = parse_qs(urlsplit(links[0].replace("&amp;", "&")).query)["query"][0]
     assert first == examples[0].text
-    assert "/static/sparql.js" in html
+    assert "/static/editor/editor.js" in html
 
 
 def test_results_table_links_to_entity_pages(client):

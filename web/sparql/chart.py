@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from web.charts import Series, line_chart
 from web.filters import sv_number
 from web.sparql.table import Table
 
@@ -82,3 +83,25 @@ def _layout(pairs: list[tuple[str, Decimal | None]], label_col: str, value_col: 
     title = f"Stapeldiagram: {value_col} per {label_col} ({len(bars)} staplar)"
     return Chart(title, label_col, value_col, bars, WIDTH,
                  TOP * 2 + len(bars) * ROW_HEIGHT, round(x(0.0), 1))
+
+
+MAX_POINTS = 200
+
+
+def line_svg(table: Table) -> str:
+    """A line chart when both columns are numeric and the first holds distinct whole numbers
+    (years, steps): the series is ordered by it. "" when the result is not such a series."""
+    if table.boolean is not None or len(table.columns) != 2:
+        return ""
+    rows = table.rows
+    if not 2 <= len(rows) <= MAX_POINTS or any(None in row for row in rows):
+        return ""
+    if not all(row[0].number is not None and row[1].number is not None for row in rows):  # type: ignore[union-attr]
+        return ""
+    steps = [row[0].number for row in rows]  # type: ignore[union-attr]
+    if any(s != s.to_integral_value() for s in steps) or len(set(steps)) != len(steps):  # type: ignore[union-attr]
+        return ""
+    points = tuple(sorted((int(s), row[1].number) for s, row in zip(steps, rows, strict=True)))  # type: ignore[union-attr,arg-type]
+    x_col, y_col = table.columns
+    return line_chart([Series(y_col, points, True)],
+                      f"Linjediagram: {y_col} per {x_col} ({len(points)} punkter)")

@@ -10,8 +10,9 @@ from graph.safe_query import QueryResult, QueryTooExpensive
 from graph.store import StoreError, list_graphs
 from web.filters import local
 from web.services import services
-from web.sparql.chart import Chart, bar_chart
+from web.sparql.chart import Chart, bar_chart, line_svg
 from web.sparql.editor import STARTER_QUERY, Excerpt, add_prefixes, examples, excerpt
+from web.sparql.errors_sv import swedish
 from web.sparql.protocol import QueryRequest
 from web.sparql.responses import detail, lead, retry_after, status_of
 from web.sparql.table import Table, select_table, triples_table
@@ -50,6 +51,7 @@ class PageState:
     query_type: str | None = None
     table: Table | None = None
     chart: Chart | None = None
+    line: str = ""  # a line chart (SVG) for a numeric series; then no bar chart
     rows: int = 0
     truncated: bool = False
     page_cut: bool = False  # more rows than the page shows (the downloads have them)
@@ -93,7 +95,8 @@ def page_result(state: PageState, result: QueryResult, row_cap: int) -> None:
         state.table = select_table(result.body, local)
     else:
         state.table = triples_table(result.body, local)
-    state.chart = bar_chart(state.table)
+    state.line = line_svg(state.table)
+    state.chart = None if state.line else bar_chart(state.table)
     state.rows = result.rows
     state.truncated = result.truncated and result.rows >= row_cap
     state.page_cut = result.truncated and result.rows < row_cap
@@ -104,7 +107,7 @@ def page_error(state: PageState, error: Exception, timeout: float) -> int:
     """Put a failed query's error on the page; returns the HTTP status."""
     status = status_of(error)
     position = excerpt(state.query, getattr(error, "line", None), getattr(error, "column", None))
-    message = detail(error)
+    message = swedish(detail(error))
     if isinstance(error, QueryTooExpensive) and error.reason == "size":
         message = TOO_BIG_FOR_PAGE.format(mb=PAGE_BYTES // 2**20)
     state.error = PageError(lead(error), message, status, position,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, make_response, render_template, request, url_for
+from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
 
 from graph.formats import media_type, result_kind
 from graph.namespaces import PREFIXES
@@ -15,6 +15,8 @@ from web.sparql.negotiation import not_acceptable_message as not_acceptable
 from web.sparql.page import PAGE_BYTES, PAGE_ROWS, PageState, page_error, page_result
 from web.sparql.protocol import ProtocolError, QueryRequest, read_request
 from web.sparql.responses import error_response, query_error_response, result_response
+from web.sparql.share import pack, unpack
+from web.sparql.vocabulary import vocabulary_json
 
 bp = Blueprint("sparql", __name__, template_folder="../templates")
 
@@ -135,7 +137,8 @@ def _page(asked: QueryRequest) -> Response:
             page_result(state, result, limits.row_cap)
     response = make_response(render_template(
         "sparql/sparql.html", state=state, endpoint=request.base_url, limits_note=_limits_note(),
-        downloads=_downloads(state)), status)
+        downloads=_downloads(state), vocabulary=vocabulary_json(),
+        share=url_for("sparql.shared", token=pack(state.query), _external=True)), status)
     if state.error and state.error.retry_after:
         response.headers["Retry-After"] = state.error.retry_after
     return response
@@ -153,3 +156,14 @@ def _downloads(state: PageState) -> list[tuple[str, str, str]]:
     return [(labels[n], url_for("sparql.editor", query=state.query, format=n,
                                 **state.graph_args()), f"resultat.{ext.get(n, n)}")
             for n in names]
+
+
+@bp.get("/sparql/d/<token>")
+def shared(token: str) -> Response:
+    """A short share link (web.sparql.share): opens the editor with the query it carries."""
+    text = unpack(token)
+    if text is None:
+        return error_response(404, "Delningslänken är okänd eller trasig.",
+                              "Be om en ny länk, eller klistra in frågan i redigeraren.",
+                              request.headers.get("Accept"))
+    return redirect(url_for("sparql.editor", query=text), 303)
