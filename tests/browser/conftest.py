@@ -63,6 +63,28 @@ def page(browser, site: str) -> Iterator[object]:
     assert not errors, f"JavaScript errors on the page: {errors}"
 
 
+@pytest.fixture()
+def open_tab(browser, site: str) -> Iterator[object]:
+    """Make tabs of a given size, with or without JavaScript and with the app's own CSP kept
+    (bypass_csp=False shows the editor works under the site's Content-Security-Policy)."""
+    contexts, errors = [], []
+
+    def make(width: int = 1366, height: int = 900, *, js: bool = True, csp: bool = False):
+        context = browser.new_context(base_url=site, locale="sv-SE", bypass_csp=not csp,
+                                      java_script_enabled=js, accept_downloads=True,
+                                      viewport={"width": width, "height": height})
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        tab = context.new_page()
+        tab.on("pageerror", lambda error: errors.append(error))
+        return tab
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
 def screenshot(tab, name: str) -> Path:
     """Save a full-page screenshot under tests/artifacts/browser/ and return its path."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

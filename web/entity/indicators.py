@@ -9,6 +9,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from graph.namespaces import SDMX_CODE, sparql_prologue
+from graph.quality import quality_notes
 from web.charts import Bar, Group, Series, bar_chart, grouped_bar_chart, line_chart
 from web.entity.data import select
 
@@ -206,4 +207,5 @@ def indicator(store: ox.Store, iri: str) -> dict:
             "observations": obs, "reports": len({o.report for o in obs}) > 1,
             "charts": charts, "sex_rows": sex_rows(obs),
             "comments": [r["comment"] for r in select(store, COMMENTS, ind=iri)],
-            "provenance": select(store, PROVENANCE, r=iri)}
+            "provenance": select(store, PROVENANCE, r=iri),
+            "quality": quality_notes(store, iri)}

@@ -70,3 +70,18 @@ def gap_panel(limit: int = 5) -> list[dict]:
                      ("label", "unit", "direction", "year", "own", "nation", "gap")}
                     | {"iri": str(row["indicator"])})
     return rows[:limit]
+
+
+SDGS = sparql_prologue() + """
+SELECT ?sdg ?notation ?label (COUNT(DISTINCT ?x) AS ?links) WHERE {
+  ?sdg a bk:SDG ; skos:notation ?notation ; skos:prefLabel ?label FILTER(lang(?label) = "sv")
+  OPTIONAL { ?x bk:contributesToSDG ?sdg }
+} GROUP BY ?sdg ?notation ?label ORDER BY xsd:integer(?notation)
+"""
+
+
+def sdg_list() -> list[dict]:
+    """The 17 global goals with how many mål and målområden the project links to each."""
+    return [{"iri": str(row["sdg"]), "notation": value(row, "notation"),
+             "label": value(row, "label"), "links": value(row, "links")}
+            for row in trusted_select(services().store(), SDGS)]

@@ -1,8 +1,8 @@
-"""The start page: målområden and mål at a glance, the gap panel, the search box."""
+"""The start page: the report it is about, målområden and mål, the gap panel, the search box."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, Response, abort, current_app, render_template, send_file
 
 bp = Blueprint("start", __name__, static_folder="../static", static_url_path="/static",
                template_folder="../templates")
@@ -21,7 +21,20 @@ def navigation() -> dict:
 
 @bp.get("/")
 def index() -> str:
-    """The strategy's målområden and mål with counts."""
-    from web.start.overview import gap_panel, overview
+    """The newest report and what changed, the strategy's målområden and mål, the gaps."""
+    from web.start.overview import gap_panel, overview, sdg_list
+    from web.start.reports import anchor
 
-    return render_template("start/start.html", areas=overview(), gaps=gap_panel())
+    return render_template("start/start.html", areas=overview(), gaps=gap_panel(),
+                           anchor=anchor(), sdgs=sdg_list())
+
+
+@bp.get("/kalla/<name>")
+def source(name: str) -> Response:
+    """A report's source file as the project read it (only files a report in the store cites)."""
+    from web.start.reports import source_file
+
+    path = source_file(name)
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype="text/plain; charset=utf-8", download_name=name)
