@@ -42,4 +42,19 @@ def load_text(path: str | Path) -> SourceText:
         raise ReportError(str(p), "contains NUL bytes; expected a plain text file")
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     lines = [line.rstrip(" \u00a0") for line in text.split("\n")]
-    return SourceText(str(p), lines, hashlib.sha256(data).hexdigest())
+    pages = form_feed_pages(lines)
+    if pages is not None:
+        lines = [line.replace("\f", "") for line in lines]
+    return SourceText(str(p), lines, hashlib.sha256(data).hexdigest(), pages)
+
+
+def form_feed_pages(lines: list[str]) -> dict[int, int] | None:
+    """Line -> page when the text marks page breaks with form feeds (as pdftotext does)."""
+    if not any("\f" in line for line in lines):
+        return None
+    pages, page = {}, 1
+    for number, line in enumerate(lines, start=1):
+        page += line.count("\f")
+        if line.replace("\f", "").strip():
+            pages[number] = page
+    return pages

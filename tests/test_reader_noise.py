@@ -111,3 +111,17 @@ def test_an_unrecognised_heading_is_skipped_not_fatal(tmp_path, report):
     assert len(variant.indicators) == len(report.indicators)
     assert len(variant.goals[9].indicators) == (len(report.goals[9].indicators)
                                                 + len(report.goals[10].indicators))
+
+
+def test_form_feeds_give_exact_pages(tmp_path, report):
+    """pdftotext ends each page with a form feed: pages are then counted, not inferred."""
+    lines = list(LINES)
+    breaks = sorted({s.line for g in report.goals for s in g.sections[1:2]})
+    for line in breaks:
+        lines[line - 1] = "\f" + lines[line - 1]
+    variant = read_report(write(tmp_path, "sidmatning.txt", lines))
+    assert noise.recovered(report, variant)["tematiska avsnitt"] == 1.0
+    assert variant.pages_exact
+    second = [s for g in variant.goals for s in g.sections[1:2]]
+    assert [s.page for s in second] == list(range(2, len(breaks) + 2))
+    assert variant.goals[0].sections[0].paragraphs[0].page == 1
