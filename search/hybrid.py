@@ -1,4 +1,4 @@
-"""Hybrid search: over-fetch from BM25 and dense, fuse by reciprocal rank, filter, snippet."""
+"""Hybrid search: over-fetch from BM25 and dense, fuse per query, gate, filter, page, snippet."""
 
 from __future__ import annotations
 
@@ -8,11 +8,22 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from search.embedder import Embedder
+from search.fusion import (
+    DENSE_FLOOR_RANK,
+    W_MAX,
+    Fused,
+    FusionWeights,
+    Ranked,
+    convex_fuse,
+    single,
+)
 from search.index_store import SearchIndex
+from search.query_signals import signals
 from search.snippets import snippet
 
 MODES = ("hybrid", "dense", "bm25")
 MAX_QUERY_CHARS = 2000
+HIT_FLOOR = 0.15  # fused score below which a candidate is no hit; tuning part: relevant >= 0.186
 
 
 @dataclass(frozen=True)
@@ -54,80 +65,110 @@ def clean_query(query: str) -> str:
     return text
 
 
+@dataclass
+class Results:
+    """One page of hits, how many hits there are in all, and whether the gate said none."""
+
+    hits: list[Hit]
+    total: int  # hits above the threshold, after filters and folding (not the page size)
+    off_topic: bool = False  # the query is about nothing the reports cover
+
+
 class HybridSearcher:
     """Searches one SearchIndex with one embedder."""
 
-    def __init__(self, index: SearchIndex, embedder: Embedder, *, weights: tuple[float, float]
-                 = (1.0, 1.0), rrf_k: int = 60, overfetch: int = 5) -> None:
+    def __init__(self, index: SearchIndex, embedder: Embedder, *, w_max: float = W_MAX,
+                 hit_floor: float = HIT_FLOOR, overfetch: int = 5) -> None:
         self.index, self.embedder = index, embedder
-        self.weights, self.rrf_k, self.overfetch = weights, rrf_k, overfetch
+        self.w_max, self.hit_floor, self.overfetch = w_max, hit_floor, overfetch
         self.by_id = {p["id"]: i for i, p in enumerate(index.passages)}
 
-    def ranked(self, query: str, vector: np.ndarray | None,
-               fetch: int) -> dict[str, list[tuple[int, float]]]:
+    def ranked(self, query: str, vector: np.ndarray | None, fetch: int) -> dict[str, Ranked]:
         """Candidate rows per method (BM25 unless vector-only, dense when a vector is given)."""
-        out: dict[str, list[tuple[int, float]]] = {}
+        out: dict[str, Ranked] = {}
         if query:
             out["bm25"] = self.index.bm25.search(query, fetch)
         if vector is not None:
             out["dense"] = self.index.dense.search(vector, fetch)
         return out
 
-    def fuse(self, lists: dict[str, list[tuple[int, float]]]) -> list[tuple[int, float, dict]]:
-        """Reciprocal-rank fusion; a single list keeps its own scores."""
-        if len(lists) == 1:
-            (name, rows), = lists.items()
-            return [(row, score, {name: r}) for r, (row, score) in enumerate(rows, start=1)]
-        scores: dict[int, float] = {}
-        ranks: dict[int, dict[str, int]] = {}
-        for weight, (name, rows) in zip(self.weights, sorted(lists.items()), strict=False):
-            for r, (row, _) in enumerate(rows, start=1):
-                scores[row] = scores.get(row, 0.0) + weight / (self.rrf_k + r)
-                ranks.setdefault(row, {})[name] = r
-        order = sorted(scores, key=lambda row: -scores[row])
-        return [(row, scores[row], ranks[row]) for row in order]
-
     def search(self, query: str, k: int = 10, mode: str = "hybrid",
                filters: Filters | None = None) -> list[Hit]:
         """The k best passages for a query, filtered, identical texts folded together."""
+        return self.search_page(query, k, mode, filters).hits
+
+    def search_page(self, query: str, k: int = 10, mode: str = "hybrid",
+                    filters: Filters | None = None, offset: int = 0) -> Results:
+        """Hits offset+1 .. offset+k above the threshold, and how many there are in all."""
         if mode not in MODES:
             raise ValueError(f"unknown search mode {mode!r}; expected one of {', '.join(MODES)}")
         text = clean_query(query)
         if not text or not any(ch.isalnum() for ch in text) or k <= 0:
-            return []
-        filters = filters or Filters()
+            return Results([], 0)
+        filters, offset = filters or Filters(), max(0, offset)
         total = len(self.index.passages)
-        fetch = min(total, max(k * self.overfetch, 50))
+        fetch = min(total, max((offset + k) * self.overfetch, DENSE_FLOOR_RANK))
         vector = self.embedder.embed_queries([text])[0] if mode != "bm25" else None
         lexical = text if mode != "dense" else ""
+        coverage = signals(self.index.bm25.analyzer, text).coverage()
+        weights = FusionWeights.for_coverage(coverage if mode == "hybrid" else 0.0, self.w_max)
+        if vector is not None and not self.in_domain(text, vector, coverage):
+            return Results([], 0, off_topic=True)
         while True:
-            fused = self.fuse(self.ranked(lexical, vector, fetch))
-            hits = self.collect(text, fused, k, filters)
-            if len(hits) >= k or fetch >= total:
-                return hits
+            lists = self.ranked(lexical, vector, fetch)
+            fused = self.fuse(lists, weights)
+            page, count = self.collect(text, fused, k, filters, offset)
+            if len(page) >= k or fetch >= total or not self.deeper_may_match(lists, weights):
+                return Results(page, count)
             fetch = min(total, fetch * 4)
 
-    def collect(self, query: str, fused: list[tuple[int, float, dict]], k: int,
-                filters: Filters) -> list[Hit]:
-        """Filter, fold identical texts, and build snippets for the top k."""
+    def in_domain(self, text: str, vector: np.ndarray, coverage: float) -> bool:
+        """The domain gate's verdict, the same in every mode (no gate: every query passes)."""
+        if self.index.gate is None:
+            return True
+        best = self.index.bm25.search(text, 1) or [(0, 0.0)]
+        return self.index.gate.accepts(vector, best[0][1], coverage, text)
+
+    def fuse(self, lists: dict[str, Ranked], weights: FusionWeights) -> Fused:
+        """BM25 alone keeps its order and scores; otherwise the convex mix above the floor."""
+        if "dense" not in lists:
+            return single("bm25", lists.get("bm25", []))
+        fused = convex_fuse(lists.get("bm25", []), lists["dense"], weights)
+        return [row for row in fused if row[1] >= self.hit_floor]
+
+    def deeper_may_match(self, lists: dict[str, Ranked], weights: FusionWeights) -> bool:
+        """Could a passage beyond the fetched lists still reach the floor (so widen)?"""
+        if "dense" not in lists:
+            return bool(lists.get("bm25"))
+        bm25 = lists.get("bm25") or []
+        # unfetched passages sit below the dense floor rank (0) and below BM25's last score
+        best = weights.bm25 * (bm25[-1][1] / bm25[0][1]) if bm25 else 0.0
+        return best >= self.hit_floor
+
+    def collect(self, query: str, fused: Fused, k: int, filters: Filters,
+                offset: int = 0) -> tuple[list[Hit], int]:
+        """Filter, fold identical texts, count them all, and build snippets for one page."""
         hits: list[Hit] = []
-        by_text: dict[str, Hit] = {}
+        by_text: dict[str, Hit | None] = {}
         terms = set(self.index.bm25.analyzer.analyze_query(query))
         analyze = self.index.bm25.analyzer.analyze_document
+        count = 0
         for row, score, sources in fused:
             passage = self.index.passages[row]
             if not filters.accepts(passage):
                 continue
-            if (first := by_text.get(passage["text"])) is not None:
-                first.same_text.append(passage["id"])
+            if passage["text"] in by_text:
+                if (first := by_text[passage["text"]]) is not None:
+                    first.same_text.append(passage["id"])
                 continue
-            if len(hits) == k:
-                continue  # keep scanning only to fold duplicates of hits already taken
-            hit = Hit(len(hits) + 1, score, passage, snippet(passage["text"], terms, analyze),
-                      sources)
+            count += 1
+            if not offset < count <= offset + k:
+                by_text[passage["text"]] = None  # counted, not on this page
+                continue
+            hit = Hit(count, score, passage, snippet(passage["text"], terms, analyze), sources)
             by_text[passage["text"]] = hit
             hits.append(hit)
-        return hits
+        return hits, count
 
     def more_like_this(self, passage_id: str, k: int = 5,
                        filters: Filters | None = None) -> list[Hit]:
@@ -141,4 +182,4 @@ class HybridSearcher:
         rows = [(r, s, {"dense": n}) for n, (r, s) in enumerate(found, start=1) if r != row]
         own_text = self.index.passages[row]["text"]
         rows = [x for x in rows if self.index.passages[x[0]]["text"] != own_text]
-        return self.collect("", rows, k, filters)
+        return self.collect("", rows, k, filters)[0]

@@ -14,10 +14,11 @@ import numpy as np
 
 from corpus.passages import Passage
 from search.dense import DEFAULT_EXACT_LIMIT, DenseIndex
+from search.domain_gate import DomainGate, build_gate
 from search.embedder import Embedder
 from search.lexical import BM25Index
 
-FORMAT = "bokslut-search/1"
+FORMAT = "bokslut-search/2"  # 2: the domain gate is saved with the index
 
 
 class SearchIndexError(RuntimeError):
@@ -45,6 +46,7 @@ class SearchIndex:
     bm25: BM25Index
     dense: DenseIndex
     manifest: dict
+    gate: DomainGate | None = None  # None: no gate (an empty corpus), every query passes
 
     @classmethod
     def build(cls, passages: list[Passage] | list[dict], embedder: Embedder,
@@ -57,12 +59,13 @@ class SearchIndex:
         if len(rows):
             dense.add(vectors)
         bm25 = BM25Index.build([p["text"] for p in rows])
+        gate = build_gate(rows, embedder.embed_queries)
         manifest = {
             "format": FORMAT, "model": embedder.fingerprint, "model_name": embedder.name,
             "dimension": embedder.dimension, "corpus_hash": corpus_hash(rows),
             "passages": len(rows), "dense_index": dense.kind, "created": time.time(),
         }
-        return cls(rows, bm25, dense, manifest)
+        return cls(rows, bm25, dense, manifest, gate)
 
     def save(self, directory: Path) -> None:
         """Write beside the target, then swap it in: a failure leaves the old index intact."""
@@ -75,6 +78,8 @@ class SearchIndex:
                 out.write(json.dumps(p, ensure_ascii=False) + "\n")
         self.dense.save(tmp / "vectors.faiss")
         self.bm25.save(tmp / "bm25")
+        if self.gate is not None:
+            self.gate.save(tmp / "gate.npz")
         (tmp / "manifest.json").write_text(json.dumps(self.manifest, indent=2), "utf-8")
         old = directory.with_name(directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -93,6 +98,8 @@ class SearchIndex:
                         (directory / "passages.jsonl").read_text("utf-8").splitlines()]
             dense = DenseIndex.load(directory / "vectors.faiss")
             bm25 = BM25Index.load(directory / "bm25")
+            gate = DomainGate.load(directory / "gate.npz") \
+                if (directory / "gate.npz").exists() else None
         except (OSError, ValueError, RuntimeError) as exc:
             raise SearchIndexError(f"{directory}: no usable search index ({exc}); "
                               "run 'bokslut ingest'") from None
@@ -103,7 +110,7 @@ class SearchIndex:
                 f"{directory}: the index was built with {manifest['model']}, but the model "
                 f"setting gives {embedder.fingerprint}; run 'bokslut ingest' to rebuild it "
                 "(models are never mixed in one index)")
-        return cls(passages, bm25, dense, manifest)
+        return cls(passages, bm25, dense, manifest, gate)
 
 
 def embed_with_reuse(rows: list[dict], embedder: Embedder, reuse: SearchIndex | None,

@@ -1,0 +1,163 @@
+"""Per-query fusion, lexical coverage, the domain gate and paging, on small fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from search.analysis import SwedishAnalyzer
+from search.domain_gate import DomainGate, domain_texts, offtopic_bank
+from search.embedder import FakeEmbedder
+from search.fusion import (
+    FusionWeights,
+    convex_fuse,
+    normalise_bm25,
+    normalise_dense,
+    single,
+)
+from search.hybrid import HybridSearcher
+from search.index_store import SearchIndex
+from search.query_signals import signals
+
+TEXTS = [
+    "Kommunen har en social hjälpfond för barn i familjer med låga inkomster.",
+    "Grannsamverkan bedrivs tillsammans med polisen i flera bostadsområden.",
+    "Förskolan arbetar med barns språkutveckling och matematik.",
+    "Boendestöd erbjuds för att motverka vräkningar av barnfamiljer.",
+]
+
+
+# ---------------------------------------------------------------- normalisation and mixing
+
+
+def test_bm25_is_divided_by_its_top_score() -> None:
+    assert normalise_bm25([(3, 8.0), (1, 2.0)]) == {3: 1.0, 1: 0.25}
+    assert normalise_bm25([]) == {}
+
+
+def test_dense_maps_top_to_one_and_floor_rank_to_zero() -> None:
+    rows = [(0, 0.90), (1, 0.85), (2, 0.80), (3, 0.70)]
+    got = normalise_dense(rows, floor_rank=3)
+    assert got[0] == pytest.approx(1.0) and got[1] == pytest.approx(0.5)
+    assert got[2] == 0.0 and got[3] == 0.0  # at or below the floor: no dense evidence
+    assert normalise_dense([(7, 0.5), (8, 0.5)]) == {7: 1.0, 8: 0.0}
+
+
+def test_weight_follows_coverage_and_is_clipped() -> None:
+    assert FusionWeights.for_coverage(1.0, 0.6).bm25 == pytest.approx(0.6)
+    assert FusionWeights.for_coverage(0.5, 0.6).bm25 == pytest.approx(0.3)
+    assert FusionWeights.for_coverage(0.0).bm25 == 0.0
+    assert FusionWeights.for_coverage(3.0, 0.6).bm25 == pytest.approx(0.6)
+
+
+def test_convex_fuse_hand_computed() -> None:
+    bm25 = [(1, 10.0), (2, 5.0)]
+    dense = [(2, 0.9), (3, 0.8), (1, 0.7)]  # floor = last (0.7)
+    fused = convex_fuse(bm25, dense, FusionWeights(0.5))
+    scores = {row: score for row, score, _ in fused}
+    assert scores[2] == pytest.approx(0.5 * 0.5 + 0.5 * 1.0)
+    assert scores[1] == pytest.approx(0.5 * 1.0 + 0.0)
+    assert scores[3] == pytest.approx(0.5 * 0.5)
+    assert [row for row, _, _ in fused] == [2, 1, 3]
+    assert fused[0][2] == {"bm25": 2, "dense": 1}
+
+
+def test_no_lexical_confidence_means_dense_order() -> None:
+    dense = [(5, 0.9), (6, 0.8), (7, 0.7)]
+    fused = convex_fuse([(7, 99.0)], dense, FusionWeights(0.0))
+    assert [row for row, _, _ in fused] == [5, 6, 7]
+    assert single("bm25", [(4, 2.0)]) == [(4, 2.0, {"bm25": 1})]
+
+
+# ---------------------------------------------------------------- lexical coverage
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> SwedishAnalyzer:
+    return SwedishAnalyzer.from_texts(TEXTS)
+
+
+def test_coverage_counts_corpus_words_by_idf(analyzer: SwedishAnalyzer) -> None:
+    assert signals(analyzer, "hjälpfond för barn").coverage() == pytest.approx(1.0)
+    english = signals(analyzer, "neighbourhood watch")
+    assert english.coverage() == 0.0 and english.content_words == 2
+    mixed = signals(analyzer, "hjälpfond zebra")
+    assert 0.0 < mixed.coverage() < 1.0
+    assert signals(analyzer, "och det är").content_words == 0  # stopwords only
+
+
+def test_missing_accents_count_as_written_and_typos_as_repairs(analyzer) -> None:
+    assert signals(analyzer, "hjalpfond").exact == pytest.approx(1.0)
+    typo = signals(analyzer, "Grannsamverkn")
+    assert typo.exact == 0.0 and typo.repaired == pytest.approx(1.0)
+    assert typo.coverage(repaired_credit=0.5) == pytest.approx(0.5)
+
+
+# ---------------------------------------------------------------- the domain gate
+
+
+def test_gate_learns_a_separable_direction(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    inside = rng.normal(0, 0.1, (30, 8)) + np.eye(8)[0]
+    outside = rng.normal(0, 0.1, (30, 8)) - np.eye(8)[0]
+    gate = DomainGate.train(inside, outside)
+    assert gate.score(np.eye(8)[0]) > 0 > gate.score(-np.eye(8)[0])
+    gate.save(tmp_path / "gate.npz")
+    again = DomainGate.load(tmp_path / "gate.npz")
+    assert again.score(np.eye(8)[0]) == pytest.approx(gate.score(np.eye(8)[0]), rel=1e-6)
+
+
+def test_gate_lets_a_strong_lexical_match_through() -> None:
+    never = DomainGate(np.zeros(4, dtype=np.float32), -100.0)
+    assert not never.accepts(np.zeros(4), top_bm25=0.5, coverage=1.0)
+    assert never.accepts(np.zeros(4), top_bm25=5.0, coverage=1.0)
+    assert not never.accepts(None, top_bm25=5.0, coverage=0.1)
+
+
+def test_bundled_bank_and_domain_texts() -> None:
+    bank = offtopic_bank()
+    assert len(bank) >= 60 and not any(line.startswith("#") for line in bank)
+    rows = [{"heading": "Boende"}, {"heading": None}, {"heading": "Boende"}, {"heading": "Våld"}]
+    assert domain_texts(rows) == ["Boende", "Våld"]
+
+
+# ---------------------------------------------------------------- paging and counts
+
+
+@pytest.fixture(scope="module")
+def searcher() -> HybridSearcher:
+    rows = [{"id": f"p/{i}", "text": t, "year": 2025, "municipality": "X", "goal_area": 1,
+             "goal": "A", "kind": "narrative", "heading": None} for i, t in enumerate(TEXTS)]
+    embedder = FakeEmbedder()
+    index = SearchIndex.build(rows, embedder)
+    assert index.gate is None  # no headings to learn the domain from: every query passes
+    return HybridSearcher(index, embedder, hit_floor=0.0)
+
+
+def test_pages_cover_all_hits_once_with_a_stable_total(searcher: HybridSearcher) -> None:
+    first = searcher.search_page("barn hjälpfond vräkningar", k=2)
+    second = searcher.search_page("barn hjälpfond vräkningar", k=2, offset=2)
+    assert first.total == second.total == len(TEXTS)
+    ids = [h.passage["id"] for h in first.hits + second.hits]
+    assert len(ids) == len(set(ids)) == len(TEXTS)
+    assert [h.rank for h in second.hits] == [3, 4]
+    assert searcher.search_page("barn", k=2, offset=10).hits == []
+
+
+def test_a_high_floor_leaves_only_strong_hits(searcher: HybridSearcher) -> None:
+    strict = HybridSearcher(searcher.index, searcher.embedder, hit_floor=0.9)
+    result = strict.search_page("social hjälpfond för barn", k=10)
+    assert 1 <= result.total < len(TEXTS) and len(result.hits) == result.total
+    assert result.hits[0].passage["id"] == "p/0"
+
+
+def test_nonsense_words_are_recognised_only_when_every_word_is_one() -> None:
+    from search.domain_gate import looks_like_nonsense
+
+    assert looks_like_nonsense("jjjjjjjj") and looks_like_nonsense("ooo iii uuu")
+    assert looks_like_nonsense("wxq pzt klm")
+    assert not looks_like_nonsense("SSPF skola socialtjänst polis fritid")
+    assert not looks_like_nonsense("loneliness among the elderly")
+    assert not looks_like_nonsense("1234")  # no letters: left to the classifier
