@@ -31,7 +31,6 @@ from corpus.passages import build_passages, report_key
 from graph.build import report_graph
 from graph.reference import project_graphs
 from graph.store_writer import rebuild
-from graph.trusted_query import trusted_select
 from search.embedder import Embedder
 from search.engine import embedder_for
 from search.index_store import SearchIndex
@@ -160,9 +159,8 @@ def load_cases(index: Path | None) -> tuple[list[Case], Embedder]:
             builder.replace_graph(base + name, graph)
         builder.replace_graph(base + report_graph_id(report_key(report)),
                               report_graph(report, base))
-        articles, procedural = store_articles(builder.store, base)
-        stated = {(str(r["action"]), str(r["article"]))
-                  for r in trusted_select(builder.store, STATED)}
+        articles, procedural = store_articles(builder, base)
+        stated = {(str(r["action"]), str(r["article"])) for r in builder.select(STATED)}
     embedder = embedder_for(settings["embed_model"], str(settings["data"]))
     wanted = [a for a in articles if a.iri not in procedural]
     feats = features(wanted, action_sentences(passages, base), embedder,
