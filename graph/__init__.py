@@ -41,6 +41,7 @@ from graph.namespaces import (
 from graph.quality import QualityNote, quality_notes
 from graph.query_guard import MAX_QUERY_BYTES, QueryError, QueryRefused, query_form
 from graph.query_results import term_json
+from graph.rdf_io import ntriples_terms, serialize_triples, valid_iri
 from graph.reader import GraphReader, Rows
 from graph.reference import project_graphs
 from graph.remote import RemoteReader
@@ -55,8 +56,10 @@ from graph.safe_query import (
     QueryTooExpensive,
     QueryUnavailable,
     set_default_pool,
+    shared_pool,
 )
 from graph.store import StoreError, published_sidecar
+from graph.store import current_generation as published_generation
 from graph.store_writer import StoreBuilder, checkpoint
 from graph.validate import Finding, findings, violations
 from graph.writer import drop_graph, load_graph, push_live, read_auxiliary, rebuild, tidy
@@ -109,8 +112,10 @@ __all__ = [
     "load_examples",
     "load_graph",
     "media_type",
+    "ntriples_terms",
     "open_reader",
     "project_graphs",
+    "published_generation",
     "published_sidecar",
     "push_live",
     "quality_notes",
@@ -119,9 +124,12 @@ __all__ = [
     "rebuild",
     "report_graph",
     "result_kind",
+    "serialize_triples",
     "set_default_pool",
+    "shared_pool",
     "sparql_prologue",
     "term_json",
     "tidy",
+    "valid_iri",
     "violations",
 ]

@@ -9,6 +9,7 @@ from rdflib import Graph
 
 from graph.export import export as export_store
 from graph.location import StoreLocation
+from graph.query_pool import WorkerPool
 from graph.rdf_terms import from_ox, to_ox
 from graph.reader import Bindings, GraphReader, Rows
 from graph.safe_query import Limits, QueryResult, run_query
@@ -25,12 +26,13 @@ class EmbeddedReader(GraphReader):
     def run(self, query: str, *, select_format: str = "json", graph_format: str = "ttl",
             base_iri: str | None = None, prefixes: Mapping[str, str] | None = None,
             default_graphs: Collection[str] = (), named_graphs: Collection[str] = (),
-            limits: Limits | None = None, client: str | None = None) -> QueryResult:
+            limits: Limits | None = None, client: str | None = None,
+            pool: WorkerPool | None = None) -> QueryResult:
         """Guarded and limited, in a sandboxed worker over the live generation."""
         return run_query(self.location.directory, query, select_format=select_format,
                          graph_format=graph_format, base_iri=base_iri, prefixes=prefixes,
                          default_graphs=default_graphs, named_graphs=named_graphs,
-                         limits=limits or self.limits, client=client)
+                         limits=limits or self.limits, client=client, pool=pool)
 
     def _trusted(self, query: str, bindings: Bindings,
                  prefixes: Mapping[str, str] | None) -> Rows | bool | Graph:

@@ -17,6 +17,7 @@ from rdflib.term import Node
 
 from graph.formats import result_kind
 from graph.location import StoreLocation
+from graph.query_pool import WorkerPool
 from graph.safe_query import Limits, QueryResult
 from graph.sparql_text import json_rows
 from graph.store import current_generation, published_sidecar
@@ -62,7 +63,8 @@ class GraphReader(ABC):
     def run(self, query: str, *, select_format: str = "json", graph_format: str = "ttl",
             base_iri: str | None = None, prefixes: Mapping[str, str] | None = None,
             default_graphs: Collection[str] = (), named_graphs: Collection[str] = (),
-            limits: Limits | None = None, client: str | None = None) -> QueryResult:
+            limits: Limits | None = None, client: str | None = None,
+            pool: WorkerPool | None = None) -> QueryResult:
         """Run untrusted query text under the guard and the limits; a serialized result."""
 
     @abstractmethod
@@ -94,10 +96,9 @@ class GraphReader(ABC):
         return self.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", trusted=True)
 
     @property
-    def generation(self) -> str | None:
-        """The published generation's name: a cache key that changes with every publish."""
-        published = current_generation(self.location.directory)
-        return published.name if published else None
+    def generation(self) -> Path | None:
+        """The published generation's directory: a cache key that changes with every publish."""
+        return current_generation(self.location.directory)
 
     def sidecar(self, name: str) -> Path | None:
         """The published generation's derived files of this name (the search index), if any."""

@@ -16,6 +16,7 @@ from rdflib import Graph
 
 from graph.export import select_graphs, serialize_quads
 from graph.formats import format_name, media_type, render_table, result_kind
+from graph.query_pool import WorkerPool
 from graph.query_results import serialize_boolean, serialize_solutions, serialize_triples
 from graph.rdf_terms import from_ox
 from graph.reader import Bindings, GraphReader, Rows
@@ -43,7 +44,8 @@ class RemoteReader(GraphReader):
     def run(self, query: str, *, select_format: str = "json", graph_format: str = "ttl",
             base_iri: str | None = None, prefixes: Mapping[str, str] | None = None,
             default_graphs: Collection[str] = (), named_graphs: Collection[str] = (),
-            limits: Limits | None = None, client: str | None = None) -> QueryResult:
+            limits: Limits | None = None, client: str | None = None,
+            pool: WorkerPool | None = None) -> QueryResult:
         """Vet in a worker, send the vetted text, cap and re-serialize the answer."""
         limits = limits or self.limits
         started = time.monotonic()
@@ -52,7 +54,7 @@ class RemoteReader(GraphReader):
         checked = check_untrusted(
             query, self.list_graphs(), base_iri=base_iri, prefixes=prefixes,
             default_graphs=default_graphs, named_graphs=named_graphs, limits=limits,
-            client=client)
+            client=client, pool=pool)
         kind = result_kind(checked.query_type)
         params = tuple([("default-graph-uri", g) for g in default_graphs]
                        + [("named-graph-uri", g) for g in named_graphs])

@@ -107,8 +107,12 @@ class StoreBuilder:
                                for t in union)
         return len(union)
 
-    def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> list[dict]:
-        """Rows of the project's own SELECT over the store being built (union default graph)."""
+    def select(self, query: str, bindings: Mapping[str, Node] | None = None, *,
+               trusted: bool = True) -> list[dict]:
+        """Rows of the project's own SELECT over the store being built (default graph: the
+        union only after the build; name graphs explicitly). Only trusted text comes here."""
+        if not trusted:
+            raise ValueError("the store being built answers only the project's own queries")
         from graph.embedded import run_trusted  # the read side builds on this module
 
         rows = run_trusted(self.store, query, bindings)
