@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Collection, Iterator, Mapping
@@ -82,9 +83,33 @@ def check_query(
     """
     check_size(text)
     text = normalise_line_ends(text)
+    facts = _vet_text(text, base_iri, tuple(sorted((prefixes or {}).items())))
+    _check_graphs(facts.from_default + facts.from_named, known_graphs, "FROM")
+    _check_graphs(tuple(default_graphs), known_graphs, "default-graph-uri")
+    _check_graphs(tuple(named_graphs), known_graphs, "named-graph-uri")
+    return CheckedQuery(text, facts.query_type, dict(facts.declared), facts.from_default,
+                        facts.from_named)
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the parse of a query text tells, independent of the store it will run on."""
+
+    query_type: str
+    declared: tuple[tuple[str, str], ...]
+    from_default: tuple[str, ...]
+    from_named: tuple[str, ...]
+
+
+# rdflib's parse of a long query costs ~100 ms of pure Python, most of a worker's time per
+# query; the verdict depends only on these inputs, so a worker keeps the recent ones.
+# (Refusals raise and are not kept: a hostile text pays again, within its deadline.)
+@functools.lru_cache(maxsize=256)
+def _vet_text(text: str, base_iri: str | None, prefixes: tuple[tuple[str, str], ...]) -> _Facts:
+    """Parse and check a (normalised) query text; raise QueryRefused unless it is safe."""
     _check_escapes(text)
     tree = _parse(text)
-    declared, base = _prologue(tree[0], prefixes or {}, base_iri)
+    declared, base = _prologue(tree[0], dict(prefixes), base_iri)
     body = tree[1]
     for node in _walk(body):
         if node.name == "ServiceGraphPattern":
@@ -93,10 +118,7 @@ def check_query(
             prefix = dict.get(node, "prefix", "")
             raise QueryRefused(f"Unknown prefix '{prefix}:'; declare it with PREFIX {prefix}: <…>.")
     from_default, from_named = _dataset_clauses(body, declared, base)
-    _check_graphs(from_default + from_named, known_graphs, "FROM")
-    _check_graphs(tuple(default_graphs), known_graphs, "default-graph-uri")
-    _check_graphs(tuple(named_graphs), known_graphs, "named-graph-uri")
-    return CheckedQuery(text, _QUERY_TYPES[body.name], declared, from_default, from_named)
+    return _Facts(_QUERY_TYPES[body.name], tuple(declared.items()), from_default, from_named)
 
 
 def normalise_line_ends(text: str) -> str:

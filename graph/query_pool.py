@@ -80,6 +80,7 @@ class WorkerPool:
         self._start_error: str | None = None
         self._closed = False
         self.isolation: str | None = None  # what the workers reported, e.g. "netns+seccomp"
+        self._started = False  # a worker has come up at least once
 
     def start(self) -> None:
         """Start the workers now (else the first query does)."""
@@ -92,15 +93,22 @@ class WorkerPool:
             return {"idle": len(self._idle), "alive": self._alive, "waiting": self._waiting,
                     "admitted": self._admitted}
 
-    def run(self, request: dict, deadline: float, max_body: int,
+    def run(self, request: dict, timeout: float, max_body: int,
             client: str | None = None) -> tuple[dict, bytes]:
-        """One request on a free worker; PoolBusy, IsolationUnavailable or WorkerStopped."""
+        """One request on a free worker; PoolBusy, IsolationUnavailable or WorkerStopped.
+
+        Waiting for a worker and running on it are bounded by `timeout` each: a wait that
+        runs out is "busy", a run that runs out is a timeout. Before the first worker is up
+        the wait may last as long as a start takes.
+        """
         self._admit(client)
         try:
             for _attempt in range(2):  # once more if an idle worker had died unseen
-                worker = self._acquire(deadline)
+                wait = timeout if self._started else max(timeout, _STARTUP_TIMEOUT)
+                worker = self._acquire(time.monotonic() + wait)
                 try:
-                    header, body = exchange(worker, request, deadline, max_body)
+                    header, body = exchange(worker, request, time.monotonic() + timeout,
+                                            max_body)
                 except WorkerStopped as stopped:
                     self._retire(worker)
                     if stopped.delivered:
@@ -190,6 +198,7 @@ class WorkerPool:
             return
         with self._cond:
             self._start_error = None
+            self._started = True
             self.isolation = str(worker.hello.get("isolation"))
             if not worker.hello.get("ok"):
                 self._unavailable = _UNISOLATED

@@ -205,9 +205,8 @@ def _exchange(pool: WorkerPool | None, request: dict, limits: Limits,
               client: str | None) -> tuple[dict, bytes]:
     """Run a request on the pool; the worker's header (ok) and body, or a QueryError."""
     pool = pool or shared_pool(_default_config)
-    deadline = time.monotonic() + limits.timeout
     try:
-        header, body = pool.run(request, deadline, limits.max_result_bytes, client)
+        header, body = pool.run(request, limits.timeout, limits.max_result_bytes, client)
     except PoolBusy as busy:
         raise QueryBusy(busy.message, busy.per_client) from None
     except IsolationUnavailable as unavailable:

@@ -15,6 +15,7 @@ from graph.query_pool import PoolConfig
 from graph.safe_query import shared_pool
 from tests.security.support import small_data, wait_until_busy, warm
 from web.app import create_app
+from web.pipeline.ingest import store_dir
 
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
@@ -28,7 +29,7 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def make_app(data: Path, **settings: object) -> Flask:
     """The app with pool settings, its workers started."""
     app = create_app({"data": data, "testing": True, "sparql_timeout": 6, **settings})
-    warm(pool_of(app))
+    warm(pool_of(app), store_dir(data))
     return app
 
 

@@ -17,6 +17,7 @@ import graph.query_guard
 from graph.safe_query import PoolConfig, shared_pool
 from tests.security.support import small_data, warm
 from web.app import create_app
+from web.pipeline.ingest import store_dir
 
 HOSTILE = "ASK{FILTER(1 IN (" + ",".join(["1"] * 16_000) + "))}"
 GENEROUS = 5.0  # seconds; the real figure is in benchmarks/sparql_hostile.py
@@ -28,7 +29,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     data = small_data(tmp_path_factory.mktemp("noparse"))
     app = create_app({"data": data, "testing": True, "sparql_timeout": 4,
                       "sparql_workers": 2, "sparql_per_client": 8})
-    warm(shared_pool(PoolConfig.from_settings(app.config["BOKSLUT"])))
+    warm(shared_pool(PoolConfig.from_settings(app.config["BOKSLUT"])), store_dir(data))
     return app
 
 

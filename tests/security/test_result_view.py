@@ -12,6 +12,7 @@ from flask import Flask
 from graph.safe_query import PoolConfig, shared_pool
 from tests.security.support import small_data, warm
 from web.app import create_app
+from web.pipeline.ingest import store_dir
 from web.sparql.page import PAGE_ROWS
 from web.sparql.table import CELL_CHARS
 
@@ -23,7 +24,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     """The app over the small store (20 rows, 10,000 filler triples)."""
     data = small_data(tmp_path_factory.mktemp("view"))
     app = create_app({"data": data, "testing": True, "sparql_per_client": 8})
-    warm(shared_pool(PoolConfig.from_settings(app.config["BOKSLUT"])))
+    warm(shared_pool(PoolConfig.from_settings(app.config["BOKSLUT"])), store_dir(data))
     return app
 
 
