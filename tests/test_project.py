@@ -42,6 +42,46 @@ def test_import_boundaries(package: str) -> None:
         assert ours <= ALLOWED[package], f"{path.relative_to(ROOT)} imports {ours}"
 
 
+ENGINES = {"pyoxigraph", "oxrdflib"}
+SURFACES = {"graph"}  # packages whose submodules web/ may not import (only the package itself)
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Full dotted names a module imports (absolute imports only, also inside functions)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def outside_graph() -> list[Path]:
+    """The project's Python files outside graph/ (tests may open a store directly)."""
+    skip = {"graph", "tests", "node_modules", "data"}
+    tops = [d for d in ROOT.iterdir()
+            if d.is_dir() and d.name not in skip and not d.name.startswith(".")]
+    return [*ROOT.glob("*.py"), *(p for d in tops for p in d.rglob("*.py"))]
+
+
+def test_web_imports_only_the_graph_surface() -> None:
+    """web/ uses graph's public surface (graph/__init__.py), never a module behind it."""
+    for path in (ROOT / "web").rglob("*.py"):
+        behind = {m for m in imported_modules(path)
+                  if m.split(".")[0] in SURFACES and "." in m}
+        assert not behind, f"{path.relative_to(ROOT)} imports {sorted(behind)} (use the package)"
+
+
+def test_no_engine_names_outside_graph() -> None:
+    """pyoxigraph and oxrdflib are graph/'s business: no other code names them."""
+    for path in outside_graph():
+        text = path.read_text(encoding="utf-8")
+        found = [name for name in ENGINES if name in text]
+        assert not found, f"{path.relative_to(ROOT)} names {found}"
+
+
 def test_no_other_distribution_provides_our_top_level_names() -> None:
     """Generic names (graph, search, web …) must not be shadowed by an installed package."""
     providers = importlib.metadata.packages_distributions()

@@ -1,4 +1,5 @@
-"""What the app's views use: the live store, the search engine, settings. Built once per app."""
+"""What the app's views use: the graph's read interface, the search engine, settings. Built once
+per app."""
 
 from __future__ import annotations
 
@@ -7,14 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
 from flask import Flask, current_app
 
-from graph.store import LiveStore
+from graph import GraphReader, Limits, open_reader
 from search.embedder import Embedder
 from search.engine import embedder_for, open_searcher
 from search.hybrid import HybridSearcher
-from web.pipeline.layout import INDEX, index_home, store_dir
+from web.pipeline.layout import INDEX, index_home, store_dir, store_location
 
 
 @dataclass
@@ -23,13 +23,13 @@ class Services:
 
     settings: dict[str, Any]
     embedder: Embedder | None = None
-    live: LiveStore = field(init=False)
+    graph: GraphReader = field(init=False)
     _searcher: HybridSearcher | None = field(default=None, init=False)
     _index_stamp: tuple[str, float] = field(default=("", -1.0), init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def __post_init__(self) -> None:
-        self.live = LiveStore(store_dir(self.data))
+        self.graph = open_reader(store_location(self.settings), Limits.from_settings(self.settings))
 
     @property
     def data(self) -> Path:
@@ -43,12 +43,17 @@ class Services:
 
     @property
     def store_path(self) -> Path:
-        """The store directory (for forked SPARQL queries)."""
+        """The local store directory (a cache key; the graph may be served elsewhere)."""
         return store_dir(self.data)
 
-    def store(self) -> ox.Store:
-        """The live store generation (reopened after a re-ingest)."""
-        return self.live.store()
+    @property
+    def live(self) -> GraphReader:
+        """The read interface (its `.generation` is the published generation's directory)."""
+        return self.graph
+
+    def store(self) -> GraphReader:
+        """The read interface over the configured backend (follows re-ingests)."""
+        return self.graph
 
     def searcher(self) -> HybridSearcher:
         """The hybrid searcher, reloaded when the saved index changes."""

@@ -79,3 +79,27 @@ def live_server(built_data: Path) -> Iterator[str]:
     """A real HTTP server over the built data (default settings); yields its base URL."""
     with serve(built_data) as base:
         yield base
+
+
+@pytest.fixture(scope="session")
+def remote_store(built_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Oxigraph server (PyPI `oxigraph`) holding the built data; yields its URL."""
+    from graph import StoreLocation, push_live
+    from tests.remote_server import oxigraph_server
+    from web.pipeline.layout import store_dir
+
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph-server")) as url:
+        push_live(StoreLocation(store_dir(built_data), url))
+        yield url
+
+
+@pytest.fixture(scope="session", params=["embedded", "oxigraph-server"])
+def app(request: pytest.FixtureRequest, built_data: Path):
+    """The Flask app over the built data, once per backend: the embedded store and a real
+    SPARQL server (BOKSLUT_STORE) holding the same data."""
+    from web.app import create_app
+
+    config: dict[str, object] = {"data": built_data, "testing": True}
+    if request.param != "embedded":
+        config["store"] = request.getfixturevalue("remote_store")
+    return create_app(config)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.formats import GRAPH_FORMATS, SELECT_FORMATS
+from graph import GRAPH_FORMATS, SELECT_FORMATS
 from search.hybrid import MAX_QUERY_CHARS, MODES
 from web.search.api import RESULT_FIELDS
 
@@ -39,7 +39,12 @@ SCHEMAS: dict[str, Any] = {
     "SearchResponse": {
         "type": "object", "required": ["query", "results"],
         "properties": {"query": {"type": "string"},
-                       "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}}},
+                       "total": {"type": "integer", "minimum": 0,
+                                 "description": "träffar över tröskeln, inte bara sidans"},
+                       "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+                       "note": {"type": "string",
+                                "description": "varför inget matchar (frågan ligger utanför "
+                                               "rapporternas ämnen)"}},
     },
     "Hit": HIT,
     "Error": {"type": "object", "required": ["error"],
@@ -102,6 +107,8 @@ def search_operation() -> dict[str, Any]:
                   required=True),
             param("k", "query", {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
                   "antal träffar"),
+            param("page", "query", {"type": "integer", "minimum": 1, "maximum": 100,
+                                    "default": 1}, "sida med k träffar"),
             param("year", "query", {"type": "integer", "minimum": 1900, "maximum": 2100},
                   "bara bokslut från detta år"),
             param("goal", "query", {"type": "string", "pattern": "^[A-Za-z]$"},

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
-from graph.store import StoreError, list_graphs
+from graph import StoreError
 from web.api.openapi import document
 from web.downloads.void import union_triples
 from web.pipeline.layout import index_dir
@@ -47,7 +47,7 @@ def store_status() -> dict[str, Any] | None:
 def generation_figures(generation: Path) -> tuple[int, int]:
     """Named graphs and distinct triples of a generation (generations never change)."""
     store = services().store()
-    return len(list_graphs(store)), union_triples(store)
+    return len(store.list_graphs()), union_triples(store)
 
 
 def index_status() -> dict[str, Any] | None:

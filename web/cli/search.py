@@ -33,7 +33,9 @@ def searcher(data: Path | None) -> tuple[HybridSearcher, str]:
 
 def print_plain(payload: dict) -> None:
     """Hits as readable lines."""
-    click.echo(f"# {payload['query']}")
+    click.echo(f"# {payload['query']} ({payload['total']} träffar)")
+    if "note" in payload:
+        click.echo(payload["note"])
     for r in payload["results"]:
         where = f"mål {r['goal']}" if r["goal"] else f"målområde {r['goal_area'] or '-'}"
         click.echo(f"{r['rank']:>2}. [{where}, s. {r['page']}] {r['heading']} ({r['kind']}, "
@@ -66,7 +68,8 @@ def search_cmd(query: str | None, k: int, year: int | None, goal: str | None,
         if queries and not text.strip():
             continue
         try:
-            payload = results_json(text, engine.search(text, k, mode, filters), base)
+            found = engine.search_page(text, k, mode, filters)
+            payload = results_json(text, found.hits, base, found.total, found.off_topic)
         except ValueError as exc:
             fail(str(exc))
         if as_json or queries:
@@ -87,7 +90,7 @@ def default_dev_sets() -> dict[str, Path]:
 @click.option("--k", default=10, show_default=True, type=click.IntRange(1, 100))
 @data_option
 def eval_cmd(dev_set: Path | None, k: int, data: Path | None) -> None:
-    """nDCG@k per query type for bm25, dense, hybrid and the bm25/dense oracle, per part."""
+    """nDCG@k per query type: bm25, dense, equal RRF, hybrid and the oracle, per part."""
     engine, _ = searcher(data)
     files = {dev_set.name: dev_set} if dev_set else default_dev_sets()
     try:
@@ -95,7 +98,11 @@ def eval_cmd(dev_set: Path | None, k: int, data: Path | None) -> None:
     except (DevSetError, OSError) as exc:
         fail(str(exc))
 
+    baseline = HybridSearcher(engine.index, engine.embedder, rrf=True)
+
     def rank(query: str, n: int, mode: str) -> list[str]:
+        if mode == "rrf":
+            return [h.passage["id"] for h in baseline.search(query, n, "hybrid")]
         return [h.passage["id"] for h in engine.search(query, n, mode)]
 
     click.echo(format_report({name: run_part(rank, queries, k)

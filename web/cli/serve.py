@@ -13,10 +13,11 @@ from typing import Any
 import click
 
 from corpus import ReportError
-from graph.store import StoreError, current_generation
+from graph import StoreError, open_reader, published_generation, push_live, tidy
 from search.embedder import ModelSettingError
 from web.cli.common import data_option, fail, settings
 from web.pipeline.ingest import bundled_reports, index_dir, ingest, store_dir
+from web.pipeline.layout import store_location
 
 DEFAULT_THREADS = 8
 
@@ -24,7 +25,7 @@ DEFAULT_THREADS = 8
 def needs_ingest(data: Path) -> bool:
     """True when the data directory has no published store or no saved search index."""
     index_manifest = index_dir(Path(data)) / "manifest.json"
-    return current_generation(store_dir(data)) is None or not index_manifest.is_file()
+    return published_generation(store_dir(data)) is None or not index_manifest.is_file()
 
 
 def ingest_bundled(cfg: dict[str, Any]) -> None:
@@ -36,10 +37,23 @@ def ingest_bundled(cfg: dict[str, Any]) -> None:
     try:
         embedder = embedder_for(cfg["embed_model"], str(cfg["data"]))
         ingest(bundled_reports(), Path(cfg["data"]), cfg["base_iri"], embedder,
-               progress=lambda message: click.echo(f"  {message}"))
+               progress=lambda message: click.echo(f"  {message}"), location=store_location(cfg))
     except (ReportError, StoreError, ModelSettingError) as exc:
         fail(f"inläsningen misslyckades: {exc}")
     click.echo(f"inläsningen klar på {time.perf_counter() - started:.0f} s")
+
+
+def prepare_store(cfg: dict[str, Any]) -> None:
+    """Remove what a crashed writer left; give an empty external server the local data."""
+    try:
+        location = store_location(cfg)
+        tidy(location)
+        if location.remote and not needs_ingest(cfg["data"]) \
+                and not open_reader(location).list_graphs():
+            click.echo(f"{location.endpoint}: tomt lager, publicerar den lokala generationen …")
+            push_live(location)
+    except (StoreError, ValueError) as exc:
+        fail(str(exc))
 
 
 def bind_problem(host: str, port: int) -> str | None:
@@ -73,7 +87,7 @@ def describe_bind_error(host: str, port: int, exc: OSError) -> str:
 def warm_up(app: Any) -> None:
     """Open the store, load the search model and start the SPARQL workers now, so the first
     request is not slow."""
-    from graph.safe_query import PoolConfig, shared_pool
+    from graph import PoolConfig, shared_pool
     from web.services import services
 
     click.echo("laddar kunskapsgrafen och sökmodellen …")
@@ -157,6 +171,7 @@ def serve_cmd(host: str | None, port: int | None, production: bool, threads: int
     problem = bind_problem(cfg["host"], cfg["port"])
     if problem:
         fail(problem)
+    prepare_store(cfg)
     if needs_ingest(cfg["data"]):
         ingest_bundled(cfg)
     from web.app import create_app

@@ -13,12 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
-
-from graph.export import export
-from graph.namespaces import sparql_prologue
-from graph.store import open_store
-from graph.trusted_query import trusted_select
+from graph import GraphReader, sparql_prologue
 
 
 @dataclass(frozen=True)
@@ -29,7 +24,7 @@ class Dump:
     label: str
     media_type: str
     description: str
-    build: Callable[[Path], bytes]
+    build: Callable[[GraphReader], bytes]
 
 
 OBSERVATIONS = sparql_prologue() + """
@@ -60,28 +55,28 @@ SEX_LABELS = {"http://purl.org/linked-data/sdmx/2009/code#sex-F": "kvinnor",
               "http://purl.org/linked-data/sdmx/2009/code#sex-M": "män"}
 
 
-def observation_rows(store: ox.Store) -> list[dict[str, str]]:
+def observation_rows(store: GraphReader) -> list[dict[str, str]]:
     """One dict per observation, keyed by CSV column, every value as plain text."""
     rows = []
-    for found in trusted_select(store, OBSERVATIONS):
+    for found in store.select(OBSERVATIONS, trusted=True):
         text = {var: str(found[var]) if var in found else "" for _, var in CSV_COLUMNS}
         text["sex"] = SEX_LABELS.get(text["sex"], text["sex"])
         rows.append({column: text[var] for column, var in CSV_COLUMNS})
     return rows
 
 
-def observations_csv(generation: Path) -> bytes:
+def observations_csv(store: GraphReader) -> bytes:
     """The tidy CSV: a header row, then one row per observation (UTF-8, comma, decimal point)."""
     out = io.StringIO(newline="")
     writer = csv.DictWriter(out, fieldnames=[c for c, _ in CSV_COLUMNS], lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(observation_rows(open_store(generation)))
+    writer.writerows(observation_rows(store))
     return out.getvalue().encode("utf-8")
 
 
-def rdf_export(fmt: str) -> Callable[[Path], bytes]:
+def rdf_export(fmt: str) -> Callable[[GraphReader], bytes]:
     """A builder exporting the generation in one RDF format."""
-    return lambda generation: export(generation, fmt)
+    return lambda store: store.export(fmt)
 
 
 DUMPS: dict[str, Dump] = {d.name: d for d in (
@@ -106,7 +101,7 @@ class DumpCache:
         self._entries: dict[tuple[str, str, str], bytes] = {}
 
     def get(self, store_dir: Path, generation: Path, name: str,
-            build: Callable[[Path], bytes]) -> bytes:
+            build: Callable[[GraphReader], bytes]) -> bytes:
         """The cached body, building it (outside the lock) on first use."""
         key = (str(store_dir), generation.name, name)
         with self._lock:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
-from graph.store import StoreError, graph_sizes
+from graph import StoreError
 from web.downloads.dumps import CACHE, CSV_COLUMNS, DUMPS
 from web.downloads.void import Links, describe, graph_titles, public_base
 from web.services import services
@@ -44,7 +44,9 @@ def live_generation() -> Path:
 def build(name: str) -> tuple[bytes, Path]:
     """A dump's body for the live generation (cached) and that generation."""
     generation = live_generation()
-    return CACHE.get(services().store_path, generation, name, DUMPS[name].build), generation
+    body = CACHE.get(services().store_path, generation, name,
+                     lambda _: DUMPS[name].build(services().store()))
+    return body, generation
 
 
 def file_response(body: bytes, media_type: str, generation: Path, tag: str,
@@ -115,7 +117,7 @@ def page() -> str | Response:
             store = services().store()
             titles = graph_titles(store, services().base)
             graphs = [(iri, titles.get(iri, iri), size)
-                      for iri, size in sorted(graph_sizes(store).items()) if iri]
+                      for iri, size in sorted(store.graph_sizes().items()) if iri]
             files = [(d, size_text(len(build(n)[0]))) for n, d in DUMPS.items()]
         except StoreError:
             files, graphs = [], []

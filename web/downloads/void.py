@@ -7,13 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, XSD
 
-from graph.namespaces import PREFIXES, sparql_prologue
-from graph.store import graph_sizes
-from graph.trusted_query import trusted_select
+from graph import PREFIXES, GraphReader, sparql_prologue
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DATASET_ID = "datamangd/bokslutsgrafen"
@@ -56,9 +53,9 @@ class Links:
     dumps: list[str]
 
 
-def union_triples(store: ox.Store) -> int:
+def union_triples(store: GraphReader) -> int:
     """Distinct triples over all named graphs: the default graph the SPARQL endpoint queries."""
-    return int(trusted_select(store, UNION_SIZE)[0]["n"])
+    return int(store.select(UNION_SIZE, trusted=True)[0]["n"])
 
 
 def number(value: int) -> Literal:
@@ -73,15 +70,15 @@ def vocabularies(terms: Iterable[str]) -> list[str]:
     return sorted(ns for ns in used if ns)
 
 
-def graph_titles(store: ox.Store, base: str) -> dict[str, str]:
+def graph_titles(store: GraphReader, base: str) -> dict[str, str]:
     """A Swedish title for each named graph."""
     titles = {base + name: title for name, title in GRAPH_TITLES.items()}
-    for row in trusted_select(store, REPORT_TITLES):
+    for row in store.select(REPORT_TITLES, trusted=True):
         titles[str(row["g"])] = str(row["title"])
     return titles
 
 
-def describe(store: ox.Store, generation: Path, base: str, links: Links) -> Graph:
+def describe(store: GraphReader, generation: Path, base: str, links: Links) -> Graph:
     """The VoID graph of the whole dataset with one subset per named graph."""
     g = Graph()
     g.bind("void", VOID)
@@ -105,29 +102,29 @@ def describe(store: ox.Store, generation: Path, base: str, links: Links) -> Grap
     g.add((ds, VOID.uriSpace, Literal(base)))
     add_statistics(g, ds, store)
     titles = graph_titles(store, base)
-    for graph_iri, size in sorted(graph_sizes(store).items()):
+    for graph_iri, size in sorted(store.graph_sizes().items()):
         add_subset(g, ds, graph_iri, size, titles)
     return g
 
 
-def add_statistics(g: Graph, ds: URIRef, store: ox.Store) -> None:
+def add_statistics(g: Graph, ds: URIRef, store: GraphReader) -> None:
     """Triples (the union, each once), entities, classes, properties, class partitions."""
     g.add((ds, VOID.triples, number(union_triples(store))))
-    counts = trusted_select(store, COUNTS)[0]
+    counts = store.select(COUNTS, trusted=True)[0]
     g.add((ds, VOID.properties, number(int(counts["properties"]))))
     g.add((ds, VOID.distinctSubjects, number(int(counts["subjects"]))))
     g.add((ds, VOID.distinctObjects, number(int(counts["objects"]))))
-    classes = trusted_select(store, CLASSES)
+    classes = store.select(CLASSES, trusted=True)
     g.add((ds, VOID.classes, number(len(classes))))
-    entities = trusted_select(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) "
-                                     "WHERE { ?s a ?c FILTER(isIRI(?s)) }")[0]["n"]
+    entities = store.select("SELECT (COUNT(DISTINCT ?s) AS ?n) "
+                                     "WHERE { ?s a ?c FILTER(isIRI(?s)) }", trusted=True)[0]["n"]
     g.add((ds, VOID.entities, number(int(entities))))
     for row in classes:
         part = BNode()
         g.add((ds, VOID.classPartition, part))
         g.add((part, VOID["class"], row["class"]))
         g.add((part, VOID.entities, number(int(row["entities"]))))
-    terms = [str(r["term"]) for r in trusted_select(store, TERMS)]
+    terms = [str(r["term"]) for r in store.select(TERMS, trusted=True)]
     for ns in vocabularies(terms):
         g.add((ds, VOID.vocabulary, URIRef(ns)))
 

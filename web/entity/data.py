@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from graph.namespaces import PREFIXES, sparql_prologue
-from graph.trusted_query import trusted_ask, trusted_select
+from graph import PREFIXES, GraphReader, sparql_prologue, valid_iri
 
 P = sparql_prologue()
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -52,28 +50,22 @@ LABELS_OF = P + """
 SELECT DISTINCT ?r ?label WHERE { ?r skos:prefLabel|dcterms:title|rdfs:label ?label }"""
 
 
-def valid_iri(iri: str) -> bool:
-    """True when the text is an IRI the store can be asked about (no '<', spaces, …)."""
-    try:
-        ox.NamedNode(iri)
-    except ValueError:
-        return False
-    return True
 
 
-def exists(store: ox.Store, iri: str) -> bool:
+def exists(store: GraphReader, iri: str) -> bool:
     """True when the resource occurs as subject or object of some triple."""
-    return valid_iri(iri) and trusted_ask(store, EXISTS, {"r": URIRef(iri)})
+    return valid_iri(iri) and store.ask(EXISTS, {"r": URIRef(iri)}, trusted=True)
 
 
-def types(store: ox.Store, iri: str) -> set[str]:
+def types(store: GraphReader, iri: str) -> set[str]:
     """The resource's rdf:type IRIs."""
-    return {str(row["type"]) for row in trusted_select(store, TYPES, {"r": URIRef(iri)})}
+    return {str(row["type"]) for row in store.select(TYPES, {"r": URIRef(iri)}, trusted=True)}
 
 
-def outgoing(store: ox.Store, iri: str) -> list[tuple[Node, Node]]:
+def outgoing(store: GraphReader, iri: str) -> list[tuple[Node, Node]]:
     """Every (predicate, object) with the resource as subject, once each over all graphs."""
-    return [(row["p"], row["o"]) for row in trusted_select(store, OUTGOING, {"r": URIRef(iri)})]
+    rows = store.select(OUTGOING, {"r": URIRef(iri)}, trusted=True)
+    return [(row["p"], row["o"]) for row in rows]
 
 
 def pick_label(labels: list[Node]) -> str | None:
@@ -84,9 +76,9 @@ def pick_label(labels: list[Node]) -> str | None:
     return str(min(labels, key=rank)) if labels else None
 
 
-def label_of(store: ox.Store, iri: str) -> str | None:
+def label_of(store: GraphReader, iri: str) -> str | None:
     """The resource's own display label."""
-    rows = trusted_select(store, LABELS_OF, {"r": URIRef(iri)})
+    rows = store.select(LABELS_OF, {"r": URIRef(iri)}, trusted=True)
     return pick_label([row["label"] for row in rows])
 
 
@@ -99,15 +91,16 @@ def _labels(rows: list[dict[str, Node]], key: str) -> dict[str, str]:
     return {node: pick_label(labels) or node for node, labels in found.items()}
 
 
-def property_names(store: ox.Store) -> dict[str, str]:
+def property_names(store: GraphReader) -> dict[str, str]:
     """Swedish names of properties: the ontology's rdfs:label@sv and the standard ones."""
-    names = {str(row["p"]): str(row["label"]) for row in trusted_select(store, PROPERTY_LABELS)}
+    rows = store.select(PROPERTY_LABELS, trusted=True)
+    names = {str(row["p"]): str(row["label"]) for row in rows}
     return STANDARD_SV | names
 
 
-def property_rows(store: ox.Store, iri: str) -> list[dict[str, Any]]:
+def property_rows(store: GraphReader, iri: str) -> list[dict[str, Any]]:
     """The resource's triples as table rows: predicate and value, each with a label."""
-    labels = _labels(trusted_select(store, OUT_LABELS, {"r": URIRef(iri)}), "node")
+    labels = _labels(store.select(OUT_LABELS, {"r": URIRef(iri)}, trusted=True), "node")
     names = property_names(store)
     rows = []
     for p, o in outgoing(store, iri):
@@ -118,9 +111,9 @@ def property_rows(store: ox.Store, iri: str) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["p"] != RDF_TYPE, r["p_label"], str(r["o"])))
 
 
-def incoming_rows(store: ox.Store, iri: str) -> list[dict[str, Any]]:
+def incoming_rows(store: GraphReader, iri: str) -> list[dict[str, Any]]:
     """Resources that link here: (subject, predicate) with labels, at most 500."""
-    rows = trusted_select(store, INCOMING, {"r": URIRef(iri)})
+    rows = store.select(INCOMING, {"r": URIRef(iri)}, trusted=True)
     labels, names = _labels(rows, "s"), property_names(store)
     seen: dict[tuple[str, str], dict[str, Any]] = {}
     for row in rows:
@@ -138,14 +131,14 @@ def short(iri: str) -> str:
     return iri
 
 
-def select(store: ox.Store, query: str, **bindings: str) -> list[dict[str, Any]]:
+def select(store: GraphReader, query: str, **bindings: str) -> list[dict[str, Any]]:
     """Rows of a trusted SELECT as plain values (IRIs as str, literals as Python values).
 
     Each keyword is an IRI bound to the variable of that name (which the query projects).
     """
     terms = {name: URIRef(value) for name, value in bindings.items()}
     return [{k: str(v) if isinstance(v, URIRef) else v.toPython() if isinstance(v, Literal)
-             else v for k, v in row.items()} for row in trusted_select(store, query, terms)]
+             else v for k, v in row.items()} for row in store.select(query, terms, trusted=True)]
 
 
 def excerpt(text: str, limit: int = 300) -> str:

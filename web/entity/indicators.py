@@ -6,10 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-import pyoxigraph as ox
-
-from graph.namespaces import SDMX_CODE, sparql_prologue
-from graph.quality import quality_notes
+from graph import SDMX_CODE, GraphReader, quality_notes, sparql_prologue
 from web.charts import Bar, Group, Series, bar_chart, grouped_bar_chart, line_chart
 from web.entity.data import select
 
@@ -67,7 +64,7 @@ class Obs:
         return self.breakdown
 
 
-def observations(store: ox.Store, *, goal: str | None = None,
+def observations(store: GraphReader, *, goal: str | None = None,
                  indicator: str | None = None) -> list[Obs]:
     """Observations of one indicator or of every indicator of a mål, in display order."""
     rows = (select(store, BY_GOAL, goal=goal) if goal
@@ -192,7 +189,7 @@ def sex_rows(obs: list[Obs]) -> list[dict]:
     return list(rows.values())
 
 
-def indicator(store: ox.Store, iri: str) -> dict:
+def indicator(store: GraphReader, iri: str) -> dict:
     """An indicator: every observation, charts, K/M side by side, source and provenance."""
     from web.entity.text import PROVENANCE
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyoxigraph as ox
 from rdflib import Literal
 
-from graph.namespaces import sparql_prologue
+from graph import GraphReader, sparql_prologue
 from web.entity.data import pick_label, select
 
 P = sparql_prologue()
@@ -41,7 +40,7 @@ def article_word(code: str) -> str:
     return "delmål" if code.upper() == "JAM" else "art."
 
 
-def rights(store: ox.Store, iri: str, predicate: str = "contributesToRight") -> list[dict]:
+def rights(store: GraphReader, iri: str, predicate: str = "contributesToRight") -> list[dict]:
     """The rights a målområde/mål contributes to (or an action supports), by instrument."""
     by_article: dict[str, dict[str, Any]] = {}
     for row in select(store, RIGHTS % predicate, r=iri):
@@ -65,13 +64,13 @@ def rights(store: ox.Store, iri: str, predicate: str = "contributesToRight") -> 
     return sorted(groups.values(), key=lambda g: (rank.get(g["code"], 99), g["code"]))
 
 
-def sdgs(store: ox.Store, area: str) -> list[dict[str, Any]]:
+def sdgs(store: GraphReader, area: str) -> list[dict[str, Any]]:
     """The global goals curated for a målområde, with the project's justification."""
     found = {row["sdg"]: row for row in select(store, SDGS, area=area)}
     return sorted(found.values(), key=lambda row: int(row["notation"]))
 
 
-def initiatives_of_goal(store: ox.Store, goal: str) -> list[dict[str, Any]]:
+def initiatives_of_goal(store: GraphReader, goal: str) -> list[dict[str, Any]]:
     """Named initiatives mentioned in a mål's actions, each with the actions."""
     found: dict[str, dict[str, Any]] = {}
     for row in select(store, GOAL_INITIATIVES, r=goal):
@@ -81,6 +80,6 @@ def initiatives_of_goal(store: ox.Store, goal: str) -> list[dict[str, Any]]:
     return sorted(found.values(), key=lambda i: i["label"].lower())
 
 
-def initiatives_of_action(store: ox.Store, action: str) -> list[dict[str, Any]]:
+def initiatives_of_action(store: GraphReader, action: str) -> list[dict[str, Any]]:
     """Named initiatives an action mentions."""
     return select(store, ACTION_INITIATIVES, r=action)

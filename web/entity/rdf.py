@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.term import Node
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from graph.export import EXPORT_PREFIXES
-from graph.formats import GRAPH_FORMATS, ox_rdf_format
-from graph.rdf_terms import to_ox
+from graph import EXPORT_PREFIXES, GRAPH_FORMATS, serialize_triples
 
 HTML = "html"
 # URL suffix -> format name (graph.formats).
@@ -53,12 +50,8 @@ def prefixes(base: str) -> dict[str, str]:
 
 def serialize(iri: str, pairs: Iterable[tuple[Node, Node]], fmt: str, base: str) -> bytes:
     """The triples (iri, p, o) in one of the graph formats."""
-    subject = to_ox(URIRef(iri))
-    triples = [ox.Triple(subject, to_ox(p), to_ox(o)) for p, o in pairs]
-    rdf_format = ox_rdf_format(fmt)
-    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
-        return ox.serialize(triples, format=rdf_format, prefixes=prefixes(base)) or b""
-    return ox.serialize(triples, format=rdf_format) or b""
+    subject = URIRef(iri)
+    return serialize_triples(((subject, p, o) for p, o in pairs), fmt, prefixes(base))
 
 
 def alternates(path: str) -> list[dict[str, str]]:

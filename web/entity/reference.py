@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyoxigraph as ox
-
-from graph.namespaces import sparql_prologue
+from graph import GraphReader, sparql_prologue
 from web.entity.data import select
 from web.entity.indicators import SEX
 from web.entity.links import article_word
@@ -77,12 +75,12 @@ SELECT ?r ?ind ?indLabel ?unit ?value ?year ?area ?areaLabel ?sex ?breakdown ?co
 }"""
 
 
-def labels(store: ox.Store, iri: str) -> list[dict[str, Any]]:
+def labels(store: GraphReader, iri: str) -> list[dict[str, Any]]:
     """Every prefLabel and altLabel with its language, Swedish first."""
     return select(store, LABELS, r=iri)
 
 
-def rights_article(store: ox.Store, iri: str) -> dict[str, Any]:
+def rights_article(store: GraphReader, iri: str) -> dict[str, Any]:
     """A rights article: instrument, wordings, and the målområden, mål and åtgärder citing it."""
     info = select(store, ARTICLE, r=iri)[0]
     users: dict[str, list[dict[str, Any]]] = {"GoalArea": [], "Goal": [], "Action": []}
@@ -96,13 +94,13 @@ def rights_article(store: ox.Store, iri: str) -> dict[str, Any]:
             "inferred": select(store, ARTICLE_INFERRED, r=iri)}
 
 
-def sdg(store: ox.Store, iri: str) -> dict[str, Any]:
+def sdg(store: GraphReader, iri: str) -> dict[str, Any]:
     """A global goal and the målområden the project has linked to it (curated)."""
     return {"info": select(store, SDG, r=iri)[0], "labels": labels(store, iri),
             "areas": select(store, SDG_AREAS, r=iri)}
 
 
-def area(store: ox.Store, iri: str) -> dict[str, Any]:
+def area(store: GraphReader, iri: str) -> dict[str, Any]:
     """An area and every figure reported for it."""
     figures = [row | {"sex": SEX.get(row.get("sex", ""))}
                for row in select(store, AREA_FIGURES, r=iri)]
@@ -110,13 +108,13 @@ def area(store: ox.Store, iri: str) -> dict[str, Any]:
             "figures": figures}
 
 
-def municipality(store: ox.Store, iri: str) -> dict[str, Any]:
+def municipality(store: GraphReader, iri: str) -> dict[str, Any]:
     """A municipality: code, its area, the reports and strategies it publishes."""
     return {"info": (select(store, MUNICIPALITY, r=iri) or [{}])[0],
             "labels": labels(store, iri), "published": select(store, PUBLISHED, r=iri)}
 
 
-def observation(store: ox.Store, iri: str) -> dict[str, Any]:
+def observation(store: GraphReader, iri: str) -> dict[str, Any]:
     """One figure with its dimensions."""
     info = select(store, OBSERVATION, r=iri)[0]
     return {"info": info | {"sex": SEX.get(info.get("sex", ""))}}

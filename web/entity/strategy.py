@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyoxigraph as ox
-
-from graph.namespaces import sparql_prologue
+from graph import GraphReader, sparql_prologue
 from web.entity.data import excerpt, paragraphs, select
 from web.entity.indicators import main_chart, observations
 from web.entity.links import initiatives_of_goal, rights, sdgs
@@ -68,7 +66,7 @@ SELECT ?r ?report ?title ?year WHERE {
 } ORDER BY DESC(?year)"""
 
 
-def goal(store: ox.Store, iri: str) -> dict[str, Any]:
+def goal(store: GraphReader, iri: str) -> dict[str, Any]:
     """A mål: its actions, initiatives, rights, curated SDGs and indicators with charts."""
     info = select(store, GOAL, r=iri)[0]
     actions = [a | {"excerpt": excerpt(a["text"])} for a in select(store, ACTIONS, r=iri)]
@@ -86,7 +84,7 @@ def goal(store: ox.Store, iri: str) -> dict[str, Any]:
             "indicators": indicators}
 
 
-def goal_area(store: ox.Store, iri: str) -> dict[str, Any]:
+def goal_area(store: GraphReader, iri: str) -> dict[str, Any]:
     """A målområde: its mål, rights by instrument, curated SDGs, development areas, summary."""
     return {"info": select(store, GOAL_AREA, r=iri)[0], "goals": select(store, GOALS, r=iri),
             "rights": rights(store, iri), "sdgs": sdgs(store, iri),
@@ -95,7 +93,7 @@ def goal_area(store: ox.Store, iri: str) -> dict[str, Any]:
                         for p in select(store, SUMMARY, r=iri)]}
 
 
-def strategy(store: ox.Store, iri: str) -> dict[str, Any]:
+def strategy(store: GraphReader, iri: str) -> dict[str, Any]:
     """A strategy: its målområden with their mål, and the reports that follow it up."""
     areas = select(store, AREAS, r=iri)
     for area in areas:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyoxigraph as ox
 from rdflib import Literal
 
-from graph.namespaces import sparql_prologue
+from graph import GraphReader, sparql_prologue
 from web.entity.data import paragraphs, pick_label, select
 from web.entity.links import article_word, initiatives_of_action, rights
 
@@ -75,7 +74,7 @@ COUNT_NAMES = {"Passage": "textavsnitt", "Action": "åtgärder", "Indicator": "i
                "Observation": "observationer", "DevelopmentArea": "utvecklingsområden"}
 
 
-def action(store: ox.Store, iri: str) -> dict[str, Any]:
+def action(store: GraphReader, iri: str) -> dict[str, Any]:
     """An åtgärd: its text, mål, rights, initiatives and the passages it was read from."""
     info = select(store, ACTION, r=iri)[0]
     return {"info": info, "paragraphs": paragraphs(info["text"]),
@@ -85,7 +84,7 @@ def action(store: ox.Store, iri: str) -> dict[str, Any]:
             "provenance": select(store, PROVENANCE, r=iri)}
 
 
-def inferred(store: ox.Store, iri: str) -> list[dict[str, Any]]:
+def inferred(store: GraphReader, iri: str) -> list[dict[str, Any]]:
     """Rights links the search model inferred from the action's text (graf/harlett), best first."""
     found: dict[str, dict[str, Any]] = {}
     for row in select(store, INFERRED, r=iri):
@@ -114,7 +113,7 @@ def section_of(rows: list[dict[str, Any]], iri: str, reach: int = 3) -> list[dic
     return [row | {"current": row["passage"] == iri} for row in rows[start:end + 1]]
 
 
-def passage(store: ox.Store, iri: str) -> dict[str, Any]:
+def passage(store: GraphReader, iri: str) -> dict[str, Any]:
     """A textavsnitt: text, page, heading, its mål/målområde, and its place in the section."""
     info = select(store, PASSAGE, r=iri)[0]
     rows = select(store, REPORT_PASSAGES, report=info["report"])
@@ -122,14 +121,14 @@ def passage(store: ox.Store, iri: str) -> dict[str, Any]:
             "context": section_of(rows, iri), "derived": select(store, DERIVED, r=iri)}
 
 
-def initiative(store: ox.Store, iri: str) -> dict[str, Any]:
+def initiative(store: GraphReader, iri: str) -> dict[str, Any]:
     """An initiativ: its aliases and the actions that mention it."""
     rows = select(store, INITIATIVE, r=iri)
     return {"info": rows[0], "aliases": [r["alias"] for r in rows if r.get("alias")],
             "actions": select(store, MENTIONS, r=iri)}
 
 
-def report(store: ox.Store, iri: str) -> dict[str, Any]:
+def report(store: GraphReader, iri: str) -> dict[str, Any]:
     """A rapport: metadata, what it holds, and the strategy's målområden it follows up."""
     from web.entity.strategy import AREAS
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, make_response, render_template, request
 
-from graph.formats import GRAPH_FORMATS
-from graph.namespaces import BK, QB
+from graph import BK, GRAPH_FORMATS, QB, GraphReader
 from search.index_store import SearchIndexError
 from web.entity import indicators as entity_indicators
 from web.entity import reference as entity_reference
@@ -28,7 +26,7 @@ from web.services import services
 
 bp = Blueprint("entity", __name__, template_folder="../templates")
 
-Builder = Callable[[ox.Store, str], dict[str, Any]]
+Builder = Callable[[GraphReader, str], dict[str, Any]]
 # Most specific first: a resource with several types gets the first page that fits.
 PAGES: list[tuple[str, str, Builder]] = [
     (str(BK.Goal), "goal", entity_strategy.goal),
@@ -48,13 +46,13 @@ PAGES: list[tuple[str, str, Builder]] = [
 KIND_FALLBACK = {str(QB.Observation): "Observation", str(QB.DataSet): "Datamängd"}
 
 
-def _kind_labels(store: ox.Store, kinds: set[str]) -> list[str]:
+def _kind_labels(store: GraphReader, kinds: set[str]) -> list[str]:
     """Swedish names of the resource's classes (the ontology's labels)."""
     return sorted(label_of(store, k) or KIND_FALLBACK.get(k) or k.rsplit("#", 1)[-1]
                   for k in kinds if not k.startswith("http://www.w3.org/2004/02/skos/"))
 
 
-def page_data(store: ox.Store, iri: str) -> tuple[str, dict[str, Any]]:
+def page_data(store: GraphReader, iri: str) -> tuple[str, dict[str, Any]]:
     """The template to use and its data; the generic page when no class page fits."""
     kinds = types(store, iri)
     for kind, name, build in PAGES:
@@ -83,7 +81,7 @@ def similar_passages(provenance: list[dict[str, Any]], k: int = 5) -> list[dict[
             for h in hits if h.passage["id"] not in own][:k]
 
 
-def render_resource(store: ox.Store, iri: str, rest: str) -> str:
+def render_resource(store: GraphReader, iri: str, rest: str) -> str:
     """The HTML page for a resource."""
     name, data = page_data(store, iri)
     if name == "action":

@@ -7,7 +7,7 @@ import json
 from flask import Blueprint, Response, abort, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from graph.store import StoreError
+from graph import StoreError
 from web.rights.answer import CLASS_ORDER, answer_csv, article_answer, explanation
 from web.rights.data import INSTRUMENTS, article_detail, articles_of, instrument_info
 from web.services import services

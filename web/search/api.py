@@ -21,9 +21,19 @@ def hit_json(hit: Hit, base: str) -> dict[str, Any]:
     }
 
 
-def results_json(query: str, hits: list[Hit], base: str) -> dict[str, Any]:
-    """{"query": …, "results": [...]}."""
-    return {"query": query, "results": [hit_json(h, base) for h in hits]}
+NOTHING_MATCHES = ("Inget i boksluten matchar frågan: den verkar handla om något som "
+                   "rapporterna inte tar upp. Prova andra ord eller beskriv ämnet på svenska.")
+
+
+def results_json(query: str, hits: list[Hit], base: str, total: int | None = None,
+                 off_topic: bool = False) -> dict[str, Any]:
+    """{"query": …, "total": n, "results": [...]} and a Swedish "note" when nothing matches."""
+    body: dict[str, Any] = {"query": query,
+                            "total": len(hits) if total is None else total,
+                            "results": [hit_json(h, base) for h in hits]}
+    if off_topic:
+        body["note"] = NOTHING_MATCHES
+    return body
 
 
 def make_filters(year: int | None = None, goal: str | None = None,

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from graph.namespaces import sparql_prologue
-from graph.trusted_query import trusted_select
+from graph import sparql_prologue
 from web.services import services
 
 P = sparql_prologue()
@@ -74,20 +73,20 @@ def hit_context() -> HitContext:
     store = services().store()
     by_iri: dict[str, AreaInfo] = {}
     areas: dict[tuple[str, int], AreaInfo] = {}
-    for r in trusted_select(store, AREAS):
+    for r in store.select(AREAS, trusted=True):
         info = by_iri.setdefault(str(r["area"]), AreaInfo(
             str(r["area"]), r["number"].toPython(), str(r["label"])))
         areas[(str(r["report"]), info.number)] = info
     goals = {(str(r["report"]), str(r["letter"])):
              {"iri": str(r["goal"]), "letter": str(r["letter"]), "label": str(r["label"])}
-             for r in trusted_select(store, GOALS)}
-    for r in trusted_select(store, RIGHTS):
+             for r in store.select(GOALS, trusted=True)}
+    for r in store.select(RIGHTS, trusted=True):
         if (info := by_iri.get(str(r["area"]))) is not None:
             slug = str(r["slug"]).lower()
             info.rights.append({"slug": slug, "number": r["number"].toPython(),
                                 "notation": str(r.get("notation", f"{r['slug']} {r['number']}")),
                                 "title": str(r.get("title", ""))})
-    for r in trusted_select(store, SDGS):
+    for r in store.select(SDGS, trusted=True):
         if (info := by_iri.get(str(r["area"]))) is not None:
             info.sdgs.append({"iri": str(r["sdg"]), "notation": str(r["notation"]),
                               "label": str(r["label"])})

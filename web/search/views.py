@@ -10,8 +10,8 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from graph.store import StoreError
-from search.hybrid import MAX_QUERY_CHARS, MODES, Hit, clean_query
+from graph import StoreError
+from search.hybrid import MAX_QUERY_CHARS, MODES, Hit, Results, clean_query
 from search.index_store import SearchIndexError
 from web.search.api import make_filters, results_json
 from web.search.data import HitContext, hit_context, passage_in_context
@@ -40,6 +40,7 @@ MODE_LABELS = {"hybrid": "Hybrid (ord och betydelse)", "dense": "Betydelse (sema
                "bm25": "Ord (BM25)"}
 PAGE_SIZES = (10, 20, 50)
 MAX_K = 100
+MAX_PAGE = 100
 NO_DATA = "Det finns ingen sökbar data ännu, eller sökindexet är skadat: kör bokslut ingest."
 
 
@@ -55,6 +56,7 @@ class SearchForm:
     goal_area: int | None = None
     kind: str | None = None
     mode: str = "hybrid"
+    page: int = 1  # 1-based page of k hits
     errors: list[str] = field(default_factory=list)
 
     def number(self, args: MultiDict, name: str, label: str, low: int, high: int) -> int | None:
@@ -79,6 +81,7 @@ class SearchForm:
         except ValueError:
             form.errors.append(f"Sökfrågan är för lång: högst {MAX_QUERY_CHARS} tecken.")
         form.k = form.number(args, "k", "antal träffar", 1, MAX_K) or 10
+        form.page = form.number(args, "page", "sida", 1, MAX_PAGE) or 1
         form.year = form.number(args, "year", "år", 1900, 2100)
         form.goal_area = form.number(args, "goal_area", "målområde", 1, 99)
         goal = args.get("goal", "").strip().upper()
@@ -106,9 +109,14 @@ class SearchForm:
         return any(ch.isalnum() for ch in self.text)
 
     def run(self) -> list[Hit]:
-        """The hits (the searcher is cached by services())."""
+        """The hits of the requested page (the searcher is cached by services())."""
+        return self.run_page().hits
+
+    def run_page(self) -> Results:
+        """The requested page of hits, the total above the threshold, the gate's verdict."""
         filters = make_filters(self.year, self.goal, self.goal_area, self.kind)
-        return services().searcher().search(self.text, self.k, self.mode, filters)
+        return services().searcher().search_page(self.text, self.k, self.mode, filters,
+                                                 offset=(self.page - 1) * self.k)
 
 
 def filter_options(context: HitContext) -> dict[str, Any]:
@@ -126,10 +134,11 @@ def page() -> tuple[str, int] | str:
     form = SearchForm.parse(request.args)
     context = hit_context()
     options = filter_options(context)
-    hits = form.run() if form.searchable and not form.errors else []
-    rows = [{"hit": h, **context.for_passage(h.passage)} for h in hits]
+    found = form.run_page() if form.searchable and not form.errors else Results([], 0)
+    rows = [{"hit": h, **context.for_passage(h.passage)} for h in found.hits]
     html = render_template("search/search.html", form=form, hits=rows, groups=group_rows(rows),
-                           options=options,
+                           options=options, total=found.total, off_topic=found.off_topic,
+                           pages=-(-found.total // form.k),
                            asked="q" in request.args, kinds=KINDS,
                            services_base=services().base)
     return html, 400 if form.errors else 200  # the form explains what was wrong
@@ -144,10 +153,11 @@ def api() -> tuple[Response, int] | Response:
     if form.errors:
         return jsonify({"error": " ".join(form.errors)}), 400
     try:
-        hits = form.run() if form.searchable else []
+        found = form.run_page() if form.searchable else Results([], 0)
     except SearchIndexError:
         return jsonify({"error": NO_DATA}), 503
-    body = json.dumps(results_json(form.q, hits, services().base), ensure_ascii=False)
+    body = json.dumps(results_json(form.q, found.hits, services().base, found.total,
+                                   found.off_topic), ensure_ascii=False)
     return Response(body, mimetype="application/json")  # field order as documented
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
-from graph.store import graph_sizes, open_store, resolve_store_path
+from graph import GraphReader
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -18,7 +17,7 @@ RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_C
 RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
 
 
-def description(endpoint: str, store_dir: Path, limits_note: str) -> Graph:
+def description(endpoint: str, store: GraphReader, limits_note: str) -> Graph:
     """The service description graph for an endpoint URL over the live store."""
     g = Graph()
     g.bind("sd", SD)
@@ -34,7 +33,7 @@ def description(endpoint: str, store_dir: Path, limits_note: str) -> Graph:
         g.add((service, SD.resultFormat, FORMATS[name]))
     g.add((service, DCTERMS.title, Literal("Bokslutsgrafen – SPARQL", lang="sv")))
     g.add((service, DCTERMS.description, Literal(limits_note, lang="sv")))
-    _dataset(g, service, _sizes(str(resolve_store_path(store_dir))))
+    _dataset(g, service, _sizes(str(store.generation), store))
     return g
 
 
@@ -64,6 +63,6 @@ def _dataset(g: Graph, service: URIRef, sizes: tuple[tuple[str, int], ...]) -> N
 
 
 @functools.lru_cache(maxsize=4)
-def _sizes(generation: str) -> tuple[tuple[str, int], ...]:
+def _sizes(generation: str, store: GraphReader) -> tuple[tuple[str, int], ...]:
     """Triples per named graph of one store generation (generations never change: cache them)."""
-    return tuple(sorted(graph_sizes(open_store(generation)).items()))
+    return tuple(sorted(store.graph_sizes().items()))

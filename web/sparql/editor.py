@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.examples import Example, load_examples
-from graph.namespaces import PREFIXES
+from graph import PREFIXES, Example, load_examples
 from web.sparql.scan import scan_prefixes
 
 STARTER_QUERY = """PREFIX bk:   <https://w3id.org/bokslut/def#>

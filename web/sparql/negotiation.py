@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.formats import GRAPH_FORMATS, SELECT_FORMATS, format_name
+from graph import GRAPH_FORMATS, SELECT_FORMATS, format_name
 
 HTML = "html"
 HTML_TYPE = "text/html"

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from graph.examples import Example
-from graph.formats import result_kind
-from graph.safe_query import QueryResult, QueryTooExpensive
-from graph.store import StoreError, list_graphs
+from graph import Example, QueryResult, QueryTooExpensive, StoreError, result_kind
 from web.filters import local
 from web.services import services
 from web.sparql.chart import Chart, bar_chart, line_svg
@@ -118,6 +115,6 @@ def page_error(state: PageState, error: Exception, timeout: float) -> int:
 def _graphs() -> list[str]:
     """The store's named graphs, for the graph chooser."""
     try:
-        return list_graphs(services().store())
+        return services().store().list_graphs()
     except StoreError:
         return []

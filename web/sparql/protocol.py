@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from flask import Request
 
-from graph.query_guard import MAX_QUERY_BYTES
+from graph import MAX_QUERY_BYTES
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 QUERY_TYPE = "application/sparql-query"

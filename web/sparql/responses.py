@@ -7,17 +7,17 @@ import math
 
 from flask import Response
 
-from graph.query_guard import QueryRefused
-from graph.safe_query import (
+from graph import (
     QueryBusy,
     QueryError,
     QueryFailed,
+    QueryRefused,
     QueryResult,
     QueryTimeout,
     QueryTooExpensive,
     QueryUnavailable,
+    StoreError,
 )
-from graph.store import StoreError
 from web.sparql.editor import excerpt
 from web.sparql.negotiation import negotiate
 

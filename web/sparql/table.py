@@ -7,10 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-import pyoxigraph as ox
-
-from graph.namespaces import PREFIXES
-from graph.query_results import term_json
+from graph import PREFIXES, ntriples_terms
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC_TYPES = {XSD + t for t in (
@@ -56,8 +53,7 @@ def select_table(body: bytes, link: Callable[[str], str]) -> Table:
 
 def triples_table(body: bytes, link: Callable[[str], str]) -> Table:
     """A subject/predicate/object table from N-Triples (CONSTRUCT or DESCRIBE)."""
-    rows = [[_cell(term_json(t), link) for t in (q.subject, q.predicate, q.object)]
-            for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+    rows = [[_cell(t, link) for t in triple] for triple in ntriples_terms(body)]
     return Table(["subjekt", "predikat", "objekt"], rows)
 
 

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
 
-from graph.formats import media_type, result_kind
-from graph.namespaces import PREFIXES
-from graph.query_guard import QueryError
-from graph.safe_query import Limits, PoolConfig, QueryResult, run_query, shared_pool
-from graph.store import StoreError
+from graph import (
+    PREFIXES,
+    Limits,
+    PoolConfig,
+    QueryError,
+    QueryResult,
+    StoreError,
+    media_type,
+    result_kind,
+    shared_pool,
+)
 from web.services import services
 from web.sparql.negotiation import Choice, choose
 from web.sparql.negotiation import not_acceptable_message as not_acceptable
@@ -64,8 +70,8 @@ def _run(asked: QueryRequest, select_format: str, graph_format: str,
     """Run a user's query on a sandboxed worker, with the endpoint URL as base and the known
     prefixes; the query text is never parsed in this process (the worker reports its form)."""
     settings = services().settings
-    return run_query(
-        services().store_path, asked.query or "", select_format=select_format,
+    return services().store().run(
+        asked.query or "", select_format=select_format,
         graph_format=graph_format, base_iri=request.base_url, prefixes=PREFIXES,
         default_graphs=asked.default_graphs, named_graphs=asked.named_graphs,
         limits=limits or _limits(), client=request.remote_addr or "-",
@@ -106,7 +112,7 @@ def _without_query(choice: Choice, asked: QueryRequest, accept: str | None) -> R
     if fmt is None:
         return _not_acceptable(["graph"], accept)
     try:
-        graph = description(request.base_url, services().store_path, _limits_note())
+        graph = description(request.base_url, services().store(), _limits_note())
     except StoreError as error:
         return query_error_response(error, accept, _limits().timeout)
     return Response(serialize(graph, fmt), content_type=media_type(fmt) + "; charset=utf-8")

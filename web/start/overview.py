@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.namespaces import sparql_prologue
-from graph.trusted_query import trusted_select
+from graph import sparql_prologue
 from web.services import services
 
 OVERVIEW = sparql_prologue() + """
@@ -49,7 +48,7 @@ def value(row: dict, name: str) -> Any:
 def overview() -> list[dict]:
     """Målområden with their mål and counts, in strategy order."""
     areas: dict[int, dict] = {}
-    for row in trusted_select(services().store(), OVERVIEW):
+    for row in services().store().select(OVERVIEW, trusted=True):
         number = value(row, "number")
         area = areas.setdefault(number, {"iri": str(row["area"]), "number": number,
                                          "label": value(row, "areaLabel"), "goals": []})
@@ -63,7 +62,7 @@ def overview() -> list[dict]:
 def gap_panel(limit: int = 5) -> list[dict]:
     """Indicators where Södertälje is furthest behind riket, percentage units only."""
     rows = []
-    for row in trusted_select(services().store(), GAPS):
+    for row in services().store().select(GAPS, trusted=True):
         if value(row, "unit") != "%" or value(row, "gap") <= 0:
             continue
         rows.append({k: value(row, k) for k in
@@ -84,4 +83,4 @@ def sdg_list() -> list[dict]:
     """The 17 global goals with how many mål and målområden the project links to each."""
     return [{"iri": str(row["sdg"]), "notation": value(row, "notation"),
              "label": value(row, "label"), "links": value(row, "links")}
-            for row in trusted_select(services().store(), SDGS)]
+            for row in services().store().select(SDGS, trusted=True)]
