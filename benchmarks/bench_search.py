@@ -7,6 +7,7 @@ Prints figures and ratios; no thresholds are asserted (shared machines are noisy
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import statistics
 import time
@@ -80,18 +81,24 @@ def main() -> None:
           f"= {len(rows) / build:.1f} passages/s")
     texts = queries()
     header = "  ".join(f"{m + ' p50/p95 ms':>22}" for m in MODES)
-    print(f"\n{'corpus':<8}{'passages':>9}  {header}")
-    base_p50 = {}
+    print("\nbefore = equal-weight RRF without gate or floor (the previous search); after = "
+          "per-query fusion, domain gate, hit floor; same index, one after the other in one run")
+    print(f"\n{'corpus':<8}{'passages':>9} {'':<7} {header}")
+    base_p50: dict[tuple[str, str], float] = {}
     for times in (1, 10, 100):
         scaled = index if times == 1 else SearchIndex.build(replicate(rows, times), embedder,
                                                               reuse=index)
-        searcher = HybridSearcher(scaled, embedder)
-        cells = []
-        for mode in MODES:
-            p50, p95 = latencies(searcher, texts, mode)
-            base_p50.setdefault(mode, p50)
-            cells.append(f"{p50:8.1f} / {p95:6.1f} (×{p50 / base_p50[mode]:.1f})")
-        print(f"×{times:<7}{len(scaled.passages):>9}  " + "  ".join(f"{c:>22}" for c in cells))
+        variants = {"before": HybridSearcher(dataclasses.replace(scaled, gate=None), embedder,
+                                             rrf=True),
+                    "after": HybridSearcher(scaled, embedder)}
+        for name, searcher in variants.items():
+            cells = []
+            for mode in MODES:
+                p50, p95 = latencies(searcher, texts, mode)
+                base_p50.setdefault((name, mode), p50)
+                cells.append(f"{p50:8.1f} / {p95:6.1f} (×{p50 / base_p50[name, mode]:.1f})")
+            print(f"×{times:<7}{len(scaled.passages):>9} {name:<7} "
+                  + "  ".join(f"{c:>22}" for c in cells))
     print(f"\nserving process RSS after all runs: {rss_mb():.0f} MB")
 
 

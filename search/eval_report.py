@@ -1,5 +1,7 @@
 """Side-by-side evaluation tables: modes x query types, per query-set part, with the oracle.
 
+Columns: BM25 alone, dense alone, equal-weight reciprocal-rank fusion (the baseline), the
+hybrid search as it runs, and the oracle.
 The oracle is, per query, the better of BM25 and dense alone (by nDCG, recall and MRR
 separately): what a fusion that always picked the right side for each query would reach, so
 the table shows how much of that headroom the hybrid ranking takes.
@@ -12,7 +14,7 @@ from typing import Any
 
 from search.evaluate import DevQuery, evaluate
 
-MODES = ("bm25", "dense", "hybrid")
+MODES = ("bm25", "dense", "rrf", "hybrid")  # rrf: the equal-weight baseline fusion
 COLUMNS = (*MODES, "oracle")
 METRICS = ("ndcg", "recall", "mrr")
 

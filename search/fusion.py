@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 W_MAX = 0.6  # BM25's weight when every query word is in the corpus
 DENSE_FLOOR_RANK = 50  # the cosine at this rank maps to 0 (at or below: no dense evidence)
+RRF_K = 60
 
 Ranked = list[tuple[int, float]]  # (row, score), best first
 Fused = list[tuple[int, float, dict[str, int]]]  # (row, fused score, {method: rank})
@@ -67,6 +68,18 @@ def convex_fuse(bm25: Ranked, dense: Ranked, weights: FusionWeights) -> Fused:
     # ties (e.g. two passages both at zero) fall back to the better rank on either side
     order = sorted(scored, key=lambda row: (-scored[row], min(ranks[row].values()), row))
     return [(row, scored[row], ranks[row]) for row in order]
+
+
+def rrf_fuse(bm25: Ranked, dense: Ranked, k: int = RRF_K) -> Fused:
+    """Equal-weight reciprocal-rank fusion: the baseline the convex mix replaced."""
+    scores: dict[int, float] = {}
+    ranks: dict[int, dict[str, int]] = {}
+    for name, rows in (("bm25", bm25), ("dense", dense)):
+        for rank, (row, _) in enumerate(rows, start=1):
+            scores[row] = scores.get(row, 0.0) + 1.0 / (k + rank)
+            ranks.setdefault(row, {})[name] = rank
+    order = sorted(scores, key=lambda row: -scores[row])
+    return [(row, scores[row], ranks[row]) for row in order]
 
 
 def single(name: str, rows: Ranked) -> Fused:

@@ -15,6 +15,7 @@ from search.fusion import (
     FusionWeights,
     Ranked,
     convex_fuse,
+    rrf_fuse,
     single,
 )
 from search.index_store import SearchIndex
@@ -78,9 +79,13 @@ class HybridSearcher:
     """Searches one SearchIndex with one embedder."""
 
     def __init__(self, index: SearchIndex, embedder: Embedder, *, w_max: float = W_MAX,
-                 hit_floor: float = HIT_FLOOR, overfetch: int = 5) -> None:
+                 hit_floor: float = HIT_FLOOR, overfetch: int = 5, rrf: bool = False) -> None:
+        """`rrf=True` is the old equal-weight fusion without threshold (for comparisons)."""
         self.index, self.embedder = index, embedder
         self.w_max, self.hit_floor, self.overfetch = w_max, hit_floor, overfetch
+        self.rrf = rrf
+        if rrf:
+            self.hit_floor = float("-inf")
         self.by_id = {p["id"]: i for i, p in enumerate(index.passages)}
 
     def ranked(self, query: str, vector: np.ndarray | None, fetch: int) -> dict[str, Ranked]:
@@ -112,27 +117,32 @@ class HybridSearcher:
         lexical = text if mode != "dense" else ""
         coverage = signals(self.index.bm25.analyzer, text).coverage()
         weights = FusionWeights.for_coverage(coverage if mode == "hybrid" else 0.0, self.w_max)
-        if vector is not None and not self.in_domain(text, vector, coverage):
-            return Results([], 0, off_topic=True)
         while True:
             lists = self.ranked(lexical, vector, fetch)
+            if vector is not None and not self.rrf \
+                    and not self.in_domain(text, vector, coverage, lists):
+                return Results([], 0, off_topic=True)
             fused = self.fuse(lists, weights)
             page, count = self.collect(text, fused, k, filters, offset)
             if len(page) >= k or fetch >= total or not self.deeper_may_match(lists, weights):
                 return Results(page, count)
             fetch = min(total, fetch * 4)
 
-    def in_domain(self, text: str, vector: np.ndarray, coverage: float) -> bool:
+    def in_domain(self, text: str, vector: np.ndarray, coverage: float,
+                  lists: dict[str, Ranked]) -> bool:
         """The domain gate's verdict, the same in every mode (no gate: every query passes)."""
         if self.index.gate is None:
             return True
-        best = self.index.bm25.search(text, 1) or [(0, 0.0)]
-        return self.index.gate.accepts(vector, best[0][1], coverage, text)
+        bm25 = lists["bm25"] if "bm25" in lists else self.index.bm25.search(text, 1)
+        return self.index.gate.accepts(vector, bm25[0][1] if bm25 else 0.0, coverage, text)
 
     def fuse(self, lists: dict[str, Ranked], weights: FusionWeights) -> Fused:
         """BM25 alone keeps its order and scores; otherwise the convex mix above the floor."""
         if "dense" not in lists:
             return single("bm25", lists.get("bm25", []))
+        if self.rrf:
+            return rrf_fuse(lists.get("bm25", []), lists["dense"]) if "bm25" in lists \
+                else single("dense", lists["dense"])
         fused = convex_fuse(lists.get("bm25", []), lists["dense"], weights)
         return [row for row in fused if row[1] >= self.hit_floor]
 

@@ -161,3 +161,29 @@ def test_nonsense_words_are_recognised_only_when_every_word_is_one() -> None:
     assert not looks_like_nonsense("SSPF skola socialtjänst polis fritid")
     assert not looks_like_nonsense("loneliness among the elderly")
     assert not looks_like_nonsense("1234")  # no letters: left to the classifier
+
+
+def test_rrf_baseline_hand_computed() -> None:
+    from search.fusion import rrf_fuse
+
+    fused = rrf_fuse([(1, 9.0), (2, 1.0)], [(2, 0.9), (3, 0.8)], k=60)
+    scores = {row: score for row, score, _ in fused}
+    assert scores[2] == pytest.approx(1 / 62 + 1 / 61)
+    assert scores[1] == pytest.approx(1 / 61) and fused[0][0] == 2
+
+
+def test_eval_report_oracle_and_table() -> None:
+    from search.eval_report import format_report, run_part
+    from search.evaluate import DevQuery
+
+    queries = [DevQuery("q1", "ord", "typo", {"a": 3}), DevQuery("q2", "mening", "english",
+                                                                 {"b": 3})]
+    rankings = {"bm25": {"ord": ["a"], "mening": ["x"]}, "dense": {"ord": ["x"], "mening": ["b"]},
+                "rrf": {"ord": ["x", "a"], "mening": ["x", "b"]},
+                "hybrid": {"ord": ["a"], "mening": ["b"]}}
+    part = run_part(lambda q, k, mode: rankings[mode][q], queries)
+    assert part["oracle"]["ndcg"] == pytest.approx(1.0)
+    assert part["bm25"]["ndcg"] == pytest.approx(0.5)
+    text = format_report({"tuning": part, "held-out": part})
+    assert "oracle" in text and "held-out" in text and "english" in text
+    assert text.count("1.000") >= 4
