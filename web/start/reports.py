@@ -64,6 +64,7 @@ def changes(current: dict, previous: dict) -> dict[str, Any]:
             moved.append({"iri": ind, "label": now["label"], "unit": now["unit"],
                           "old": before["value"], "old_year": before["year"],
                           "new": now["value"], "new_year": now["year"]})
+    moved.sort(key=lambda m: m["label"])
     return {"previous": previous, "changed": moved[:MAX_CHANGES], "changed_count": len(moved),
             "added": sorted(new[i]["label"] for i in new.keys() - old.keys()),
             "dropped": sorted(old[i]["label"] for i in old.keys() - new.keys())}
