@@ -8,8 +8,6 @@ carried over to the next generation by hard links, and are published by the same
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import gc
 import os
 import shutil
@@ -21,15 +19,24 @@ from rdflib import Dataset, Graph
 from rdflib.graph import ConjunctiveGraph
 from rdflib.term import Node
 
+from graph.generations import (
+    check_released,
+    failure_message,
+    fsync_dir,
+    link_tree,
+    next_number,
+    prune,
+    publish,
+    remove_leftovers_locked,
+    writer_lock,
+)
 from graph.rdf_terms import ox_graph_name, to_ox
 from graph.store import (
     BUILDING_SUFFIX,
-    CURRENT,
     GEN_PREFIX,
     StoreError,
     as_dataset,
     current_generation,
-    generations,
     list_graphs,
 )
 
@@ -37,7 +44,6 @@ Triples = Graph | Iterable[tuple[Node, Node, Node]]
 
 # Tests set this to stop the process at a named step (fault injection); None in production.
 fault_hook: Callable[[str], None] | None = None
-_DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
 
 
 def checkpoint(step: str) -> None:
@@ -136,7 +142,7 @@ class StoreBuilder:
         if self.directory is not None:
             for side in generation.iterdir():
                 if side.is_dir():  # Oxigraph keeps only plain files at the top
-                    _link_tree(side, self.directory / side.name)
+                    link_tree(side, self.directory / side.name)
 
     def sidecar(self, name: str) -> Path:
         """The directory for derived files published with this generation (carried-over copy
@@ -179,10 +185,10 @@ def rebuild(store_dir: str | Path,
     """
     root = Path(store_dir)
     root.mkdir(parents=True, exist_ok=True)
-    with _writer_lock(root):
-        _remove_leftovers(root)
+    with writer_lock(root):
+        remove_leftovers_locked(root)
         previous = current_generation(root)
-        building = root / f"{GEN_PREFIX}{_next_number(root):06d}{BUILDING_SUFFIX}"
+        building = root / f"{GEN_PREFIX}{next_number(root):06d}{BUILDING_SUFFIX}"
         final = root / building.name.removesuffix(BUILDING_SUFFIX)
         builder: StoreBuilder | None = None
         try:
@@ -197,10 +203,10 @@ def rebuild(store_dir: str | Path,
             if push is not None:
                 push(building)
                 checkpoint("pushed")
-            _check_released(building)
+            check_released(building)
             os.rename(building, final)
             checkpoint("renamed")
-            _publish(root, final.name)
+            publish(root, final.name)
         except BaseException as error:
             # cleanup must not raise: a second error here used to hide the first and leave debris
             with contextlib.suppress(Exception):
@@ -210,49 +216,11 @@ def rebuild(store_dir: str | Path,
                 shutil.rmtree(path, ignore_errors=True)
             if not isinstance(error, Exception):
                 raise
-            raise StoreError(_failure_message(root, error)) from error
+            raise StoreError(failure_message(root, error)) from error
         checkpoint("published")
         with contextlib.suppress(OSError):  # the swap is done; tidying may fail on a full disk
-            _fsync_dir(root)
-            _prune(root, keep={final.name, previous.name if previous else ""})
-
-
-def _failure_message(root: Path, error: BaseException) -> str:
-    """Why a build failed, in words a user can act on; the live store is always unchanged."""
-    if _is_disk_full(error):
-        return (f"disken är full (eller filstorleksgränsen nådd) när en ny lagergeneration "
-                f"skrevs i {root}; frigör utrymme och försök igen. Det tidigare lagret är "
-                "oförändrat.")
-    return f"Could not build a new store in {root}: {error}. The previous store is unchanged."
-
-
-def _is_disk_full(error: BaseException) -> bool:
-    """True for out-of-space errors, also those RocksDB or faiss report as plain text."""
-    seen: BaseException | None = error
-    while seen is not None:
-        if isinstance(seen, OSError) and seen.errno in _DISK_FULL:
-            return True
-        text = str(seen).lower()
-        if any(s in text for s in ("no space left", "file too large", "quota exceeded")):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
-def remove_leftovers(store_dir: str | Path) -> bool:
-    """Delete half-built generations of a crashed writer, unless a writer is at work now.
-
-    Called when a program starts; returns False when another process holds the lock.
-    """
-    root = Path(store_dir)
-    if not root.is_dir():
-        return True
-    try:
-        with _writer_lock(root):
-            _remove_leftovers(root)
-    except StoreError:
-        return False
-    return True
+            fsync_dir(root)
+            prune(root, keep={final.name, previous.name if previous else ""})
 
 
 def replace_graph(store_dir: str | Path, graph_iri: str, triples: Triples) -> int:
@@ -265,74 +233,3 @@ def drop_graph(store_dir: str | Path, graph_iri: str) -> bool:
     """Remove one named graph in a new generation and publish it; False if it was not there."""
     with rebuild(store_dir) as builder:
         return builder.drop_graph(graph_iri)
-
-
-@contextlib.contextmanager
-def _writer_lock(root: Path) -> Iterator[None]:
-    """Hold the store's writer lock, or fail at once if another build holds it."""
-    with open(root / ".lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise StoreError(f"Another process is writing to {root}; try again later.") from None
-        yield
-
-
-def _link_tree(source: Path, target: Path) -> None:
-    """Copy a directory by hard links (files are never edited in place), else by copying."""
-    try:
-        shutil.copytree(source, target, copy_function=os.link)
-    except OSError:
-        shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(source, target)
-
-
-def _next_number(root: Path) -> int:
-    """One more than the highest generation number ever used here."""
-    numbers = [int(p.name[len(GEN_PREFIX):].removesuffix(BUILDING_SUFFIX))
-               for p in root.iterdir() if p.name.startswith(GEN_PREFIX)]
-    return max(numbers, default=0) + 1
-
-
-def _remove_leftovers(root: Path) -> None:
-    """Delete half-built generations left by a crashed writer (safe: we hold the lock)."""
-    for path in root.glob(f"{GEN_PREFIX}*{BUILDING_SUFFIX}"):
-        shutil.rmtree(path, ignore_errors=True)
-    (root / f".{CURRENT}.tmp").unlink(missing_ok=True)
-
-
-def _check_released(building: Path) -> None:
-    """Refuse to publish a store this process still has open (readers would see it change)."""
-    fd_dir = Path("/proc/self/fd")
-    if not fd_dir.is_dir():
-        return
-    prefix = str(building.resolve()) + os.sep
-    for fd in fd_dir.iterdir():
-        with contextlib.suppress(OSError):
-            if os.readlink(fd).startswith(prefix):
-                raise StoreError("The new store is still open (a reference to builder.store or "
-                                 "builder.dataset() outlived the build), so it was not published.")
-
-
-def _publish(root: Path, name: str) -> None:
-    """Point `current` at a generation with one atomic rename."""
-    tmp = root / f".{CURRENT}.tmp"
-    tmp.unlink(missing_ok=True)
-    os.symlink(name, tmp)
-    os.replace(tmp, root / CURRENT)
-
-
-def _fsync_dir(root: Path) -> None:
-    """Make the swap durable."""
-    fd = os.open(root, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _prune(root: Path, keep: set[str]) -> None:
-    """Delete generations older than the previous one (queries are bounded, so none use them)."""
-    for path in generations(root):
-        if path.name not in keep:
-            shutil.rmtree(path, ignore_errors=True)

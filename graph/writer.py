@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.generations import remove_leftovers
 from graph.location import StoreLocation
 from graph.remote import RemoteReader
 from graph.remote_publish import push_generation
 from graph.store import StoreError, current_generation
-from graph.store_writer import StoreBuilder, remove_leftovers
+from graph.store_writer import StoreBuilder
 from graph.store_writer import rebuild as rebuild_local
 
 # Auxiliary files people may load: the formats without remote fetches or entity expansion.

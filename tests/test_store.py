@@ -13,6 +13,7 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
 from graph.export import export
+from graph.generations import remove_leftovers
 from graph.store import (
     LiveStore,
     StoreError,
@@ -23,7 +24,7 @@ from graph.store import (
     open_dataset,
     open_store,
 )
-from graph.store_writer import drop_graph, rebuild, remove_leftovers, replace_graph
+from graph.store_writer import drop_graph, rebuild, replace_graph
 
 EX = "http://example.org/"
 G_REPORT, G_VOCAB = EX + "graph/report", EX + "graph/vocab"
