@@ -49,9 +49,11 @@ def build_data(folder: Path) -> Path:
 
 
 def start(command: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
-    """A server process (its output discarded)."""
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    """A server process; its output goes to a temporary file, shown if it dies."""
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (kept open as long as the process runs)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+    process.log = log  # type: ignore[attr-defined]
+    return process
 
 
 def get(port: int, path: str, headers: dict[str, str] | None = None,
@@ -73,7 +75,9 @@ def wait_up(port: int, path: str, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"fel: a server exited ({process.returncode})")
+            process.log.seek(0)  # type: ignore[attr-defined]
+            output = process.log.read().decode("utf-8", "replace")[-2000:]  # type: ignore[attr-defined]
+            raise SystemExit(f"fel: {process.args[0]} exited ({process.returncode}): {output}")
         try:
             if get(port, path, JSON, timeout=30)[0] == 200:
                 return

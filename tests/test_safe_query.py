@@ -151,3 +151,25 @@ def test_concurrent_queries_from_threads(store_dir: Path) -> None:
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert list(pool.map(one, range(20))) == list(range(20))
+
+
+def test_workers_follow_a_generation_swap(tmp_path: Path) -> None:
+    """The pool's workers reopen the store when `current` moves to a new generation."""
+    import pyoxigraph as ox
+
+    from graph.query_pool import PoolConfig, WorkerPool
+    from graph.store_writer import rebuild
+
+    root = build_store(tmp_path / "store")
+    pool = WorkerPool(PoolConfig(workers=1, queue=2))
+    query = PREFIX + "SELECT (COUNT(*) AS ?n) WHERE { ?s ex:n ?n }"
+    try:
+        before = run_query(root, query, pool=pool)
+        with rebuild(root) as builder:
+            builder.replace_graph(EX + "graph/more", [(ox.NamedNode(EX + "extra"),
+                                                       ox.NamedNode(EX + "n"), ox.Literal("x"))])
+        after = run_query(root, query, pool=pool)
+    finally:
+        pool.close()
+    count = [json.loads(r.body)["results"]["bindings"][0]["n"]["value"] for r in (before, after)]
+    assert count == ["20", "21"]
