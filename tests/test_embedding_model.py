@@ -11,7 +11,6 @@ import ctypes
 import os
 import shutil
 import socket
-import statistics
 import subprocess
 import time
 import unicodedata
@@ -194,24 +193,17 @@ def test_decomposed_input_is_normalised(e5_embedder) -> None:
 
 
 @pytest.mark.slow
-def test_speed(e5_embedder) -> None:
-    """Print throughput on ~150-token Swedish passages and single-query latency."""
+def test_a_batch_embeds_each_passage_as_it_would_alone(e5_embedder) -> None:
+    """Padding in a batch changes nothing: passages of many lengths embedded together equal
+    each embedded on its own (throughput and latency: benchmarks/bench_search.py)."""
     embedder = e5_embedder[0]
-    base = " ".join(SENTENCES[:9] + SENTENCES[11:20])
-    words = base.split()
-    passages = [" ".join(words[i % 7 :] + words[: i % 7])[:520] for i in range(32)]
-    tokens = [len(embedder.model.tokenizer("passage: " + p)["input_ids"]) for p in passages]
-    embedder.embed_passages(passages[:2])
-    start = time.perf_counter()
-    embedder.embed_passages(passages)
-    rate = len(passages) / (time.perf_counter() - start)
-    times = []
-    for query in SENTENCES[:10]:
-        start = time.perf_counter()
-        embedder.embed_queries([query])
-        times.append(time.perf_counter() - start)
-    print(f"\n[e5] {rate:.1f} passages/s (~{statistics.mean(tokens):.0f} tokens, batch 16), "
-          f"single query {1000 * statistics.median(times):.0f} ms")
+    words = " ".join(SENTENCES).split()
+    passages = [" ".join(words[: 6 + 11 * i]) for i in range(10)]
+    together = embedder.embed_passages(passages)
+    alone = np.vstack([embedder.embed_passages([p]) for p in passages])
+    assert together.shape == (len(passages), embedder.dimension)
+    np.testing.assert_allclose(together, alone, atol=1e-4)
+    assert np.linalg.matrix_rank(together) == len(passages)  # not one vector repeated
 
 
 @pytest.mark.slow
