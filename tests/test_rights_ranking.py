@@ -181,11 +181,13 @@ def test_article_texts_come_from_plain_rows_and_flag_procedural_ones() -> None:
     texts, procedural = article_texts(
         [{"article": "a31", "notation": "CRC 31", "definition": "Lek.", "procedural": "false"},
          {"article": "a43", "notation": "CRC 43", "definition": "Kommittén.",
-          "procedural": "true"}],
+          "procedural": "true"},
+         {"article": "a44", "notation": "CRC 44", "definition": "Rapporter.",
+          "procedural": "True"}],
         [{"article": "a31", "label": "Lek, vila och fritid", "g": "ref"}],
         [{"article": "a31", "label": "Barns rätt till lek", "g": "r2025"},
          {"article": "a31", "label": "Barns rätt till lek", "g": "r2026"}])
-    assert procedural == {"a43"}
+    assert procedural == {"a43", "a44"}
     assert texts[0].wordings == ("Barns rätt till lek",) and texts[0].title.startswith("Lek")
 
 

@@ -13,6 +13,7 @@ from markupsafe import escape
 pytestmark = pytest.mark.slow
 
 ACTION = "/id/rapport/sodertalje-2025/atgard/"
+CLASSES = ("direkt", "bidrar", "härledd", "via målområdet")
 
 
 def page(client, url: str) -> str:
@@ -111,7 +112,10 @@ def test_the_page_shows_the_ranking_with_evidence_sentences_and_classes(client,
     ranked, _ = split_at_stated(page(client, f"/rattigheter/{article}"))
     assert answer["actions"], article
     order = re.findall(re.escape(ACTION) + r"([A-O]-\d+)\"><strong>", ranked)
-    assert order == [a["iri"].rsplit("/", 1)[1] for a in answer["actions"]]
+    grouped = [a for cls in CLASSES for a in answer["actions"] if a["class"] == cls]
+    assert order == [a["iri"].rsplit("/", 1)[1] for a in grouped]  # by class, rank within
+    ranks = re.findall(r'<li value="(\d+)"', ranked)
+    assert ranks == [str(a["rank"]) for a in grouped]
     for a in answer["actions"]:
         assert escape(a["evidence"]["sentence"]) in ranked, a["iri"]
     for cls in {a["class"] for a in answer["actions"]}:

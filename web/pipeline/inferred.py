@@ -73,7 +73,7 @@ def article_texts(definitions: Rows, titles: Rows, wordings: Rows) -> tuple[
     texts, procedural = [], set()
     for r in sorted(definitions, key=lambda r: r["article"]):
         iri = r["article"]
-        if r["procedural"] == "true":
+        if r["procedural"].lower() == "true":  # "true" from Oxigraph, "True" via rdflib
             procedural.add(iri)
         texts.append(ArticleText(iri, r["notation"], title.get(iri, ""),
                                  tuple(dict.fromkeys(said.get(iri, []))), r["definition"]))
