@@ -78,3 +78,16 @@ def test_the_real_report_has_both_kinds_of_contradiction(built_data) -> None:
     assert "Deltagartillfällen" in labels.get("unit", ""), notes
     assert any(n.kind == "breakdown" and "74" in n.message and "(70)" in n.message
                and "(73)" in n.message for n in notes), notes
+
+
+@pytest.mark.slow
+def test_validate_lists_the_notes_as_notes(built_data) -> None:
+    from click.testing import CliRunner
+
+    from web.cli.main import main
+
+    result = CliRunner().invoke(main, ["validate", "--data", str(built_data)])
+    assert "datakvalitet (unit):" in result.output and "Deltagartillfällen" in result.output
+    assert "Violation: " + "https://w3id.org/bokslut/id/indikator" not in result.output
+    assert "datakvalitet (breakdown):" in result.output
+    assert "3 datakvalitetsanmärkningar" in result.output
