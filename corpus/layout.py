@@ -7,6 +7,7 @@ module turns such text back into logical lines, keeping each one's source line n
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -18,7 +19,11 @@ PAGE_NUMBER = re.compile(r"^(?:sida\s+)?\d{1,3}(?:\s*(?:\(|/|av)\s*\d{1,3}\)?)?$
 KNOWN_REPEATS = re.compile(
     r"^(Arbete med målområdet |Sammanfattning för målområdet|Pågående arbete$|"
     r"Exempel på utvecklingsområden$|Indikator\t|Mål [A-ZÅÄÖ]\.|Målområde \d+:|- )")
-STARTS_UNIT = re.compile(r"^(- |Mål [A-ZÅÄÖ]\.(\s|$)|Målområde \d+:|Indikator\t)")
+STARTS_UNIT = re.compile(  # lines that always begin something: never the rest of a line
+    r"^(- |Mål [A-ZÅÄÖ]\.(\s|$)|Målområde \d+:|Indikator\t|Arbete med målområdet |"
+    r"Sammanfattning för målområdet |Pågående arbete$|Exempel på utvecklingsområden$|"
+    r"[^\t]{3,120}, exempelvis:$)")
+SENTENCE_END = (".", "!", "?", "”", '"', "»")
 TOC_ROW = re.compile(r"\t(\d+)\s*$")
 TABLE_TABS = 5  # an indicator row has six cells
 MIN_WRAPPED_LINES = 20
@@ -63,7 +68,17 @@ def wrap_width(lines: list[str]) -> int | None:
     return width if width <= 160 and longer <= len(lengths) * 0.02 else None
 
 
-def continues(last: str, previous_raw: str, line: str, width: int | None,
+def fill_limit(lines: list[str], width: int) -> float:
+    """How long a line must be to have been broken: the width itself when the text was
+    wrapped by character count (nearly every long line's next word would not have fitted),
+    else 85 % of it (proportional fonts, as pdftotext writes them)."""
+    long_pairs = [(a, b) for a, b in itertools.pairwise(lines)
+                  if b.split() and "\t" not in a + b and len(a) >= 0.6 * width]
+    exact = sum(len(a) + 1 + len(b.strip(" ").split(" ", 1)[0]) > width for a, b in long_pairs)
+    return float(width) if long_pairs and exact >= 0.8 * len(long_pairs) else width * 0.85
+
+
+def continues(last: str, previous_raw: str, line: str, width: float | None,
               in_table: bool) -> bool:
     """True when raw `line` carries on logical line `last` (whose latest raw line is given)."""
     if STARTS_UNIT.match(line) or (not in_table and TOC_ROW.search(last)):
@@ -77,26 +92,46 @@ def continues(last: str, previous_raw: str, line: str, width: int | None,
             return False
     if width is None:
         return False
-    next_word = line.split(maxsplit=1)[0] if line.split() else ""
-    return len(previous_raw) + 1 + len(next_word) > width * 0.85
+    if previous_raw.rstrip("*").endswith(SENTENCE_END) and looks_like_heading(line, width):
+        return False  # a paragraph ended and a heading follows without a blank line
+    next_word = line.strip(" ").split(" ", 1)[0]  # a wrapper breaks at spaces, not tabs
+    return len(previous_raw) + 1 + len(next_word) > width
+
+
+def looks_like_heading(line: str, width: float) -> bool:
+    """Short, capitalised and without a sentence end: a heading rather than a last line."""
+    text = line.strip().rstrip("*")
+    return (len(text) <= width * 0.6 and text[:1].isupper()
+            and not text.endswith((*SENTENCE_END, ":", ";", ")")))
+
+
+def is_open_row(line: Line | None) -> bool:
+    """A table row with fewer than six cells so far: the rest follows (maybe over a page)."""
+    return line is not None and 0 < line.text.count("\t") < TABLE_TABS
 
 
 def unwrap(lines: list[str], skip: set[int]) -> list[Line | None]:
     """Logical lines; None marks a blank line (a paragraph boundary)."""
-    width = wrap_width([line for i, line in enumerate(lines) if i not in skip])
+    kept = [line for i, line in enumerate(lines) if i not in skip]
+    width = wrap_width(kept)
+    limit = fill_limit(kept, width) if width is not None else None
     out: list[Line | None] = []
     previous_raw, in_table = "", False
     for i, raw in enumerate(lines):
         if i in skip:
             continue  # page furniture is transparent: a paragraph may run on across it
-        if not raw.strip():
-            out.append(None)
-            previous_raw, in_table = "", False
-            continue
         last = out[-1] if out else None
-        in_table = in_table or raw.startswith("Indikator\t")
-        if last is not None and previous_raw and continues(last.text, previous_raw, raw, width,
-                                                           in_table):
+        if not raw.strip():
+            if not (in_table and is_open_row(last)):  # a row cut by a page break runs on
+                out.append(None)
+                previous_raw = ""
+            continue
+        if raw.startswith("Indikator\t"):
+            in_table = True
+        elif "\t" not in raw and (not previous_raw or STARTS_UNIT.match(raw)):
+            in_table = in_table and is_open_row(last)  # a paragraph or heading ends the table
+        if last is not None and continues(last.text, previous_raw or last.text, raw, limit,
+                                          in_table):
             out[-1] = Line(last.number, f"{last.text} {raw.strip(' ')}")
         else:
             out.append(Line(i + 1, raw))

@@ -46,7 +46,8 @@ def found_metadata(blocks: list[Block], running: list[str],
                    given: Metadata) -> tuple[str, str, int]:
     """(title, municipality, year): the flags first, then the running header or footer
     (it usually names both), then the document's first blocks."""
-    named = sorted({t for t in running if re.search(r"[^\W\d]{3}", t)}, key=len, reverse=True)
+    named = sorted({" ".join(t.split()) for t in running if re.search(r"[^\W\d]{3}", t)},
+                   key=len, reverse=True)
     front = [*named, *(block_text(b) for b in blocks[:FRONT])]
     title = given.title or next((t for t in front if 3 <= len(t) <= 160), "")
     municipality = given.municipality or next(
