@@ -172,16 +172,17 @@ def measure(args: argparse.Namespace, data: Path) -> list[str]:
         lines.append(f"  p50 / p99 ms | {ours_load['p50']:.1f} / {ours_load['p99']:.1f} | "
                      f"{raw_load['p50']:.1f} / {raw_load['p99']:.1f} |")
         cheap = ["/sparql?query=" + quote("ASK {}")]
-        status, seconds, times, errors = while_running(
-            ours_port, "/sparql?" + urlencode({"query": CARTESIAN}), cheap)
-        lines.append(f"cartesian with a {DEADLINE:g} s deadline: {status} after {seconds:.2f} s "
-                     f"(target 503 within {DEADLINE + 1:g} s); meanwhile {len(times)} ASK {{}}: "
-                     f"max {max(times, default=0) * 1000:.0f} ms, errors: {errors or 0}")
+        # right after the hostile query's deadline kill: a spare worker takes its place
         status, seconds, times, errors = while_running(
             ours_port, "/sparql", [*cheap, "/"], "POST", urlencode({"query": HOSTILE}))
         lines.append(f"32 KB hostile ASK: {status} after {seconds:.2f} s; meanwhile "
                      f"{len(times)} ASK {{}} and GET /: max {max(times, default=0) * 1000:.0f} "
                      f"ms (target < 1000), errors: {errors or 0}")
+        status, seconds, times, errors = while_running(
+            ours_port, "/sparql?" + urlencode({"query": CARTESIAN}), cheap)
+        lines.append(f"cartesian with a {DEADLINE:g} s deadline: {status} after {seconds:.2f} s "
+                     f"(target 503 within {DEADLINE + 1:g} s); meanwhile {len(times)} ASK {{}}: "
+                     f"max {max(times, default=0) * 1000:.0f} ms, errors: {errors or 0}")
         return lines
     finally:
         for process in (ours, raw):

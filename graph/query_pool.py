@@ -24,6 +24,7 @@ from graph.child_process import WorkerProcess, WorkerStopped, exchange, start_wo
 
 log = logging.getLogger(__name__)
 _STARTUP_TIMEOUT = 60.0
+_SPARES = 1
 _ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -72,7 +73,9 @@ class WorkerPool:
         self.command = command or worker_command(config.allow_unisolated)
         self._cond = threading.Condition()
         self._idle: list[WorkerProcess] = []
-        self._alive = 0  # running or starting
+        self._spares: list[WorkerProcess] = []  # started, waiting to replace a killed worker
+        self._busy = 0  # workers running a request
+        self._alive = 0  # running or starting, spares included
         self._waiting = 0
         self._admitted = 0  # requests holding or waiting for a worker
         self._clients: Counter[str] = Counter()
@@ -90,8 +93,8 @@ class WorkerPool:
     def stats(self) -> dict[str, int]:
         """Workers idle and alive (running or starting), requests waiting: for health checks."""
         with self._cond:
-            return {"idle": len(self._idle), "alive": self._alive, "waiting": self._waiting,
-                    "admitted": self._admitted}
+            return {"idle": len(self._idle), "busy": self._busy, "spare": len(self._spares),
+                    "alive": self._alive, "waiting": self._waiting, "admitted": self._admitted}
 
     def run(self, request: dict, timeout: float, max_body: int,
             client: str | None = None) -> tuple[dict, bytes]:
@@ -158,30 +161,43 @@ class WorkerPool:
                     if remaining <= 0:
                         raise PoolBusy("No query worker became free in time.")
                     self._cond.wait(remaining)
+                self._busy += 1
                 return self._idle.pop()
             finally:
                 self._waiting -= 1
 
     def _release(self, worker: WorkerProcess) -> None:
-        """Put a worker back for the next request."""
+        """Put a worker back after its request."""
         with self._cond:
-            if self._closed:
-                worker.stop()
-                self._alive -= 1
-                return
+            self._busy -= 1
+            self._place(worker)
+
+    def _place(self, worker: WorkerProcess) -> None:
+        """A ready worker joins the idle ones, or the spares when the pool is full (lock held)."""
+        if self._closed:
+            worker.stop()
+            self._alive -= 1
+        elif len(self._idle) + self._busy < self.config.workers:
             self._idle.append(worker)
             self._cond.notify()
+        else:
+            self._spares.append(worker)
 
     def _retire(self, worker: WorkerProcess) -> None:
-        """Kill a worker (deadline, crash, recycling) and start a replacement."""
+        """Kill a worker (deadline, crash, recycling); a spare takes its place at once and a
+        new spare starts in the background (a start takes seconds on a loaded machine)."""
         worker.stop()
         with self._cond:
+            self._busy -= 1
             self._alive -= 1
+            if self._spares:
+                self._place(self._spares.pop())
             self._fill()
 
     def _fill(self) -> None:
-        """Start workers in the background up to the pool size (call with the lock held)."""
-        while not self._closed and not self._unavailable and self._alive < self.config.workers:
+        """Start workers in the background up to the pool size and one spare (lock held)."""
+        while (not self._closed and not self._unavailable
+               and self._alive < self.config.workers + _SPARES):
             self._alive += 1
             threading.Thread(target=self._start_one, daemon=True, name="query-worker").start()
 
@@ -213,13 +229,15 @@ class WorkerPool:
                 self._alive -= 1
                 self._cond.notify_all()
             return
-        self._release(worker)
+        with self._cond:
+            self._place(worker)
 
     def close(self) -> None:
-        """Stop every idle worker; busy ones stop when their query ends."""
+        """Stop every idle and spare worker; busy ones stop when their query ends."""
         with self._cond:
             self._closed = True
-            idle, self._idle = self._idle, []
+            idle, self._idle = self._idle + self._spares, []
+            self._spares = []
             self._alive -= len(idle)
         for worker in idle:
             worker.stop()
