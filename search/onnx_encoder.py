@@ -113,7 +113,7 @@ def load_embedder(model_dir: Path, data_dir: Path, export: bool = True) -> Embed
             folder = existing_export(Path(model_dir), Path(data_dir))
         if folder is not None:
             return OnnxEmbedder(Path(model_dir), folder)
-    except (ImportError, OSError, ValueError, KeyError, RuntimeError) as exc:
+    except Exception as exc:  # onnxruntime's load errors derive from Exception alone
         print(f"obs: ONNX-kodaren kan inte användas ({exc}); använder torch", file=sys.stderr)
     return SentenceTransformerEmbedder(Path(model_dir))
 

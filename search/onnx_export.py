@@ -145,7 +145,8 @@ def ensure_export(model_dir: Path, data_dir: Path) -> Path:
         _export_graph(Path(model_dir), tmp / ONNX_FILE)
         (tmp / MANIFEST).write_text(json.dumps(description, indent=2, ensure_ascii=False),
                                     "utf-8")
-        shutil.rmtree(target, ignore_errors=True)  # an incomplete earlier attempt
+        if target.exists() and not is_export(target, description["source"]):
+            shutil.rmtree(target, ignore_errors=True)  # an incomplete earlier attempt
         os.rename(tmp, target)
     except OSError:
         if not is_export(target, description["source"]):  # a concurrent export may have won

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +11,7 @@ import pytest
 from search.embedder import SentenceTransformerEmbedder
 from search.engine import embedder_for
 from search.index_store import SearchIndex
-from search.model_store import E5_DIR_NAME
+from search.model_store import E5_DIR_NAME, ensure_e5_model
 from search.onnx_encoder import OnnxEmbedder, load_embedder, mean_pool
 from search.onnx_export import (
     MANIFEST,
@@ -125,16 +124,17 @@ def test_passage_vectors_equal_the_index(encoders, built_data: Path) -> None:
 
 
 @pytest.mark.slow
-def test_without_an_export_torch_answers(built_data: Path, tmp_path: Path, capsys) -> None:
+def test_without_an_export_torch_answers(tmp_path: Path, capsys) -> None:
     """No export and none allowed: sentence-transformers; a damaged export: the same, said."""
-    source_dir = model_dir(built_data)
+    source_dir = ensure_e5_model(tmp_path)
     embedder = load_embedder(source_dir, tmp_path, export=False)
     assert isinstance(embedder, SentenceTransformerEmbedder)
-    source = describe_model(source_dir)["source"]
-    broken = export_dir(tmp_path, source)
+    description = describe_model(source_dir)
+    broken = export_dir(tmp_path, description["source"])
     broken.mkdir(parents=True)
-    shutil.copy(export_dir(built_data, source) / MANIFEST, broken / MANIFEST)
+    (broken / MANIFEST).write_text(json.dumps(description), "utf-8")
     (broken / ONNX_FILE).write_bytes(b"not an onnx graph")
+    assert is_export(broken, description["source"])
     embedder = load_embedder(source_dir, tmp_path, export=False)
     assert isinstance(embedder, SentenceTransformerEmbedder)
     assert "använder torch" in capsys.readouterr().err
