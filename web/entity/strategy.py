@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph import GraphReader, sparql_prologue
+from web.entity.changes import since_previous
 from web.entity.data import excerpt, paragraphs, select
 from web.entity.indicators import main_chart, observations
 from web.entity.links import initiatives_of_goal, rights, sdgs
@@ -81,7 +82,7 @@ def goal(store: GraphReader, iri: str) -> dict[str, Any]:
             "sdgs": sorted({**{s["sdg"]: s for s in sdgs(store, info["area"])},
                             **{s["sdg"]: s for s in sdgs(store, iri)}}.values(),
                            key=lambda s: int(s["notation"])),
-            "indicators": indicators}
+            "indicators": indicators, "changes": since_previous(actions, obs, indicators)}
 
 
 def goal_area(store: GraphReader, iri: str) -> dict[str, Any]:
