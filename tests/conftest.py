@@ -1,4 +1,15 @@
-"""Shared fixtures: the real 2025 Södertälje report, read once per test session."""
+"""Shared fixtures and the test tiers.
+
+Fast tier (`make test-fast`, `pytest -m "not slow"`): the real report, the real store and a
+fake embedder. Everything that needs the real model, the session-built data directory, a
+real server or the browser is marked `slow`; the hook below does it from the fixtures a test
+uses, so a new test cannot land in the fast tier by forgetting a marker.
+
+`app` / `client` serve the bundled corpus searched with the fake embedder in the fast tier. In
+a slow test they serve the real model's data directory (`built_data`), so a test asserting on
+the real rankings or inferred links is marked `@pytest.mark.slow` and gets them; forgetting the
+marker fails loudly in the fast tier instead of slowing it down.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +22,23 @@ from corpus.records import Report
 
 REPORT_PATH = (Path(__file__).resolve().parents[1] / "corpus" / "reports"
                / "sodertalje-bokslut-social-hallbarhet-2025.txt")
+
+# Fixtures that need the real embedding model, the session-built data directory, a real
+# server or the browser. Any test using one, directly or through other fixtures, is slow.
+SLOW_FIXTURES = frozenset({
+    "built_data",  # the real model over the bundled corpus (tests/conftest.py)
+    "live_server", "slow_limit_server",  # waitress in a subprocess (tests/web/)
+    "site", "browser", "page", "open_tab",  # the browser tier (tests/browser/)
+    "e5_dir", "e5_embedder",  # the real model, converted (tests/test_embedding_model.py)
+})
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects anything
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark slow every test whose fixtures (direct or indirect) include a slow one."""
+    for item in items:
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -34,11 +62,44 @@ def built_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app(built_data: Path):
-    """The Flask app over the built data directory."""
+def fake_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled corpus in the real store, searched with the fake embedder (once per session).
+
+    Graphs, pages, SPARQL and downloads are as with the real model; only the ranking of
+    search hits and the inferred rights links (graf/harlett) differ.
+    """
+    from search.embedder import FakeEmbedder
+    from web.pipeline.ingest import bundled_reports, ingest
+    from web.settings import resolve
+
+    data = tmp_path_factory.mktemp("bokslut-fake-data")
+    ingest(bundled_reports(), data, resolve({"data": data})["base_iri"], FakeEmbedder(),
+           progress=lambda _: None)
+    return data
+
+
+@pytest.fixture(scope="session")
+def model_app(built_data: Path):
+    """The Flask app over the built data directory (the real model)."""
     from web.app import create_app
 
     return create_app({"data": built_data, "testing": True})
+
+
+@pytest.fixture(scope="session")
+def fake_app(fake_data: Path):
+    """The Flask app over the fake-embedder data directory (fast tier)."""
+    from search.embedder import FakeEmbedder
+    from web.app import create_app
+
+    return create_app({"data": fake_data, "testing": True}, embedder=FakeEmbedder())
+
+
+@pytest.fixture()
+def app(request: pytest.FixtureRequest):
+    """The real model's app in slow tests (marked, or using built_data), else the fake one."""
+    slow = request.node.get_closest_marker("slow") is not None
+    return request.getfixturevalue("model_app" if slow else "fake_app")
 
 
 @pytest.fixture()
