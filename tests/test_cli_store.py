@@ -7,8 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BOKSLUT = str(Path(sys.executable).with_name("bokslut"))
 GRAPH = "https://example.org/graf/extra"
+
+pytestmark = pytest.mark.slow  # a `bokslut` process per step
 
 
 def bokslut(*args: str, limit_bytes: int | None = None) -> subprocess.CompletedProcess:

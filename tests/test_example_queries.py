@@ -254,7 +254,8 @@ def graphs() -> dict[str, Graph]:
     return named
 
 
-@pytest.fixture(scope="module", params=["rdflib", "oxigraph"])
+@pytest.fixture(scope="module",  # rdflib's engine is the slow cross-check
+                params=[pytest.param("rdflib", marks=pytest.mark.slow), "oxigraph"])
 def engine(request: pytest.FixtureRequest, graphs: dict[str, Graph],
            tmp_path_factory: pytest.TempPathFactory) -> Engine:
     if request.param == "rdflib":
@@ -630,6 +631,7 @@ def test_15_ask(engine: Engine, values: str, answer: bool) -> None:
 CONCATENATED = {"malomraden", "malen", "bokslutetsLydelse"}
 
 
+@pytest.mark.slow  # every query on rdflib's engine too
 def test_engines_agree_on_every_select(graphs: dict[str, Graph], tmp_path: Path) -> None:
     """Both engines give the same rows (as multisets) for every SELECT example."""
     rdf = RdflibEngine(graphs)

@@ -42,6 +42,7 @@ def data(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow  # two full ingests
 def test_reingest_gives_an_isomorphic_graph_and_no_duplicates(data: Path) -> None:
     """Same report twice: same IRIs, same triples."""
     first = report_graph(data, GRAPH_2025)
@@ -70,6 +71,7 @@ def test_a_bad_report_changes_nothing(data: Path, tmp_path_factory) -> None:
     assert (index_dir(data) / "manifest.json").read_text() == index_before
 
 
+@pytest.mark.slow  # two full ingests
 def test_second_report_coexists_and_gives_a_time_series(data: Path, tmp_path_factory) -> None:
     """Adding 2026 leaves 2025 untouched; a shared indicator has observations from both."""
     graph_2025 = report_graph(data, GRAPH_2025)
@@ -93,6 +95,7 @@ def test_second_report_coexists_and_gives_a_time_series(data: Path, tmp_path_fac
     assert {p["year"] for p in index.passages} == {2025, 2026}
 
 
+@pytest.mark.slow  # ingest, second report, removal
 def test_remove_report_drops_graph_and_passages(data: Path, tmp_path_factory) -> None:
     """Removing 2026 leaves exactly the 2025 state behind."""
     passages_2025 = len(SearchIndex.load(index_dir(data)).passages)
@@ -132,6 +135,7 @@ def live_pair(data: Path) -> tuple[set[str], set[str]]:
     return graphs, {p["report"] for p in passages}
 
 
+@pytest.mark.slow  # a process killed per step
 @pytest.mark.slow
 def test_ingest_killed_at_every_step_leaves_a_matching_store_and_index(
         data: Path, tmp_path_factory) -> None:

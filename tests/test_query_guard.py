@@ -84,6 +84,7 @@ else:
 """
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_query_processes_have_no_network(canary: Canary) -> None:
     """Behind the guard: even Oxigraph executing SERVICE after isolate() reaches nothing."""
     done = subprocess.run([sys.executable, "-c", ISOLATED_SERVICE % canary.url],

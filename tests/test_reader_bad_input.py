@@ -152,6 +152,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
                           timeout=120, check=False)
 
 
+@pytest.mark.slow  # a `bokslut` process per file
 def test_cli_bad_files_fail_cleanly(tmp_path):
     row_text, row_line = bad_row_text()
     cut_text, cut = truncated_text()
@@ -169,6 +170,7 @@ def test_cli_bad_files_fail_cleanly(tmp_path):
         assert where in result.stderr, result.stderr
 
 
+@pytest.mark.slow  # a `bokslut` process
 def test_cli_summary_of_the_real_report():
     result = run_cli(str(REPORT_PATH))
     assert result.returncode == 0, result.stderr
@@ -182,6 +184,7 @@ def test_cli_summary_of_the_real_report():
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow  # a `bokslut` process
 def test_cli_json():
     result = run_cli(str(REPORT_PATH), "--json")
     assert result.returncode == 0, result.stderr

@@ -106,6 +106,7 @@ def test_unstructured_passages_are_searchable_and_filterable(tmp_path, report):
                                 for h in municipality)
 
 
+@pytest.mark.slow  # a `bokslut` process
 def test_cli_marks_it_unstructured(tmp_path):
     path = write(tmp_path, other_layout())
     result = subprocess.run([str(BOKSLUT), "parse", str(path)], capture_output=True, text=True,

@@ -267,6 +267,7 @@ except StoreError as error:
 """
 
 
+@pytest.mark.slow  # a fresh interpreter on a full disk
 def test_a_full_disk_is_a_clear_error_and_leaves_no_debris(store_dir: Path) -> None:
     """RLIMIT_FSIZE in a child stands in for a full disk: every large write fails."""
     live = current_generation(store_dir)

@@ -333,6 +333,7 @@ def two_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data
 
 
+@pytest.mark.slow  # ingests two reports
 def test_time_series_once_several_years_exist(two_reports: Path) -> None:
     """With 2024 and 2025 figures for the same indicator the page draws a line over time."""
     from search.embedder import FakeEmbedder

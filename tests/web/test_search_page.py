@@ -188,6 +188,7 @@ def test_the_searcher_is_built_once(client, app) -> None:
         assert services().searcher() is first
 
 
+@pytest.mark.slow  # loads the real model before it finds no index
 def test_without_data_the_search_says_so(tmp_path) -> None:
     """An empty data directory: 503 with a Swedish explanation (no path, no traceback)."""
     from web.app import create_app
