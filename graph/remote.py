@@ -52,7 +52,7 @@ class RemoteReader(GraphReader):
         select_name = format_name(select_format, "select")
         graph_name = format_name(graph_format, "graph")
         checked = check_untrusted(
-            query, self.list_graphs(), base_iri=base_iri, prefixes=prefixes,
+            query, self._known_graphs(), base_iri=base_iri, prefixes=prefixes,
             default_graphs=default_graphs, named_graphs=named_graphs, limits=limits,
             client=client, pool=pool)
         kind = result_kind(checked.query_type)
@@ -90,6 +90,14 @@ class RemoteReader(GraphReader):
         if "json" in content_type:
             return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
         return ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+
+    def _known_graphs(self) -> list[str]:
+        """The named graphs, asked once per published generation (the guard needs them)."""
+        generation = self.generation
+        cached = getattr(self, "_known", None)
+        if cached is None or cached[0] != generation or generation is None:
+            self._known = (generation, self.list_graphs())
+        return self._known[1]
 
     def list_graphs(self) -> list[str]:
         """The server's named graphs."""
