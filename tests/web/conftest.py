@@ -93,13 +93,20 @@ def remote_store(built_data: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         yield url
 
 
-@pytest.fixture(scope="session", params=["embedded", "oxigraph-server"])
-def app(request: pytest.FixtureRequest, built_data: Path):
-    """The Flask app over the built data, once per backend: the embedded store and a real
-    SPARQL server (BOKSLUT_STORE) holding the same data."""
+@pytest.fixture(params=["embedded", pytest.param("oxigraph-server", marks=pytest.mark.slow)])
+def app(request: pytest.FixtureRequest):
+    """The Flask app once per backend: the embedded store (the fake embedder's data in the
+    fast tier, the real model's in slow tests, see tests/conftest.py) and a real SPARQL
+    server (BOKSLUT_STORE) holding the built data (slow)."""
+    if request.param == "embedded":
+        slow = request.node.get_closest_marker("slow") is not None
+        return request.getfixturevalue("model_app" if slow else "fake_app")
+    return request.getfixturevalue("remote_app")
+
+
+@pytest.fixture(scope="session")
+def remote_app(built_data: Path, remote_store: str):
+    """The Flask app over the built data with its graph on the Oxigraph server."""
     from web.app import create_app
 
-    config: dict[str, object] = {"data": built_data, "testing": True}
-    if request.param != "embedded":
-        config["store"] = request.getfixturevalue("remote_store")
-    return create_app(config)
+    return create_app({"data": built_data, "testing": True, "store": remote_store})
