@@ -19,12 +19,15 @@ GOAL_C = "/id/strategi/sodertalje-2025-2030/mal/C"
 INDICATOR = "/id/indikator/sodertalje/andel-barn-i-familjer-med-lag-ekonomisk-standard"
 
 
-def test_three_or_more_hits_are_above_the_fold_at_1366x900(open_tab) -> None:
+@pytest.mark.parametrize("query", [QUERY, "arbetslöshet bland unga vuxna",
+                                   "trygghet i bostadsområdet", "skolresultat"])
+def test_three_or_more_hits_are_above_the_fold_at_1366x900(open_tab, query: str) -> None:
+    """Whole hits (title, snippet, where-line, details toggle) inside the first 900 px."""
     tab = open_tab(1366, 900)
-    tab.goto("/sok?q=" + quote(QUERY))
+    tab.goto("/sok?q=" + quote(query))
     boxes = [h.bounding_box() for h in tab.locator("ol.hits > li.hit").all()]
     above = [b for b in boxes if b and b["y"] + b["height"] <= 900]
-    screenshot(tab, "sok-1366x900")
+    screenshot(tab, f"sok-1366x900-{len(above)}-{query[:12]}")
     assert len(above) >= 3, boxes[:5]
     assert "poäng" not in tab.locator("ol.hits").inner_text()  # no raw scores on the page
     details = tab.locator("ol.hits > li.hit details").first
