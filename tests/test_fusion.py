@@ -187,3 +187,12 @@ def test_eval_report_oracle_and_table() -> None:
     text = format_report({"tuning": part, "held-out": part})
     assert "oracle" in text and "held-out" in text and "english" in text
     assert text.count("1.000") >= 4
+
+
+def test_the_package_exposes_its_public_surface() -> None:
+    import search
+
+    assert search.open_searcher.__module__ == "search.engine"
+    assert search.Results is not None and "hybrid" in search.MODES
+    with pytest.raises(AttributeError):
+        _ = search.not_a_name
