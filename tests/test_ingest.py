@@ -136,7 +136,6 @@ def live_pair(data: Path) -> tuple[set[str], set[str]]:
 
 
 @pytest.mark.slow  # a process killed per step
-@pytest.mark.slow
 def test_ingest_killed_at_every_step_leaves_a_matching_store_and_index(
         data: Path, tmp_path_factory) -> None:
     """kill -9 at each step of a second ingest: store and index describe the same reports."""
