@@ -20,7 +20,7 @@ from web.app import create_app
 from web.pipeline.ingest import store_dir
 
 HOSTILE = "ASK{FILTER(1 IN (" + ",".join(["1"] * 16_000) + "))}"
-GENEROUS = 5.0  # seconds; the real figure is in benchmarks/sparql_hostile.py
+GENEROUS = 5.0  # seconds; the real figure is in benchmarks/bench_sparql_pool.py
 
 
 @pytest.fixture(scope="module")
