@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from corpus import ids
 from corpus.records import Goal, GoalArea, Paragraph, Report, Section
@@ -35,8 +36,12 @@ class Passage:
 
 
 def report_key(report: Report) -> str:
-    """The report's id: 'rapport/sodertalje-2025'."""
-    return ids.report_id(municipality_slug(report), report.year)
+    """The report's id: 'rapport/sodertalje-2025'; a document outside the bokslut format adds
+    its file name ('rapport/nykvarns-2023-hallbarhet'), so it never replaces a bokslut."""
+    key = ids.report_id(municipality_slug(report), report.year)
+    if report.structured:
+        return key
+    return f"{key}-{ids.slug(Path(report.file_name).stem, 40) or 'dokument'}"
 
 
 def municipality_slug(report: Report) -> str:

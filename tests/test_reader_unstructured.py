@@ -49,7 +49,7 @@ def other_layout() -> str:
     return "\n".join(HEADER + body + FOOTER.format(page=n) for n, body in enumerate(PAGES, 1))
 
 
-def write(tmp_path: Path, text: str, name: str = "nykvarn-2023.txt") -> Path:
+def write(tmp_path: Path, text: str, name: str = "hallbarhet.txt") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
@@ -60,7 +60,7 @@ def test_metadata_and_sections_from_the_document(tmp_path):
     assert not report.structured and report.goal_areas == []
     assert (report.municipality, report.year) == ("Nykvarns kommun", 2023)
     assert report.title == "Nykvarns kommun – Hållbarhetsredovisning 2023"  # the footer
-    assert report_key(report) == "rapport/nykvarns-2023"
+    assert report_key(report) == "rapport/nykvarns-2023-hallbarhet"
     headings = [s.heading for s in report.sections]
     assert headings[:3] == ["Sammanfattning", "Skolans resultat", "Äldreomsorg och hälsa"]
     texts = [p.text for s in report.sections for p in s.paragraphs]
@@ -86,23 +86,32 @@ def test_the_bokslut_is_still_read_structured():
     assert report.structured and len(report.goals) == 15
 
 
+def test_a_document_never_takes_a_boksluts_place(tmp_path, report):
+    """Notes that name Södertälje kommun and 2025 get their own key, not the bokslut's."""
+    notes = write(tmp_path, "Anteckningar om Södertälje kommun\n\nMöte om bokslutet 2025 med "
+                  "förvaltningarna, inget beslut fattades.\n", "anteckningar.txt")
+    other = read_document(notes)
+    assert not other.structured and other.year == 2025
+    assert report_key(other) == "rapport/sodertalje-2025-anteckningar" != report_key(report)
+
+
 def test_unstructured_passages_are_searchable_and_filterable(tmp_path, report):
     other = read_document(write(tmp_path, other_layout()))
     passages = build_passages(other)
     assert passages and {p.kind for p in passages} == {"narrative"}
-    assert {p.report for p in passages} == {"rapport/nykvarns-2023"}
+    assert {p.report for p in passages} == {"rapport/nykvarns-2023-hallbarhet"}
     embedder = FakeEmbedder()
     index, _ = sync_index(tmp_path / "index", [*build_passages(report), *passages], embedder)
     searcher = HybridSearcher(index, embedder)
     hits = searcher.search("läxhjälp i biblioteket", 3, "bm25")
-    assert hits and hits[0].passage["report"] == "rapport/nykvarns-2023"
+    assert hits and hits[0].passage["report"] == "rapport/nykvarns-2023-hallbarhet"
     assert hits[0].passage["heading"] == "Skolans resultat"
     only_2023 = searcher.search("trygghetsvandringar med polisen", 10, "bm25",
                                Filters(year=2023))
     assert only_2023 and {h.passage["year"] for h in only_2023} == {2023}
     municipality = searcher.search("elever behöriga till gymnasiet", 10, "bm25",
                                    Filters(municipality="Nykvarns kommun"))
-    assert municipality and all(h.passage["report"] == "rapport/nykvarns-2023"
+    assert municipality and all(h.passage["report"] == "rapport/nykvarns-2023-hallbarhet"
                                 for h in municipality)
 
 
@@ -142,8 +151,8 @@ def test_ingested_with_flags_into_store_and_index(tmp_path):
     assert any("ostrukturerad" in n for n in notes)
     rows = SearchIndex.load(index_dir(data)).passages
     assert {(p["report"], p["year"], p["municipality"]) for p in rows} == {
-        ("rapport/nykvarns-2021", 2021, "Nykvarns kommun")}
-    graph = export(store_dir(data), "nt", ["https://w3id.org/bokslut/id/graf/rapport/nykvarns-2021"])
+        ("rapport/nykvarns-2021-utan-ar", 2021, "Nykvarns kommun")}
+    graph = export(store_dir(data), "nt", ["https://w3id.org/bokslut/id/graf/rapport/nykvarns-2021-utan-ar"])
     graph = graph.decode("utf-8") if isinstance(graph, bytes) else graph
     assert '"2021"^^<http://www.w3.org/2001/XMLSchema#integer>' in graph
     assert "läxhjälp i biblioteket" in graph

@@ -19,7 +19,7 @@ BASE = "https://w3id.org/bokslut/id/"
 def client(tmp_path_factory):
     """The app over the 2025 bokslut and one unstructured report (fake embedder)."""
     folder = tmp_path_factory.mktemp("ostrukturerad")
-    doc = folder / "nykvarn-2023.txt"
+    doc = folder / "hallbarhet.txt"
     doc.write_text(other_layout(), encoding="utf-8")
     data = folder / "data"
     embedder = FakeEmbedder()
@@ -28,7 +28,7 @@ def client(tmp_path_factory):
 
 
 def test_report_page_says_unstructured(client):
-    html = client.get("/id/rapport/nykvarns-2023").get_data(as_text=True)
+    html = client.get("/id/rapport/nykvarns-2023-hallbarhet").get_data(as_text=True)
     assert "Ostrukturerad rapport" in html and "2023" in html
     assert "Målområden" not in html
     bokslut = client.get("/id/rapport/sodertalje-2025").get_data(as_text=True)
@@ -38,6 +38,6 @@ def test_report_page_says_unstructured(client):
 def test_search_filters_by_year_and_finds_it(client):
     rows = client.get("/api/search?q=läxhjälp+i+biblioteket&mode=bm25&year=2023").get_json()
     assert rows["results"] and {r["report"] for r in rows["results"]} == {
-        BASE + "rapport/nykvarns-2023"}
+        BASE + "rapport/nykvarns-2023-hallbarhet"}
     none = client.get("/api/search?q=läxhjälp+i+biblioteket&mode=bm25&year=2025").get_json()
-    assert all(r["report"] != BASE + "rapport/nykvarns-2023" for r in none["results"])
+    assert all(r["report"] != BASE + "rapport/nykvarns-2023-hallbarhet" for r in none["results"])
