@@ -163,7 +163,8 @@ def load_cases(index: Path | None) -> tuple[list[Case], Embedder]:
         stated = {(str(r["action"]), str(r["article"])) for r in builder.select(STATED)}
     embedder = embedder_for(settings["embed_model"], str(settings["data"]))
     wanted = [a for a in articles if a.iri not in procedural]
-    feats = features(wanted, action_sentences(passages, base), embedder,
+    # as at ingest: every article, procedural ones included, is the centring background
+    feats = features(articles, action_sentences(passages, base), embedder,
                      passage_vectors(passages, base, embedder, index))
     by_notation = {a.notation: a.iri for a in wanted}
     prefix = base + report_key(report) + "/atgard/"

@@ -110,12 +110,13 @@ def scored_supports(store: Any, index: SearchIndex, embedder: Embedder, base: st
     sentences = action_sentences(index.passages, base)
     if not articles or not sentences:
         return []
-    wanted = [a for a in articles if a.iri not in procedural]
     report_of = {base + p["source"]: p["report"] for p in index.passages if p.get("source")}
     stated = {(str(r["action"]), str(r["article"])) for r in store.select(STATED, trusted=True)}
     vectors = {base + p["id"]: index.dense.vector(i) for i, p in enumerate(index.passages)
                if p["kind"] == "narrative" and p.get("source")}
-    pairs = pair_scores(features(wanted, sentences, embedder, vectors), t.lexical_weight,
+    # every article, procedural ones included, is the background the signals are centred
+    # and standardised against; procedural ones are only kept out of the links
+    pairs = pair_scores(features(articles, sentences, embedder, vectors), t.lexical_weight,
                         t.top, t.centre)
     return rank_supports(pairs, stated, report_of, procedural, t)
 
