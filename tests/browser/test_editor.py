@@ -24,6 +24,14 @@ def _editor(open_tab, width: int = 1366):
     return tab
 
 
+def _accept(tab) -> None:
+    """Accept the selected completion; CodeMirror ignores Enter for its first 75 ms (so a fast
+    typist's Enter is a new line), so wait past that before pressing it."""
+    tab.locator(".cm-tooltip-autocomplete li[aria-selected]").wait_for()
+    tab.wait_for_timeout(300)
+    tab.keyboard.press("Enter")
+
+
 def _replace(tab, text: str) -> None:
     """Put text in the editor the way a paste does."""
     tab.locator(".cm-content").click()
@@ -57,11 +65,11 @@ def test_completion_offers_prefixes_and_the_vocabulary(open_tab) -> None:
     options = tab.locator(".cm-tooltip-autocomplete li")
     options.first.wait_for()
     assert "skos:" in options.all_inner_texts()[0]
-    tab.keyboard.press("Enter")
+    _accept(tab)
     tab.keyboard.type("prefL")
     options.first.wait_for()
     assert any("skos:prefLabel" in t for t in options.all_inner_texts())
-    tab.keyboard.press("Enter")
+    _accept(tab)
     assert tab.locator("textarea#query").input_value().rstrip().endswith("skos:prefLabel")
     tab.keyboard.type(" bk:Indi")
     options.first.wait_for()
