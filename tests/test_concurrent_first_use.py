@@ -7,6 +7,10 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # fresh interpreters racing threads
+
 ROOT = Path(__file__).resolve().parents[1]
 RACE = textwrap.dedent("""
     import sys, threading
