@@ -13,6 +13,7 @@ from search.textnorm import fold, is_stopword, lemma_table, stem, variants, word
 
 FORMAT = "bokslut-swedish-analyzer/1"
 Group = tuple[str, ...]
+RESOLVED_CACHE = 50_000  # query words whose resolution is remembered
 # Endings that page-broken words ("anlägg-/ningar") or stems would otherwise make "known" parts.
 NOT_PARTS = frozenset(
     {
@@ -70,6 +71,9 @@ class SwedishAnalyzer:
         )
         self._folded: dict[str, Group] | None = None
         self._typos: DeletionIndex | None = None
+        # a query word's resolution (typo repair is the costly part) is asked for by the
+        # query signals and by BM25 alike, and common words recur across queries
+        self._resolved: dict[Group, list[Group]] = {}
 
     @classmethod
     def from_texts(
@@ -132,7 +136,7 @@ class SwedishAnalyzer:
         for word in words(text):
             if is_stopword(word.text):
                 continue
-            groups.extend(self._resolve(variants(word.text)))
+            groups.extend(self._resolve_cached(variants(word.text)))
             if word.suspended:
                 pending.append(word.text)
             elif pending:
@@ -140,6 +144,15 @@ class SwedishAnalyzer:
                 groups.extend((term,) for term in joined if term in self._vocab)
                 pending = []
         return list(dict.fromkeys(groups))
+
+    def _resolve_cached(self, terms: Group) -> list[Group]:
+        """_resolve, remembered (the cache is dropped whole when it grows past a bound)."""
+        found = self._resolved.get(terms)
+        if found is None:
+            if len(self._resolved) >= RESOLVED_CACHE:
+                self._resolved.clear()
+            found = self._resolved[terms] = self._resolve(terms)
+        return found
 
     def _resolve(self, terms: Group) -> list[Group]:
         """Map one query word's terms onto the vocabulary, trying cheaper repairs first."""
