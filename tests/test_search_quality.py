@@ -34,10 +34,12 @@ OUT_OF_DOMAIN = [
 
 @pytest.fixture(scope="module")
 def searcher(built_data: Path) -> HybridSearcher:
+    from web.pipeline.layout import index_home
     from web.settings import resolve
 
     settings = resolve({"data": built_data})
-    return open_searcher(built_data, embedder_for(settings["embed_model"], str(built_data)))
+    return open_searcher(index_home(built_data),
+                         embedder_for(settings["embed_model"], str(built_data)))
 
 
 @pytest.fixture(scope="module")
