@@ -69,23 +69,29 @@ def main() -> None:
     """Build, measure, print."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=Path("data"))
+    parser.add_argument("--scales", default="1,10,100", help="corpus copies, e.g. 1,10")
+    parser.add_argument("--queries", type=int, default=100, help="queries per measurement")
+    parser.add_argument("--reuse", type=Path, default=None,
+                        help="a saved index to take vectors from (skips the build timing)")
     args = parser.parse_args()
     t = time.perf_counter()
     embedder = embedder_for("multilingual-e5-small", str(args.data))
     print(f"model load: {time.perf_counter() - t:.1f} s, RSS {rss_mb():.0f} MB")
     rows = [p.__dict__ for path in bundled_reports() for p in build_passages(read_report(path))]
     t = time.perf_counter()
-    index = SearchIndex.build(rows, embedder)
+    previous = SearchIndex.load(args.reuse) if args.reuse else None
+    index = SearchIndex.build(rows, embedder, reuse=previous)
     build = time.perf_counter() - t
-    print(f"index build (2025 report): {len(rows)} passages in {build:.1f} s "
-          f"= {len(rows) / build:.1f} passages/s")
-    texts = queries()
+    if previous is None:
+        print(f"index build (2025 report): {len(rows)} passages in {build:.1f} s "
+              f"= {len(rows) / build:.1f} passages/s")
+    texts = queries(args.queries)
     header = "  ".join(f"{m + ' p50/p95 ms':>22}" for m in MODES)
     print("\nbefore = equal-weight RRF without gate or floor (the previous search); after = "
           "per-query fusion, domain gate, hit floor; same index, one after the other in one run")
     print(f"\n{'corpus':<8}{'passages':>9} {'':<7} {header}")
     base_p50: dict[tuple[str, str], float] = {}
-    for times in (1, 10, 100):
+    for times in (int(n) for n in args.scales.split(",")):
         scaled = index if times == 1 else SearchIndex.build(replicate(rows, times), embedder,
                                                               reuse=index)
         variants = {"before": HybridSearcher(dataclasses.replace(scaled, gate=None), embedder,
