@@ -29,9 +29,10 @@ SELECT DISTINCT ?r ?thing ?type ?label ?letter ?number WHERE {
   OPTIONAL { ?thing bk:goal/bk:letter ?letter }
 } ORDER BY ?number ?letter ?label"""
 ARTICLE_INFERRED = P + """
-SELECT DISTINCT ?r ?action ?label ?letter ?score WHERE {
+SELECT DISTINCT ?r ?action ?label ?letter ?score ?evidence WHERE {
   ?action bk:inferredSupport ?link ; skos:prefLabel ?label ; bk:goal/bk:letter ?letter .
   ?link bk:article ?r . OPTIONAL { ?link bk:score ?score }
+  OPTIONAL { ?link bk:evidenceSentence ?evidence }
 } ORDER BY ?letter ?label"""
 SDG = P + """
 SELECT ?r ?notation ?match WHERE {

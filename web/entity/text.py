@@ -24,12 +24,13 @@ SELECT DISTINCT ?r ?passage ?order ?page ?heading ?text WHERE {
   OPTIONAL { ?passage bk:page ?page } OPTIONAL { ?passage bk:heading ?heading }
 } ORDER BY ?order"""
 INFERRED = P + """
-SELECT DISTINCT ?r ?article ?number ?code ?instrumentLabel ?label ?method ?score WHERE {
+SELECT DISTINCT ?r ?article ?number ?code ?instrumentLabel ?label ?method ?score ?evidence WHERE {
   ?r bk:inferredSupport ?link . ?link bk:article ?article .
   ?article bk:articleNumber ?number ; bk:instrument ?instrument . ?instrument skos:notation ?code .
   OPTIONAL { ?instrument skos:prefLabel ?instrumentLabel FILTER(lang(?instrumentLabel) = "sv") }
   OPTIONAL { ?article skos:prefLabel ?label FILTER(lang(?label) = "sv") }
   OPTIONAL { ?link bk:method ?method } OPTIONAL { ?link bk:score ?score }
+  OPTIONAL { ?link bk:evidenceSentence ?evidence }
 } ORDER BY DESC(?score)"""
 PASSAGE = P + """
 SELECT ?r ?text ?order ?kind ?heading ?page ?goal ?letter ?goalLabel ?area ?number ?areaLabel
