@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib.metadata
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -112,8 +113,9 @@ def test_settings_resolution_order() -> None:
 def make_dry_run(target: str) -> str:
     """The commands `make TARGET` would run on a fresh machine (-B: nothing is up to date)."""
     assert shutil.which("make"), "make saknas"
-    done = subprocess.run(["make", "-n", "-B", target], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60, check=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    done = subprocess.run(["make", "-n", "-B", "--no-print-directory", target], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=60, check=True)
     return done.stdout
 
 
