@@ -67,7 +67,7 @@ def test_openapi_describes_the_json_endpoints(client) -> None:
     assert doc["openapi"].startswith("3.")
     assert {"/api/search", "/sparql", "/api/health", "/id/{path}"} <= set(doc["paths"])
     params = {p["name"] for p in doc["paths"]["/api/search"]["get"]["parameters"]}
-    assert params == {"q", "k", "year", "goal", "goal_area", "kind", "mode"}
+    assert params == {"q", "k", "page", "year", "goal", "goal_area", "kind", "mode"}
     hit = doc["components"]["schemas"]["Hit"]
     assert hit["required"] == list(RESULT_FIELDS)
     assert hit["properties"]["goal"]["nullable"] and hit["properties"]["page"]["nullable"]
