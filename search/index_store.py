@@ -17,6 +17,7 @@ from search.dense import DEFAULT_EXACT_LIMIT, DenseIndex
 from search.domain_gate import DomainGate, build_gate
 from search.embedder import Embedder
 from search.lexical import BM25Index
+from search.rights_signal import RightsSignal
 
 FORMAT = "bokslut-search/2"  # 2: the domain gate is saved with the index
 
@@ -47,6 +48,7 @@ class SearchIndex:
     dense: DenseIndex
     manifest: dict
     gate: DomainGate | None = None  # None: no gate (an empty corpus), every query passes
+    rights: RightsSignal | None = None  # rights vocabulary + ranked support, from ingest
 
     @classmethod
     def build(cls, passages: list[Passage] | list[dict], embedder: Embedder,
@@ -80,6 +82,8 @@ class SearchIndex:
         self.bm25.save(tmp / "bm25")
         if self.gate is not None:
             self.gate.save(tmp / "gate.npz")
+        if self.rights is not None:
+            self.rights.save(tmp)
         (tmp / "manifest.json").write_text(json.dumps(self.manifest, indent=2), "utf-8")
         old = directory.with_name(directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -100,6 +104,7 @@ class SearchIndex:
             bm25 = BM25Index.load(directory / "bm25")
             gate = DomainGate.load(directory / "gate.npz") \
                 if (directory / "gate.npz").exists() else None
+            rights = RightsSignal.load(directory)
         except (OSError, ValueError, RuntimeError) as exc:
             raise SearchIndexError(f"{directory}: no usable search index ({exc}); "
                               "run 'bokslut ingest'") from None
@@ -110,7 +115,7 @@ class SearchIndex:
                 f"{directory}: the index was built with {manifest['model']}, but the model "
                 f"setting gives {embedder.fingerprint}; run 'bokslut ingest' to rebuild it "
                 "(models are never mixed in one index)")
-        return cls(passages, bm25, dense, manifest, gate)
+        return cls(passages, bm25, dense, manifest, gate, rights)
 
 
 def embed_with_reuse(rows: list[dict], embedder: Embedder, reuse: SearchIndex | None,

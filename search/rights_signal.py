@@ -1,0 +1,182 @@
+"""Rights questions through the graph: recognise a named right, bring its answer forward.
+
+At ingest the pipeline hands search, per rights article, its wordings, definition, its
+instrument's names and the passages that answer it (the målområde's rights list, and the
+passages of the actions graf/harlett ranks for it, with rank and class); it is saved with the
+index as rights.json. At query time a query names an article when
+
+* it says which one: an instrument and a number ("Barnkonventionen artikel 12", "CRC 12",
+  "jämställdhetspolitiken mål 3"), or
+* it carries every content word of one of the article's wordings ("jämställd hälsa",
+  "skydd mot narkotika för barn"), or
+* it talks about a right ("rätt", "rättighet", "konvention", an instrument's name …) and
+  covers at least half of a wording's IDF mass ("barns rätt till lek").
+
+Each named article gets a confidence (1 for an explicit reference, else its wording's
+coverage, scaled down when another article matches more of the query), and each answer
+passage a weight from its role: the rights list and the best-ranked actions count most. The
+hybrid search adds RIGHTS_WEIGHT x that score to its fused score: a signal beside BM25 and
+dense, never a replacement (a query naming no right is untouched).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from search.textnorm import fold, is_stopword, variants, words
+
+FORMAT = "bokslut-search-rights/1"
+FILE = "rights.json"
+MIN_COVERAGE = 0.5  # with a rights word, this share of a wording's IDF mass names the article
+# Words that say "this is about a right" (folded stems); they name no particular article.
+CUE_WORDS = ("rätt", "rätten", "rättighet", "rättigheter", "rättigheterna", "artikel",
+             "artiklar", "konvention", "konventionen", "mänskliga", "right", "rights",
+             "article", "convention", "human")
+NUMBERED = re.compile(r"\b(?:artikel|artiklarna|art|article|mål|delmål|goal)\.?\s*(\d{1,3})\b"
+                      r"|\b(crc|udhr|crpd|jam)\s*(\d{1,3})\b", re.IGNORECASE)
+# How much an answer passage counts, by its role (fixed by reasoning, not fitted): the list
+# that states the article and the evidence passage of a supporting action fully, the action's
+# other passages a little less; actions the text does not support (via målområdet) little.
+ROLE_WEIGHT = {"lista": 1.0, "SupportDirect": 1.0, "SupportContributes": 1.0,
+               "SupportInferred": 1.0, "SupportViaGoalArea": 0.25}
+OTHER_PASSAGE = 0.7  # an action's passage that is not its evidence passage
+
+
+def terms(text: str) -> frozenset[str]:
+    """Accent-folded stems of the content words (stopwords dropped)."""
+    out: set[str] = set()
+    for word in words(text):
+        if not is_stopword(word.text):
+            out.update(fold(t) for t in variants(word.text))
+    return frozenset(out)
+
+
+@cache
+def cues() -> frozenset[str]:
+    """The cue words' terms (built on first use: stemming loads the lemma table)."""
+    return frozenset(t for w in CUE_WORDS for t in terms(w))
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article as search sees it."""
+
+    iri: str
+    instrument: str
+    number: int
+    wordings: tuple[frozenset[str], ...]  # content terms of each label, cue words removed
+    passages: tuple[tuple[str, float], ...]  # (passage id, role weight)
+
+
+def passage_weight(rank: int, role: str, evidence: bool) -> float:
+    """An answer passage's weight: its role, halved by rank 3, a third by rank 8."""
+    weight = ROLE_WEIGHT.get(role, 0.0) * (1.0 if evidence else OTHER_PASSAGE)
+    return weight if role == "lista" else weight / math.sqrt(max(rank, 1))
+
+
+class RightsSignal:
+    """Names of rights in a query -> scores for the passages that answer them."""
+
+    def __init__(self, data: dict) -> None:
+        """Build from the data rights_for_search() gives at ingest (see the module doc)."""
+        self.data = data
+        cue_terms = cues()
+        # an instrument is named when every content word of one of its names is in the query
+        self.instruments = {iri: [t for t in (terms(n) - cue_terms for n in names) if t]
+                            for iri, names in data.get("instruments", {}).items()}
+        self.articles = [
+            Article(a["iri"], a["instrument"], a["number"],
+                    tuple(w for w in (terms(label) - cue_terms for label in a["labels"]) if w),
+                    tuple((pid, passage_weight(rank, role, evidence))
+                          for pid, rank, role, evidence in a["passages"]))
+            for a in data.get("articles", [])]
+        df: dict[str, int] = {}
+        for article in self.articles:
+            for t in frozenset().union(*article.wordings):
+                df[t] = df.get(t, 0) + 1
+        n = max(len(self.articles), 1)
+        self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+        self.by_term: dict[str, list[int]] = {}
+        for i, article in enumerate(self.articles):
+            for t in frozenset().union(*article.wordings):
+                self.by_term.setdefault(t, []).append(i)
+
+    def mass(self, found: frozenset[str]) -> float:
+        """Summed IDF of terms."""
+        return sum(self.idf.get(t, 0.0) for t in found)
+
+    def named(self, query: str) -> dict[str, float]:
+        """Articles the query names, with a confidence in (0, 1]."""
+        query_terms, cue_terms = terms(query), cues()
+        names = {iri: [n for n in names if n <= query_terms]
+                 for iri, names in self.instruments.items()}
+        instruments = {iri for iri, found in names.items() if found}
+        explicit = self._explicit(query, instruments)
+        if explicit:
+            return dict.fromkeys(explicit, 1.0)
+        cue = bool(query_terms & cue_terms) or bool(instruments)
+        said = frozenset().union(*(n for found in names.values() for n in found))
+        content = query_terms - cue_terms - said
+        candidates = {i for t in content for i in self.by_term.get(t, ())}
+        scored: dict[int, tuple[float, float]] = {}
+        for i in candidates:
+            article = self.articles[i]
+            if instruments and article.instrument not in instruments:
+                continue
+            best = max(((self.mass(w & content) / self.mass(w), self.mass(w & content), len(w))
+                        for w in article.wordings), default=(0.0, 0.0, 0))
+            coverage, matched, size = best
+            if (coverage >= 1.0 and size >= 2) or (cue and coverage >= MIN_COVERAGE):
+                scored[i] = (coverage, matched)
+        if not scored:
+            return {}
+        top = max(matched for _, matched in scored.values())
+        return {self.articles[i].iri: coverage * matched / top
+                for i, (coverage, matched) in scored.items()}
+
+    def _explicit(self, query: str, instruments: set[str]) -> list[str]:
+        """Articles referred to by instrument and number ("CRC 12", "artikel 12 i …")."""
+        numbers = set()
+        for m in NUMBERED.finditer(query):
+            if m.group(1):
+                numbers.add(int(m.group(1)))
+            else:
+                code = terms(m.group(2))
+                instruments = instruments | {iri for iri, names in self.instruments.items()
+                                             if code in names}
+                numbers.add(int(m.group(3)))
+        if not numbers or not instruments:
+            return []
+        return [a.iri for a in self.articles
+                if a.number in numbers and a.instrument in instruments]
+
+    def scores(self, query: str) -> dict[str, float]:
+        """Passage id -> signal in (0, 1]: the best (article confidence x passage weight)."""
+        named = self.named(query)
+        out: dict[str, float] = {}
+        for article in self.articles:
+            confidence = named.get(article.iri)
+            if confidence:
+                for pid, weight in article.passages:
+                    out[pid] = max(out.get(pid, 0.0), confidence * weight)
+        return out
+
+    def save(self, directory: Path) -> None:
+        """Write rights.json into an index directory (atomically: a temporary file renamed)."""
+        tmp = Path(directory) / (FILE + ".tmp")
+        tmp.write_text(json.dumps({"format": FORMAT, **self.data}, ensure_ascii=False), "utf-8")
+        tmp.replace(Path(directory) / FILE)
+
+    @classmethod
+    def load(cls, directory: Path) -> RightsSignal | None:
+        """The saved signal of an index directory, or None (none saved, or another format)."""
+        path = Path(directory) / FILE
+        if not path.is_file():
+            return None
+        data = json.loads(path.read_text("utf-8"))
+        return cls(data) if data.get("format") == FORMAT else None
