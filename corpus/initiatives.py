@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from functools import cache
-
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc, Span
 
 from corpus.ids import slug
 from corpus.initiative_rules import (
@@ -20,6 +17,16 @@ from corpus.initiative_rules import (
     abbreviation_pairs,
 )
 from corpus.records import Initiative, Mention, Report, Section
+
+# thinc (under spaCy) imports torch when it is installed: 4 s of CPU a process, never used by
+# this blank pipeline. Hidden while spaCy loads; a later `import torch` works as usual.
+_hide_torch = sys.modules.setdefault("torch", None) is None
+import spacy  # noqa: E402
+from spacy.language import Language  # noqa: E402
+from spacy.tokens import Doc, Span  # noqa: E402
+
+if _hide_torch:
+    del sys.modules["torch"]
 
 QUOTES = {'"', "”", "“", "«", "»"}
 
