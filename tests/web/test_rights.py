@@ -146,6 +146,23 @@ def test_the_api_twin_equals_the_cli(client, built_data) -> None:
     assert json.loads(result.output) == api(client, "/api/rattigheter/crc/31")
 
 
+def test_the_api_answers_and_errors_match_the_openapi_document(client) -> None:
+    from tests.web.test_api_downloads import conforms
+
+    doc = client.get("/api/openapi.json").get_json()
+    schemas = doc["components"]["schemas"]
+    operation = doc["paths"]["/api/rattigheter/{instrument}/{number}"]["get"]
+    assert {p["name"] for p in operation["parameters"]} == {"instrument", "number", "ar"}
+    for url in ("/api/rattigheter/crc/31", "/api/rattigheter/crpd/30?ar=2025",
+                "/api/rattigheter/crc/43"):
+        assert conforms(api(client, url), schemas["RightsAnswer"], schemas), url
+    for url in ("/api/rattigheter/crc/99", "/api/rattigheter/crc/31?ar=1999"):
+        response = client.get(url)
+        assert response.status_code == 404 and response.mimetype == "application/json", url
+        assert conforms(response.get_json(), schemas["Error"], schemas)
+        assert response.get_json()["message"]  # says what was not found, in Swedish
+
+
 def test_the_csv_download_parses_and_follows_the_ranking(client) -> None:
     answer = api(client, "/api/rattigheter/crc/31")
     response = client.get("/rattigheter/crc/31.csv")

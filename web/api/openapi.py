@@ -6,15 +6,16 @@ from typing import Any
 
 from graph import GRAPH_FORMATS, SELECT_FORMATS
 from search.hybrid import MAX_QUERY_CHARS, MODES
+from web.api.parts import NULLABLE_INT, NULLABLE_STRING, json_response, param, ref
+from web.api.rights_schema import RIGHTS_SCHEMAS, rights_operation
 from web.search.api import RESULT_FIELDS
 
 KINDS = ["narrative", "indicator", "rights", "development_area"]
 RDF_TYPES = list(GRAPH_FORMATS.values())
 SPARQL_RESULT_TYPES = [m for name, m in SELECT_FORMATS.items() if name != "table"]
-NULLABLE_STRING = {"type": "string", "nullable": True}
 JSON_LD = {"oneOf": [{"type": "array"}, {"type": "object"}],
            "description": "JSON-LD (utvidgad form, utan extern @context)"}
-NULLABLE_INT = {"type": "integer", "nullable": True}
+
 
 HIT = {
     "type": "object",
@@ -55,28 +56,11 @@ SCHEMAS: dict[str, Any] = {
         "properties": {"status": {"type": "string", "enum": ["ok", "unavailable"]},
                        "store": {"type": "object"}, "index": {"type": "object"}},
     },
+    **RIGHTS_SCHEMAS,
     "SparqlResults": {"type": "object", "required": ["head"],
                       "properties": {"head": {"type": "object"}, "results": {"type": "object"},
                                      "boolean": {"type": "boolean"}}},
 }
-
-
-def param(name: str, where: str, schema: dict, description: str,
-          required: bool = False) -> dict[str, Any]:
-    """One parameter object."""
-    return {"name": name, "in": where, "required": required, "schema": schema,
-            "description": description}
-
-
-def ref(name: str) -> dict[str, str]:
-    """A reference to a component schema."""
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def json_response(description: str, schema_name: str) -> dict[str, Any]:
-    """A response with a JSON body of a component schema."""
-    return {"description": description,
-            "content": {"application/json": {"schema": ref(schema_name)}}}
 
 
 def text_response(description: str, media_types: list[str]) -> dict[str, Any]:
@@ -200,6 +184,7 @@ def document(server_url: str = "/") -> dict[str, Any]:
                 "responses": {"200": json_response("allt redo", "Health"),
                               "503": json_response("data eller index saknas", "Health")}}},
             "/id/{path}": {"get": entity_operation()},
+            "/api/rattigheter/{instrument}/{number}": {"get": rights_operation()},
             "/data/bokslut.trig": download("application/trig", "Alla namngivna grafer (TriG)"),
             "/data/bokslut.ttl": download("text/turtle", "Unionen av graferna (Turtle)"),
             "/data/bokslut.jsonld": download("application/ld+json", "Unionen (JSON-LD)"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, abort, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 from graph import StoreError
 from web.rights.answer import CLASS_ORDER, answer_csv, article_answer, explanation
@@ -83,10 +83,22 @@ def article(instrument: str, number: int) -> str:
                            answer=answer, groups=groups)
 
 
+def json_error(status: int, error: str, message: str) -> Response:
+    """An API error as the OpenAPI document's Error schema."""
+    body = {"error": error, "message": message, "status": status}
+    return Response(json.dumps(body, ensure_ascii=False), status, mimetype="application/json")
+
+
 @bp.get("/api/rattigheter/<instrument>/<int:number>")
 def article_json(instrument: str, number: int) -> Response:
-    """The article page's JSON twin: the same ranked answer the CLI prints."""
-    body = json.dumps(answer_or_404(instrument, number)[1], ensure_ascii=False)
+    """The article page's JSON twin: the same ranked answer the CLI prints (errors in JSON)."""
+    try:
+        answer = answer_or_404(instrument, number)[1]
+    except NotFound as missing:
+        return json_error(404, "hittades inte", str(missing.description))
+    except StoreError:
+        return json_error(503, "ingen data", "Det finns ingen data ännu: kör bokslut ingest.")
+    body = json.dumps(answer, ensure_ascii=False)
     return Response(body, mimetype="application/json")  # key order as the CLI prints it
 
 
