@@ -74,6 +74,7 @@ class SwedishAnalyzer:
         # a query word's resolution (typo repair is the costly part) is asked for by the
         # query signals and by BM25 alike, and common words recur across queries
         self._resolved: dict[Group, list[Group]] = {}
+        self._word_terms: dict[str, frozenset[str]] = {}  # snippets ask for every word shown
 
     @classmethod
     def from_texts(
@@ -124,6 +125,16 @@ class SwedishAnalyzer:
                 out.extend(self._joined(pending, terms[0]))
                 pending = []
         return out
+
+    def word_terms(self, word: str) -> frozenset[str]:
+        """The terms one word of a passage yields, remembered (snippets mark words by them)."""
+        key = word.lower()
+        found = self._word_terms.get(key)
+        if found is None:
+            if len(self._word_terms) >= RESOLVED_CACHE:
+                self._word_terms.clear()
+            found = self._word_terms[key] = frozenset(self.analyze_document(word))
+        return found
 
     def analyze_query(self, text: str) -> list[str]:
         """Query terms, typo-corrected and accent-folded against the vocabulary (deduplicated)."""

@@ -23,9 +23,9 @@ from pathlib import Path
 import numpy as np
 
 BANK = Path(__file__).with_name("offtopic_bank.txt")
-MIN_DOMAIN_SCORE = -1.3  # classifier logit; tuning queries without lexical support >= -1.0
+MIN_DOMAIN_SCORE = -4.8  # logit; tuning queries that need the classifier score >= -4.59
 MIN_BM25 = 2.0  # a top BM25 score at least this, with
-MIN_COVERAGE = 0.5  # at least this lexical coverage, lets a query through on words alone
+MIN_MATCH = 0.5  # with this share of the query in its top passage, lets it through
 EPOCHS, STEP, L2 = 3000, 2.0, 1e-3
 VOWELS = frozenset("aeiouyåäöéü")
 
@@ -59,19 +59,31 @@ class DomainGate:
         """The in-domain logit of one query vector."""
         return float(np.asarray(vector, dtype=np.float32) @ self.weights + self.bias)
 
-    def accepts(self, vector: np.ndarray | None, top_bm25: float, coverage: float,
+    def accepts(self, vector: np.ndarray | None, top_bm25: float, match: float,
                 text: str = "") -> bool:
-        """In domain by meaning, or by a real lexical match over most of the query."""
-        if top_bm25 >= MIN_BM25 and coverage >= MIN_COVERAGE:
+        """In domain by meaning, or by a real lexical match: one passage holds most of it.
+
+        `match` is the IDF share of the query's words BM25's top passage contains
+        (search.query_signals.top_match): "bästa sushi i Stockholm" finds "bästa" in one
+        passage and "Stockholm" in another, but no passage about both.
+        """
+        if top_bm25 >= MIN_BM25 and match >= MIN_MATCH:
             return True
-        if coverage == 0 and looks_like_nonsense(text):
+        if match == 0 and looks_like_nonsense(text):
             return False  # the embedding of "jjjjjjjj" is noise; nothing in the corpus matched
         return vector is not None and self.score(vector) >= MIN_DOMAIN_SCORE
 
     @classmethod
     def train(cls, in_domain: np.ndarray, off_topic: np.ndarray) -> DomainGate:
-        """Class-balanced logistic regression by full-batch gradient descent (deterministic)."""
-        x = np.vstack([in_domain, off_topic]).astype(np.float64)
+        """Class-balanced logistic regression by full-batch gradient descent (deterministic).
+
+        Each dimension is standardised first (e5 vectors share a large common component, and
+        descent on the raw ones stops far from the optimum); the scaling is folded back into
+        the weights, so the gate still scores raw query vectors.
+        """
+        raw = np.vstack([in_domain, off_topic]).astype(np.float64)
+        mean, scale = raw.mean(axis=0), raw.std(axis=0) + 1e-6
+        x = (raw - mean) / scale
         y = np.r_[np.ones(len(in_domain)), np.zeros(len(off_topic))]
         share = np.where(y == 1, 0.5 / len(in_domain), 0.5 / len(off_topic))
         w, b = np.zeros(x.shape[1]), 0.0
@@ -80,7 +92,7 @@ class DomainGate:
             g = (p - y) * share
             w -= STEP * (x.T @ g + L2 * w)
             b -= STEP * float(g.sum())
-        return cls(w.astype(np.float32), b)
+        return cls((w / scale).astype(np.float32), b - float((w * mean / scale).sum()))
 
     def save(self, path: Path) -> None:
         """Write weights and bias to an .npz file."""

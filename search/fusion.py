@@ -6,12 +6,17 @@ noise pull good dense rankings down. Here each side's scores are normalised (BM2
 score; cosine between the candidates' 50th-ranked value and the top, since e5's cosines sit
 in a narrow band) and mixed as
 
-    score = w * bm25_norm + (1 - w) * dense_norm,   w = W_MAX * lexical coverage,
+    score = w * bm25_norm + (1 - w) * dense_norm + r * rights,   w = W_MAX * lexical match,
 
-where lexical coverage is the IDF-weighted share of the query's content words the corpus
-contains (search.query_signals). W_MAX and the floor rank were chosen on the tuning part
-of the dev set only (tests/data/search_tune.jsonl): nDCG@10 0.790 (equal RRF) -> 0.825;
-the surface is flat for W_MAX 0.55-0.65 and floor ranks 30-50.
+where the lexical match is the IDF share of the query's content words that BM25's top
+passage holds (search.query_signals.top_match): a name or a misspelling is all in one
+passage, a paraphrase made of common words is not. `rights` is the rights signal
+(search.rights_signal), zero unless the query names a right. Chosen on the tuning part of
+the dev set only (tests/data/search_tune.jsonl): W_MAX and the floor rank in round 2 (flat
+for W_MAX 0.55-0.65 and floor ranks 30-50); the top-passage match replaced round 2's corpus
+coverage (nDCG@10 0.822 -> 0.826, no new parameter); r = 0.5 (rights queries 0.836 with no
+signal, 0.875 / 0.896 / 0.918 / 0.882 for r = 0.3 / 0.5 / 0.7 / 1.0 on six queries: the
+middle of the plateau, since a misrecognised right costs more with a larger r).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 W_MAX = 0.6  # BM25's weight when every query word is in the corpus
+RIGHTS_WEIGHT = 0.5  # the rights signal's weight (search.rights_signal), beside the mix
 DENSE_FLOOR_RANK = 50  # the cosine at this rank maps to 0 (at or below: no dense evidence)
 RRF_K = 60
 
@@ -28,14 +34,17 @@ Fused = list[tuple[int, float, dict[str, int]]]  # (row, fused score, {method: r
 
 @dataclass(frozen=True)
 class FusionWeights:
-    """BM25's share of the mixed score for one query (dense gets the rest)."""
+    """BM25's share of the mixed score for one query (dense gets the rest), and the rights
+    signal's weight added on top (0 when the query names no right)."""
 
     bm25: float
+    rights: float = RIGHTS_WEIGHT
 
     @classmethod
-    def for_coverage(cls, coverage: float, w_max: float = W_MAX) -> FusionWeights:
+    def for_coverage(cls, coverage: float, w_max: float = W_MAX,
+                     rights: float = RIGHTS_WEIGHT) -> FusionWeights:
         """Scale BM25's weight with how much of the query the corpus vocabulary covers."""
-        return cls(w_max * min(1.0, max(0.0, coverage)))
+        return cls(w_max * min(1.0, max(0.0, coverage)), rights)
 
 
 def normalise_bm25(rows: Ranked) -> dict[int, float]:
@@ -55,16 +64,21 @@ def normalise_dense(rows: Ranked, floor_rank: int = DENSE_FLOOR_RANK) -> dict[in
     return {row: max(0.0, (score - floor) / span) for row, score in rows}
 
 
-def convex_fuse(bm25: Ranked, dense: Ranked, weights: FusionWeights) -> Fused:
-    """Union of both candidate lists, scored by the weighted normalised scores, best first."""
-    lexical, semantic = normalise_bm25(bm25), normalise_dense(dense)
+def convex_fuse(bm25: Ranked, dense: Ranked, weights: FusionWeights,
+                rights: dict[int, float] | None = None) -> Fused:
+    """Union of the candidate lists, scored by the weighted normalised scores, best first.
+
+    `rights` (row -> signal in [0, 1]) are the answer passages of a right the query names.
+    """
+    lexical, semantic, rights = normalise_bm25(bm25), normalise_dense(dense), rights or {}
     ranks: dict[int, dict[str, int]] = {}
-    for name, rows in (("bm25", bm25), ("dense", dense)):
+    by_signal = sorted(rights.items(), key=lambda item: -item[1])
+    for name, rows in (("bm25", bm25), ("dense", dense), ("rights", by_signal)):
         for rank, (row, _) in enumerate(rows, start=1):
             ranks.setdefault(row, {})[name] = rank
     w = weights.bm25
     scored = {row: w * lexical.get(row, 0.0) + (1 - w) * semantic.get(row, 0.0)
-              for row in ranks}
+              + weights.rights * rights.get(row, 0.0) for row in ranks}
     # ties (e.g. two passages both at zero) fall back to the better rank on either side
     order = sorted(scored, key=lambda row: (-scored[row], min(ranks[row].values()), row))
     return [(row, scored[row], ranks[row]) for row in order]

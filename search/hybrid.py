@@ -10,6 +10,7 @@ import numpy as np
 from search.embedder import Embedder
 from search.fusion import (
     DENSE_FLOOR_RANK,
+    RIGHTS_WEIGHT,
     W_MAX,
     Fused,
     FusionWeights,
@@ -19,7 +20,7 @@ from search.fusion import (
     single,
 )
 from search.index_store import SearchIndex
-from search.query_signals import signals
+from search.query_signals import top_match
 from search.snippets import snippet
 
 MODES = ("hybrid", "dense", "bm25")
@@ -79,9 +80,11 @@ class HybridSearcher:
     """Searches one SearchIndex with one embedder."""
 
     def __init__(self, index: SearchIndex, embedder: Embedder, *, w_max: float = W_MAX,
-                 hit_floor: float = HIT_FLOOR, overfetch: int = 5, rrf: bool = False) -> None:
+                 hit_floor: float = HIT_FLOOR, overfetch: int = 5, rrf: bool = False,
+                 rights_weight: float = RIGHTS_WEIGHT) -> None:
         """`rrf=True` is the old equal-weight fusion without threshold (for comparisons)."""
         self.index, self.embedder = index, embedder
+        self.rights_weight = rights_weight
         self.w_max, self.hit_floor, self.overfetch = w_max, hit_floor, overfetch
         self.rrf = rrf
         if rrf:
@@ -115,35 +118,48 @@ class HybridSearcher:
         fetch = min(total, max((offset + k) * self.overfetch, DENSE_FLOOR_RANK))
         vector = self.embedder.embed_queries([text])[0] if mode != "bm25" else None
         lexical = text if mode != "dense" else ""
-        coverage = signals(self.index.bm25.analyzer, text).coverage()
-        weights = FusionWeights.for_coverage(coverage if mode == "hybrid" else 0.0, self.w_max)
+        named = self.index.rights.scores(text) if self.index.rights is not None else {}
+        rights = self.rows(named) if mode == "hybrid" and not self.rrf else {}
+        weights: FusionWeights | None = None
         while True:
             lists = self.ranked(lexical, vector, fetch)
-            if vector is not None and not self.rrf \
-                    and not self.in_domain(text, vector, coverage, lists):
-                return Results([], 0, off_topic=True)
-            fused = self.fuse(lists, weights)
+            if weights is None:  # from the first (smallest) fetch, so paging never changes it
+                top, match = self.lexical_match(text, lists)
+                if vector is not None and not self.rrf and not named \
+                        and not self.in_domain(text, vector, top, match):
+                    return Results([], 0, off_topic=True)
+                weights = FusionWeights.for_coverage(match if mode == "hybrid" else 0.0,
+                                                     self.w_max, self.rights_weight)
+            fused = self.fuse(lists, weights, rights)
             page, count = self.collect(text, fused, k, filters, offset)
             if len(page) >= k or fetch >= total or not self.deeper_may_match(lists, weights):
                 return Results(page, count)
             fetch = min(total, fetch * 4)
 
-    def in_domain(self, text: str, vector: np.ndarray, coverage: float,
-                  lists: dict[str, Ranked]) -> bool:
-        """The domain gate's verdict, the same in every mode (no gate: every query passes)."""
-        if self.index.gate is None:
-            return True
+    def lexical_match(self, text: str, lists: dict[str, Ranked]) -> tuple[float, float]:
+        """BM25's top score, and the IDF share of the query's words its top passage holds."""
         bm25 = lists["bm25"] if "bm25" in lists else self.index.bm25.search(text, 1)
-        return self.index.gate.accepts(vector, bm25[0][1] if bm25 else 0.0, coverage, text)
+        if not bm25:
+            return 0.0, 0.0
+        return bm25[0][1], top_match(self.index.bm25, text, bm25[0][0])
 
-    def fuse(self, lists: dict[str, Ranked], weights: FusionWeights) -> Fused:
+    def in_domain(self, text: str, vector: np.ndarray, top: float, match: float) -> bool:
+        """The domain gate's verdict, the same in every mode (no gate: every query passes)."""
+        return self.index.gate is None or self.index.gate.accepts(vector, top, match, text)
+
+    def rows(self, scores: dict[str, float]) -> dict[int, float]:
+        """Passage id -> value, as index row -> value (ids the index lacks are left out)."""
+        return {self.by_id[pid]: value for pid, value in scores.items() if pid in self.by_id}
+
+    def fuse(self, lists: dict[str, Ranked], weights: FusionWeights,
+             rights: dict[int, float] | None = None) -> Fused:
         """BM25 alone keeps its order and scores; otherwise the convex mix above the floor."""
         if "dense" not in lists:
             return single("bm25", lists.get("bm25", []))
         if self.rrf:
             return rrf_fuse(lists.get("bm25", []), lists["dense"]) if "bm25" in lists \
                 else single("dense", lists["dense"])
-        fused = convex_fuse(lists.get("bm25", []), lists["dense"], weights)
+        fused = convex_fuse(lists.get("bm25", []), lists["dense"], weights, rights)
         return [row for row in fused if row[1] >= self.hit_floor]
 
     def deeper_may_match(self, lists: dict[str, Ranked], weights: FusionWeights) -> bool:
@@ -161,7 +177,7 @@ class HybridSearcher:
         hits: list[Hit] = []
         by_text: dict[str, Hit | None] = {}
         terms = set(self.index.bm25.analyzer.analyze_query(query))
-        analyze = self.index.bm25.analyzer.analyze_document
+        analyze = self.index.bm25.analyzer.word_terms  # remembered per word
         count = 0
         for row, score, sources in fused:
             passage = self.index.passages[row]

@@ -87,6 +87,14 @@ class BM25Index:
         order = hits[np.lexsort((hits, -scores[hits]))][:k]
         return [(int(i), float(scores[i])) for i in order]
 
+    def has_term(self, row: int, term: str) -> bool:
+        """Whether passage `row` contains the analysed term (read from the BM25 matrix)."""
+        if self._retriever is None or term not in self._retriever.vocab_dict:
+            return False
+        matrix, column = self._retriever.scores, self._retriever.vocab_dict[term]
+        docs = matrix["indices"][matrix["indptr"][column]:matrix["indptr"][column + 1]]
+        return bool((docs == row).any())
+
     def _groups(self, query: str, k: int) -> list[Group]:
         """Validate the arguments and analyse the query."""
         if not isinstance(query, str):

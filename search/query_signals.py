@@ -58,3 +58,26 @@ def signals(analyzer: SwedishAnalyzer, text: str) -> QuerySignals:
     if not total:
         return QuerySignals(0.0, 0.0, 0)
     return QuerySignals(exact / total, repaired / total, count)
+
+
+def top_match(bm25, text: str, row: int) -> float:
+    """IDF share of the query's content words that BM25's top passage `row` contains.
+
+    Corpus coverage says whether the words exist somewhere; this says whether one passage
+    holds them together. A paraphrase or a long question made of known words ("kommunen",
+    "barn") covers the corpus fully but its best lexical passage holds only a few of them.
+    """
+    analyzer = bm25.analyzer
+    vocabulary, n = analyzer.vocabulary, max(analyzer.n_docs, 1)
+    found = total = 0.0
+    for word in words(text):
+        if is_stopword(word.text):
+            continue
+        terms = variants(word.text)
+        known = [analyzer.df.get(t, 0) for t in terms if t in vocabulary]
+        weight = idf(max([d for d in known if d] or [1]), n)
+        total += weight
+        groups = analyzer.query_groups(word.text)
+        if any(bm25.has_term(row, t) for group in groups for t in group):
+            found += weight
+    return found / total if total else 0.0

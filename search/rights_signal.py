@@ -25,7 +25,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from search.textnorm import fold, is_stopword, variants, words
@@ -45,21 +45,37 @@ NUMBERED = re.compile(r"\b(?:artikel|artiklarna|art|article|mål|delmål|goal)\.
 ROLE_WEIGHT = {"lista": 1.0, "SupportDirect": 1.0, "SupportContributes": 1.0,
                "SupportInferred": 1.0, "SupportViaGoalArea": 0.25}
 OTHER_PASSAGE = 0.7  # an action's passage that is not its evidence passage
+# the vocabulary has English labels too ("Respect for the views of the child")
+ENGLISH_STOPWORDS = frozenset({"a", "an", "and", "by", "for", "from", "in", "is", "of", "on",
+                               "or", "the", "their", "to", "with", "what", "which", "how"})
 
 
-def terms(text: str) -> frozenset[str]:
-    """Accent-folded stems of the content words (stopwords dropped)."""
-    out: set[str] = set()
-    for word in words(text):
-        if not is_stopword(word.text):
-            out.update(fold(t) for t in variants(word.text))
-    return frozenset(out)
+def word_groups(text: str, stopwords: bool = False) -> list[frozenset[str]]:
+    """Per content word, its accent-folded stems (stopwords dropped unless asked for)."""
+    return [group for group, stop in _groups(text) if stopwords or not stop]
+
+
+def _groups(text: str) -> list[tuple[frozenset[str], bool]]:
+    """Every word's terms, and whether it is a stopword (one tokenization for both uses)."""
+    return [(_word_terms(w.text), is_stopword(w.text) or w.text in ENGLISH_STOPWORDS)
+            for w in words(text)]
+
+
+@lru_cache(maxsize=65536)
+def _word_terms(word: str) -> frozenset[str]:
+    """One word's stems, with and without å/ä/ö, accent-folded."""
+    return frozenset({fold(t) for t in variants(word)} | set(variants(fold(word))))
+
+
+def terms(text: str, stopwords: bool = False) -> frozenset[str]:
+    """Every term of every content word (stems with and without å/ä/ö, lemma stems)."""
+    return frozenset().union(*word_groups(text, stopwords))
 
 
 @cache
 def cues() -> frozenset[str]:
     """The cue words' terms (built on first use: stemming loads the lemma table)."""
-    return frozenset(t for w in CUE_WORDS for t in terms(w))
+    return frozenset(t for w in CUE_WORDS for t in terms(w, stopwords=True))  # "rätt" is one
 
 
 @dataclass(frozen=True)
@@ -69,7 +85,7 @@ class Article:
     iri: str
     instrument: str
     number: int
-    wordings: tuple[frozenset[str], ...]  # content terms of each label, cue words removed
+    wordings: tuple[tuple[frozenset[str], ...], ...]  # per label its words' terms, no cues
     passages: tuple[tuple[str, float], ...]  # (passage id, role weight)
 
 
@@ -87,51 +103,69 @@ class RightsSignal:
         self.data = data
         cue_terms = cues()
         # an instrument is named when every content word of one of its names is in the query
-        self.instruments = {iri: [t for t in (terms(n) - cue_terms for n in names) if t]
-                            for iri, names in data.get("instruments", {}).items()}
+        self.instruments = {
+            iri: [n for n in (tuple(g for g in word_groups(name) if not g & cue_terms)
+                              for name in names) if n]
+            for iri, names in data.get("instruments", {}).items()}
         self.articles = [
             Article(a["iri"], a["instrument"], a["number"],
-                    tuple(w for w in (terms(label) - cue_terms for label in a["labels"]) if w),
+                    tuple(w for w in (tuple(g for g in word_groups(label) if not g & cue_terms)
+                                      for label in a["labels"]) if w),
                     tuple((pid, passage_weight(rank, role, evidence))
                           for pid, rank, role, evidence in a["passages"]))
             for a in data.get("articles", [])]
         df: dict[str, int] = {}
         for article in self.articles:
-            for t in frozenset().union(*article.wordings):
+            for t in frozenset().union(*(g for w in article.wordings for g in w)):
                 df[t] = df.get(t, 0) + 1
         n = max(len(self.articles), 1)
         self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+        self.rare = math.log(1 + (n - 0.5) / 1.5)  # the IDF of a term in one article
         self.by_term: dict[str, list[int]] = {}
         for i, article in enumerate(self.articles):
-            for t in frozenset().union(*article.wordings):
+            for t in frozenset().union(*(g for w in article.wordings for g in w)):
                 self.by_term.setdefault(t, []).append(i)
 
-    def mass(self, found: frozenset[str]) -> float:
-        """Summed IDF of terms."""
-        return sum(self.idf.get(t, 0.0) for t in found)
+    def weight(self, group: frozenset[str]) -> float:
+        """A word's IDF: its most common term's ("barnet" is rare, the word "barn" is not)."""
+        return min((self.idf[t] for t in group if t in self.idf), default=0.0)
+
+    def match(self, wording: tuple[frozenset[str], ...],
+              content: frozenset[str]) -> tuple[float, float, int]:
+        """(share of the wording's IDF mass the query has, that mass, words in the wording)."""
+        total = sum(self.weight(g) for g in wording)
+        found = sum(self.weight(g) for g in wording if g & content)
+        return (found / total if total else 0.0), found, len(wording)
 
     def named(self, query: str) -> dict[str, float]:
         """Articles the query names, with a confidence in (0, 1]."""
-        query_terms, cue_terms = terms(query), cues()
-        names = {iri: [n for n in names if n <= query_terms]
+        every, cue_terms = _groups(query), cues()
+        groups = [g for g, stop in every if not stop]
+        query_terms = frozenset().union(*groups)
+        names = {iri: [n for n in names if all(g & query_terms for g in n)]
                  for iri, names in self.instruments.items()}
         instruments = {iri for iri, found in names.items() if found}
         explicit = self._explicit(query, instruments)
         if explicit:
             return dict.fromkeys(explicit, 1.0)
-        cue = bool(query_terms & cue_terms) or bool(instruments)
-        said = frozenset().union(*(n for found in names.values() for n in found))
-        content = query_terms - cue_terms - said
+        cue = any(g & cue_terms for g, _ in every) or bool(instruments)
+        said = frozenset().union(*(g for found in names.values() for n in found for g in n))
+        asking = [g for g in groups if not g & cue_terms and not g & said]
+        content = frozenset().union(*asking)
         candidates = {i for t in content for i in self.by_term.get(t, ())}
+        # unknown words count as rare: "jämställd hälsa" is all wording, a long question not
+        asked = sum(self.weight(g) or self.rare for g in asking)
         scored: dict[int, tuple[float, float]] = {}
         for i in candidates:
             article = self.articles[i]
             if instruments and article.instrument not in instruments:
                 continue
-            best = max(((self.mass(w & content) / self.mass(w), self.mass(w & content), len(w))
-                        for w in article.wordings), default=(0.0, 0.0, 0))
-            coverage, matched, size = best
-            if (coverage >= 1.0 and size >= 2) or (cue and coverage >= MIN_COVERAGE):
+            coverage, matched, size = max(
+                (self.match(w, content) for w in article.wordings), default=(0.0, 0.0, 0))
+            # without a rights word, the whole wording must be asked for and be most of the
+            # query ("jämställd hälsa"), not two common words of a longer one ("barn", "familj")
+            whole = coverage >= 1.0 and size >= 2 and matched >= asked / 2
+            if whole or (cue and coverage >= MIN_COVERAGE):
                 scored[i] = (coverage, matched)
         if not scored:
             return {}
@@ -146,7 +180,7 @@ class RightsSignal:
             if m.group(1):
                 numbers.add(int(m.group(1)))
             else:
-                code = terms(m.group(2))
+                code = tuple(word_groups(m.group(2)))
                 instruments = instruments | {iri for iri, names in self.instruments.items()
                                              if code in names}
                 numbers.add(int(m.group(3)))

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 WORD = re.compile(r"[\wåäöÅÄÖéü-]+")
 
 
 def marked_spans(text: str, query_terms: set[str],
-                 analyze: Callable[[str], list[str]]) -> list[tuple[int, int]]:
+                 analyze: Callable[[str], Collection[str]]) -> list[tuple[int, int]]:
     """Character spans of words whose analysed terms meet the query's terms."""
-    spans = []
-    for m in WORD.finditer(text):
-        if query_terms & set(analyze(m.group(0))):
-            spans.append(m.span())
-    return spans
+    if not query_terms:
+        return []
+    return [m.span() for m in WORD.finditer(text)
+            if not query_terms.isdisjoint(analyze(m.group(0)))]
 
 
 def window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, int]:
@@ -36,7 +35,7 @@ def window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, in
     return begin, end
 
 
-def snippet(text: str, query_terms: set[str], analyze: Callable[[str], list[str]],
+def snippet(text: str, query_terms: set[str], analyze: Callable[[str], Collection[str]],
             width: int = 280) -> str:
     """An HTML-safe excerpt with <mark> around words that match the query."""
     spans = marked_spans(text, query_terms, analyze)

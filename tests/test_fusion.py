@@ -19,7 +19,8 @@ from search.fusion import (
 )
 from search.hybrid import HybridSearcher
 from search.index_store import SearchIndex
-from search.query_signals import signals
+from search.lexical import BM25Index
+from search.query_signals import signals, top_match
 
 TEXTS = [
     "Kommunen har en social hjälpfond för barn i familjer med låga inkomster.",
@@ -95,6 +96,16 @@ def test_missing_accents_count_as_written_and_typos_as_repairs(analyzer) -> None
     assert typo.coverage(repaired_credit=0.5) == pytest.approx(0.5)
 
 
+def test_top_match_is_the_share_of_the_query_one_passage_holds() -> None:
+    bm25 = BM25Index.build(TEXTS)
+    assert top_match(bm25, "social hjälpfond", 0) == pytest.approx(1.0)
+    # each word is in a different passage: the best one holds half of the query
+    assert top_match(bm25, "hjälpfond grannsamverkan", 0) == pytest.approx(0.5)
+    assert top_match(bm25, "hjalpfond", 0) == pytest.approx(1.0)  # å/ä/ö missing
+    assert top_match(bm25, "hjälpfond", 1) == 0.0
+    assert top_match(bm25, "och att", 0) == 0.0  # no content words
+
+
 # ---------------------------------------------------------------- the domain gate
 
 
@@ -111,9 +122,18 @@ def test_gate_learns_a_separable_direction(tmp_path: Path) -> None:
 
 def test_gate_lets_a_strong_lexical_match_through() -> None:
     never = DomainGate(np.zeros(4, dtype=np.float32), -100.0)
-    assert not never.accepts(np.zeros(4), top_bm25=0.5, coverage=1.0)
-    assert never.accepts(np.zeros(4), top_bm25=5.0, coverage=1.0)
-    assert not never.accepts(None, top_bm25=5.0, coverage=0.1)
+    assert not never.accepts(np.zeros(4), top_bm25=0.5, match=1.0)
+    assert never.accepts(np.zeros(4), top_bm25=5.0, match=1.0)
+    assert not never.accepts(None, top_bm25=5.0, match=0.1)
+
+
+def test_gate_scores_raw_vectors_after_learning_on_standardised_ones() -> None:
+    rng = np.random.default_rng(1)
+    common = np.full(8, 3.0)  # a large shared component, as e5 vectors have
+    inside = rng.normal(0, 0.01, (40, 8)) + common + 0.05 * np.eye(8)[2]
+    outside = rng.normal(0, 0.01, (40, 8)) + common - 0.05 * np.eye(8)[2]
+    gate = DomainGate.train(inside, outside)
+    assert min(gate.score(v) for v in inside) > 0 > max(gate.score(v) for v in outside)
 
 
 def test_bundled_bank_and_domain_texts() -> None:

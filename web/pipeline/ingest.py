@@ -26,8 +26,10 @@ from graph import (
 from search.embedder import Embedder
 from search.engine import sync_index
 from search.index_store import SearchIndex, SearchIndexError
+from search.rights_signal import RightsSignal
 from web.pipeline.inferred import add_inferred
 from web.pipeline.layout import INDEX, index_dir, store_dir
+from web.pipeline.search_rights import rights_for_search
 
 __all__ = ["IngestResult", "bundled_reports", "index_dir", "ingest", "remove_report",
            "store_dir"]
@@ -108,6 +110,7 @@ def ingest(paths: list[Path], data_dir: Path, base: str,
         write_graphs(builder, reports, base, result, progress)
         checkpoint("graphs-written")
         add_inferred(builder, index, embedder, base, progress)  # from the graphs just written
+        index.rights = RightsSignal(rights_for_search(builder, base))  # rights questions
         result.seconds["graph"] = time.perf_counter() - t
         save_index(builder, index, status)
     return result
@@ -127,6 +130,7 @@ def remove_report(data_dir: Path, key: str, base: str, embedder: Embedder,
         index, status = sync_index(data_dir, kept, embedder, save=False, previous=previous)
         builder.drop_graph(graph_iri)
         add_inferred(builder, index, embedder, base, lambda _: None)  # no links to removed actions
+        index.rights = RightsSignal(rights_for_search(builder, base))
         save_index(builder, index, status)
     return removed
 
@@ -145,4 +149,6 @@ def save_index(builder: StoreBuilder, index: SearchIndex, status: str) -> None:
     target = builder.sidecar(INDEX)
     if status != "unchanged" or not (target / "manifest.json").is_file():
         index.save(target)
+    elif index.rights is not None:  # the ranked support may change while the passages do not
+        index.rights.save(target)
     checkpoint("index-saved")

@@ -1,0 +1,111 @@
+"""The rights signal: recognising a named right in a query and weighting its answer passages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from search.fusion import FusionWeights, convex_fuse
+from search.rights_signal import FILE, RightsSignal, passage_weight
+
+P = "rapport/r/passage/L"
+DATA = {
+    "instruments": {
+        "rattighet/crc": ["Barnkonventionen", "CRC", "Convention on the Rights of the Child",
+                          "FN:s konvention om barnets rättigheter"],
+        "rattighet/udhr": ["Den allmänna förklaringen om de mänskliga rättigheterna", "UDHR"],
+        "rattighet/jam": ["Jämställdhetspolitiken", "JAM"],
+    },
+    "articles": [
+        {"iri": "rattighet/crc/12", "instrument": "rattighet/crc", "number": 12,
+         "labels": ["Alla barn har rätt att uttrycka sin mening och få den respekterad",
+                    "Respect for the views of the child", "Barnets rätt att bli hörd"],
+         "definition": "Barnet har rätt att uttrycka sina åsikter.",
+         "passages": [[P + "1", 0, "lista", True], [P + "2", 1, "SupportDirect", True],
+                      [P + "3", 1, "SupportDirect", False]]},
+        {"iri": "rattighet/crc/26", "instrument": "rattighet/crc", "number": 26,
+         "labels": ["Barn har rätt till social trygghet", "Social trygghet"],
+         "definition": "", "passages": [[P + "4", 1, "SupportContributes", True]]},
+        {"iri": "rattighet/crc/31", "instrument": "rattighet/crc", "number": 31,
+         "labels": ["Barn har rätt till lek, vila och fritid", "Lek, vila och fritid"],
+         "definition": "", "passages": [[P + "5", 4, "SupportInferred", True],
+                                        [P + "6", 2, "SupportViaGoalArea", True]]},
+        {"iri": "rattighet/udhr/22", "instrument": "rattighet/udhr", "number": 22,
+         "labels": ["Var och en har rätt till social trygghet", "Social trygghet"],
+         "definition": "", "passages": [[P + "7", 1, "SupportDirect", True]]},
+        {"iri": "rattighet/jam/5", "instrument": "rattighet/jam", "number": 5,
+         "labels": ["Jämställd hälsa"], "definition": "",
+         "passages": [[P + "8", 1, "SupportDirect", True]]},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def signal() -> RightsSignal:
+    return RightsSignal(DATA)
+
+
+@pytest.mark.parametrize("query", ["Barnkonventionen artikel 12", "CRC 12",
+                                   "artikel 12 i barnkonventionen", "crc art. 12"])
+def test_an_explicit_reference_names_exactly_that_article(signal, query: str) -> None:
+    assert signal.named(query) == {"rattighet/crc/12": 1.0}
+
+
+def test_a_number_without_an_instrument_names_nothing(signal) -> None:
+    assert signal.named("artikel 12") == {}
+
+
+def test_a_right_named_by_its_wording(signal) -> None:
+    named = signal.named("Vad gör kommunen för barns rätt till lek och vila?")
+    assert set(named) == {"rattighet/crc/31"} and 0.5 <= named["rattighet/crc/31"] <= 1.0
+
+
+def test_a_full_wording_needs_no_rights_word(signal) -> None:
+    assert signal.named("jämställd hälsa") == {"rattighet/jam/5": 1.0}
+    assert signal.named("jamstalld halsa") == {"rattighet/jam/5": 1.0}  # å/ä/ö missing
+
+
+def test_a_partial_wording_without_a_rights_word_names_nothing(signal) -> None:
+    assert signal.named("lekplatser i parker") == {}
+    assert signal.named("kommunens hälsa och arbete") == {}
+
+
+def test_the_better_matching_article_gets_the_higher_confidence(signal) -> None:
+    named = signal.named("barns rätt till social trygghet")
+    assert named["rattighet/crc/26"] == 1.0 > named["rattighet/udhr/22"] > 0
+
+
+def test_a_named_instrument_keeps_only_its_articles(signal) -> None:
+    named = signal.named("social trygghet enligt den allmänna förklaringen")
+    assert set(named) == {"rattighet/udhr/22"}
+
+
+def test_passage_weights_follow_role_rank_and_evidence() -> None:
+    assert passage_weight(0, "lista", True) == 1.0
+    assert passage_weight(1, "SupportDirect", True) == 1.0
+    assert passage_weight(1, "SupportDirect", False) == pytest.approx(0.7)
+    assert passage_weight(4, "SupportInferred", True) == pytest.approx(0.5)
+    assert passage_weight(1, "SupportViaGoalArea", True) == pytest.approx(0.25)
+
+
+def test_scores_are_confidence_times_weight(signal) -> None:
+    scores = signal.scores("CRC 12")
+    assert scores == {P + "1": 1.0, P + "2": 1.0, P + "3": pytest.approx(0.7)}
+    assert signal.scores("recept på kanelbullar") == {}
+
+
+def test_the_signal_is_added_to_the_mix_and_brings_new_rows_in() -> None:
+    fused = convex_fuse([(1, 4.0)], [(1, 0.9), (2, 0.8)], FusionWeights(0.5, 0.3), {3: 1.0})
+    scores = {row: score for row, score, _ in fused}
+    assert scores[1] == pytest.approx(1.0) and scores[3] == pytest.approx(0.3)
+    assert fused[1][2] == {"rights": 1}
+
+
+def test_saved_and_loaded_alike(tmp_path: Path, signal) -> None:
+    signal.save(tmp_path)
+    loaded = RightsSignal.load(tmp_path)
+    assert loaded is not None and loaded.scores("CRC 12") == signal.scores("CRC 12")
+    (tmp_path / FILE).write_text('{"format": "other/9"}', "utf-8")
+    assert RightsSignal.load(tmp_path) is None
+    assert RightsSignal.load(tmp_path / "nowhere") is None

@@ -1,0 +1,89 @@
+"""What search needs from the graph to answer rights questions, read at ingest as plain data.
+
+search/ never imports graph/, so the pipeline hands it, for every substantive rights article,
+its wordings (the vocabulary's labels and the report's own, both languages), its definition,
+its instrument's names, and the passages that carry the answer: the målområde's rights list
+that states the article, and the passages of every action ranked for it in graf/harlett
+(bk:ScoredSupport, written by web/pipeline/inferred.py) with that rank and class. Search saves
+this with its index (search/rights_signal.py reads it). Every pattern names its graph: the
+store being built may not yet hold the union of the named graphs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph import sparql_prologue
+
+P = sparql_prologue()
+ARTICLES = P + """
+SELECT ?article ?instrument ?number ?definition WHERE {
+  GRAPH ?g { ?article a bk:RightsArticle ; bk:instrument ?instrument ; bk:articleNumber ?number }
+  OPTIONAL { GRAPH ?h { ?article skos:definition ?definition } }
+  FILTER NOT EXISTS { GRAPH ?p { ?article a bk:ProceduralArticle } }
+}"""
+LABELS = P + """
+SELECT DISTINCT ?s ?label WHERE {
+  GRAPH ?g { ?s skos:prefLabel|skos:altLabel ?label }
+  GRAPH ?h { ?s a bk:RightsArticle }
+}"""
+INSTRUMENTS = P + """
+SELECT DISTINCT ?s ?label WHERE {
+  GRAPH ?g { ?s a bk:RightsInstrument ; skos:prefLabel|skos:altLabel|skos:notation ?label }
+}"""
+SUPPORTS = P + """
+SELECT ?article ?rank ?class ?evidence ?passage WHERE {
+  GRAPH ?g { ?node a bk:ScoredSupport ; bk:article ?article ; bk:action ?action ;
+             bk:rank ?rank ; bk:supportClass ?class ; bk:evidencePassage ?evidence }
+  GRAPH ?h { ?action prov:wasDerivedFrom ?passage }
+}"""
+STATED_LISTS = P + """
+SELECT DISTINCT ?article ?passage WHERE {
+  GRAPH ?g { ?passage bk:kind "rights" ; bk:goalArea ?area }
+  GRAPH ?h { ?area bk:contributesToRight ?article }
+}"""
+LIST = "lista"  # the passage is the målområde's own list of the rights it contributes to
+
+
+def _plain(rows: list[dict]) -> list[dict[str, str]]:
+    """Query rows with every term as its lexical form."""
+    return [{k: str(getattr(v, "value", v)) for k, v in r.items()} for r in rows]
+
+
+def rights_for_search(store: Any, base: str) -> dict:
+    """Articles with wordings, definition, instrument names and answer passages (relative ids)."""
+    def rel(iri: str) -> str:
+        return iri[len(base):] if iri.startswith(base) else iri
+
+    def select(query: str) -> list[dict[str, str]]:
+        return _plain(store.select(query, trusted=True))
+
+    labels: dict[str, list[str]] = {}
+    for r in select(LABELS) + select(INSTRUMENTS):
+        labels.setdefault(rel(r["s"]), []).append(r["label"])
+    passages: dict[str, dict[str, list]] = {}
+    for r in select(STATED_LISTS):
+        passages.setdefault(rel(r["article"]), {})[rel(r["passage"])] = [0, LIST, True]
+    for r in select(SUPPORTS):
+        found = passages.setdefault(rel(r["article"]), {})
+        pid, rank = rel(r["passage"]), int(r["rank"])
+        row = [rank, r["class"].rsplit("#", 1)[-1], r["passage"] == r["evidence"]]
+        if pid not in found or _better(row, found[pid]):
+            found[pid] = row
+    articles = []
+    for r in sorted(select(ARTICLES), key=lambda r: (r["instrument"], int(r["number"]))):
+        iri = rel(r["article"])
+        articles.append({
+            "iri": iri, "instrument": rel(r["instrument"]), "number": int(r["number"]),
+            "labels": sorted(set(labels.get(iri, []))), "definition": r.get("definition", ""),
+            "passages": sorted([pid, *row] for pid, row in passages.get(iri, {}).items())})
+    instruments = {iri: sorted(set(names)) for iri, names in labels.items()
+                   if any(a["instrument"] == iri for a in articles)}
+    return {"instruments": instruments, "articles": articles}
+
+
+def _better(row: list, old: list) -> bool:
+    """A stated list beats any action; otherwise the better rank, then the evidence passage."""
+    if old[1] == LIST:
+        return False
+    return (row[0], not row[2]) < (old[0], not old[2])
