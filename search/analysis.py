@@ -126,6 +126,10 @@ class SwedishAnalyzer:
                 pending = []
         return out
 
+    def word_groups(self, word: str) -> list[Group]:
+        """query_groups() of one already tokenized word (no second tokenization)."""
+        return [] if is_stopword(word) else self._resolve_cached(variants(word))
+
     def word_terms(self, word: str) -> frozenset[str]:
         """The terms one word of a passage yields, remembered (snippets mark words by them)."""
         key = word.lower()

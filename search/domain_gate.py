@@ -26,6 +26,7 @@ BANK = Path(__file__).with_name("offtopic_bank.txt")
 MIN_DOMAIN_SCORE = -4.8  # logit; tuning queries that need the classifier score >= -4.59
 MIN_BM25 = 2.0  # a top BM25 score at least this, with
 MIN_MATCH = 0.5  # with this share of the query in its top passage, lets it through
+GATE_REPAIRED_CREDIT = 0.5  # a repaired word ("katt" -> "kart") is half a match here
 EPOCHS, STEP, L2 = 3000, 2.0, 1e-3
 VOWELS = frozenset("aeiouyåäöéü")
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from search.domain_gate import GATE_REPAIRED_CREDIT
 from search.embedder import Embedder
 from search.fusion import (
     DENSE_FLOOR_RANK,
@@ -20,7 +21,7 @@ from search.fusion import (
     single,
 )
 from search.index_store import SearchIndex
-from search.query_signals import top_match
+from search.query_signals import QuerySignals, top_match
 from search.snippets import snippet
 
 MODES = ("hybrid", "dense", "bm25")
@@ -128,24 +129,26 @@ class HybridSearcher:
                 if vector is not None and not self.rrf and not named \
                         and not self.in_domain(text, vector, top, match):
                     return Results([], 0, off_topic=True)
-                weights = FusionWeights.for_coverage(match if mode == "hybrid" else 0.0,
-                                                     self.w_max, self.rights_weight)
+                weights = FusionWeights.for_coverage(
+                    match.coverage() if mode == "hybrid" else 0.0, self.w_max, self.rights_weight)
             fused = self.fuse(lists, weights, rights)
             page, count = self.collect(text, fused, k, filters, offset)
             if len(page) >= k or fetch >= total or not self.deeper_may_match(lists, weights):
                 return Results(page, count)
             fetch = min(total, fetch * 4)
 
-    def lexical_match(self, text: str, lists: dict[str, Ranked]) -> tuple[float, float]:
-        """BM25's top score, and the IDF share of the query's words its top passage holds."""
+    def lexical_match(self, text: str, lists: dict[str, Ranked]) -> tuple[float, QuerySignals]:
+        """BM25's top score, and the IDF shares of the query's words its top passage holds."""
         bm25 = lists["bm25"] if "bm25" in lists else self.index.bm25.search(text, 1)
         if not bm25:
-            return 0.0, 0.0
+            return 0.0, QuerySignals(0.0, 0.0, 0)
         return bm25[0][1], top_match(self.index.bm25, text, bm25[0][0])
 
-    def in_domain(self, text: str, vector: np.ndarray, top: float, match: float) -> bool:
+    def in_domain(self, text: str, vector: np.ndarray, top: float, match: QuerySignals) -> bool:
         """The domain gate's verdict, the same in every mode (no gate: every query passes)."""
-        return self.index.gate is None or self.index.gate.accepts(vector, top, match, text)
+        if self.index.gate is None:
+            return True
+        return self.index.gate.accepts(vector, top, match.coverage(GATE_REPAIRED_CREDIT), text)
 
     def rows(self, scores: dict[str, float]) -> dict[int, float]:
         """Passage id -> value, as index row -> value (ids the index lacks are left out)."""

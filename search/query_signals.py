@@ -60,24 +60,34 @@ def signals(analyzer: SwedishAnalyzer, text: str) -> QuerySignals:
     return QuerySignals(exact / total, repaired / total, count)
 
 
-def top_match(bm25, text: str, row: int) -> float:
-    """IDF share of the query's content words that BM25's top passage `row` contains.
+def top_match(bm25, text: str, row: int) -> QuerySignals:
+    """IDF shares of the query's content words that BM25's top passage `row` contains.
 
     Corpus coverage says whether the words exist somewhere; this says whether one passage
     holds them together. A paraphrase or a long question made of known words ("kommunen",
     "barn") covers the corpus fully but its best lexical passage holds only a few of them.
+    Words found only after a repair (typo correction, compound split) are kept apart, so
+    the fusion and the domain gate can each decide how far to trust a guess.
     """
     analyzer = bm25.analyzer
     vocabulary, n = analyzer.vocabulary, max(analyzer.n_docs, 1)
-    found = total = 0.0
+    exact = repaired = total = 0.0
+    count = 0
     for word in words(text):
         if is_stopword(word.text):
             continue
+        count += 1
         terms = variants(word.text)
         known = [analyzer.df.get(t, 0) for t in terms if t in vocabulary]
         weight = idf(max([d for d in known if d] or [1]), n)
         total += weight
-        groups = analyzer.query_groups(word.text)
+        groups = analyzer.word_groups(word.text)
         if any(bm25.has_term(row, t) for group in groups for t in group):
-            found += weight
-    return found / total if total else 0.0
+            folded = {fold(t) for t in terms}
+            if known or any(fold(t) in folded for t in groups[0]):
+                exact += weight
+            else:
+                repaired += weight
+    if not total:
+        return QuerySignals(0.0, 0.0, 0)
+    return QuerySignals(exact / total, repaired / total, count)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Collection
+from functools import lru_cache
 
 WORD = re.compile(r"[\wåäöÅÄÖéü-]+")
 
@@ -14,8 +15,19 @@ def marked_spans(text: str, query_terms: set[str],
     """Character spans of words whose analysed terms meet the query's terms."""
     if not query_terms:
         return []
-    return [m.span() for m in WORD.finditer(text)
-            if not query_terms.isdisjoint(analyze(m.group(0)))]
+    where = term_spans(text, analyze)
+    return sorted({span for term in query_terms for span in where.get(term, ())})
+
+
+@lru_cache(maxsize=4096)
+def term_spans(text: str, analyze: Callable[[str], Collection[str]]
+               ) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Each term of a passage -> the spans of the words that yield it (once per passage)."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for m in WORD.finditer(text):
+        for term in analyze(m.group(0)):
+            found.setdefault(term, []).append(m.span())
+    return {term: tuple(spans) for term, spans in found.items()}
 
 
 def window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, int]:

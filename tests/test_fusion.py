@@ -98,12 +98,14 @@ def test_missing_accents_count_as_written_and_typos_as_repairs(analyzer) -> None
 
 def test_top_match_is_the_share_of_the_query_one_passage_holds() -> None:
     bm25 = BM25Index.build(TEXTS)
-    assert top_match(bm25, "social hjälpfond", 0) == pytest.approx(1.0)
+    assert top_match(bm25, "social hjälpfond", 0).coverage() == pytest.approx(1.0)
     # each word is in a different passage: the best one holds half of the query
-    assert top_match(bm25, "hjälpfond grannsamverkan", 0) == pytest.approx(0.5)
-    assert top_match(bm25, "hjalpfond", 0) == pytest.approx(1.0)  # å/ä/ö missing
-    assert top_match(bm25, "hjälpfond", 1) == 0.0
-    assert top_match(bm25, "och att", 0) == 0.0  # no content words
+    assert top_match(bm25, "hjälpfond grannsamverkan", 0).coverage() == pytest.approx(0.5)
+    assert top_match(bm25, "hjalpfond", 0).exact == pytest.approx(1.0)  # å/ä/ö missing
+    typo = top_match(bm25, "hjälpfonnd", 0)  # found after a repair: kept apart
+    assert typo.exact == 0.0 and typo.repaired == pytest.approx(1.0)
+    assert top_match(bm25, "hjälpfond", 1).coverage() == 0.0
+    assert top_match(bm25, "och att", 0).coverage() == 0.0  # no content words
 
 
 # ---------------------------------------------------------------- the domain gate
