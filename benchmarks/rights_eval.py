@@ -2,14 +2,17 @@
 
 Run: .venv/bin/python benchmarks/rights_eval.py [--index DIR] > benchmarks/results/rights_eval.txt
 
-The judged set (tests/data/rights_judged.jsonl: 13 articles × 45 actions, grades 0–3) was
-written before the scorer existed. Everything is chosen by leave-one-article-out
+Two judged sets, grades 0–3 for every one of the 45 actions: tests/data/rights_judged.jsonl
+(13 articles, written before the scorer existed; the scorer was designed looking at it) and
+tests/data/rights_judged_2.jsonl (5 more articles, written a round later before any score for
+them was seen: the unseen check). Everything is chosen by leave-one-article-out
 cross-validation: for each article, the signal mix (lexical weight, sentences averaged,
-centring), the class thresholds and the bonus for stated links are chosen on the other twelve
+centring), the class thresholds and the bonus for stated links are chosen on the others
 and applied to it, so every reported figure comes from an article that took no part in
-choosing them. Class thresholds maximise F1 of the classes against the grades (härledd:
-unstated with grade ≥ 2; via målområdet: stated with grade 0), the bonus and the mix maximise
-mean nDCG@10. The baseline is what the report states, in document order (mål, then place).
+choosing them. The unseen check applies CHOSEN (fixed on the first 13) to the 5 new ones.
+Class thresholds maximise F1 of the classes against the grades (härledd: unstated with
+grade ≥ 2; via målområdet: stated with grade 0), the bonus and the mix maximise mean nDCG@10.
+The baseline is what the report states, in document order (mål, then place).
 """
 
 from __future__ import annotations
@@ -36,13 +39,14 @@ from search.engine import embedder_for
 from search.index_store import SearchIndex
 from web.pipeline.inferred import STATED, store_articles
 from web.pipeline.ingest import bundled_reports
-from web.pipeline.rights_rank import Thresholds, rank_supports
-from web.pipeline.rights_score import PairScore, features, pair_scores
+from web.pipeline.rights_rank import CHOSEN, Thresholds, rank_supports
+from web.pipeline.rights_score import Features, PairScore, features, pair_scores
 from web.pipeline.rights_text import action_sentences
 from web.settings import resolve
 
 ROOT = Path(__file__).resolve().parents[1]
-JUDGED = ROOT / "tests" / "data" / "rights_judged.jsonl"
+JUDGED = {"first": ROOT / "tests" / "data" / "rights_judged.jsonl",
+          "new": ROOT / "tests" / "data" / "rights_judged_2.jsonl"}
 MIXES = list(itertools.product((0.0, 0.1, 0.2, 0.3, 0.5), (1, 2), (False, True)))
 # --narrow: centring and the two best sentences fixed, as in production. That choice was
 # made after exploring on this same judged set, so its cross-validated figure is optimistic;
@@ -57,6 +61,7 @@ class Case:
     """One judged article: grades, stated action keys, scored pairs per signal mix."""
 
     notation: str
+    group: str  # "first" (looked at while designing) or "new" (the unseen check)
     grades: dict[str, int]  # action key "C-3" -> grade
     stated: set[str]
     pairs: dict[tuple, list[PairScore]]
@@ -147,9 +152,30 @@ def passage_vectors(passages: list[dict], base: str, embedder: Embedder,
     return {base + p["id"]: v for p, v in zip(narrative, vectors, strict=True)}
 
 
-def load_cases(index: Path | None) -> tuple[list[Case], Embedder]:
-    """Judged articles with scored pairs for every signal mix on the 2025 report."""
-    rows = [json.loads(line) for line in JUDGED.read_text(encoding="utf-8").splitlines()]
+@dataclass
+class Inputs:
+    """What the ranking sees on the 2025 report, and the judged rows."""
+
+    rows: list[dict]  # judged rows, each with its set ("first" or "new")
+    features: Features
+    passages: list[dict]
+    stated: set[tuple[str, str]]  # (action IRI, article IRI)
+    by_notation: dict[str, str]  # "CRC 31" -> article IRI, procedural ones left out
+    prefix: str  # action IRI = prefix + "C-3"
+    embedder: Embedder
+    vectors: dict[str, np.ndarray]  # narrative passage IRI -> vector
+
+
+def encoder_note(embedder: Embedder) -> str:
+    """Which encoder embedded the vectors (the ranking depends on it)."""
+    precision = getattr(embedder, "precision", "fp32")
+    return f"{embedder.name} ({type(embedder).__name__}, {precision})"
+
+
+def load_inputs(index: Path | None) -> Inputs:
+    """The 2025 report's store, articles, stated links and features, as ingest builds them."""
+    rows = [json.loads(line) | {"group": group} for group, path in JUDGED.items()
+            for line in path.read_text(encoding="utf-8").splitlines()]
     settings = resolve({})
     base = settings["base_iri"]
     report = read_report(bundled_reports()[0])
@@ -162,22 +188,29 @@ def load_cases(index: Path | None) -> tuple[list[Case], Embedder]:
         articles, procedural = store_articles(builder, base)
         stated = {(str(r["action"]), str(r["article"])) for r in builder.select(STATED)}
     embedder = embedder_for(settings["embed_model"], str(settings["data"]))
-    wanted = [a for a in articles if a.iri not in procedural]
     # as at ingest: every article, procedural ones included, is the centring background
-    feats = features(articles, action_sentences(passages, base), embedder,
-                     passage_vectors(passages, base, embedder, index))
-    by_notation = {a.notation: a.iri for a in wanted}
-    prefix = base + report_key(report) + "/atgard/"
-    scored = {mix: pair_scores(feats, *mix) for mix in MIXES}
+    vectors = passage_vectors(passages, base, embedder, index)
+    feats = features(articles, action_sentences(passages, base), embedder, vectors)
+    return Inputs(rows, feats, passages, stated,
+                  {a.notation: a.iri for a in articles if a.iri not in procedural},
+                  base + report_key(report) + "/atgard/", embedder, vectors)
+
+
+def load_cases(index: Path | None) -> tuple[list[Case], Embedder]:
+    """Judged articles with scored pairs for every signal mix on the 2025 report."""
+    inputs = load_inputs(index)
+    rows, prefix = inputs.rows, inputs.prefix
+    scored = {mix: pair_scores(inputs.features, *mix) for mix in MIXES}
     cases = []
     for notation in dict.fromkeys(r["article"] for r in rows):
-        iri = by_notation[notation]
-        cases.append(Case(notation,
+        iri = inputs.by_notation[notation]
+        group = next(r["group"] for r in rows if r["article"] == notation)
+        cases.append(Case(notation, group,
                           {r["action"]: r["grade"] for r in rows if r["article"] == notation},
-                          {a.removeprefix(prefix) for a, art in stated if art == iri},
+                          {a.removeprefix(prefix) for a, art in inputs.stated if art == iri},
                           {mix: [p for p in scored[mix] if p.article == iri] for mix in MIXES},
                           prefix))
-    return cases, embedder
+    return cases, inputs.embedder
 
 
 def expected(case: Case, action: str, grade: int) -> str | None:
@@ -187,8 +220,59 @@ def expected(case: Case, action: str, grade: int) -> str | None:
     return "härledd" if grade >= 2 else None
 
 
+def summary(out, label: str, rows: list[tuple]) -> None:
+    """Mean baseline and measured figures of some per-article rows."""
+    mean = [float(np.mean([r[i] for r in rows])) for i in range(1, 5)]
+    out.write(f"{label:34} {mean[0]:9.3f} {mean[1]:8.2f} {mean[2]:8.3f} {mean[3]:7.2f}\n")
+
+
+def cross_validated(out, cases: list[Case]) -> None:
+    """Leave-one-article-out over every judged article, per article and per group."""
+    out.write(f"{'article':8} {'set':5} {'stated':>6} {'base nDCG':>9} {'base P@5':>8} "
+              f"{'CV nDCG':>8} {'CV P@5':>7} {'härledd':>7}  chosen without it\n")
+    rows, agree, hits = [], [], []
+    for i, case in enumerate(cases):
+        t = choose(cases[:i] + cases[i + 1:])
+        stated = sorted(case.stated, key=doc_order)
+        bn, bp = ndcg(stated, case.grades), precision(stated, case.grades)
+        n, p = measure(case, t)
+        rows.append((case.group, bn, bp, n, p))
+        classes = dict(ranking(case, t))
+        agree += [expected(case, a, g) == classes.get(a) for a, g in case.grades.items()
+                  if a in case.stated or g >= 2 or a in classes]
+        inferred = [a for a, c in classes.items() if c == "härledd"]
+        hits += [case.grades[a] for a in inferred]
+        out.write(f"{case.notation:8} {case.group:5} {len(stated):6} {bn:9.3f} {bp:8.2f} "
+                  f"{n:8.3f} {p:7.2f} {len(inferred):7}  w={t.lexical_weight} top={t.top} "
+                  f"centre={t.centre} bidrar≥{t.contributes} härledd≥{t.inferred} "
+                  f"direkt≥{t.direct} bonus={t.stated_bonus}\n")
+    out.write("\n")
+    summary(out, f"mean, all {len(rows)} articles", rows)
+    for group in JUDGED:
+        summary(out, f"mean, {group} set", [r for r in rows if r[0] == group])
+    out.write(f"Class agreement with the grades (held out): {np.mean(agree):.2f} over "
+              f"{len(agree)} pairs; härledd links: {len(hits)}, of them grade ≥ 1: "
+              f"{np.mean([g >= 1 for g in hits]):.2f}, grade ≥ 2: "
+              f"{np.mean([g >= 2 for g in hits]):.2f}\n\n")
+
+
+def unseen_check(out, cases: list[Case]) -> None:
+    """CHOSEN, fixed on the first set before the new one was written, on the new articles."""
+    new = [c for c in cases if c.group == "new"]
+    out.write(f"Unseen check: CHOSEN (fixed on the first set) on the {len(new)} new articles\n")
+    rows = []
+    for case in new:
+        stated = sorted(case.stated, key=doc_order)
+        rows.append((case.notation, ndcg(stated, case.grades), precision(stated, case.grades),
+                     *measure(case, CHOSEN)))
+        out.write(f"{case.notation:8} {len(stated):6} {rows[-1][1]:9.3f} {rows[-1][2]:8.2f} "
+                  f"{rows[-1][3]:8.3f} {rows[-1][4]:7.2f}\n")
+    summary(out, "mean, new set (base | CHOSEN)", rows)
+    out.write("\n")
+
+
 def main() -> None:
-    """Print baseline, cross-validated and full-set figures."""
+    """Print baseline, cross-validated, unseen-check and full-set figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--narrow", action="store_true",
                         help="search only the production mix family (optimistic, see NARROW)")
@@ -200,37 +284,17 @@ def main() -> None:
         MIXES[:] = NARROW
     cases, embedder = load_cases(args.index)
     out = sys.stdout
-    out.write(f"Model: {embedder.name}; judged: {len(cases)} articles × 45 actions; "
+    out.write(f"Model: {encoder_note(embedder)}; judged: {len(cases)} articles × 45 actions "
+              f"({sum(c.group == 'new' for c in cases)} of them new this round); "
               f"{len(MIXES)} signal mixes × thresholds × {len(BONUSES)} bonuses per fold\n\n")
-    out.write(f"{'article':8} {'stated':>6} {'base nDCG':>9} {'base P@5':>8} {'CV nDCG':>8} "
-              f"{'CV P@5':>7} {'härledd':>7}  chosen without it\n")
-    base_n, base_p, cv_n, cv_p, agree, hits = [], [], [], [], [], []
-    for i, case in enumerate(cases):
-        t = choose(cases[:i] + cases[i + 1:])
-        stated = sorted(case.stated, key=doc_order)
-        bn, bp = ndcg(stated, case.grades), precision(stated, case.grades)
-        n, p = measure(case, t)
-        base_n.append(bn), base_p.append(bp), cv_n.append(n), cv_p.append(p)
-        classes = dict(ranking(case, t))
-        agree += [expected(case, a, g) == classes.get(a) for a, g in case.grades.items()
-                  if a in case.stated or g >= 2 or a in classes]
-        inferred = [a for a, c in classes.items() if c == "härledd"]
-        hits += [case.grades[a] for a in inferred]
-        out.write(f"{case.notation:8} {len(stated):6} {bn:9.3f} {bp:8.2f} {n:8.3f} {p:7.2f} "
-                  f"{len(inferred):7}  w={t.lexical_weight} top={t.top} centre={t.centre} "
-                  f"bidrar≥{t.contributes} härledd≥{t.inferred} direkt≥{t.direct} "
-                  f"bonus={t.stated_bonus}\n")
-    out.write(f"\n{'mean':8} {'':6} {np.mean(base_n):9.3f} {np.mean(base_p):8.2f} "
-              f"{np.mean(cv_n):8.3f} {np.mean(cv_p):7.2f}\n")
-    out.write(f"Class agreement with the grades (held out): {np.mean(agree):.2f} over "
-              f"{len(agree)} pairs; härledd links: {len(hits)}, of them grade ≥ 1: "
-              f"{np.mean([g >= 1 for g in hits]):.2f}, grade ≥ 2: "
-              f"{np.mean([g >= 2 for g in hits]):.2f}\n\n")
+    cross_validated(out, cases)
+    unseen_check(out, cases)
     t = choose(cases)
     n = np.mean([measure(c, t)[0] for c in cases])
     p = np.mean([measure(c, t)[1] for c in cases])
     t = replace(t, **{k: float(v) for k, v in vars(t).items() if isinstance(v, np.floating)})
-    out.write(f"Chosen on all {len(cases)} articles (CHOSEN in web/pipeline/rights_rank.py):\n"
+    out.write(f"Chosen on all {len(cases)} articles (compare CHOSEN in "
+              f"web/pipeline/rights_rank.py: {CHOSEN}):\n"
               f"  {t}\n  fitted, not cross-validated: nDCG@10 {n:.3f}, P@5 {p:.2f}\n")
 
 
