@@ -8,6 +8,8 @@ small module such as search.evaluate does not load faiss or the model):
   off_topic) and .search(...) -> hits; Filters, Hit, Results, MODES.
 - sync_index(data_dir, passages, embedder) builds or updates the index at ingest;
   embedder_for(setting, data_dir) loads the embedding model once; saved_index, index_dir.
+- RightsSignal(data): the rights vocabulary and ranked support handed in at ingest (set as
+  the index's `rights` before it is saved), so a query naming a right finds its answer.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ _EXPORTS = {
     "index_dir": "search.engine",
     "HybridSearcher": "search.hybrid", "Filters": "search.hybrid", "Hit": "search.hybrid",
     "Results": "search.hybrid", "MODES": "search.hybrid",
+    "RightsSignal": "search.rights_signal",
 }
 __all__ = sorted(_EXPORTS)
 

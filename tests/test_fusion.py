@@ -216,5 +216,6 @@ def test_the_package_exposes_its_public_surface() -> None:
 
     assert search.open_searcher.__module__ == "search.engine"
     assert search.Results is not None and "hybrid" in search.MODES
+    assert search.RightsSignal.__module__ == "search.rights_signal"
     with pytest.raises(AttributeError):
         _ = search.not_a_name
