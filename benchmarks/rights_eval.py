@@ -256,18 +256,18 @@ def cross_validated(out, cases: list[Case]) -> None:
               f"{np.mean([g >= 2 for g in hits]):.2f}\n\n")
 
 
-def unseen_check(out, cases: list[Case]) -> None:
-    """CHOSEN, fixed on the first set before the new one was written, on the new articles."""
-    new = [c for c in cases if c.group == "new"]
-    out.write(f"Unseen check: CHOSEN (fixed on the first set) on the {len(new)} new articles\n")
+def deployed(out, cases: list[Case]) -> None:
+    """CHOSEN as ingest uses it; on the new set (judged after it was fixed) the unseen check."""
+    out.write("CHOSEN as deployed (fixed on the first set; on the new set the unseen check)\n")
     rows = []
-    for case in new:
+    for case in cases:
         stated = sorted(case.stated, key=doc_order)
-        rows.append((case.notation, ndcg(stated, case.grades), precision(stated, case.grades),
+        rows.append((case.group, ndcg(stated, case.grades), precision(stated, case.grades),
                      *measure(case, CHOSEN)))
-        out.write(f"{case.notation:8} {len(stated):6} {rows[-1][1]:9.3f} {rows[-1][2]:8.2f} "
-                  f"{rows[-1][3]:8.3f} {rows[-1][4]:7.2f}\n")
-    summary(out, "mean, new set (base | CHOSEN)", rows)
+        out.write(f"{case.notation:8} {case.group:5} {len(stated):6} {rows[-1][1]:9.3f} "
+                  f"{rows[-1][2]:8.2f} {rows[-1][3]:8.3f} {rows[-1][4]:7.2f}\n")
+    for group in JUDGED:
+        summary(out, f"mean, {group} set (base | CHOSEN)", [r for r in rows if r[0] == group])
     out.write("\n")
 
 
@@ -288,7 +288,7 @@ def main() -> None:
               f"({sum(c.group == 'new' for c in cases)} of them new this round); "
               f"{len(MIXES)} signal mixes × thresholds × {len(BONUSES)} bonuses per fold\n\n")
     cross_validated(out, cases)
-    unseen_check(out, cases)
+    deployed(out, cases)
     t = choose(cases)
     n = np.mean([measure(c, t)[0] for c in cases])
     p = np.mean([measure(c, t)[1] for c in cases])
