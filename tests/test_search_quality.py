@@ -44,7 +44,14 @@ def searcher(built_data: Path) -> HybridSearcher:
 
 @pytest.fixture(scope="module")
 def parts() -> dict[str, list[DevQuery]]:
-    return {part: load_dev_set(DATA / f"search_{part}.jsonl") for part in ("tune", "heldout")}
+    return {part: load_dev_set(DATA / f"search_{part}.jsonl")
+            for part in ("tune", "heldout", "heldout2")}
+
+
+def offtopic_heldout() -> list[str]:
+    """Everyday questions written for this test and committed before the gate saw them."""
+    lines = (DATA / "search_offtopic_heldout.txt").read_text("utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +71,21 @@ def test_hybrid_beats_both_sides_on_queries_it_was_not_tuned_on(scores) -> None:
     assert held["hybrid"] > max(held["bm25"], held["dense"])
 
 
+def test_hybrid_beats_both_sides_on_the_second_held_out_set(scores) -> None:
+    held = scores["heldout2"]  # written blind in round 3, never tuned on
+    assert held["hybrid"] >= max(held["bm25"], held["dense"]) + 0.05
+
+
+def test_rights_questions_gain_from_the_graph(searcher: HybridSearcher, parts) -> None:
+    rights = [q for part in parts.values() for q in part if q.type == "rights"]
+    plain = HybridSearcher(searcher.index, searcher.embedder, rights_weight=0.0)
+
+    def ndcg(engine: HybridSearcher) -> float:
+        return evaluate(lambda q, k: [h.passage["id"] for h in engine.search(q, k)],
+                        rights, 10)["ndcg"]
+    assert ndcg(searcher) > ndcg(plain)
+
+
 def test_hybrid_beats_both_sides_on_the_tuning_part(scores) -> None:
     tune = scores["tune"]
     assert tune["hybrid"] >= max(tune["bm25"], tune["dense"]) + 0.05
@@ -78,9 +100,17 @@ def test_nonsense_gets_no_hits(searcher: HybridSearcher, mode: str) -> None:
 
 def test_most_everyday_out_of_domain_questions_get_no_hits(searcher: HybridSearcher) -> None:
     refused = [q for q in OUT_OF_DOMAIN if searcher.search_page(q, 10).off_topic]
-    # measured 2026-12-01: 8 of 17 (the gate is weakest on Swedish everyday questions that
-    # share words with the report, e.g. "bästa", "tabell", "aktier")
-    assert len(refused) >= len(OUT_OF_DOMAIN) // 3, refused
+    # measured: 8 of 17 in round 2, 13 of 17 in round 3 (still through: "Allsvenskan
+    # tabell 2025", "aktier eller fonder för nybörjare", two more)
+    assert len(refused) >= 12, refused
+
+
+def test_held_out_everyday_questions_get_no_hits(searcher: HybridSearcher) -> None:
+    texts = offtopic_heldout()
+    with_hits = [q for q in texts if searcher.search_page(q, 10).total > 0]
+    # measured 2026-12-01 (first run on these strings): 19 of 24 get none; the five that
+    # still get hits share words with the report ("bästa … för barn", "skattedeklarationen")
+    assert len(texts) >= 20 and len(with_hits) <= 5, with_hits
 
 
 def _relevant_lost(searcher: HybridSearcher, queries: list[DevQuery]) -> dict[str, list[str]]:
@@ -100,11 +130,13 @@ def test_no_tuning_query_loses_a_relevant_hit_to_the_threshold(searcher, parts) 
     assert _relevant_lost(searcher, parts["tune"]) == {}
 
 
-def test_held_out_queries_keep_their_relevant_hits_except_short_english(searcher,
-                                                                        parts) -> None:
-    lost = _relevant_lost(searcher, parts["heldout"])
-    kinds = {q.query: q.type for q in parts["heldout"]}
-    # measured: one short English query loses its hits to the gate ("violence against
-    # women"); every Swedish query keeps its relevant hits
+@pytest.mark.parametrize("part", ["heldout", "heldout2"])
+def test_held_out_queries_keep_their_relevant_hits_except_short_english(searcher, parts,
+                                                                        part: str) -> None:
+    lost = _relevant_lost(searcher, parts[part])
+    kinds = {q.query: q.type for q in parts[part]}
+    # measured in round 3: no query of the first held-out set loses a relevant hit; one
+    # short English query of the second does ("gambling among teenage boys"); every
+    # Swedish query keeps its relevant hits
     assert all(kinds[text] == "english" for text in lost), lost
-    assert len(lost) <= 2, lost
+    assert len(lost) <= 1, lost
