@@ -13,12 +13,14 @@ marker fails loudly in the fast tier instead of slowing it down.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from corpus.reader import read_report
 from corpus.records import Report
+from tests.sparql_support import Canary, build_store
 
 REPORT_PATH = (Path(__file__).resolve().parents[1] / "corpus" / "reports"
                / "sodertalje-bokslut-social-hallbarhet-2025.txt")
@@ -45,6 +47,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def report() -> Report:
     """The real report as the reader reads it."""
     return read_report(REPORT_PATH)
+
+
+@pytest.fixture(scope="session")
+def sparql_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small SPARQL store of tests/sparql_support.py (read-only), built once per session."""
+    return build_store(tmp_path_factory.mktemp("sparql") / "store")
+
+
+@pytest.fixture
+def canary() -> Iterator[Canary]:
+    """A fresh loopback server recording every request it gets, shut down after the test."""
+    server = Canary()
+    yield server
+    server.close()
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import socket
 import subprocess
 import sys
 import time
@@ -11,14 +10,9 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests.processes import free_port, stop
+
 OXIGRAPH = str(Path(sys.executable).with_name("oxigraph"))
-
-
-def free_port() -> int:
-    """A port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -33,12 +27,7 @@ def oxigraph_server(location: Path) -> Iterator[str]:
         wait_until_up(url, process)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, grace=20)
 
 
 def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> None:

@@ -57,3 +57,22 @@ class Canary:
         """Stop serving and release the port."""
         self.server.shutdown()
         self.server.server_close()
+
+
+SERVICE_PROBE = """
+import pyoxigraph as ox
+from graph.sandbox import isolate
+isolation = isolate()
+try:
+    list(ox.Store().query("SELECT * WHERE { SERVICE <%s> { ?s ?p ?o } }"))
+except OSError:
+    print(isolation.describe(), "blocked")
+else:
+    print(isolation.describe(), "reached")
+"""
+
+
+def service_probe(url: str, before: str = "") -> str:
+    """A script for a fresh interpreter: isolate() as query processes do, then let Oxigraph
+    itself run SERVICE against `url`; prints the isolation and `blocked` or `reached`."""
+    return before + SERVICE_PROBE % url

@@ -11,7 +11,6 @@ import logging
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ import pytest
 from graph.query_pool import PoolConfig
 from graph.safe_query import QueryRefused, QueryUnavailable, run_query
 from tests.security.support import LAUNCHER, ROOT, denied_command, ready_pool
-from tests.sparql_support import EX, PREFIX, Canary, build_store
+from tests.sparql_support import EX, PREFIX, Canary, service_probe
 
 HIDDEN = {
     "cr": "SELECT * WHERE { # c\rSERVICE <{url}> { ?a ?b ?c }\n}",
@@ -32,112 +31,90 @@ DENY_BOTH = ["unshare", "prctl_seccomp", "seccomp"]
 ONE = PoolConfig(workers=1, queue=4, per_client=4)
 
 
-@pytest.fixture(scope="module")
-def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shared fixture store."""
-    return build_store(tmp_path_factory.mktemp("cr") / "store")
-
-
-@pytest.fixture
-def canary() -> Iterator[Canary]:
-    """A loopback server that records every request it gets."""
-    server = Canary()
-    yield server
-    server.close()
-
-
 def hidden(name: str, canary: Canary) -> str:
     """One of the hostile queries aimed at the canary."""
     return PREFIX + HIDDEN[name].replace("{url}", canary.url)
 
 
 @pytest.mark.parametrize("name", sorted(HIDDEN))
-def test_service_behind_a_carriage_return_is_refused(store_dir: Path, canary: Canary,
+def test_service_behind_a_carriage_return_is_refused(sparql_store: Path, canary: Canary,
                                                      name: str) -> None:
     with pytest.raises(QueryRefused, match="SERVICE"):
-        run_query(store_dir, hidden(name, canary))
+        run_query(sparql_store, hidden(name, canary))
     time.sleep(0.05)
     assert canary.requests == []
 
 
-def test_crlf_queries_still_run(store_dir: Path) -> None:
+def test_crlf_queries_still_run(sparql_store: Path) -> None:
     """Normalising line ends changes nothing else: CR LF and CR are plain line breaks."""
-    result = run_query(store_dir, f"PREFIX ex: <{EX}>\r\nSELECT ?s\rWHERE {{ ?s ex:n 3 }}\r\n")
+    result = run_query(sparql_store, f"PREFIX ex: <{EX}>\r\nSELECT ?s\rWHERE {{ ?s ex:n 3 }}\r\n")
     assert result.rows == 1
 
 
-def test_with_unshare_denied_seccomp_still_holds(store_dir: Path, canary: Canary) -> None:
+def test_with_unshare_denied_seccomp_still_holds(sparql_store: Path, canary: Canary) -> None:
     """Where unshare is denied the workers fall back to seccomp and keep answering."""
     pool = ready_pool(ONE, denied_command(DENY_UNSHARE))
     try:
-        result = run_query(store_dir, PREFIX + "ASK { ?s ex:n 3 }", pool=pool)
+        result = run_query(sparql_store, PREFIX + "ASK { ?s ex:n 3 }", pool=pool)
         assert result.isolation == "seccomp" and result.network_isolated
         with pytest.raises(QueryRefused, match="SERVICE"):
-            run_query(store_dir, hidden("cr_silent", canary), pool=pool)
+            run_query(sparql_store, hidden("cr_silent", canary), pool=pool)
     finally:
         pool.close()
     assert canary.requests == []
 
 
-ENGINE_SERVICE = """
+# the worker's own start: the package imported bare, before pyoxigraph
+BARE_START = """
 import runpy, sys
 runpy.run_path(sys.argv[1])["bare_package"]()
-import pyoxigraph as ox
-from graph.sandbox import isolate
-isolation = isolate()
-try:
-    list(ox.Store().query("SELECT * WHERE { SERVICE <%s> { ?s ?p ?o } }"))
-except OSError:
-    print(isolation.describe(), "blocked")
-else:
-    print(isolation.describe(), "reached")
 """
 
 
 def test_seccomp_alone_stops_the_engine_service(canary: Canary) -> None:
     """Behind the guard, with unshare denied: Oxigraph's own SERVICE call reaches nothing."""
     command = [sys.executable, str(LAUNCHER), "unshare", sys.executable, "-c",
-               ENGINE_SERVICE % canary.url, str(ROOT / "graph" / "worker_start.py")]
+               service_probe(canary.url, BARE_START), str(ROOT / "graph" / "worker_start.py")]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.stdout.split() == ["seccomp", "blocked"], done.stderr[-2000:]
     assert canary.requests == []
 
 
-def test_without_any_isolation_queries_are_refused(store_dir: Path, canary: Canary) -> None:
+def test_without_any_isolation_queries_are_refused(sparql_store: Path, canary: Canary) -> None:
     """Neither namespace nor seccomp: fail closed, with a message that says why."""
     pool = ready_pool(ONE, denied_command(DENY_BOTH))
     try:
         with pytest.raises(QueryUnavailable, match="network namespace") as caught:
-            run_query(store_dir, hidden("cr", canary), pool=pool)
+            run_query(sparql_store, hidden("cr", canary), pool=pool)
         assert "BOKSLUT_SPARQL_ALLOW_UNISOLATED" in caught.value.message
         with pytest.raises(QueryUnavailable):
-            run_query(store_dir, "ASK {}", pool=pool)
+            run_query(sparql_store, "ASK {}", pool=pool)
     finally:
         pool.close()
     assert canary.requests == []
 
 
 def test_the_unisolated_override_runs_and_says_so_loudly(
-        store_dir: Path, canary: Canary, caplog: pytest.LogCaptureFixture) -> None:
+        sparql_store: Path, canary: Canary, caplog: pytest.LogCaptureFixture) -> None:
     """With the override on, queries run (the guard still refuses SERVICE) and it is logged."""
     config = PoolConfig(workers=1, queue=4, per_client=4, allow_unisolated=True)
     with caplog.at_level(logging.CRITICAL, logger="graph.query_pool"):
         pool = ready_pool(config, denied_command(DENY_BOTH, allow_unisolated=True))
     try:
-        result = run_query(store_dir, PREFIX + "ASK { ?s ex:n 3 }", pool=pool)
+        result = run_query(sparql_store, PREFIX + "ASK { ?s ex:n 3 }", pool=pool)
         assert result.isolation == "none" and not result.network_isolated
         with pytest.raises(QueryRefused, match="SERVICE"):
-            run_query(store_dir, hidden("cr", canary), pool=pool)
+            run_query(sparql_store, hidden("cr", canary), pool=pool)
     finally:
         pool.close()
     assert any("WITHOUT NETWORK ISOLATION" in r.getMessage() for r in caplog.records)
     assert canary.requests == []
 
 
-def test_isolation_is_on_by_default_here(store_dir: Path) -> None:
+def test_isolation_is_on_by_default_here(sparql_store: Path) -> None:
     """Without any denial at least one mechanism is in force (here both: netns+seccomp)."""
     pool = ready_pool(ONE)
     try:
-        assert run_query(store_dir, "ASK {}", pool=pool).isolation != "none"
+        assert run_query(sparql_store, "ASK {}", pool=pool).isolation != "none"
     finally:
         pool.close()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,15 +16,10 @@ from typing import IO
 
 import pytest
 
+from tests.processes import free_port, stop
+
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 60.0
-
-
-def free_port() -> int:
-    """A port on loopback that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -48,12 +42,7 @@ def serve(data: Path, **settings: object) -> Iterator[str]:
             _wait_until_up(base, process, log)
             yield base
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 def _wait_until_up(base: str, process: subprocess.Popen, log: IO[bytes]) -> None:
