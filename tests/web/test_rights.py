@@ -213,3 +213,6 @@ def test_without_data_the_rights_pages_say_so(tmp_path) -> None:
         response = empty.get(url)
         assert response.status_code == 503 and "kör bokslut ingest" in response.get_data(
             as_text=True)
+    response = empty.get("/api/rattigheter/crc/31")  # the API twin says so in JSON
+    assert response.status_code == 503 and response.mimetype == "application/json"
+    assert "kör bokslut ingest" in response.get_json()["message"]
