@@ -126,6 +126,11 @@ class RightsSignal:
             for t in frozenset().union(*(g for w in article.wordings for g in w)):
                 self.by_term.setdefault(t, []).append(i)
 
+        # each wording's words with their weights, and its total: asked for on every query
+        self.weighed = {wording: (tuple((g, self.weight(g)) for g in wording),
+                                  sum(self.weight(g) for g in wording))
+                        for article in self.articles for wording in article.wordings}
+
     def weight(self, group: frozenset[str]) -> float:
         """A word's IDF: its most common term's ("barnet" is rare, the word "barn" is not)."""
         return min((self.idf[t] for t in group if t in self.idf), default=0.0)
@@ -133,8 +138,8 @@ class RightsSignal:
     def match(self, wording: tuple[frozenset[str], ...],
               content: frozenset[str]) -> tuple[float, float, int]:
         """(share of the wording's IDF mass the query has, that mass, words in the wording)."""
-        total = sum(self.weight(g) for g in wording)
-        found = sum(self.weight(g) for g in wording if g & content)
+        weighed, total = self.weighed[wording]
+        found = sum(w for g, w in weighed if not g.isdisjoint(content))
         return (found / total if total else 0.0), found, len(wording)
 
     def named(self, query: str) -> dict[str, float]:
@@ -193,7 +198,7 @@ class RightsSignal:
         """Passage id -> signal in (0, 1]: the best (article confidence x passage weight)."""
         named = self.named(query)
         out: dict[str, float] = {}
-        for article in self.articles:
+        for article in self.articles if named else ():
             confidence = named.get(article.iri)
             if confidence:
                 for pid, weight in article.passages:

@@ -56,8 +56,25 @@ def _tokenizer() -> spacy.tokenizer.Tokenizer:
     return spacy.blank("sv").tokenizer
 
 
+SHORT_TEXT = 300  # a query (or one word): its words are remembered, since several steps ask
+
+
 def words(text: str) -> list[Word]:
     """Split text into words with spaCy's Swedish tokenizer, marking suspended compound prefixes."""
+    if len(text) <= SHORT_TEXT:
+        return list(_short_words(text))
+    return _split(text)
+
+
+@lru_cache(maxsize=4096)
+def _short_words(text: str) -> tuple[Word, ...]:
+    """words() of a short text, remembered (BM25, the lexical match and the rights signal all
+    tokenize the same query)."""
+    return tuple(_split(text))
+
+
+def _split(text: str) -> list[Word]:
+    """The tokenization behind words()."""
     tokens = [tok.text for tok in _tokenizer()(clean(text)) if not tok.is_space]
     out: list[Word] = []
     for i, tok in enumerate(tokens):
