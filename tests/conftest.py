@@ -13,7 +13,11 @@ marker fails loudly in the fast tier instead of slowing it down.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import fcntl
+import gc
+import os
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -41,6 +45,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Move everything imported so far out of the collector's sight.
+
+    Each store build ends with gc.collect() (graph/store_writer.py: the store must be released
+    before its generation is published), and with the modules of every test file imported each
+    full collection walked them all (10 of test_store.py's 24 CPU-seconds). Frozen objects
+    live for the run; what the tests create afterwards is collected as before.
+    """
+    gc.freeze()
 
 
 @pytest.fixture(scope="session")
@@ -77,21 +92,71 @@ def built_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data
 
 
-@pytest.fixture(scope="session")
-def fake_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled corpus in the real store, searched with the fake embedder (once per session).
+def built_once(factory: pytest.TempPathFactory, name: str,
+               build: Callable[[Path], None]) -> Path:
+    """A directory built once per run and then only read, shared by pytest-xdist's workers.
 
-    Graphs, pages, SPARQL and downloads are as with the real model; only the ranking of
-    search hits and the inferred rights links (graf/harlett) differ.
+    Under xdist the workers' temporary folders share a parent: the first worker to get the
+    lock builds there, the others wait and reuse it (each would otherwise pay the same ingest).
     """
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        target = factory.mktemp(name)
+        build(target)
+        return target
+    root = factory.getbasetemp().parent
+    target, done = root / name, root / f"{name}.done"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            shutil.rmtree(target, ignore_errors=True)  # a worker that failed half-way
+            target.mkdir()
+            build(target)
+            done.touch()
+    return target
+
+
+def fake_ingest(reports: list[Path], data: Path) -> None:
+    """Ingest reports into `data` with the fake embedder and the default base IRI."""
     from search.embedder import FakeEmbedder
-    from web.pipeline.ingest import bundled_reports, ingest
+    from web.pipeline.ingest import ingest
     from web.settings import resolve
 
-    data = tmp_path_factory.mktemp("bokslut-fake-data")
-    ingest(bundled_reports(), data, resolve({"data": data})["base_iri"], FakeEmbedder(),
+    ingest(reports, data, resolve({"data": data})["base_iri"], FakeEmbedder(),
            progress=lambda _: None)
-    return data
+
+
+@pytest.fixture(scope="session")
+def fake_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled corpus in the real store, searched with the fake embedder (once per run).
+
+    Graphs, pages, SPARQL and downloads are as with the real model; only the ranking of
+    search hits and the inferred rights links (graf/harlett) differ. Read-only: a test that
+    changes its data directory takes `fake_data_copy`.
+    """
+    from web.pipeline.ingest import bundled_reports
+
+    return built_once(tmp_path_factory, "bokslut-fake-data",
+                      lambda data: fake_ingest(bundled_reports(), data))
+
+
+@pytest.fixture()
+def fake_data_copy(fake_data: Path, tmp_path: Path) -> Path:
+    """A private copy of `fake_data` (the 2025 report ingested) for a test that changes it."""
+    return Path(shutil.copytree(fake_data, tmp_path / "data", symlinks=True))
+
+
+@pytest.fixture(scope="session")
+def two_reports_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 2025 report and the derived 2026 one (tests/second_report.py), fake embedder,
+    built once per run; read-only."""
+    from tests.second_report import write_second_report
+
+    def build(data: Path) -> None:
+        source = data.with_name(data.name + "-source")
+        source.mkdir(exist_ok=True)
+        fake_ingest([REPORT_PATH, write_second_report(source)], data)
+
+    return built_once(tmp_path_factory, "bokslut-two-reports", build)
 
 
 @pytest.fixture(scope="session")

@@ -36,10 +36,9 @@ def report_graph(data: Path, graph: str) -> Graph:
 
 
 @pytest.fixture()
-def data(tmp_path: Path) -> Path:
-    """A data directory with the 2025 report ingested."""
-    ingest([REPORT_PATH], tmp_path, BASE, FakeEmbedder(), progress=quiet)
-    return tmp_path
+def data(fake_data_copy: Path) -> Path:
+    """A data directory with the 2025 report ingested (a private copy of one ingest a run)."""
+    return fake_data_copy
 
 
 @pytest.mark.slow  # two full ingests

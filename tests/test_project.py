@@ -138,7 +138,8 @@ def test_make_test_sets_up_the_browser_tier_and_runs_everything() -> None:
 def test_make_test_fast_leaves_the_slow_tier_out() -> None:
     """The fast tier is pytest without the slow marker and sets up no browser."""
     commands = make_dry_run("test-fast")
-    assert commands.strip().splitlines()[-1].endswith('pytest -q -m "not slow"')
+    last = commands.strip().splitlines()[-1]
+    assert 'pytest -q -m "not slow" -n auto --maxprocesses=2' in last  # both cores, no more
     assert "apt-get" not in commands and "npm" not in commands
 
 

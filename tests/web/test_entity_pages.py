@@ -11,8 +11,6 @@ from rdflib import Graph, Literal, Namespace, URIRef
 
 from graph.namespaces import sparql_prologue
 from graph.trusted_query import trusted_select
-from tests.conftest import REPORT_PATH
-from tests.second_report import write_second_report
 from web.entity.indicators import Obs, totals_chart
 from web.services import services
 
@@ -324,18 +322,11 @@ def test_iri_in_404_page_is_escaped(client, path: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def two_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def two_reports(two_reports_data: Path) -> Path:
     """A data directory with the 2025 report and a derived 2026 one (fake embedder)."""
-    from search.embedder import FakeEmbedder
-    from web.pipeline.ingest import ingest
-
-    data = tmp_path_factory.mktemp("entity-two-reports")
-    second = write_second_report(tmp_path_factory.mktemp("entity-second"))
-    ingest([REPORT_PATH, second], data, BASE, FakeEmbedder(), progress=lambda _: None)
-    return data
+    return two_reports_data
 
 
-@pytest.mark.slow  # ingests two reports
 def test_time_series_once_several_years_exist(two_reports: Path) -> None:
     """With 2024 and 2025 figures for the same indicator the page draws a line over time."""
     from search.embedder import FakeEmbedder

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from search.embedder import FakeEmbedder
-from tests.conftest import REPORT_PATH
-from tests.second_report import write_second_report
 from web.app import create_app
-from web.pipeline.ingest import ingest
 
-BASE = "https://w3id.org/bokslut/id/"
 GOAL = "/id/strategi/sodertalje-2025-2030/mal/"
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    """The app over both reports (fake embedder)."""
-    folder = tmp_path_factory.mktemp("tva-ar")
-    data = folder / "data"
-    embedder = FakeEmbedder()
-    ingest([REPORT_PATH, write_second_report(folder)], data, BASE, embedder,
-           progress=lambda _: None)
-    return create_app({"data": data, "testing": True}, embedder=embedder).test_client()
+def client(two_reports_data: Path):
+    """The app over both reports (fake embedder; tests/conftest.py builds them once)."""
+    return create_app({"data": two_reports_data, "testing": True},
+                      embedder=FakeEmbedder()).test_client()
 
 
 def section(html: str) -> str:
