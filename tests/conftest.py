@@ -19,12 +19,13 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from corpus.reader import read_report
-from corpus.records import Report
-from tests.sparql_support import Canary, build_store
+if TYPE_CHECKING:  # imported where used: xdist's controller loads this file and runs no test
+    from corpus.records import Report
+    from tests.sparql_support import Canary
 
 REPORT_PATH = (Path(__file__).resolve().parents[1] / "corpus" / "reports"
                / "sodertalje-bokslut-social-hallbarhet-2025.txt")
@@ -61,18 +62,24 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 @pytest.fixture(scope="session")
 def report() -> Report:
     """The real report as the reader reads it."""
+    from corpus.reader import read_report
+
     return read_report(REPORT_PATH)
 
 
 @pytest.fixture(scope="session")
 def sparql_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small SPARQL store of tests/sparql_support.py (read-only), built once per session."""
+    from tests.sparql_support import build_store
+
     return build_store(tmp_path_factory.mktemp("sparql") / "store")
 
 
 @pytest.fixture
 def canary() -> Iterator[Canary]:
     """A fresh loopback server recording every request it gets, shut down after the test."""
+    from tests.sparql_support import Canary
+
     server = Canary()
     yield server
     server.close()
