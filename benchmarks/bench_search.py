@@ -1,7 +1,11 @@
 """Search benchmark: index build, warm query latency per mode, memory, and growth ×10/×100.
 
 Run: .venv/bin/python benchmarks/bench_search.py [--data DIR]
+     .venv/bin/python benchmarks/bench_search.py --data DIR --encoders fp32,int8-pc-rr
 Prints figures and ratios; no thresholds are asserted (shared machines are noisy).
+With --encoders, each encoder builds its own index (passages and gate) and answers the
+20-token questions, each question once on a warm process (warmed on the dev queries, so no
+question meets itself in any cache), with the encoder's share of each hybrid query.
 """
 
 from __future__ import annotations
@@ -65,6 +69,67 @@ def latencies(searcher: HybridSearcher, texts: list[str], mode: str) -> tuple[fl
     return statistics.median(times), times[int(len(times) * 0.95) - 1]
 
 
+class TimedEmbedder:
+    """An embedder that adds the time spent in embed_queries to `spent` (seconds)."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.spent = inner, 0.0
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+    def embed_queries(self, texts: list[str]):
+        started = time.perf_counter()
+        try:
+            return self.inner.embed_queries(texts)
+        finally:
+            self.spent += time.perf_counter() - started
+
+
+def each_once(searcher: HybridSearcher, texts: list[str],
+              mode: str) -> tuple[float, float, float]:
+    """p50 (ms) of one search per text, of the encoder's part of it, and of the rest."""
+    timed = searcher.embedder
+    totals, encoder = [], []
+    for q in texts:
+        timed.spent, started = 0.0, time.perf_counter()
+        searcher.search(q, 10, mode)
+        totals.append((time.perf_counter() - started) * 1000)
+        encoder.append(timed.spent * 1000)
+    rest = [t - e for t, e in zip(totals, encoder, strict=True)]
+    return statistics.median(totals), statistics.median(encoder), statistics.median(rest)
+
+
+def compare_encoders(data: Path, names: list[str], rows: list[dict]) -> None:
+    """Index build and 20-token latency per encoder, each with its own index, one run."""
+    from bench_engine_parts import QUESTIONS
+
+    from search.model_store import E5_DIR_NAME
+    from search.onnx_encoder import load_embedder
+
+    model_dir, warm = data / "models" / E5_DIR_NAME, queries(200)
+    print(f"{len(QUESTIONS)} questions of about 20 tokens, each searched once, warm process "
+          f"({len(set(warm))} other queries first); ms, p50")
+    print(f"{'encoder':<14}{'build s':>8}{'passages/s':>11}{'hybrid':>9}{'encoder':>10}"
+          f"{'rest':>8}{'dense':>8}{'bm25':>7}")
+    for name in names:
+        embedder = load_embedder(model_dir, data, recipe=None if name == "fp32" else name)
+        t = time.perf_counter()
+        index = SearchIndex.build(rows, embedder)
+        build = time.perf_counter() - t
+        searcher = HybridSearcher(index, TimedEmbedder(embedder))
+        index.bm25.analyzer.prepare()
+        cells = {}
+        for mode in MODES:
+            for q in warm:
+                searcher.search(q, 10, mode)
+            cells[mode] = each_once(searcher, QUESTIONS, mode)
+        hybrid, encoder, rest = cells["hybrid"]
+        print(f"{name:<14}{build:>8.1f}{len(rows) / build:>11.1f}{hybrid:>9.1f}{encoder:>10.1f}"
+              f"{rest:>8.1f}{cells['dense'][0]:>8.1f}{cells['bm25'][0]:>7.1f}",
+              flush=True)
+
+
 def main() -> None:
     """Build, measure, print."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -73,7 +138,14 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=100, help="queries per measurement")
     parser.add_argument("--reuse", type=Path, default=None,
                         help="a saved index to take vectors from (skips the build timing)")
+    parser.add_argument("--encoders", default="",
+                        help="compare encoders instead (fp32 and int8 recipes, comma-separated)")
     args = parser.parse_args()
+    if args.encoders:
+        rows = [p.__dict__ for path in bundled_reports()
+                for p in build_passages(read_report(path))]
+        compare_encoders(args.data, [n for n in args.encoders.split(",") if n], rows)
+        return
     t = time.perf_counter()
     embedder = embedder_for("multilingual-e5-small", str(args.data))
     print(f"model load: {time.perf_counter() - t:.1f} s, RSS {rss_mb():.0f} MB")

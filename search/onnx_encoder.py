@@ -1,10 +1,11 @@
-"""The embedder on ONNX Runtime: the exported fp32 encoder, same tokens, same vectors as torch.
+"""The embedder on ONNX Runtime: the exported encoder, same tokens and vectors as torch.
 
 A 20-token query through torch pays more in per-call overhead than in arithmetic; the
 exported graph on ONNX Runtime runs the same weights about three times faster. Token ids
 come from the model's own tokenizer.json and pooling repeats sentence-transformers' (mean
-over the attention mask, then L2), so the vectors live in the index's space: the
-fingerprint is the source model's, and an index built with either embedder serves both.
+over the attention mask, then L2). The fp32 export keeps the source model's fingerprint (its
+index serves torch too). An int8 copy (search/onnx_quantize.py, used only when a recipe is
+chosen) has a fingerprint naming its recipe, so its index is only searched by that encoder.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 
 from search.embedder import Embedder, SentenceTransformerEmbedder, choose_prompts, prepare_texts
 from search.onnx_export import MANIFEST, ONNX_FILE, ensure_export
+from search.onnx_quantize import CHOSEN, RECIPES, Recipe, ensure_quantised, is_quantised, quant_dir
 
 INTRA_OP_THREADS = 2  # the serving machine has two cores; more threads only contend
 BATCH_SIZE = 16
@@ -60,7 +62,9 @@ class OnnxEmbedder:
         self.model_dir = Path(model_dir)
         self.name = self.model_dir.name
         self.dimension = int(manifest["dimension"])
-        self.fingerprint = str(manifest["source"])
+        # the fp32 export is torch's vector space; a quantised copy names its recipe
+        self.fingerprint = str(manifest.get("fingerprint") or manifest["source"])
+        self.precision = "int8" if "quantisation" in manifest else "fp32"
         self.query_prompt, self.passage_prompt = choose_prompts(manifest["prompts"])
         self.pad_id = int(manifest["pad_token_id"])
         self.tokenizer = _tokenizer(self.model_dir, int(manifest["max_seq_length"]))
@@ -104,13 +108,20 @@ class OnnxEmbedder:
         return self._encode(texts, self.passage_prompt, progress)
 
 
-def load_embedder(model_dir: Path, data_dir: Path, export: bool = True) -> Embedder:
-    """The ONNX embedder (exporting it into the data directory if allowed), else torch's."""
+def load_embedder(model_dir: Path, data_dir: Path, export: bool = True,
+                  recipe: str | None = CHOSEN) -> Embedder:
+    """The ONNX embedder (int8 if a recipe is given), made in the data dir if allowed; else torch.
+
+    Each falls back to the next with a note on stderr. They differ in fingerprint, so an index
+    embedded by one is refused by the others (rebuilt by the next ingest), never mixed.
+    """
     try:
-        if export:
-            folder = ensure_export(Path(model_dir), Path(data_dir))
-        else:
-            folder = existing_export(Path(model_dir), Path(data_dir))
+        folder = ensure_export(Path(model_dir), Path(data_dir)) if export \
+            else existing_export(Path(model_dir), Path(data_dir))
+        if folder is not None and recipe is not None:
+            quantised = _quantised(folder, RECIPES[recipe], export)
+            if quantised is not None:
+                return OnnxEmbedder(Path(model_dir), quantised)
         if folder is not None:
             return OnnxEmbedder(Path(model_dir), folder)
     except Exception as exc:  # onnxruntime's load errors derive from Exception alone
@@ -118,8 +129,20 @@ def load_embedder(model_dir: Path, data_dir: Path, export: bool = True) -> Embed
     return SentenceTransformerEmbedder(Path(model_dir))
 
 
+def _quantised(export: Path, recipe: Recipe, make: bool) -> Path | None:
+    """The recipe's int8 copy of the export (made if `make`), or None: then fp32 answers."""
+    try:
+        folder = ensure_quantised(export, recipe) if make else quant_dir(export, recipe)
+        manifest = json.loads((export / MANIFEST).read_text("utf-8"))
+        if is_quantised(folder, manifest["source"], recipe):
+            return folder
+    except Exception as exc:  # as above: the quantiser and onnx raise many kinds
+        print(f"obs: int8-kodaren kan inte användas ({exc}); använder fp32", file=sys.stderr)
+    return None
+
+
 def existing_export(model_dir: Path, data_dir: Path) -> Path | None:
-    """The complete export of this model under `data_dir`, or None (never exports)."""
+    """The complete fp32 export of this model under `data_dir`, or None (never exports)."""
     from search.onnx_export import describe_model, export_dir, is_export
 
     source = describe_model(model_dir)["source"]

@@ -1,4 +1,4 @@
-"""The ONNX query encoder: made at ingest, same vectors as sentence-transformers, torch fallback."""
+"""The ONNX encoder: made at ingest, fp32 equal to torch, int8 close to fp32, fallbacks said."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from search.embedder import SentenceTransformerEmbedder
 from search.engine import embedder_for
-from search.index_store import SearchIndex
+from search.index_store import SearchIndex, SearchIndexError
 from search.model_store import E5_DIR_NAME, ensure_e5_model
 from search.onnx_encoder import OnnxEmbedder, load_embedder, mean_pool
 from search.onnx_export import (
@@ -21,6 +21,7 @@ from search.onnx_export import (
     export_dir,
     is_export,
 )
+from search.onnx_quantize import RECIPES, Recipe
 from web.pipeline.layout import index_dir
 from web.settings import resolve
 
@@ -84,11 +85,13 @@ def test_only_plain_mean_pooling_models_are_exported(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def encoders(built_data: Path) -> tuple[OnnxEmbedder, SentenceTransformerEmbedder]:
-    """The embedder ingest used (ONNX) and sentence-transformers on the same directory."""
-    onnx = embedder_for(resolve({"data": built_data})["embed_model"], str(built_data))
-    assert isinstance(onnx, OnnxEmbedder), "ingest should have exported the model"
-    return onnx, SentenceTransformerEmbedder(model_dir(built_data))
+def encoders(built_data: Path) -> tuple[OnnxEmbedder, OnnxEmbedder, SentenceTransformerEmbedder]:
+    """An int8 copy (made here), the fp32 export ingest used, sentence-transformers on torch."""
+    fp32 = embedder_for(resolve({"data": built_data})["embed_model"], str(built_data))
+    assert isinstance(fp32, OnnxEmbedder), "ingest should have exported the model"
+    int8 = load_embedder(model_dir(built_data), built_data, recipe="int8-pc-rr")
+    assert isinstance(int8, OnnxEmbedder) and (int8.precision, fp32.precision) == ("int8", "fp32")
+    return int8, fp32, SentenceTransformerEmbedder(model_dir(built_data))
 
 
 @pytest.mark.slow
@@ -99,9 +102,9 @@ def test_ingest_exported_the_model_into_the_data_directory(built_data: Path) -> 
 
 
 @pytest.mark.slow
-def test_query_vectors_equal_sentence_transformers(encoders) -> None:
-    """fp32 export: cosine ≥ 0.9999 on every Swedish query, one at a time and batched."""
-    onnx, torch_model = encoders
+def test_fp32_query_vectors_equal_sentence_transformers(encoders) -> None:
+    """fp32 export: cosine >= 0.9999 on every Swedish query, one at a time and batched."""
+    _, onnx, torch_model = encoders
     texts = [*QUESTIONS, *dev_queries()]
     reference = torch_model.embed_queries(texts)
     batched = onnx.embed_queries(texts)
@@ -110,17 +113,53 @@ def test_query_vectors_equal_sentence_transformers(encoders) -> None:
         assert vectors.shape == reference.shape and vectors.dtype == np.float32
         assert np.min(np.sum(vectors * reference, axis=1)) >= 0.9999
     assert np.allclose(np.linalg.norm(single, axis=1), 1.0, atol=1e-5)
+    assert onnx.fingerprint == torch_model.fingerprint  # one vector space, one index
 
 
 @pytest.mark.slow
-def test_passage_vectors_equal_the_index(encoders, built_data: Path) -> None:
-    """Passages of very different lengths, in input order, match sentence-transformers."""
-    onnx, torch_model = encoders
-    passages = SearchIndex.load(index_dir(built_data)).passages
-    texts = [p["text"] for p in passages[::9]]
-    mine, reference = onnx.embed_passages(texts), torch_model.embed_passages(texts)
-    assert np.min(np.sum(mine * reference, axis=1)) >= 0.9999
-    assert onnx.fingerprint == torch_model.fingerprint  # one vector space, one index
+def test_int8_query_vectors_stay_close_to_fp32(encoders) -> None:
+    """The int8 copy, one query at a time as search asks: cosine >= 0.99 to fp32 on each."""
+    int8, fp32, _ = encoders
+    texts = [*QUESTIONS, *dev_queries()]
+    mine = np.vstack([int8.embed_queries([t]) for t in texts])
+    reference = np.vstack([fp32.embed_queries([t]) for t in texts])
+    assert mine.dtype == np.float32 and np.allclose(np.linalg.norm(mine, axis=1), 1.0, atol=1e-5)
+    assert np.min(np.sum(mine * reference, axis=1)) >= 0.99
+    assert not np.array_equal(mine, reference)  # really the quantised graph
+
+
+@pytest.mark.slow
+def test_the_index_holds_the_fp32_vectors(encoders, built_data: Path) -> None:
+    """Passages embedded again by the fp32 export meet their indexed vectors (order kept)."""
+    int8, fp32, _ = encoders
+    index = SearchIndex.load(index_dir(built_data), fp32)
+    rows = list(range(0, len(index.passages), 9))
+    texts = [index.passages[i]["text"] for i in rows]
+    stored = np.vstack([index.dense.vector(i) for i in rows])
+    assert np.min(np.sum(fp32.embed_passages(texts) * stored, axis=1)) >= 0.9999
+    # int8 activations are quantised per batch: other batch-mates move a vector a little
+    assert np.min(np.sum(int8.embed_passages(texts) * stored, axis=1)) >= 0.99
+    assert index.manifest["model"] == fp32.fingerprint
+    assert int8.fingerprint == f"{fp32.fingerprint}+onnx-int8-pc-rr"
+
+
+@pytest.mark.slow
+def test_an_index_is_never_searched_with_another_encoder(encoders, built_data) -> None:
+    """fp32 and torch share a fingerprint; the int8 copy does not, and is refused."""
+    int8, fp32, torch_model = encoders
+    assert fp32.fingerprint == torch_model.fingerprint != int8.fingerprint
+    with pytest.raises(SearchIndexError, match="bokslut ingest"):
+        SearchIndex.load(index_dir(built_data), int8)
+
+
+@pytest.mark.slow
+def test_a_failed_quantisation_falls_back_to_fp32(built_data: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setitem(RECIPES, "broken", Recipe("broken", include="no-node-is-called-this"))
+    embedder = load_embedder(model_dir(built_data), built_data, recipe="broken")
+    assert isinstance(embedder, OnnxEmbedder) and embedder.precision == "fp32"
+    assert "använder fp32" in capsys.readouterr().err
+    leftovers = [p.name for p in (built_data / "models" / "onnx").iterdir() if "broken" in p.name]
+    assert leftovers == []
 
 
 @pytest.mark.slow

@@ -1,0 +1,131 @@
+"""An int8 copy of the exported encoder: dynamic quantisation of chosen weight MatMuls.
+
+Made once, from the fp32 export, into the data directory beside it. Which MatMuls are
+quantised, and how, is a named recipe; the recipe name goes into the encoder's
+fingerprint, so an index embedded with one recipe is never served with another (or with
+the fp32 export, or with torch). The recipes and their measured cosine and speed are in
+benchmarks/results/bench_quantize.txt; CHOSEN, when set, is the one ingest and search use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from search.onnx_export import MANIFEST, ONNX_FILE, OnnxExportError
+
+QUANT_FORMAT = "bokslut-onnx-int8/1"
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Which weight MatMuls to quantise (by node name) and how."""
+
+    name: str
+    per_channel: bool = True
+    reduce_range: bool = False  # 7-bit weights: no int16 saturation on AVX2 without VNNI
+    unsigned_weights: bool = False  # QUInt8 weights (u8u8 kernels) instead of QInt8
+    include: str = r"MatMul"  # regex over MatMul node names that may be quantised
+    exclude: str = r"$^"  # regex over node names kept in fp32 (matches nothing by default)
+    gather: bool = False  # also quantise the word-embedding table (Gather)
+
+
+RECIPES = {r.name: r for r in (
+    Recipe("int8-naive", per_channel=False, gather=True),
+    Recipe("int8-pc"),
+    Recipe("int8-pc-rr", reduce_range=True),
+    Recipe("int8-pc-u8", unsigned_weights=True),
+    Recipe("int8-pc-rr-ffn", reduce_range=True,
+           include=r"/layer\.\d+/(intermediate|output)/dense/"),
+    Recipe("int8-pc-rr-nofirst", reduce_range=True, exclude=r"/layer\.0/"),
+    Recipe("int8-pc-rr-noattnout", reduce_range=True, exclude=r"/attention/output/"),
+    Recipe("int8-pc-rr-gather", reduce_range=True, gather=True),
+)}
+# The best recipe, int8-pc-rr (tuning queries: min cosine 0.9956 to fp32, 0.55-0.69x its time
+# per query), is not used by default: with passages and queries both int8 `bokslut eval`
+# moved by 0.008-0.013 nDCG@10 (limit 0.005), and activations quantised per batch move a
+# passage's vector with its batch-mates (cosine 0.996). Ingest and search run the fp32 export.
+CHOSEN: str | None = None
+
+
+def quantised_nodes(model_path: Path, recipe: Recipe) -> list[str]:
+    """Names of the MatMul nodes with a constant weight that the recipe quantises."""
+    import onnx
+
+    model = onnx.load(str(model_path), load_external_data=False)
+    weights = {init.name for init in model.graph.initializer}
+    include, exclude = re.compile(recipe.include), re.compile(recipe.exclude)
+    names = [node.name for node in model.graph.node if node.op_type == "MatMul"
+             and len(node.input) == 2 and node.input[1] in weights
+             and include.search(node.name) and not exclude.search(node.name)]
+    if recipe.gather:
+        names += [node.name for node in model.graph.node if node.op_type == "Gather"
+                  and node.input[0] in weights]
+    return names
+
+
+def quantise_model(source: Path, target: Path, recipe: Recipe) -> None:
+    """Write the dynamically quantised copy of `source` (an ONNX file) to `target`."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    nodes = quantised_nodes(source, recipe)
+    if not nodes:
+        raise OnnxExportError(f"recipe {recipe.name}: no MatMul of {source} matches")
+    quantize_dynamic(
+        str(source), str(target), per_channel=recipe.per_channel,
+        reduce_range=recipe.reduce_range, nodes_to_quantize=nodes,
+        op_types_to_quantize=["MatMul", "Gather"] if recipe.gather else ["MatMul"],
+        weight_type=QuantType.QUInt8 if recipe.unsigned_weights else QuantType.QInt8)
+
+
+def quant_dir(export: Path, recipe: Recipe) -> Path:
+    """Where the recipe's copy of an export lives: beside it, <export>-<recipe>/."""
+    return export.with_name(f"{export.name}-{recipe.name}")
+
+
+def encoder_fingerprint(source: str, recipe: Recipe) -> str:
+    """The source model's fingerprint plus the recipe: a different vector space."""
+    return f"{source}+onnx-{recipe.name}"
+
+
+def is_quantised(folder: Path, source: str, recipe: Recipe) -> bool:
+    """True when `folder` holds a complete copy of this source model made by this recipe."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return manifest.get("quantisation") == {"format": QUANT_FORMAT, **asdict(recipe)} \
+        and manifest.get("source") == source and (folder / ONNX_FILE).is_file()
+
+
+def ensure_quantised(export: Path, recipe: Recipe) -> Path:
+    """The recipe's int8 copy of an fp32 export, made first (beside it, renamed in) if missing."""
+    manifest = json.loads((export / MANIFEST).read_text("utf-8"))
+    target = quant_dir(export, recipe)
+    if is_quantised(target, manifest["source"], recipe):
+        return target
+    tmp = Path(tempfile.mkdtemp(prefix=target.name + ".", suffix=".new", dir=target.parent))
+    try:
+        tmp.chmod(0o755)
+        quantise_model(export / ONNX_FILE, tmp / ONNX_FILE, recipe)
+        manifest.update(quantisation={"format": QUANT_FORMAT, **asdict(recipe)},
+                        fingerprint=encoder_fingerprint(manifest["source"], recipe))
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), "utf-8")
+        if target.exists() and not is_quantised(target, manifest["source"], recipe):
+            shutil.rmtree(target, ignore_errors=True)
+        os.rename(tmp, target)
+    except OSError:
+        if not is_quantised(target, manifest["source"], recipe):  # a concurrent run may have won
+            raise
+    except OnnxExportError:
+        raise
+    except Exception as exc:  # the quantiser raises many kinds; keep one clear type
+        raise OnnxExportError(f"int8 quantisation of {export} failed: {exc}") from exc
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
