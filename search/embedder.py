@@ -22,6 +22,7 @@ __all__ = [
     "FakeEmbedder",
     "ModelSettingError",
     "SentenceTransformerEmbedder",
+    "for_indexing",
     "resolve_model",
 ]
 
@@ -41,6 +42,12 @@ class Embedder(Protocol):
     def embed_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
         """Embed passages to index: float32 array (len(texts), dimension), unit rows."""
         ...
+
+
+def for_indexing(embedder: Embedder) -> Embedder:
+    """The embedder ingest should use: exact queries when this one has a faster query side."""
+    exact = getattr(embedder, "for_indexing", None)
+    return exact() if callable(exact) else embedder
 
 
 def prepare_texts(texts: list[str]) -> list[str]:

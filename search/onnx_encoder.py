@@ -10,15 +10,25 @@ chosen) has a fingerprint naming its recipe, so its index is only searched by th
 
 from __future__ import annotations
 
+import copy
 import json
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
 
 from search.embedder import Embedder, SentenceTransformerEmbedder, choose_prompts, prepare_texts
 from search.onnx_export import MANIFEST, ONNX_FILE, ensure_export
-from search.onnx_quantize import CHOSEN, RECIPES, Recipe, ensure_quantised, is_quantised, quant_dir
+from search.onnx_quantize import (
+    CHOSEN,
+    QUERY_RECIPE,
+    RECIPES,
+    Recipe,
+    ensure_quantised,
+    is_quantised,
+    quant_dir,
+)
 
 INTRA_OP_THREADS = 2  # the serving machine has two cores; more threads only contend
 BATCH_SIZE = 16
@@ -57,7 +67,8 @@ def mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
 class OnnxEmbedder:
     """Queries and passages through the exported encoder; interchangeable with the torch one."""
 
-    def __init__(self, model_dir: Path, export: Path, threads: int = INTRA_OP_THREADS) -> None:
+    def __init__(self, model_dir: Path, export: Path, threads: int = INTRA_OP_THREADS,
+                 query_export: Path | None = None) -> None:
         manifest = json.loads((Path(export) / MANIFEST).read_text("utf-8"))
         self.model_dir = Path(model_dir)
         self.name = self.model_dir.name
@@ -69,8 +80,33 @@ class OnnxEmbedder:
         self.pad_id = int(manifest["pad_token_id"])
         self.tokenizer = _tokenizer(self.model_dir, int(manifest["max_seq_length"]))
         self.session = _session(Path(export) / ONNX_FILE, threads)
+        # Queries may run on an int8 copy: same space within cosine 0.99 (bench_quantize.txt),
+        # while passages, and so the index and its fingerprint, stay on this export. Its
+        # session opens on the first query: ingest embeds no search query with it.
+        self.threads, self.query_export = threads, query_export
+        self.query_precision = "fp32" if query_export is None else "int8"
+        self._query_session = None
+        self._query_lock = threading.Lock()
 
-    def _batch(self, texts: list[str]) -> np.ndarray:
+    def for_indexing(self) -> OnnxEmbedder:
+        """This embedder with exact queries: what ingest embeds never depends on query speed."""
+        if self.query_export is None:
+            return self
+        exact = copy.copy(self)
+        exact.query_export, exact.query_precision = None, self.precision
+        exact._query_lock = threading.Lock()
+        return exact
+
+    def query_session(self):
+        """The session queries run on: the int8 copy (opened once) or the export itself."""
+        if self.query_export is None:
+            return self.session
+        with self._query_lock:
+            if self._query_session is None:
+                self._query_session = _session(Path(self.query_export) / ONNX_FILE, self.threads)
+            return self._query_session
+
+    def _batch(self, texts: list[str], session=None) -> np.ndarray:
         """One forward pass over texts already prompted (padded to the longest)."""
         encodings = self.tokenizer.encode_batch(texts)
         width = max(len(e.ids) for e in encodings)
@@ -79,10 +115,11 @@ class OnnxEmbedder:
         for row, enc in enumerate(encodings):
             ids[row, : len(enc.ids)] = enc.ids
             mask[row, : len(enc.ids)] = 1
-        (hidden,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+        (hidden,) = (session or self.session).run(None, {"input_ids": ids, "attention_mask": mask})
         return mean_pool(hidden, mask)
 
-    def _encode(self, texts: list[str], prompt: str, progress: bool = False) -> np.ndarray:
+    def _encode(self, texts: list[str], prompt: str, progress: bool = False,
+                session=None) -> np.ndarray:
         """Embed in length-sorted batches (little padding), rows back in input order."""
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         if not texts:
@@ -96,12 +133,12 @@ class OnnxEmbedder:
             starts = tqdm(starts, desc="Batches", unit="batch")
         for start in starts:
             rows = order[start : start + BATCH_SIZE]
-            out[rows] = self._batch([prompted[i] for i in rows])
+            out[rows] = self._batch([prompted[i] for i in rows], session)
         return out
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         """Embed search queries with the model's query prompt."""
-        return self._encode(texts, self.query_prompt)
+        return self._encode(texts, self.query_prompt, session=self.query_session())
 
     def embed_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
         """Embed passages with the model's passage prompt."""
@@ -109,11 +146,13 @@ class OnnxEmbedder:
 
 
 def load_embedder(model_dir: Path, data_dir: Path, export: bool = True,
-                  recipe: str | None = CHOSEN) -> Embedder:
-    """The ONNX embedder (int8 if a recipe is given), made in the data dir if allowed; else torch.
+                  recipe: str | None = CHOSEN,
+                  query_recipe: str | None = QUERY_RECIPE) -> Embedder:
+    """The ONNX embedder, made in the data dir if allowed; else torch's.
 
-    Each falls back to the next with a note on stderr. They differ in fingerprint, so an index
-    embedded by one is refused by the others (rebuilt by the next ingest), never mixed.
+    `recipe` (int8 on both sides) changes the fingerprint, so its index is refused by the
+    others; `query_recipe` only speeds up queries against the fp32 index. Each falls back
+    to fp32 with a note on stderr.
     """
     try:
         folder = ensure_export(Path(model_dir), Path(data_dir)) if export \
@@ -123,7 +162,8 @@ def load_embedder(model_dir: Path, data_dir: Path, export: bool = True,
             if quantised is not None:
                 return OnnxEmbedder(Path(model_dir), quantised)
         if folder is not None:
-            return OnnxEmbedder(Path(model_dir), folder)
+            queries = _quantised(folder, RECIPES[query_recipe], export) if query_recipe else None
+            return OnnxEmbedder(Path(model_dir), folder, query_export=queries)
     except Exception as exc:  # onnxruntime's load errors derive from Exception alone
         print(f"obs: ONNX-kodaren kan inte användas ({exc}); använder torch", file=sys.stderr)
     return SentenceTransformerEmbedder(Path(model_dir))

@@ -51,6 +51,10 @@ RECIPES = {r.name: r for r in (
 # moved by 0.008-0.013 nDCG@10 (limit 0.005), and activations quantised per batch move a
 # passage's vector with its batch-mates (cosine 0.996). Ingest and search run the fp32 export.
 CHOSEN: str | None = None
+# int8 for queries alone (passages and index fp32) is supported but off: at 0.53-0.71x
+# fp32's time per question its dev nDCG@10 still moved by up to 0.019 on one part
+# (benchmarks/results/bench_query_encoder.txt; limit 0.005), so search runs fp32 queries.
+QUERY_RECIPE: str | None = None
 
 
 def quantised_nodes(model_path: Path, recipe: Recipe) -> list[str]:

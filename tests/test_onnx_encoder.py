@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from search.embedder import SentenceTransformerEmbedder
+from search.embedder import SentenceTransformerEmbedder, for_indexing
 from search.engine import embedder_for
 from search.index_store import SearchIndex, SearchIndexError
 from search.model_store import E5_DIR_NAME, ensure_e5_model
@@ -21,7 +21,7 @@ from search.onnx_export import (
     export_dir,
     is_export,
 )
-from search.onnx_quantize import RECIPES, Recipe
+from search.onnx_quantize import QUERY_RECIPE, RECIPES, Recipe
 from web.pipeline.layout import index_dir
 from web.settings import resolve
 
@@ -87,7 +87,7 @@ def test_only_plain_mean_pooling_models_are_exported(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def encoders(built_data: Path) -> tuple[OnnxEmbedder, OnnxEmbedder, SentenceTransformerEmbedder]:
     """An int8 copy (made here), the fp32 export ingest used, sentence-transformers on torch."""
-    fp32 = embedder_for(resolve({"data": built_data})["embed_model"], str(built_data))
+    fp32 = load_embedder(model_dir(built_data), built_data, export=False, query_recipe=None)
     assert isinstance(fp32, OnnxEmbedder), "ingest should have exported the model"
     int8 = load_embedder(model_dir(built_data), built_data, recipe="int8-pc-rr")
     assert isinstance(int8, OnnxEmbedder) and (int8.precision, fp32.precision) == ("int8", "fp32")
@@ -126,6 +126,47 @@ def test_int8_query_vectors_stay_close_to_fp32(encoders) -> None:
     assert mine.dtype == np.float32 and np.allclose(np.linalg.norm(mine, axis=1), 1.0, atol=1e-5)
     assert np.min(np.sum(mine * reference, axis=1)) >= 0.99
     assert not np.array_equal(mine, reference)  # really the quantised graph
+
+
+@pytest.fixture(scope="module")
+def serving(built_data: Path) -> OnnxEmbedder:
+    """The query-speed option: the fp32 export for passages, its int8 copy for queries."""
+    embedder = load_embedder(model_dir(built_data), built_data, query_recipe="int8-pc-rr")
+    assert isinstance(embedder, OnnxEmbedder)
+    return embedder
+
+
+@pytest.mark.slow
+def test_search_runs_exact_queries_by_default(built_data: Path) -> None:
+    """int8 queries moved dev nDCG by more than 0.005, so search keeps fp32 queries."""
+    embedder = embedder_for(resolve({"data": built_data})["embed_model"], str(built_data))
+    assert QUERY_RECIPE is None and embedder.query_precision == "fp32"
+    assert for_indexing(embedder) is embedder
+
+
+@pytest.mark.slow
+def test_int8_queries_stay_in_the_fp32_index_space(serving, encoders, built_data) -> None:
+    """Queries on int8 stay within cosine 0.99 of fp32; passages and fingerprint are fp32's."""
+    _, fp32, _ = encoders
+    texts = [*QUESTIONS, *dev_queries()]
+    fast = np.vstack([serving.embed_queries([t]) for t in texts])
+    exact = np.vstack([fp32.embed_queries([t]) for t in texts])
+    assert (serving.precision, serving.query_precision) == ("fp32", "int8")
+    assert np.min(np.sum(fast * exact, axis=1)) >= 0.99 and not np.array_equal(fast, exact)
+    assert serving.fingerprint == fp32.fingerprint
+    np.testing.assert_array_equal(serving.embed_passages(texts[:5]), fp32.embed_passages(texts[:5]))
+    SearchIndex.load(index_dir(built_data), serving)  # the fp32 index accepts it
+
+
+@pytest.mark.slow
+def test_ingest_embeds_with_exact_queries(serving, encoders) -> None:
+    """for_indexing gives fp32 queries, so the graph and index never depend on the fast side."""
+    _, fp32, _ = encoders
+    exact = for_indexing(serving)
+    assert exact is not serving and exact.query_precision == "fp32"
+    np.testing.assert_array_equal(exact.embed_queries(QUESTIONS[:3]),
+                                  fp32.embed_queries(QUESTIONS[:3]))
+    assert for_indexing(fp32) is fp32 and serving.query_precision == "int8"
 
 
 @pytest.mark.slow

@@ -23,7 +23,7 @@ from graph import (
     rebuild,
     report_graph,
 )
-from search.embedder import Embedder
+from search.embedder import Embedder, for_indexing
 from search.engine import sync_index
 from search.index_store import SearchIndex, SearchIndexError
 from search.rights_signal import RightsSignal
@@ -94,6 +94,7 @@ def ingest(paths: list[Path], data_dir: Path, base: str,
     result.seconds["read"] = time.perf_counter() - started
     if not isinstance(embedder, Embedder):
         embedder = embedder()
+    embedder = for_indexing(embedder)  # graph and index never depend on the query encoder
     keys = {report_key(r) for r in reports}
     fresh = [p for r in reports for p in build_passages(r)]
     with rebuild(location or StoreLocation(store_dir(data_dir))) as builder:
@@ -123,6 +124,7 @@ def remove_report(data_dir: Path, key: str, base: str, embedder: Embedder,
     location = location or StoreLocation(store_dir(data_dir))
     if graph_iri not in open_reader(location).list_graphs():
         raise ReportError(key, "no such report in the store")
+    embedder = for_indexing(embedder)
     with rebuild(location) as builder:
         previous = previous_index(builder, data_dir)
         kept = other_reports_passages(previous, {key})
