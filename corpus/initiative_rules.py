@@ -29,8 +29,11 @@ NON_NAME_HEADS = re.compile(
     r"(förbundet|institutet|centrum|myndigheten|styrelsen|verket|kassan|polisen|kommun|"
     r"kommunen|regionen|torget|torg|länet|riket)s?\b|^lag\b", re.I)
 ABBREVIATION = r"[A-ZÅÄÖ][A-ZÅÄÖa-zåäö]{0,2}[A-ZÅÄÖ]{1,4}"
-NAME_THEN_ABBR = re.compile(
-    rf"((?:[\wåäöÅÄÖ-]+\s+){{0,6}}?[\wåäöÅÄÖ-]+)\s+\(({ABBREVIATION})\)")
+# A name of up to seven words right before '(ABBR)'. Found from the parenthesis backwards:
+# the same leftmost match as one forward pattern, without trying seven words at every offset.
+ABBR_IN_PARENS = re.compile(rf"\s+\(({ABBREVIATION})\)")
+NAME_BEFORE = re.compile(r"(?:[\wåäöÅÄÖ-]+\s+){0,6}?[\wåäöÅÄÖ-]+\Z")
+NAME_WINDOW = 600  # characters before the parenthesis that can hold seven words
 ABBR_THEN_NAME = re.compile(rf"(?<![\w-])({ABBREVIATION})\s+\(([^()]{{3,80}})\)")
 FUNCTION_WORDS = frozenset(["för", "och", "i", "av", "om", "of", "the", "till", "med"])
 
@@ -44,13 +47,25 @@ def initials_match(words: list[str], abbreviation: str) -> bool:
     return target in {"".join(w[0] for w in content).lower(), "".join(w[0] for w in words).lower()}
 
 
+def names_then_abbreviations(text: str) -> list[tuple[str, str]]:
+    """(words before, abbreviation) for each 'Some Name (ABBR)', scanning left to right."""
+    found, taken = [], 0  # a match never reaches back into the previous one
+    for m in ABBR_IN_PARENS.finditer(text):
+        start = max(taken, m.start() - NAME_WINDOW)
+        name = NAME_BEFORE.search(text, start, m.start())
+        if name is not None:
+            found.append((name.group(0), m.group(1)))
+            taken = m.end()
+    return found
+
+
 def abbreviation_pairs(text: str) -> list[tuple[str, str]]:
     """(name, abbreviation) pairs: 'Signs of Safety (SoS)', 'TSI (Tidiga samordnade insatser)'."""
     pairs: list[tuple[str, str]] = []
     for m in ABBR_THEN_NAME.finditer(text):
         pairs.append((m.group(2).strip(), m.group(1)))
-    for m in NAME_THEN_ABBR.finditer(text):
-        words, abbr = m.group(1).split(), m.group(2)
+    for name, abbr in names_then_abbreviations(text):
+        words = name.split()
         for start in range(len(words)):
             if initials_match(words[start:], abbr):
                 pairs.append((" ".join(words[start:]), abbr))
