@@ -9,9 +9,8 @@ one at a time), cosine of passage vectors (every passage), p50 per 20-token ques
 (interleaved passes), passages per second, session start. A recipe is chosen on the tuning
 queries (min cosine >= 0.99, then speed); held-out figures are only reported. With --eval,
 the index is rebuilt with each named recipe (passages and gate included) and `bokslut
-eval`'s nDCG@10 for hybrid and dense is printed beside fp32's. With --query-side NAME, only
-the fp32 index is built and searched with fp32 queries, then with NAME's int8 queries (the
-query encoder alone changed). No thresholds are asserted.
+eval`'s nDCG@10 for hybrid and dense is printed beside fp32's. Int8 queries alone against the
+fp32 index: benchmarks/bench_query_encoder.py. No thresholds are asserted.
 """
 
 from __future__ import annotations
@@ -116,45 +115,12 @@ def eval_rows(encoders: dict[str, OnnxEmbedder], rows: list[dict]) -> None:
         print(f"{name:<22}" + "".join(f"{c:>18}" for c in cells), flush=True)
 
 
-def query_side(model_dir: Path, export: Path, scratch: Path, name: str,
-               rows: list[dict]) -> None:
-    """nDCG@10 of the fp32 index searched with fp32 queries, then with the recipe's queries."""
-    base = scratch / export.name
-    base.symlink_to(export, target_is_directory=True)
-    fp32 = OnnxEmbedder(model_dir, export)
-    int8 = OnnxEmbedder(model_dir, ensure_quantised(base, RECIPES[name]))
-    index = SearchIndex.build(rows, fp32)  # passages and gate stay fp32
-    sets = {part: load_dev_set(path) for part, path in DEV.items()}
-    print(f"\n{'fp32 index, queries':<22}" + "".join(f"{p + ' ' + m:>18}" for p in sets
-                                                     for m in ("hybrid", "dense")))
-    base_values: dict[tuple[str, str], float] = {}
-    for label, encoder in (("fp32", fp32), (name, int8)):
-        searchers = {"rrf": HybridSearcher(index, encoder, rrf=True),
-                     "run": HybridSearcher(index, encoder)}
-
-        def rank(query: str, n: int, mode: str, s=searchers) -> list[str]:
-            found = s["rrf"].search(query, n, "hybrid") if mode == "rrf" \
-                else s["run"].search(query, n, mode)
-            return [h.passage["id"] for h in found]
-
-        cells = []
-        for part, queries in sets.items():
-            result = run_part(rank, queries)
-            for mode in ("hybrid", "dense"):
-                value = result[mode]["ndcg"]
-                delta = value - base_values.setdefault((part, mode), value)
-                cells.append(f"{value:.3f} ({delta:+.3f})")
-        print(f"{label:<22}" + "".join(f"{c:>18}" for c in cells), flush=True)
-
-
 def main() -> None:
     """Measure the recipes, then evaluate the chosen ones."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--recipes", default=",".join(RECIPES))
     parser.add_argument("--eval", default="", help="recipes to rebuild the index with")
-    parser.add_argument("--query-side", default="",
-                        help="only: the fp32 index searched with this recipe's queries")
     args = parser.parse_args()
     model_dir = args.data / "models" / E5_DIR_NAME
     export = existing_export(model_dir, args.data)
@@ -167,9 +133,6 @@ def main() -> None:
           f"{len(QUESTIONS)} questions, {sum(map(len, queries.values()))} dev queries, "
           f"{len(rows)} passages")
     with tempfile.TemporaryDirectory() as scratch:
-        if args.query_side:
-            query_side(model_dir, export, Path(scratch), args.query_side, rows)
-            return
         names = [n for n in args.recipes.split(",") if n]
         encoders = variant_rows(model_dir, export, Path(scratch), names, queries,
                                 [r["text"] for r in rows])
