@@ -36,18 +36,30 @@ def idf(df: int, n_docs: int) -> float:
     return math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
 
 
-def signals(analyzer: SwedishAnalyzer, text: str) -> QuerySignals:
-    """IDF-weighted shares of the query's content words the lexical side matches."""
+def _weighted_words(analyzer: SwedishAnalyzer, text: str):
+    """Each content word of the query: (word, its variants, known dfs, BM25 idf weight)."""
     vocabulary, n = analyzer.vocabulary, max(analyzer.n_docs, 1)
-    exact = repaired = total = 0.0
-    count = 0
     for word in words(text):
         if is_stopword(word.text):
             continue
-        count += 1
         terms = variants(word.text)
         known = [analyzer.df.get(t, 0) for t in terms if t in vocabulary]
-        weight = idf(max([d for d in known if d] or [1]), n)
+        yield word, terms, known, idf(max([d for d in known if d] or [1]), n)
+
+
+def _shares(exact: float, repaired: float, total: float, count: int) -> QuerySignals:
+    """Exact and repaired weight as shares of the total (all zero for no content word)."""
+    if not total:
+        return QuerySignals(0.0, 0.0, 0)
+    return QuerySignals(exact / total, repaired / total, count)
+
+
+def signals(analyzer: SwedishAnalyzer, text: str) -> QuerySignals:
+    """IDF-weighted shares of the query's content words the lexical side matches."""
+    exact = repaired = total = 0.0
+    count = 0
+    for word, terms, known, weight in _weighted_words(analyzer, text):
+        count += 1
         total += weight
         groups = [] if known else analyzer.query_groups(word.text)
         folded = {fold(t) for t in terms}
@@ -55,9 +67,7 @@ def signals(analyzer: SwedishAnalyzer, text: str) -> QuerySignals:
             exact += weight  # as written, or only å/ä/ö missing
         elif groups:
             repaired += weight
-    if not total:
-        return QuerySignals(0.0, 0.0, 0)
-    return QuerySignals(exact / total, repaired / total, count)
+    return _shares(exact, repaired, total, count)
 
 
 def top_match(bm25, text: str, row: int) -> QuerySignals:
@@ -70,16 +80,10 @@ def top_match(bm25, text: str, row: int) -> QuerySignals:
     the fusion and the domain gate can each decide how far to trust a guess.
     """
     analyzer = bm25.analyzer
-    vocabulary, n = analyzer.vocabulary, max(analyzer.n_docs, 1)
     exact = repaired = total = 0.0
     count = 0
-    for word in words(text):
-        if is_stopword(word.text):
-            continue
+    for word, terms, known, weight in _weighted_words(analyzer, text):
         count += 1
-        terms = variants(word.text)
-        known = [analyzer.df.get(t, 0) for t in terms if t in vocabulary]
-        weight = idf(max([d for d in known if d] or [1]), n)
         total += weight
         groups = analyzer.word_groups(word.text)
         if any(bm25.has_term(row, t) for group in groups for t in group):
@@ -88,6 +92,4 @@ def top_match(bm25, text: str, row: int) -> QuerySignals:
                 exact += weight
             else:
                 repaired += weight
-    if not total:
-        return QuerySignals(0.0, 0.0, 0)
-    return QuerySignals(exact / total, repaired / total, count)
+    return _shares(exact, repaired, total, count)
