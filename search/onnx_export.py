@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +130,31 @@ def _export_graph(model_dir: Path, target: Path) -> None:
             opset_version=OPSET, do_constant_folding=True, dynamo=False)
 
 
+def publish_folder(target: Path, build: Callable[[Path], None],
+                   complete: Callable[[Path], bool], what: str) -> None:
+    """Build a folder beside `target` and rename it in, so readers see all of it or none.
+
+    An incomplete earlier attempt is replaced; a concurrent builder that won is accepted.
+    Any other failure of `build` becomes one OnnxExportError naming `what`.
+    """
+    tmp = Path(tempfile.mkdtemp(prefix=target.name + ".", suffix=".new", dir=target.parent))
+    try:
+        tmp.chmod(0o755)  # mkdtemp makes it private; the data directory is not
+        build(tmp)
+        if target.exists() and not complete(target):
+            shutil.rmtree(target, ignore_errors=True)  # an incomplete earlier attempt
+        os.rename(tmp, target)
+    except OSError:
+        if not complete(target):  # a concurrent build may have won
+            raise
+    except OnnxExportError:
+        raise
+    except Exception as exc:  # exporter and quantiser raise many kinds; keep one clear type
+        raise OnnxExportError(f"{what} failed: {exc}") from exc
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def ensure_export(model_dir: Path, data_dir: Path) -> Path:
     """The ONNX export of `model_dir` under `data_dir`, exporting it first if missing."""
     from search.embedder import set_offline
@@ -139,20 +165,11 @@ def ensure_export(model_dir: Path, data_dir: Path) -> Path:
     if is_export(target, description["source"]):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=target.name + ".", suffix=".new", dir=target.parent))
-    try:
-        tmp.chmod(0o755)  # mkdtemp makes it private; the data directory is not
-        _export_graph(Path(model_dir), tmp / ONNX_FILE)
-        (tmp / MANIFEST).write_text(json.dumps(description, indent=2, ensure_ascii=False),
-                                    "utf-8")
-        if target.exists() and not is_export(target, description["source"]):
-            shutil.rmtree(target, ignore_errors=True)  # an incomplete earlier attempt
-        os.rename(tmp, target)
-    except OSError:
-        if not is_export(target, description["source"]):  # a concurrent export may have won
-            raise
-    except Exception as exc:  # the exporter raises many kinds; keep one clear type
-        raise OnnxExportError(f"ONNX export of {model_dir} failed: {exc}") from exc
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    def build(folder: Path) -> None:
+        _export_graph(Path(model_dir), folder / ONNX_FILE)
+        (folder / MANIFEST).write_text(json.dumps(description, indent=2, ensure_ascii=False),
+                                       "utf-8")
+
+    publish_folder(target, build, lambda t: is_export(t, description["source"]),
+                   f"ONNX export of {model_dir}")
     return target

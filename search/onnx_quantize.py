@@ -10,14 +10,11 @@ benchmarks/results/bench_quantize.txt; CHOSEN, when set, is the one ingest and s
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from search.onnx_export import MANIFEST, ONNX_FILE, OnnxExportError
+from search.onnx_export import MANIFEST, ONNX_FILE, OnnxExportError, publish_folder
 
 QUANT_FORMAT = "bokslut-onnx-int8/1"
 
@@ -113,23 +110,14 @@ def ensure_quantised(export: Path, recipe: Recipe) -> Path:
     target = quant_dir(export, recipe)
     if is_quantised(target, manifest["source"], recipe):
         return target
-    tmp = Path(tempfile.mkdtemp(prefix=target.name + ".", suffix=".new", dir=target.parent))
-    try:
-        tmp.chmod(0o755)
-        quantise_model(export / ONNX_FILE, tmp / ONNX_FILE, recipe)
+
+    def build(folder: Path) -> None:
+        quantise_model(export / ONNX_FILE, folder / ONNX_FILE, recipe)
         manifest.update(quantisation={"format": QUANT_FORMAT, **asdict(recipe)},
                         fingerprint=encoder_fingerprint(manifest["source"], recipe))
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), "utf-8")
-        if target.exists() and not is_quantised(target, manifest["source"], recipe):
-            shutil.rmtree(target, ignore_errors=True)
-        os.rename(tmp, target)
-    except OSError:
-        if not is_quantised(target, manifest["source"], recipe):  # a concurrent run may have won
-            raise
-    except OnnxExportError:
-        raise
-    except Exception as exc:  # the quantiser raises many kinds; keep one clear type
-        raise OnnxExportError(f"int8 quantisation of {export} failed: {exc}") from exc
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
+                                       "utf-8")
+
+    publish_folder(target, build, lambda t: is_quantised(t, manifest["source"], recipe),
+                   f"int8 quantisation of {export}")
     return target
