@@ -208,11 +208,13 @@ def test_the_support_graph_reifies_each_link_and_marks_inferred_ones() -> None:
     assert not list(g.subject_objects(BK.supportsRight))  # stated links stay the report's
 
 
-JUDGED_SETS = {"first": JUDGED, "new": JUDGED.with_name("rights_judged_2.jsonl")}
+JUDGED_SETS = {"first": JUDGED, "new": JUDGED.with_name("rights_judged_2.jsonl"),
+               "unseen": JUDGED.with_name("rights_judged_3.jsonl")}
 
 
 def judged_rows(which: str = "first") -> list[dict]:
-    """One hand-judged set: the first (13 articles) or the one written a round later (5)."""
+    """One hand-judged set: the first (13 articles), the one written a round later (5), or the
+    unseen one (5, judged before any change was measured on it)."""
     text = JUDGED_SETS[which].read_text(encoding="utf-8")
     return [json.loads(line) for line in text.splitlines()]
 
@@ -240,6 +242,9 @@ def test_the_judged_set_covers_every_action_for_each_article_with_quoted_evidenc
     assert articles - stated_articles, "some judged articles are never stated by the report"
 
 
-def test_the_new_judged_set_shares_no_article_with_the_first() -> None:
-    first = {r["article"] for r in judged_rows("first")}
-    assert first.isdisjoint({r["article"] for r in judged_rows("new")})
+def test_the_judged_sets_share_no_article() -> None:
+    seen: set[str] = set()
+    for which in JUDGED_SETS:
+        articles = {r["article"] for r in judged_rows(which)}
+        assert seen.isdisjoint(articles), which
+        seen |= articles
