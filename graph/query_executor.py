@@ -9,7 +9,12 @@ from dataclasses import dataclass, field, fields
 import pyoxigraph as ox
 
 from graph.query_guard import CheckedQuery, QueryRefused, check_query
-from graph.query_results import serialize_boolean, serialize_solutions, serialize_triples
+from graph.query_results import (
+    serialize_boolean,
+    serialize_bounded,
+    serialize_solutions,
+    serialize_triples,
+)
 
 _OX_POSITION = re.compile(r"error at (\d+):(\d+): ?(.*)", re.DOTALL)
 
@@ -60,12 +65,17 @@ def checked_header(checked: CheckedQuery) -> dict:
 def evaluate(store: ox.Store, known: Collection[str], job: Job) -> tuple[dict, bytes]:
     """Vet and evaluate the job; header fields: type, rows, truncated, prefixes."""
     checked = vet(job, known)
-    try:
-        result = store.query(checked.text, base_iri=job.base_iri,
-                             prefixes=job.prefixes or None, **_dataset(job))
-    except SyntaxError as error:
-        raise _refusal(str(error)) from None
     header = {"ok": True, "type": checked.query_type, "prefixes": checked.prefixes}
+    bounded = bounded_text(checked, job.row_cap)
+    if bounded is not None:
+        try:
+            solutions = _query(store, bounded, job)
+        except QueryRefused:
+            pass  # the engine read the appended LIMIT otherwise: the plain way below decides
+        else:
+            body, rows, truncated = serialize_bounded(solutions, job.select_format, job.row_cap)
+            return _sized(header | {"rows": rows, "truncated": truncated}, body, job)
+    result = _query(store, checked.text, job)
     if isinstance(result, ox.QueryBoolean):
         body = serialize_boolean(result, job.select_format)
         header.update(rows=1, truncated=False)
@@ -76,6 +86,33 @@ def evaluate(store: ox.Store, known: Collection[str], job: Job) -> tuple[dict, b
         body, rows, truncated = serialize_triples(
             result, job.graph_format, job.row_cap, checked.prefixes)
         header.update(rows=rows, truncated=truncated)
+    return _sized(header, body, job)
+
+
+def bounded_text(checked: CheckedQuery, cap: int) -> str | None:
+    """The SELECT text bounded to at most `cap` + 1 solutions by LIMIT, or None when the text
+    cannot say so: its own LIMIT does when it is at most `cap`; else `LIMIT cap+1` is appended
+    when the query ends open (the SELECT's solution modifiers come last, no trailing VALUES)."""
+    if checked.query_type != "SELECT":
+        return None
+    if checked.limit is not None:
+        return checked.text if checked.limit <= cap else None
+    if checked.open_end:
+        return f"{checked.text}\nLIMIT {cap + 1}"  # a new line ends a closing # comment
+    return None
+
+
+def _query(store: ox.Store, text: str, job: Job) -> object:
+    """Oxigraph's result for `text` with the job's base, prefixes and dataset."""
+    try:
+        return store.query(text, base_iri=job.base_iri, prefixes=job.prefixes or None,
+                           **_dataset(job))
+    except SyntaxError as error:
+        raise _refusal(str(error)) from None
+
+
+def _sized(header: dict, body: bytes, job: Job) -> tuple[dict, bytes]:
+    """The answer, unless its body is over the job's byte limit."""
     if len(body) > job.max_bytes:
         raise ResultTooBig
     return header, body

@@ -61,6 +61,8 @@ class CheckedQuery:
     prefixes: dict[str, str]
     from_default: tuple[str, ...]
     from_named: tuple[str, ...]
+    limit: int | None = None  # the outermost LIMIT, if any
+    open_end: bool = False  # a SELECT without LIMIT or trailing VALUES: LIMIT may be appended
 
     @property
     def has_dataset(self) -> bool:
@@ -88,7 +90,7 @@ def check_query(
     _check_graphs(tuple(default_graphs), known_graphs, "default-graph-uri")
     _check_graphs(tuple(named_graphs), known_graphs, "named-graph-uri")
     return CheckedQuery(text, facts.query_type, dict(facts.declared), facts.from_default,
-                        facts.from_named)
+                        facts.from_named, facts.limit, facts.open_end)
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,8 @@ class _Facts:
     declared: tuple[tuple[str, str], ...]
     from_default: tuple[str, ...]
     from_named: tuple[str, ...]
+    limit: int | None
+    open_end: bool
 
 
 # rdflib's parse of a long query costs ~100 ms of pure Python, most of a worker's time per
@@ -118,7 +122,11 @@ def _vet_text(text: str, base_iri: str | None, prefixes: tuple[tuple[str, str], 
             prefix = dict.get(node, "prefix", "")
             raise QueryRefused(f"Unknown prefix '{prefix}:'; declare it with PREFIX {prefix}: <…>.")
     from_default, from_named = _dataset_clauses(body, declared, base)
-    return _Facts(_QUERY_TYPES[body.name], tuple(declared.items()), from_default, from_named)
+    limit = _outer_limit(body)
+    open_end = (body.name == "SelectQuery" and limit is None
+                and dict.get(body, "valuesClause", None) is None)
+    return _Facts(_QUERY_TYPES[body.name], tuple(declared.items()), from_default, from_named,
+                  limit, open_end)
 
 
 def normalise_line_ends(text: str) -> str:
@@ -231,6 +239,13 @@ def _dataset_clauses(
             if key in clause:
                 target.append(_absolute(dict.get(clause, key), declared, base))
     return tuple(default), tuple(named)
+
+
+def _outer_limit(body: CompValue) -> int | None:
+    """The value of the query's own (outermost) LIMIT clause; None without one."""
+    clauses = dict.get(body, "limitoffset", None)
+    limit = None if clauses is None else dict.get(clauses, "limit", None)
+    return None if limit is None else int(limit)
 
 
 def _absolute(term: object, declared: Mapping[str, str], base: str | None) -> str:

@@ -23,16 +23,28 @@ def serialize_solutions(
     rows = list(itertools.islice(solutions, cap + 1))
     truncated = len(rows) > cap
     rows = rows[:cap]
-    body = json.dumps(
-        {"head": {"vars": names},
-         "results": {"bindings": [_binding(names, row) for row in rows]}},
-        ensure_ascii=False, separators=(",", ":"),
-    ).encode("utf-8")
-    if fmt != "json":
-        # Oxigraph serializes only whole result streams, so the capped rows go through JSON.
-        parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-        body = parsed.serialize(format=ox_results_format(fmt))
-    return body, len(rows), truncated
+    body = _json({"head": {"vars": names},
+                  "results": {"bindings": [_binding(names, row) for row in rows]}})
+    return _in_format(body, fmt), len(rows), truncated
+
+
+def serialize_bounded(
+    solutions: ox.QuerySolutions, fmt: str, cap: int
+) -> tuple[bytes, int, bool]:
+    """Like serialize_solutions, by Oxigraph's own serializer, for a query whose text bounds
+    it to about `cap` + 1 rows (no Python object per term).
+
+    The rows are counted in the serialized result and cut to `cap` there, so the cap holds
+    whatever bound the text actually had; the bound only keeps the work small.
+    """
+    body = solutions.serialize(format=ox.QueryResultsFormat.JSON)
+    data = json.loads(body)
+    bindings = data["results"]["bindings"]
+    truncated = len(bindings) > cap
+    if truncated:
+        del bindings[cap:]
+        body = _json(data)
+    return _in_format(body, fmt), len(bindings), truncated
 
 
 def serialize_boolean(answer: ox.QueryBoolean, fmt: str) -> bytes:
@@ -49,6 +61,20 @@ def serialize_triples(
     kept = kept[:cap]
     body = ox.serialize(kept, format=ox_rdf_format(fmt), prefixes=dict(prefixes or {}) or None)
     return body or b"", len(kept), truncated
+
+
+def _json(data: dict) -> bytes:
+    """SPARQL JSON results as compact UTF-8."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _in_format(json_body: bytes, fmt: str) -> bytes:
+    """SPARQL JSON results in `fmt`."""
+    if fmt == "json":
+        return json_body
+    # Oxigraph serializes only whole result streams, so the capped rows go through JSON.
+    parsed = ox.parse_query_results(json_body, format=ox.QueryResultsFormat.JSON)
+    return parsed.serialize(format=ox_results_format(fmt))
 
 
 def _binding(names: list[str], row: ox.QuerySolution) -> dict:
