@@ -57,10 +57,17 @@ def enter_network_namespace() -> bool:
     return False
 
 
+_STATM: dict[int, int] = {}  # pid -> an open /proc/<pid>/statm (a worker reads it per query)
+
+
 def address_space() -> int:
     """This process's current virtual memory size in bytes."""
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    pid = os.getpid()  # a forked child must not read its parent's file
+    if pid not in _STATM:
+        _STATM.clear()
+        _STATM[pid] = os.open(f"/proc/{pid}/statm", os.O_RDONLY | os.O_CLOEXEC)
+    # /proc regenerates the line on every read at offset 0: no reopen needed
+    return int(os.pread(_STATM[pid], 256, 0).split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def cap_memory(extra_mb: int) -> None:

@@ -22,9 +22,19 @@ def write_frame(fd: int, payload: bytes) -> None:
 
 
 def write_message(fd: int, header: dict, body: bytes = b"") -> None:
-    """A JSON header frame followed by a body frame."""
-    write_frame(fd, json.dumps(header).encode("utf-8"))
-    write_frame(fd, body)
+    """A JSON header frame followed by a body frame, in one write when the pipe takes it
+    (two writes would wake the reader twice, once before the body is there)."""
+    head = json.dumps(header).encode("utf-8")
+    parts = [_LENGTH.pack(len(head)), head, _LENGTH.pack(len(body)), body]
+    written = os.writev(fd, parts)
+    for part in parts:  # a full pipe took only the first `written` bytes: send the rest
+        if written >= len(part):
+            written -= len(part)
+            continue
+        data = memoryview(part)[written:]
+        written = 0
+        while data:
+            data = data[os.write(fd, data):]
 
 
 def read_exact(fd: int, size: int) -> bytes:
