@@ -74,6 +74,7 @@ class SwedishAnalyzer:
         # a query word's resolution (typo repair is the costly part) is asked for by the
         # query signals and by BM25 alike, and common words recur across queries
         self._resolved: dict[Group, list[Group]] = {}
+        self._repairs: dict[Group, tuple[str, str]] = {}  # word terms -> (term, "accent"|"typo")
         self._word_terms: dict[str, frozenset[str]] = {}  # snippets ask for every word shown
 
     @classmethod
@@ -160,20 +161,33 @@ class SwedishAnalyzer:
                 pending = []
         return list(dict.fromkeys(groups))
 
+    def repair(self, word: str) -> tuple[str, str] | None:
+        """(term, how) when a query word matched only once repaired: how is "accent" (å/ä/ö
+        restored) or "typo" (edit distance); None when it matched as written, was split as a
+        compound, or matched nothing."""
+        if is_stopword(word):
+            return None
+        terms = variants(word)
+        self._resolve_cached(terms)
+        return self._repairs.get(terms)
+
     def _resolve_cached(self, terms: Group) -> list[Group]:
         """_resolve, remembered (the cache is dropped whole when it grows past a bound)."""
         found = self._resolved.get(terms)
         if found is None:
             if len(self._resolved) >= RESOLVED_CACHE:
                 self._resolved.clear()
+                self._repairs.clear()
             found = self._resolved[terms] = self._resolve(terms)
         return found
 
     def _resolve(self, terms: Group) -> list[Group]:
         """Map one query word's terms onto the vocabulary, trying cheaper repairs first."""
-        base = tuple(t for t in terms if t in self._vocab) or self._fold_match(terms)
-        if not base:
-            base = self._typo(terms[0], 1)
+        base = tuple(t for t in terms if t in self._vocab)
+        if not base and (base := self._fold_match(terms)):
+            self._repairs[terms] = (base[0], "accent")
+        if not base and (base := self._typo(terms[0], 1)):
+            self._repairs[terms] = (base[0], "typo")
         if base:
             return [base, *((p,) for p in self._parts(base[0]))]
         if self.splitter.eligible(terms[0]):
@@ -182,6 +196,7 @@ class SwedishAnalyzer:
                 return [(p,) for p in parts]
         fixed = self._typo(terms[0], 2)
         if fixed:
+            self._repairs[terms] = (fixed[0], "typo")
             return [fixed, *((p,) for p in self._parts(fixed[0]))]
         parts = self.splitter.parts(terms[0], allow_unknown=True)
         return [(p,) for p in parts if p in self._vocab]

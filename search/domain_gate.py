@@ -22,8 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
+from search.textnorm import looks_english
+
 BANK = Path(__file__).with_name("offtopic_bank.txt")
 MIN_DOMAIN_SCORE = -4.8  # logit; tuning queries that need the classifier score >= -4.59
+# An English query sits lower: the in-domain side is Swedish headings. Midway between the
+# highest English string of the bank (-8.64) and the lowest English tuning query (-4.59).
+MIN_DOMAIN_SCORE_ENGLISH = -6.6
 MIN_BM25 = 2.0  # a top BM25 score at least this, with
 MIN_MATCH = 0.5  # with this share of the query in its top passage, lets it through
 GATE_REPAIRED_CREDIT = 0.5  # a repaired word ("katt" -> "kart") is half a match here
@@ -72,7 +77,8 @@ class DomainGate:
             return True
         if match == 0 and looks_like_nonsense(text):
             return False  # the embedding of "jjjjjjjj" is noise; nothing in the corpus matched
-        return vector is not None and self.score(vector) >= MIN_DOMAIN_SCORE
+        floor = MIN_DOMAIN_SCORE_ENGLISH if looks_english(text) else MIN_DOMAIN_SCORE
+        return vector is not None and self.score(vector) >= floor
 
     @classmethod
     def train(cls, in_domain: np.ndarray, off_topic: np.ndarray) -> DomainGate:

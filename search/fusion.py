@@ -96,6 +96,18 @@ def rrf_fuse(bm25: Ranked, dense: Ranked, k: int = RRF_K) -> Fused:
     return [(row, scores[row], ranks[row]) for row in order]
 
 
+def merge_max(first: Ranked, second: Ranked, k: int) -> Ranked:
+    """Two rankings of one side as one: each row at its better score, the best k, best first.
+
+    The dense side searches with the query as typed and as repaired (search.query_repair):
+    whichever reading a passage matches better speaks for it, so a wrong repair costs little.
+    """
+    best: dict[int, float] = {}
+    for row, score in (*first, *second):
+        best[row] = max(score, best.get(row, score))
+    return sorted(best.items(), key=lambda item: (-item[1], item[0]))[:k]
+
+
 def single(name: str, rows: Ranked) -> Fused:
     """One method's list in its own order and scores."""
     return [(row, score, {name: rank}) for rank, (row, score) in enumerate(rows, start=1)]

@@ -93,6 +93,29 @@ def is_stopword(word: str) -> bool:
     return word in STOPWORDS
 
 
+# English function words that are not also Swedish words ("in", "under", "by", "is", "all"
+# and "most" are left out): an English query over the Swedish report shows itself by them.
+ENGLISH_FUNCTION_WORDS = frozenset(
+    {
+        *("the", "an", "of", "and", "or", "to", "on", "for", "with", "from", "at", "about"),
+        *("among", "between", "into", "over", "how", "what", "which", "who", "whom", "whose"),
+        *("why", "when", "where", "are", "was", "were", "be", "been", "does", "do", "did"),
+        *("can", "could", "should", "would", "will", "has", "have", "had", "not", "this"),
+        *("that", "these", "those", "their", "its", "it", "they", "them", "we", "our", "you"),
+        *("your", "there", "than", "also", "more", "less", "very", "such", "any", "each"),
+        *("some", "if", "because", "while", "during", "after", "before", "through", "within"),
+        *("without", "against", "across"),
+    }
+)
+
+
+def looks_english(text: str) -> bool:
+    """More English function words than Swedish ones ("gambling among teenage boys")."""
+    found = [w.text for w in words(text)]
+    english = sum(w in ENGLISH_FUNCTION_WORDS for w in found)
+    return english > sum(is_stopword(w) for w in found)
+
+
 _FOLD_KEEP = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ð": "d", "þ": "th"})
 
 
@@ -109,6 +132,17 @@ def lemma_table() -> dict[str, str]:
     path = resources.files("spacy_lookups_data") / "data" / "sv_lemma_lookup.json.gz"
     table = json.loads(gzip.decompress(path.read_bytes()))
     return {form: lemma for form, lemma in table.items() if isinstance(lemma, str)}
+
+
+def is_swedish_word(word: str) -> bool:
+    """A form or a lemma of the lookup table: a Swedish word, whether or not the report uses it."""
+    return word in lemma_table() or word in _lemmas()
+
+
+@lru_cache(maxsize=1)
+def _lemmas() -> frozenset[str]:
+    """The table's distinct lemmas (its keys are the inflected forms)."""
+    return frozenset(lemma_table().values())
 
 
 _local = threading.local()
