@@ -12,6 +12,10 @@ cosine of the action's mean passage vector, and BM25 of the article's query agai
 action's whole text (Swedish analyzer). A logistic regression (grade ≥ 2) weighs them; the
 class thresholds maximise F1 as in rights_eval.py, on a grid of score quantiles. Also shown:
 the production signal with a learned weight for the report's own statement (bk:supportsRight).
+"Production" here is the design of the round these were compared in: each sentence takes its
+passage's vector, one scale for all articles. That is rebuilt below, so the recorded figures
+stay reproducible; this round's design (sentence vectors, per-article scale) is measured by
+rights_eval.py.
 """
 
 from __future__ import annotations
@@ -26,10 +30,10 @@ from pathlib import Path
 import numpy as np
 
 # run as a script, so benchmarks/ is on the path
-from rights_eval import encoder_note, load_inputs, ndcg, precision
+from rights_eval import encoder_note, load_inputs, ndcg, passage_vectors, precision
 
 from search.analysis import SwedishAnalyzer
-from web.pipeline.rights_score import centred, standardised
+from web.pipeline.rights_score import Features, centred, standardised
 
 Case = tuple[str, str, int, np.ndarray, np.ndarray]  # notation, set, row, grades, stated
 
@@ -142,7 +146,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, default=None,
                         help="a built search index whose vectors to use (as rights_eval.py)")
-    inputs = load_inputs(parser.parse_args().index)
+    inputs = load_inputs()
+    # the compared design: every sentence takes its passage's vector
+    inputs.vectors = passage_vectors(inputs.passages, inputs.base, inputs.embedder,
+                                     parser.parse_args().index)
+    f = inputs.features
+    queries = inputs.embedder.embed_queries([a.query() for a in f.articles])
+    inputs.features = Features(f.articles, f.sentences, queries @ np.stack(
+        [inputs.vectors[s.passage] for s in f.sentences]).T, f.lexical)
+    inputs.rows = [r for r in inputs.rows if r["group"] != "unseen"]
     table, actions = signals(inputs)
     row = {a.iri: i for i, a in enumerate(inputs.features.articles)}
     cases: list[Case] = []

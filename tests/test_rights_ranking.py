@@ -94,14 +94,42 @@ def test_pair_scores_take_each_actions_best_sentence_as_evidence() -> None:
     assert pairs["udhr/23", "atgard/F-1"].relevance > pairs["udhr/23", "atgard/C-1"].relevance
 
 
-def test_passage_vectors_replace_sentence_embeddings_when_given() -> None:
+def test_each_sentence_is_embedded_on_its_own_not_as_its_passage() -> None:
     arts = [article("crc/31", "Lek", "Lek och fritid.")]
-    sents = [sentence("C-1", "En mening om lek och fritid för barn.")]
-    vector = np.zeros(64, dtype=np.float32)
-    vector[3] = 1.0
-    feats = features(arts, sents, FakeEmbedder(), {sents[0].passage: vector})
-    query = FakeEmbedder().embed_queries([arts[0].query()])[0]
-    assert feats.dense[0, 0] == pytest.approx(float(query[3]))
+    sents = [sentence("C-1", "En mening om lek och fritid för barn."),
+             sentence("C-1", "Kommunen har renoverat fontäner i centrum.")]  # same passage
+    feats = features(arts, sents, FakeEmbedder())
+    fake = FakeEmbedder()
+    query = fake.embed_queries([arts[0].query()])[0]
+    expected = fake.embed_passages([s.text for s in sents]) @ query
+    assert feats.dense[0] == pytest.approx(expected, abs=1e-5)
+    assert feats.dense[0, 0] != pytest.approx(feats.dense[0, 1])
+
+
+def test_relevance_is_on_each_articles_own_scale_and_the_general_value_is_kept() -> None:
+    arts = [article("crc/31", "Lek och fritid", "Barnet har rätt till lek och fritid."),
+            article("crc/2", "Icke-diskriminering", "Alla barn har samma rättigheter."),
+            article("udhr/23", "Arbete", "Var och en har rätt till arbete.")]
+    sents = [sentence(a, t) for a, t in (
+        ("C-1", "Barnen får mer lek och fritid på nya lekplatser."),
+        ("F-1", "Fler vuxna har fått ett arbete genom praktik."),
+        ("E-1", "Skolan arbetar mot diskriminering och kränkande behandling."),
+        ("K-2", "Kommunen har renoverat fontäner i centrum."))]
+    pairs = pair_scores(features(arts, sents, FakeEmbedder()), 0.5, top=1)
+    for a in arts:
+        mine = [p for p in pairs if p.article == a.iri]
+        relevance = np.array([p.relevance for p in mine])
+        general = np.array([p.general for p in mine])
+        assert relevance.mean() == pytest.approx(0, abs=1e-6)
+        assert relevance.std() == pytest.approx(1, abs=1e-5)
+        # the same order as the general value: only the scale is the article's own
+        assert list(np.argsort(relevance)) == list(np.argsort(general))
+
+
+def test_an_inferred_link_also_needs_the_general_floor() -> None:
+    assert classify(1.6, False, T, general=T.floor) == INFERRED
+    assert classify(1.6, False, T, general=T.floor - 0.1) is None
+    assert classify(0.1, True, T, general=-5.0) == VIA_GOAL_AREA  # stated: the report's word
 
 
 @pytest.mark.parametrize(("relevance", "stated", "expected"), [

@@ -97,10 +97,12 @@ def method_text(model_name: str, t: Thresholds) -> str:
     """The bk:method literal: model, signals, aggregation and thresholds."""
     return (f"{model_name}: insatsens {t.top} bästa meningar mot artikelns beskrivning och "
             f"bokslutets formulering; {1 - t.lexical_weight:.0%} cosinus (frågeprompt mot "
-            f"textavsnittets vektor) och {t.lexical_weight:.0%} lexikal överlappning, "
-            f"{'centrerade per mening och ' if t.centre else ''}standardiserade över alla par; "
-            f"direkt ≥ {t.direct}, bidrar ≥ {t.contributes}, härledd ≥ {t.inferred}; "
-            f"rangordning: relevans + {t.stated_bonus} om bokslutet anger rättigheten")
+            f"meningens egen vektor) och {t.lexical_weight:.0%} lexikal överlappning, "
+            f"{'centrerade per mening och ' if t.centre else ''}standardiserade över alla par, "
+            f"sedan per artikel över alla insatser; direkt ≥ {t.direct}, "
+            f"bidrar ≥ {t.contributes}, härledd ≥ {t.inferred} (och ≥ {t.floor} på den "
+            f"gemensamma skalan); rangordning: relevans + {t.stated_bonus} om bokslutet "
+            f"anger rättigheten")
 
 
 def scored_supports(store: Any, index: SearchIndex, embedder: Embedder, base: str,
@@ -112,12 +114,10 @@ def scored_supports(store: Any, index: SearchIndex, embedder: Embedder, base: st
         return []
     report_of = {base + p["source"]: p["report"] for p in index.passages if p.get("source")}
     stated = {(str(r["action"]), str(r["article"])) for r in store.select(STATED, trusted=True)}
-    vectors = {base + p["id"]: index.dense.vector(i) for i, p in enumerate(index.passages)
-               if p["kind"] == "narrative" and p.get("source")}
     # every article, procedural ones included, is the background the signals are centred
     # and standardised against; procedural ones are only kept out of the links
-    pairs = pair_scores(features(articles, sentences, embedder, vectors), t.lexical_weight,
-                        t.top, t.centre)
+    pairs = pair_scores(features(articles, sentences, embedder), t.lexical_weight, t.top,
+                        t.centre)
     return rank_supports(pairs, stated, report_of, procedural, t)
 
 

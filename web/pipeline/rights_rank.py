@@ -3,13 +3,15 @@
 Classes (bk:SupportClasses in the vocabulary):
   direkt          the report states the right and the action's text is about it
   bidrar          the report states it and the text clearly contributes
-  härledd         the report does not state it, but the text is about it
+  härledd         the report does not state it, but the text is about it: among the
+                  actions closest to the article, and clearly close on the scale shared by all
+                  articles (`floor`), so an article the report has nothing on gets no link
   via målområdet  the report states it only through the målområde; the text gives no support
 Rank order: every action the text supports (direkt, bidrar, härledd) by relevance, the
 report's own statement adding `stated_bonus`; then the via målområdet ones, by relevance.
-The thresholds were chosen by leave-one-article-out cross-validation on the hand-judged set
-(tests/data/rights_judged.jsonl), see benchmarks/rights_eval.py and
-benchmarks/results/rights_eval.txt.
+The thresholds were chosen by leave-one-article-out cross-validation on the hand-judged sets
+(tests/data/rights_judged.jsonl and rights_judged_2.jsonl; rights_judged_3.jsonl is the unseen
+check), see benchmarks/rights_eval.py and benchmarks/results/rights_eval.txt.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ CLASS_ORDER = (DIRECT, CONTRIBUTES, INFERRED, VIA_GOAL_AREA)
 
 @dataclass(frozen=True)
 class Thresholds:
-    """The signal mix and where the classes begin, on the standardised relevance scale."""
+    """The signal mix and where the classes begin, on the per-article relevance scale."""
 
     lexical_weight: float  # share of the lexical signal in the relevance
     direct: float  # stated and at least this -> direkt
@@ -34,12 +36,17 @@ class Thresholds:
     stated_bonus: float = 0.0  # added to a stated action's relevance when ranking
     top: int = 2  # best sentences averaged into a pair's relevance
     centre: bool = True  # subtract each sentence's mean over all articles
+    # härledd also needs this general relevance (one standard deviation above the mean pair
+    # of the run), so an article the report never touches gets no link however its actions
+    # rank among themselves. Fixed by hand, not in the cross-validation: on the development
+    # articles 1.0 scores as no floor at all (1.5 and 2.0 cost CRC 2 and CRC 27 their links)
+    floor: float = 1.0
 
 
-# The values benchmarks/rights_eval.py selects on the whole judged set (its last lines);
-# the figures it reports are cross-validated: chosen without the article measured.
-CHOSEN = Thresholds(lexical_weight=0.2, direct=3.0, contributes=1.75, inferred=2.25,
-                    stated_bonus=0.0, top=2, centre=True)
+# The values benchmarks/rights_eval.py selects on the 18 development articles (its last
+# lines); the figures it reports are cross-validated: chosen without the article measured.
+CHOSEN = Thresholds(lexical_weight=0.2, direct=1.75, contributes=0.75, inferred=1.5,
+                    stated_bonus=0.5, top=3, centre=True)
 
 
 @dataclass(frozen=True)
@@ -55,13 +62,14 @@ class RankedSupport:
     sentence: Sentence
 
 
-def classify(relevance: float, stated: bool, t: Thresholds) -> str | None:
+def classify(relevance: float, stated: bool, t: Thresholds,
+             general: float = float("inf")) -> str | None:
     """The pair's class, or None when it is neither stated nor supported by the text."""
     if stated:
         if relevance >= t.direct:
             return DIRECT
         return CONTRIBUTES if relevance >= t.contributes else VIA_GOAL_AREA
-    return INFERRED if relevance >= t.inferred else None
+    return INFERRED if relevance >= t.inferred and general >= t.floor else None
 
 
 def rank_supports(pairs: list[PairScore], stated: set[tuple[str, str]],
@@ -73,7 +81,7 @@ def rank_supports(pairs: list[PairScore], stated: set[tuple[str, str]],
         if pair.article in excluded:
             continue
         is_stated = (pair.action, pair.article) in stated
-        cls = classify(pair.relevance, is_stated, t)
+        cls = classify(pair.relevance, is_stated, t, pair.general)
         if cls is not None:
             key = (pair.article, report_of[pair.action])
             groups.setdefault(key, []).append(

@@ -1,13 +1,15 @@
 """Relevance of every (article, action) pair from the action's own sentences.
 
 Two signals per (article, sentence): the cosine between the article's query (embedded with
-the model's query prompt) and the sentence's passage (passage prompt; the vectors the search
-index already holds), and the lexical overlap
-(idf-weighted share of the article's stemmed terms, compounds split, that the sentence
-contains). Each is centred per sentence (minus its mean over all articles), standardised
-over all pairs of the run, so one threshold means the same for every article, and mixed:
-relevance = (1 − w)·z(cosine) + w·z(lexical). A pair's relevance is the mean of the action's
-two best sentences; the best one is its evidence.
+the model's query prompt) and the sentence itself (embedded on its own with the passage
+prompt, so a passage's sentences are told apart), and the lexical overlap (idf-weighted
+share of the article's stemmed terms, compounds split, that the sentence contains). Each is
+centred per sentence (minus its mean over all articles), standardised over all pairs of the
+run and mixed: (1 − w)·z(cosine) + w·z(lexical). A pair's general relevance is the mean of
+the action's `top` best sentences; the best one is its evidence. Its relevance is that value
+standardised per article over all actions of the run: how this action stands among all the
+actions for this article, so an article described in general words (non-discrimination) is
+judged on its own scale, not against articles with a vocabulary of their own.
 """
 
 from __future__ import annotations
@@ -39,8 +41,9 @@ class PairScore:
 
     article: str
     action: str
-    relevance: float
+    relevance: float  # standardised per article over the run's actions
     sentence: Sentence
+    general: float = math.inf  # before that, on the scale shared by all articles
 
 
 def lexical_matrix(articles: list[ArticleText], sentences: list[Sentence]) -> np.ndarray:
@@ -68,19 +71,11 @@ def lexical_matrix(articles: list[ArticleText], sentences: list[Sentence]) -> np
     return out
 
 
-def features(articles: list[ArticleText], sentences: list[Sentence], embedder: Embedder,
-             passage_vectors: dict[str, np.ndarray] | None = None) -> Features:
-    """Cosine and lexical signals for every (article, sentence).
-
-    With `passage_vectors` (passage IRI -> the search index's vector) a sentence takes its
-    passage's cosine and nothing new is embedded but the article queries: at ingest that
-    saves embedding every sentence again. Without, each sentence is embedded on its own.
-    """
+def features(articles: list[ArticleText], sentences: list[Sentence],
+             embedder: Embedder) -> Features:
+    """Cosine and lexical signals for every (article, sentence), each sentence embedded."""
     queries = embedder.embed_queries([a.query() for a in articles])
-    if passage_vectors is None:
-        vectors = embedder.embed_passages([s.text for s in sentences])
-    else:
-        vectors = np.stack([passage_vectors[s.passage] for s in sentences])
+    vectors = embedder.embed_passages([s.text for s in sentences])
     return Features(articles, sentences, queries @ vectors.T,
                     lexical_matrix(articles, sentences))
 
@@ -100,22 +95,32 @@ def centred(matrix: np.ndarray) -> np.ndarray:
     return matrix - matrix.mean(axis=0, keepdims=True)
 
 
+def per_article(matrix: np.ndarray) -> np.ndarray:
+    """Each row (article) standardised over its columns (actions); 0 where constant."""
+    std = matrix.std(axis=1, keepdims=True)
+    return np.divide(matrix - matrix.mean(axis=1, keepdims=True), std,
+                     out=np.zeros_like(matrix), where=std > 0)
+
+
 def pair_scores(feats: Features, lexical_weight: float, top: int = 2,
                 centre: bool = True) -> list[PairScore]:
     """Every (article, action) pair: the mean mixed relevance of the action's `top` best
-    sentences (one lucky sentence is weaker evidence than two), the best one as evidence."""
+    sentences (one lucky sentence is weaker evidence than several), the best one as
+    evidence, then standardised per article (the general value kept beside it)."""
     prepare = centred if centre else (lambda m: m)
     mixed = ((1 - lexical_weight) * standardised(prepare(feats.dense))
              + lexical_weight * standardised(prepare(feats.lexical)))
     columns: dict[str, list[int]] = {}
     for j, s in enumerate(feats.sentences):
         columns.setdefault(s.action, []).append(j)
-    out = []
-    for action, cols in columns.items():
+    general = np.zeros((len(feats.articles), len(columns)))
+    evidence = np.zeros(general.shape, dtype=int)
+    for k, cols in enumerate(columns.values()):
         block = mixed[:, cols]
         order = np.argsort(-block, axis=1)[:, :top]
-        best = np.take_along_axis(block, order, axis=1).mean(axis=1)
-        for i, article in enumerate(feats.articles):
-            out.append(PairScore(article.iri, action, float(best[i]),
-                                 feats.sentences[cols[order[i, 0]]]))
-    return out
+        general[:, k] = np.take_along_axis(block, order, axis=1).mean(axis=1)
+        evidence[:, k] = np.array(cols)[order[:, 0]]
+    relevance = per_article(general)
+    return [PairScore(article.iri, action, float(relevance[i, k]),
+                      feats.sentences[evidence[i, k]], float(general[i, k]))
+            for k, action in enumerate(columns) for i, article in enumerate(feats.articles)]
