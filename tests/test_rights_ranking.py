@@ -106,6 +106,23 @@ def test_each_sentence_is_embedded_on_its_own_not_as_its_passage() -> None:
     assert feats.dense[0, 0] != pytest.approx(feats.dense[0, 1])
 
 
+def test_a_repeated_sentence_is_embedded_once() -> None:
+    asked: list[str] = []
+
+    class Counting(FakeEmbedder):
+        def embed_passages(self, texts, **kw):
+            asked.extend(texts)
+            return super().embed_passages(texts, **kw)
+
+    arts = [article("crc/31", "Lek", "Lek och fritid.")]
+    same = "En mening om lek och fritid för barn."
+    sents = [sentence("C-1", same), sentence("C-1", "Nya lekplatser i Järna.", 2),
+             Sentence(BASE + "r2026/C-1", BASE + "passage/x", 7, same)]
+    feats = features(arts, sents, Counting())
+    assert asked == [same, "Nya lekplatser i Järna."]
+    assert feats.dense[0, 0] == pytest.approx(feats.dense[0, 2])
+
+
 def test_relevance_is_on_each_articles_own_scale_and_the_general_value_is_kept() -> None:
     arts = [article("crc/31", "Lek och fritid", "Barnet har rätt till lek och fritid."),
             article("crc/2", "Icke-diskriminering", "Alla barn har samma rättigheter."),

@@ -73,9 +73,15 @@ def lexical_matrix(articles: list[ArticleText], sentences: list[Sentence]) -> np
 
 def features(articles: list[ArticleText], sentences: list[Sentence],
              embedder: Embedder) -> Features:
-    """Cosine and lexical signals for every (article, sentence), each sentence embedded."""
+    """Cosine and lexical signals for every (article, sentence), each sentence embedded.
+
+    A text is embedded once however often it occurs (a later year's report repeats much of
+    the earlier one's wording).
+    """
     queries = embedder.embed_queries([a.query() for a in articles])
-    vectors = embedder.embed_passages([s.text for s in sentences])
+    texts = list(dict.fromkeys(s.text for s in sentences))
+    row = {t: i for i, t in enumerate(texts)}
+    vectors = embedder.embed_passages(texts)[[row[s.text] for s in sentences]]
     return Features(articles, sentences, queries @ vectors.T,
                     lexical_matrix(articles, sentences))
 
