@@ -15,7 +15,7 @@ trusting are written:
   "safety"): "families" is not a misspelt "familjer".
 
 The repaired word is the report's most frequent spelling of the repaired term. Its table
-is built from the passages on first use (about a second; `prepare()` does it at warm-up).
+is built from the passages on first use (a plain word split, not spaCy's: about 0.1 s).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import threading
 from collections import Counter
 
 from search.analysis import SwedishAnalyzer
-from search.textnorm import fold, is_stopword, is_swedish_word, looks_english, variants, words
+from search.textnorm import clean, fold, is_stopword, is_swedish_word, looks_english, variants
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -49,10 +49,10 @@ class QueryRepair:
             if self._spellings is None:
                 table: dict[str, Counter[str]] = {}
                 for text in self.texts:
-                    for word in words(text):
-                        if not is_stopword(word.text):
-                            for term in variants(word.text):
-                                table.setdefault(term, Counter())[word.text] += 1
+                    for word in _WORD.findall(clean(text)):
+                        if len(word) > 1 and not is_stopword(word):
+                            for term in variants(word):
+                                table.setdefault(term, Counter())[word] += 1
                 self._spellings = table
         return self._spellings
 

@@ -30,6 +30,7 @@ from search.evaluate import (
 DATA = Path(__file__).resolve().parent / "data"
 TUNE, HELDOUT = DATA / "search_tune.jsonl", DATA / "search_heldout.jsonl"
 HELDOUT2 = DATA / "search_heldout2.jsonl"  # round 3: written blind, never tuned on
+HELDOUT3 = DATA / "search_heldout3.jsonl"  # round 4: written blind, never tuned on
 REPORT = (Path(__file__).resolve().parents[1] / "corpus" / "reports"
           / "sodertalje-bokslut-social-hallbarhet-2025.txt")
 JUDGED = {"a": 3, "b": 2, "c": 1}
@@ -250,8 +251,9 @@ ANCHORS = {
 
 @pytest.fixture(scope="module")
 def dev_set() -> list[DevQuery]:
-    """Every part: the tuning set and both held-out sets."""
-    return load_dev_set(TUNE) + load_dev_set(HELDOUT) + load_dev_set(HELDOUT2)
+    """Every part: the tuning set and the three held-out sets."""
+    return (load_dev_set(TUNE) + load_dev_set(HELDOUT) + load_dev_set(HELDOUT2)
+            + load_dev_set(HELDOUT3))
 
 
 def test_tuning_and_held_out_parts_are_disjoint() -> None:
@@ -262,6 +264,11 @@ def test_tuning_and_held_out_parts_are_disjoint() -> None:
     assert not {q.id for q in held2} & seen[0]
     assert not {q.query.casefold() for q in held2} & seen[1]
     assert len(held2) >= 40
+    held3 = load_dev_set(HELDOUT3)
+    assert not {q.id for q in held3} & (seen[0] | {q.id for q in held2})
+    assert not {q.query.casefold() for q in held3} & (seen[1] | {q.query.casefold()
+                                                                  for q in held2})
+    assert len(held3) >= 40
     assert len(held) >= 60 + 25  # 60+ new blind queries and a third of the original ones
     for part in (tune, held):  # the split is stratified: every type on both sides
         assert {q.type for q in part} == {q.type for q in tune + held}

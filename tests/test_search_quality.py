@@ -45,12 +45,12 @@ def searcher(built_data: Path) -> HybridSearcher:
 @pytest.fixture(scope="module")
 def parts() -> dict[str, list[DevQuery]]:
     return {part: load_dev_set(DATA / f"search_{part}.jsonl")
-            for part in ("tune", "heldout", "heldout2")}
+            for part in ("tune", "heldout", "heldout2", "heldout3")}
 
 
-def offtopic_heldout() -> list[str]:
+def offtopic_heldout(name: str = "search_offtopic_heldout.txt") -> list[str]:
     """Everyday questions written for this test and committed before the gate saw them."""
-    lines = (DATA / "search_offtopic_heldout.txt").read_text("utf-8").splitlines()
+    lines = (DATA / name).read_text("utf-8").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
@@ -74,6 +74,11 @@ def test_hybrid_beats_both_sides_on_queries_it_was_not_tuned_on(scores) -> None:
 def test_hybrid_beats_both_sides_on_the_second_held_out_set(scores) -> None:
     held = scores["heldout2"]  # written blind in round 3, never tuned on
     assert held["hybrid"] >= max(held["bm25"], held["dense"]) + 0.05
+
+
+def test_hybrid_beats_both_sides_on_the_third_held_out_set(scores) -> None:
+    held = scores["heldout3"]  # written blind in round 4, never tuned on
+    assert held["hybrid"] > max(held["bm25"], held["dense"])
 
 
 def test_rights_questions_gain_from_the_graph(searcher: HybridSearcher, parts) -> None:
@@ -113,6 +118,14 @@ def test_held_out_everyday_questions_get_no_hits(searcher: HybridSearcher) -> No
     assert len(texts) >= 20 and len(with_hits) <= 5, with_hits
 
 
+def test_round_four_everyday_questions_get_no_hits(searcher: HybridSearcher) -> None:
+    texts = offtopic_heldout("search_offtopic_heldout3.txt")
+    with_hits = [q for q in texts if searcher.search_page(q, 10).total > 0]
+    # measured 2026-12-01 (first run on these strings): 13 of 15 get none; through are
+    # "hur länge ska man vila efter en förkylning" and "symtom på järnbrist hos vuxna"
+    assert len(texts) >= 15 and len(with_hits) <= 2, with_hits
+
+
 def _relevant_lost(searcher: HybridSearcher, queries: list[DevQuery]) -> dict[str, list[str]]:
     """Relevant passages an unthresholded search finds in its top 10 that the real one drops."""
     open_index = dataclasses.replace(searcher.index, gate=None)
@@ -131,12 +144,16 @@ def test_no_tuning_query_loses_a_relevant_hit_to_the_threshold(searcher, parts) 
 
 
 @pytest.mark.parametrize("part", ["heldout", "heldout2"])
-def test_held_out_queries_keep_their_relevant_hits_except_short_english(searcher, parts,
-                                                                        part: str) -> None:
-    lost = _relevant_lost(searcher, parts[part])
-    kinds = {q.query: q.type for q in parts[part]}
-    # measured in round 3: no query of the first held-out set loses a relevant hit; one
-    # short English query of the second does ("gambling among teenage boys"); every
-    # Swedish query keeps its relevant hits
-    assert all(kinds[text] == "english" for text in lost), lost
+def test_held_out_queries_keep_their_relevant_hits(searcher, parts, part: str) -> None:
+    # round 3 lost one short English query ("gambling among teenage boys"); English queries
+    # now meet their own floor (search.domain_gate.MIN_DOMAIN_SCORE_ENGLISH)
+    assert _relevant_lost(searcher, parts[part]) == {}
+
+
+def test_third_held_out_set_loses_at_most_one_short_name(searcher, parts) -> None:
+    lost = _relevant_lost(searcher, parts["heldout3"])
+    kinds = {q.query: q.type for q in parts["heldout3"]}
+    # measured in round 4: "RSMH" is refused; its one passage is long, so BM25 scores the
+    # exact match 1.78, under the gate's MIN_BM25 (2.0), and the classifier does not know it
+    assert all(kinds[text] == "initiative" for text in lost), lost
     assert len(lost) <= 1, lost
