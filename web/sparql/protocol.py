@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import Request
+from werkzeug.datastructures import MultiDict
 
 from graph import MAX_QUERY_BYTES
 
@@ -33,21 +34,25 @@ class QueryRequest:
     named_graphs: list[str] = field(default_factory=list)
 
 
-def read_request(request: Request) -> QueryRequest:
-    """The query and dataset of a GET or POST; ProtocolError for anything else."""
+def read_request(request: Request, args: MultiDict[str, str] | None = None) -> QueryRequest:
+    """The query and dataset of a GET or POST; ProtocolError for anything else.
+
+    `args` are the URL's parameters when already decoded (else `request.args`).
+    """
+    args = request.args if args is None else args
     if request.method == "GET" or request.method == "HEAD":
-        if "update" in request.args:
+        if "update" in args:
             raise ProtocolError(400, READ_ONLY)
-        return _build(request.args.getlist("query"), request.args)
+        return _build(args.getlist("query"), args)
     mimetype = request.mimetype
     if mimetype in FORM_TYPES:
         form = request.form
         if "update" in form:
             raise ProtocolError(400, READ_ONLY)
-        queries = form.getlist("query") + request.args.getlist("query")
-        return _build(queries, form, request.args)
+        queries = form.getlist("query") + args.getlist("query")
+        return _build(queries, form, args)
     if mimetype == QUERY_TYPE:
-        return _build([*request.args.getlist("query"), _body_text(request)], request.args)
+        return _build([*args.getlist("query"), _body_text(request)], args)
     if mimetype == UPDATE_TYPE:
         raise ProtocolError(415, READ_ONLY)
     what = f"Content-Type {mimetype!r}" if mimetype else "en POST utan Content-Type"

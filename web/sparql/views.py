@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from graph import (
     PREFIXES,
@@ -20,6 +21,7 @@ from web.sparql.negotiation import Choice, choose
 from web.sparql.negotiation import not_acceptable_message as not_acceptable
 from web.sparql.page import PAGE_BYTES, PAGE_ROWS, PageState, page_error, page_result
 from web.sparql.protocol import ProtocolError, QueryRequest, read_request
+from web.sparql.query_string import url_args
 from web.sparql.responses import error_response, query_error_response, result_response
 from web.sparql.share import pack, unpack
 from web.sparql.vocabulary import vocabulary_json
@@ -46,17 +48,19 @@ def too_large(_error: Exception) -> Response:
 def editor() -> Response:
     """Answer a protocol request, or show the editor (with results) to a browser."""
     accept = request.headers.get("Accept")
+    args = url_args(request)
+    values = args if request.method == "GET" else CombinedMultiDict([args, request.form])
     try:
-        choice = choose(accept, request.values.get("format"))
-        asked = read_request(request)
+        choice = choose(accept, values.get("format"))
+        asked = read_request(request, args)
     except ValueError as error:
         return error_response(400, "Okänt format.", str(error), accept)
     except ProtocolError as error:
         return error_response(error.status, "Förfrågan kan inte besvaras.", error.message, accept)
     if asked.query is None:
-        return _without_query(choice, asked, accept)
+        return _without_query(choice, asked, accept, values)
     if choice.html:
-        return _page(asked)
+        return _page(asked, values)
     return _answer(choice, asked, accept)
 
 
@@ -100,10 +104,11 @@ def _not_acceptable(kinds: list[str], accept: str | None) -> Response:
     return error_response(406, "Formatet kan inte levereras.", not_acceptable(kinds), accept)
 
 
-def _without_query(choice: Choice, asked: QueryRequest, accept: str | None) -> Response:
+def _without_query(choice: Choice, asked: QueryRequest, accept: str | None,
+                   values: MultiDict[str, str]) -> Response:
     """No query: the editor for a browser, else the service description (GET) or 400 (POST)."""
     if choice.html:
-        return _page(asked)
+        return _page(asked, values)
     if request.method == "POST":
         return error_response(400, "Frågan saknas.", "Skicka frågan i parametern query.", accept)
     from web.sparql.description import description, serialize
@@ -125,9 +130,9 @@ def _limits_note() -> str:
             f"returnerar högst {limits.row_cap} rader; SERVICE och okända grafer avvisas.")
 
 
-def _page(asked: QueryRequest) -> Response:
+def _page(asked: QueryRequest, values: MultiDict[str, str]) -> Response:
     """The editor page, with the query's results or error when a query was given."""
-    state = PageState.from_request(asked, request.values.get("action"))
+    state = PageState.from_request(asked, values.get("action"))
     status = 200
     if state.query_given:
         limits = _limits()
