@@ -210,9 +210,9 @@ def _prologue(
     for decl in prologue:
         iri = str(dict.get(decl, "iri", ""))
         if decl.name == "Base":
-            base = urljoin(base, iri) if base else iri
+            base = _resolve(base, iri)
         elif decl.name == "PrefixDecl":
-            declared[dict.get(decl, "prefix", "") or ""] = urljoin(base, iri) if base else iri
+            declared[dict.get(decl, "prefix", "") or ""] = _resolve(base, iri)
     return declared, base
 
 
@@ -252,8 +252,16 @@ def _absolute(term: object, declared: Mapping[str, str], base: str | None) -> st
     """An IRI from the parse tree: prefixed names expanded, relative IRIs resolved."""
     if isinstance(term, CompValue):
         return declared[dict.get(term, "prefix", "") or ""] + dict.get(term, "localname", "")
-    iri = str(term)
-    return urljoin(base, iri) if base else iri
+    return _resolve(base, str(term))
+
+
+def _resolve(base: str | None, iri: str) -> str:
+    """An IRI reference against the base; urljoin drops an empty fragment, which a namespace
+    such as <http://www.w3.org/2004/02/skos/core#> must keep."""
+    if not base:
+        return iri
+    resolved = urljoin(base, iri)
+    return resolved + "#" if iri.endswith("#") and not resolved.endswith("#") else resolved
 
 
 def _check_graphs(iris: tuple[str, ...], known: Collection[str], where: str) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from graph.query_guard import check_query
 from graph.safe_query import QueryRefused, run_query
 from graph.store import open_store
 from tests.sparql_support import EX, G_ROWS, PREFIX, Canary, service_probe
@@ -135,3 +136,11 @@ def test_long_flat_queries_still_parse(sparql_store: Path) -> None:
     patterns = " ".join(f"<{EX}row/{i % 20}> ex:n ?v{i} ." for i in range(200))
     result = run_query(sparql_store, PREFIX + f"SELECT * WHERE {{ {patterns} }}")
     assert result.rows == 1
+
+
+def test_declared_namespaces_keep_their_hash() -> None:
+    checked = check_query("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+                          "PREFIX rel: <#>\nSELECT * WHERE { ?s skos:prefLabel ?o }", (),
+                          base_iri="http://localhost:5000/sparql")
+    assert checked.prefixes["skos"] == "http://www.w3.org/2004/02/skos/core#"
+    assert checked.prefixes["rel"] == "http://localhost:5000/sparql#"
