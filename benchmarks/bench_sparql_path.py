@@ -1,0 +1,141 @@
+"""/sparql example 01 against the raw Oxigraph server, requests interleaved, on one data dir.
+
+Run: .venv/bin/python benchmarks/bench_sparql_path.py --data DIR [--rounds 400] [--seconds 10]
+     [--before TREE]   (TREE: another checkout, e.g. `git archive COMMIT | tar -x -C TREE`)
+(output: benchmarks/results/bench_sparql_path.txt)
+
+Both servers answer the same example query over the same generation (the raw one on a copy):
+ours as `bokslut serve` (waitress, 8 threads, as in bench_engine), the reference as
+`oxigraph serve-read-only`. One keep-alive connection to each, requests alternating between
+them so that load from elsewhere on the machine hits both alike; then N connections, raw,
+ours, raw again (the reference's figure is the mean of its two runs). With --before, a server
+from another checkout joins both parts, so a change is measured against what it replaced
+under the same load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+from typing import IO
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_engine_parts import raw_server
+from load_web import (
+    HOST,
+    SPARQL_EXAMPLE,
+    Scenario,
+    free_port,
+    run_scenario,
+    start_server,
+    stop_server,
+    wait_until_ready,
+)
+
+JSON = {"Accept": "application/sparql-results+json"}
+
+
+def interleaved(targets: list[tuple[int, str]], rounds: int) -> tuple[list[list[float]], int]:
+    """Latencies (ms) of requests going round the servers in turn, and answers not 200."""
+    conns = [http.client.HTTPConnection(HOST, port, timeout=60) for port, _ in targets]
+    times: list[list[float]] = [[] for _ in targets]
+    errors = 0
+    try:
+        for i in range(rounds + 20):
+            for side, (conn, (_, path)) in enumerate(zip(conns, targets, strict=True)):
+                started = time.perf_counter()
+                conn.request("GET", path, headers=JSON)
+                response = conn.getresponse()
+                response.read()
+                if i >= 20:  # the first ones warm every server up
+                    times[side].append((time.perf_counter() - started) * 1000)
+                    errors += response.status != 200
+    finally:
+        for conn in conns:
+            conn.close()
+    return times, errors
+
+
+def start_tree(tree: Path, data: Path, log: IO[bytes]) -> tuple[subprocess.Popen, int]:
+    """`bokslut serve` from another checkout (its modules first on the path), and its port."""
+    port = free_port()
+    command = [sys.executable, "-c", "from web.cli.main import main; main()", "serve",
+               "--data", str(data), "--host", HOST, "--port", str(port), "--threads", "8"]
+    env = {**os.environ, "PYTHONPATH": str(tree), "HF_HUB_OFFLINE": "1"}
+    return subprocess.Popen(command, cwd=tree, env=env, stdout=log, stderr=subprocess.STDOUT), port
+
+
+def measure(data: Path, rounds: int, seconds: float, connections: int,
+            before: Path | None) -> list[str]:
+    """Every figure, as printable lines."""
+    os.environ.setdefault("BOKSLUT_SPARQL_PER_CLIENT", str(2 * connections))
+    query = "?query=" + quote(SPARQL_EXAMPLE.read_text("utf-8"))
+    with ExitStack() as stack:
+        raw_port = stack.enter_context(raw_server(data))
+        servers = {"ours": start_server(data, ours_port := free_port(), 8,
+                                        stack.enter_context(tempfile.TemporaryFile()))}
+        ports = {"ours": ours_port}
+        if before is not None:
+            servers["before"], ports["before"] = start_tree(
+                before, data, stack.enter_context(tempfile.TemporaryFile()))
+        for process in servers.values():
+            stack.callback(stop_server, process)
+        for name, process in servers.items():
+            wait_until_ready(ports[name], process, seconds=900)
+        names = [*ports, "raw"]
+        targets = [(port, "/sparql" + query) for port in ports.values()]
+        times, errors = interleaved([*targets, (raw_port, "/query" + query)], rounds)
+        p50 = {name: statistics.median(t) for name, t in zip(names, times, strict=True)}
+        lines = [f"load average at start {os.getloadavg()[0]:.1f}; {os.cpu_count()} CPUs",
+                 f"example 01, 1 connection, requests taking turns, {rounds} each "
+                 f"(errors {errors}), p50:"]
+        lines += [f"  {name} {p50[name]:.2f} ms = {p50[name] / p50['raw']:.2f}x raw"
+                  for name in names]
+        raw = Scenario("raw", ["/query" + query], JSON)
+        rps = {"raw 1": run_scenario(raw_port, raw, connections, seconds)}
+        for name, port in ports.items():
+            rps[name] = run_scenario(port, Scenario(name, ["/sparql" + query], JSON),
+                                     connections, seconds)
+        rps["raw 2"] = run_scenario(raw_port, raw, connections, seconds)
+        reference = (rps["raw 1"]["rps"] + rps["raw 2"]["rps"]) / 2
+        lines.append(f"example 01, {connections} connections (raw = mean of a run before and "
+                     f"after, {rps['raw 1']['rps']:.0f} / {rps['raw 2']['rps']:.0f} req/s):")
+        lines += [f"  {name} {rps[name]['rps']:.0f} req/s = {rps[name]['rps'] / reference:.2f}x "
+                  f"raw (p50 {rps[name]['p50']:.1f} ms, errors {rps[name]['errors']})"
+                  for name in ports]
+        return lines
+
+
+def main() -> int:
+    """Measure and print (and save) the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, required=True, help="an ingested data directory")
+    parser.add_argument("--rounds", type=int, default=400)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--before", type=Path, help="another checkout to measure alongside")
+    parser.add_argument("--out", type=Path, help="also append the figures to this file")
+    args = parser.parse_args()
+    if not (args.data / "store" / "current").exists():
+        print(f"fel: {args.data} has no store generation; run `bokslut ingest` first")
+        return 2
+    lines = measure(args.data, args.rounds, args.seconds, args.connections, args.before)
+    print("\n".join(lines))
+    if args.out:
+        with args.out.open("a", encoding="utf-8") as out:
+            out.write(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
+            out.write("\n".join(lines) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
