@@ -4,6 +4,12 @@ Runs at ingest / model-build time (torch is needed only here, never to answer a 
 Only the plain recipe is exported: one transformer, mean pooling, optional normalisation;
 any other module stack stays on torch. The export is keyed by the model's fingerprint,
 written beside its target and renamed into place, so a half-written export is never used.
+
+The transformer is exported with its eager attention (torch's SDPA path exports as an
+IsNaN/Where pattern no fusion recognises), then ONNX Runtime's BERT fusions replace each
+layer's attention, bias+GELU and residual+LayerNorm by one kernel each: the same fp32
+arithmetic (cosine to torch >= 0.9999) in fewer, larger operations
+(benchmarks/results/bench_search.txt). A model the fusions do not fit keeps the plain graph.
 """
 
 from __future__ import annotations
@@ -19,13 +25,14 @@ from typing import Any
 
 from search.model_store import model_fingerprint
 
-FORMAT = "bokslut-onnx/1"
+FORMAT = "bokslut-onnx/2"  # 2: eager attention, BERT fusions (1 was the SDPA graph)
 ONNX_FILE = "model.onnx"
 MANIFEST = "manifest.json"
 OPSET = 17
 _TRANSFORMER = "sentence_transformers.models.Transformer"
 _POOLING = "sentence_transformers.models.Pooling"
 _NORMALIZE = "sentence_transformers.models.Normalize"
+_FUSABLE = ("bert",)  # roberta-style position ids are not the pattern the fusions expect
 
 
 class OnnxExportError(RuntimeError):
@@ -117,7 +124,8 @@ def _export_graph(model_dir: Path, target: Path) -> None:
     import torch
     from transformers import AutoModel
 
-    model = AutoModel.from_pretrained(str(model_dir), local_files_only=True).eval()
+    model = AutoModel.from_pretrained(str(model_dir), local_files_only=True,
+                                      attn_implementation="eager").eval()
     ids = torch.tensor([[0, 100, 200, 2], [0, 300, 2, 1]], dtype=torch.long)
     mask = torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0]], dtype=torch.long)
     axes = {0: "batch", 1: "sequence"}
@@ -128,6 +136,26 @@ def _export_graph(model_dir: Path, target: Path) -> None:
             input_names=["input_ids", "attention_mask"], output_names=["last_hidden_state"],
             dynamic_axes={"input_ids": axes, "attention_mask": axes, "last_hidden_state": axes},
             opset_version=OPSET, do_constant_folding=True, dynamo=False)
+
+
+def fuse_graph(source: Path, target: Path, config: dict[str, Any]) -> dict[str, int]:
+    """Write `source` with ONNX Runtime's BERT fusions applied; returns the fused op counts.
+
+    Only graph rewrites, no precision change. When nothing fuses (another architecture), the
+    plain graph is written unchanged; its vectors are the same either way.
+    """
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    heads, hidden = int(config.get("num_attention_heads") or 0), int(config.get("hidden_size") or 0)
+    if config.get("model_type") not in _FUSABLE or not heads or not hidden:
+        shutil.copyfile(source, target)
+        return {}
+    # opt_level 0: only the fusions; the session applies its own optimisations at load time
+    model = optimize_model(str(source), model_type="bert", num_heads=heads,
+                           hidden_size=hidden, opt_level=0)
+    counts = {op: n for op, n in model.get_fused_operator_statistics().items() if n}
+    model.save_model_to_file(str(target))
+    return counts
 
 
 def publish_folder(target: Path, build: Callable[[Path], None],
@@ -166,9 +194,12 @@ def ensure_export(model_dir: Path, data_dir: Path) -> Path:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     def build(folder: Path) -> None:
-        _export_graph(Path(model_dir), folder / ONNX_FILE)
-        (folder / MANIFEST).write_text(json.dumps(description, indent=2, ensure_ascii=False),
-                                       "utf-8")
+        plain = folder / "plain.onnx"
+        _export_graph(Path(model_dir), plain)
+        fused = fuse_graph(plain, folder / ONNX_FILE, _read_json(Path(model_dir) / "config.json"))
+        plain.unlink()
+        (folder / MANIFEST).write_text(json.dumps({**description, "fused": fused}, indent=2,
+                                                  ensure_ascii=False), "utf-8")
 
     publish_folder(target, build, lambda t: is_export(t, description["source"]),
                    f"ONNX export of {model_dir}")

@@ -14,11 +14,13 @@ from search.index_store import SearchIndex, SearchIndexError
 from search.model_store import E5_DIR_NAME, ensure_e5_model
 from search.onnx_encoder import OnnxEmbedder, load_embedder, mean_pool
 from search.onnx_export import (
+    FORMAT,
     MANIFEST,
     ONNX_FILE,
     OnnxExportError,
     describe_model,
     export_dir,
+    fuse_graph,
     is_export,
 )
 from search.onnx_quantize import QUERY_RECIPE, RECIPES, Recipe
@@ -84,6 +86,19 @@ def test_only_plain_mean_pooling_models_are_exported(tmp_path: Path) -> None:
         describe_model(tmp_path)
 
 
+def test_a_model_the_fusions_do_not_fit_keeps_its_plain_graph(tmp_path: Path) -> None:
+    """Only BERT graphs are fused; any other encoder is exported unchanged (same vectors)."""
+    from onnx import TensorProto, helper, save
+
+    graph = helper.make_graph([helper.make_node("Relu", ["x"], ["y"], name="relu")], "g",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])])
+    save(helper.make_model(graph), str(tmp_path / "plain.onnx"))
+    config = {"model_type": "xlm-roberta", "num_attention_heads": 12, "hidden_size": 384}
+    assert fuse_graph(tmp_path / "plain.onnx", tmp_path / "out.onnx", config) == {}
+    assert (tmp_path / "out.onnx").read_bytes() == (tmp_path / "plain.onnx").read_bytes()
+
+
 @pytest.fixture(scope="module")
 def encoders(built_data: Path) -> tuple[OnnxEmbedder, OnnxEmbedder, SentenceTransformerEmbedder]:
     """An int8 copy (made here), the fp32 export ingest used, sentence-transformers on torch."""
@@ -114,6 +129,22 @@ def test_fp32_query_vectors_equal_sentence_transformers(encoders) -> None:
         assert np.min(np.sum(vectors * reference, axis=1)) >= 0.9999
     assert np.allclose(np.linalg.norm(single, axis=1), 1.0, atol=1e-5)
     assert onnx.fingerprint == torch_model.fingerprint  # one vector space, one index
+
+
+@pytest.mark.slow
+def test_the_export_is_fused_and_its_passages_equal_sentence_transformers(
+        encoders, built_data: Path) -> None:
+    """Eager attention, fused per layer; the corpus's passages at cosine >= 0.9999 to torch,
+    in the small length-sorted batches ingest uses."""
+    _, onnx, torch_model = encoders
+    folder = export_dir(built_data, describe_model(model_dir(built_data))["source"])
+    manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
+    layers = json.loads((model_dir(built_data) / "config.json").read_text("utf-8"))
+    assert manifest["format"] == FORMAT
+    assert manifest["fused"]["Attention"] == layers["num_hidden_layers"]
+    texts = [p["text"] for p in SearchIndex.load(index_dir(built_data)).passages]
+    vectors, reference = onnx.embed_passages(texts), torch_model.embed_passages(texts)
+    assert np.min(np.sum(vectors * reference, axis=1)) >= 0.9999
 
 
 @pytest.mark.slow
