@@ -31,7 +31,10 @@ from search.onnx_quantize import (
 )
 
 INTRA_OP_THREADS = 2  # the serving machine has two cores; more threads only contend
-BATCH_SIZE = 16
+# Small batches: a batch's activations stay in the core's cache. Embedding the corpus's passages
+# (length-sorted, so little padding) took 0.65-0.75x the CPU of batches of 16 on this machine
+# (benchmarks/results/bench_search.txt); 2 ran slower than 4 on two threads.
+BATCH_SIZE = 4
 
 
 def _session(path: Path, threads: int):
