@@ -7,6 +7,7 @@ import hashlib
 import json
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,12 +57,15 @@ class SearchIndex:
               exact_limit: int = DEFAULT_EXACT_LIMIT) -> SearchIndex:
         """Index passages; vectors of unchanged texts are taken from `reuse` (same model)."""
         rows = [p if isinstance(p, dict) else dataclasses.asdict(p) for p in passages]
-        vectors = embed_with_reuse(rows, embedder, reuse, progress)
+        # BM25 (Python) is built while the model embeds (ONNX Runtime releases the GIL)
+        with ThreadPoolExecutor(1, thread_name_prefix="bm25") as pool:
+            lexical = pool.submit(BM25Index.build, [p["text"] for p in rows])
+            vectors = embed_with_reuse(rows, embedder, reuse, progress)
+            gate = build_gate(rows, embedder.embed_queries)
+            bm25 = lexical.result()
         dense = DenseIndex(embedder.dimension, exact_limit)
         if len(rows):
             dense.add(vectors)
-        bm25 = BM25Index.build([p["text"] for p in rows])
-        gate = build_gate(rows, embedder.embed_queries)
         manifest = {
             "format": FORMAT, "model": embedder.fingerprint, "model_name": embedder.name,
             "dimension": embedder.dimension, "corpus_hash": corpus_hash(rows),
