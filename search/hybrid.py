@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from search.domain_gate import GATE_REPAIRED_CREDIT
+from search.domain_gate import GATE_REPAIRED_CREDIT, is_rare
 from search.embedder import Embedder
 from search.fusion import (
     DENSE_FLOOR_RANK,
@@ -144,9 +144,9 @@ class HybridSearcher:
         while True:
             lists = self.ranked(lexical, vector, fetch, repaired)
             if weights is None:  # from the first (smallest) fetch, so paging never changes it
-                top, match = self.lexical_match(text, lists)
+                match = self.lexical_match(text, lists)
                 if vector is not None and not self.rrf and not named \
-                        and not self.in_domain(text, [vector, repaired], top, match):
+                        and not self.in_domain(text, [vector, repaired], match):
                     return Results([], 0, off_topic=True)
                 weights = FusionWeights.for_coverage(
                     match.coverage() if mode == "hybrid" else 0.0, self.w_max, self.rights_weight)
@@ -156,21 +156,22 @@ class HybridSearcher:
                 return Results(page, count)
             fetch = min(total, fetch * 4)
 
-    def lexical_match(self, text: str, lists: dict[str, Ranked]) -> tuple[float, QuerySignals]:
-        """BM25's top score, and the IDF shares of the query's words its top passage holds."""
+    def lexical_match(self, text: str, lists: dict[str, Ranked]) -> QuerySignals:
+        """The IDF shares of the query's words BM25's top passage holds, and its rarest."""
         bm25 = lists["bm25"] if "bm25" in lists else self.index.bm25.search(text, 1)
         if not bm25:
-            return 0.0, QuerySignals(0.0, 0.0, 0)
-        return bm25[0][1], top_match(self.index.bm25, text, bm25[0][0])
+            return QuerySignals(0.0, 0.0, 0)
+        return top_match(self.index.bm25, text, bm25[0][0])
 
-    def in_domain(self, text: str, vectors: list[np.ndarray | None], top: float,
+    def in_domain(self, text: str, vectors: list[np.ndarray | None],
                   match: QuerySignals) -> bool:
         """The domain gate's verdict, the same in every mode (no gate: every query passes);
         a query passes when it, or its repaired reading, is in domain."""
         if self.index.gate is None:
             return True
         share = match.coverage(GATE_REPAIRED_CREDIT)
-        return any(self.index.gate.accepts(v, top, share, text) for v in vectors if v is not None)
+        rare = is_rare(match.rarest_df, match.n_docs)
+        return any(self.index.gate.accepts(v, share, rare, text) for v in vectors if v is not None)
 
     def rows(self, scores: dict[str, float]) -> dict[int, float]:
         """Passage id -> value, as index row -> value (ids the index lacks are left out)."""

@@ -20,11 +20,14 @@ REPAIRED_CREDIT = 1.0  # tuned: repairs (typos, compound parts) proved as reliab
 
 @dataclass(frozen=True)
 class QuerySignals:
-    """IDF shares of the query matched as written and after repair, and its word count."""
+    """IDF shares of the query matched as written and after repair, its word count, and (for
+    one passage's match) how rare its rarest word held as written is in the corpus."""
 
     exact: float
     repaired: float
     content_words: int
+    rarest_df: int = 0  # passages holding that word (0: the passage holds none as written)
+    n_docs: int = 0  # passages in the corpus, so callers can judge rarity by share
 
     def coverage(self, repaired_credit: float = REPAIRED_CREDIT) -> float:
         """Lexical coverage in [0, 1]: exact matches count fully, repairs partly."""
@@ -47,11 +50,13 @@ def _weighted_words(analyzer: SwedishAnalyzer, text: str):
         yield word, terms, known, idf(max([d for d in known if d] or [1]), n)
 
 
-def _shares(exact: float, repaired: float, total: float, count: int) -> QuerySignals:
-    """Exact and repaired weight as shares of the total (all zero for no content word)."""
+def _shares(exact: float, repaired: float, total: float, count: int,
+            rarest: tuple[int, int] = (0, 0)) -> QuerySignals:
+    """Exact and repaired weight as shares of the total (all zero for no content word);
+    `rarest` is (df of the rarest word held as written, passages in the corpus)."""
     if not total:
         return QuerySignals(0.0, 0.0, 0)
-    return QuerySignals(exact / total, repaired / total, count)
+    return QuerySignals(exact / total, repaired / total, count, *rarest)
 
 
 def signals(analyzer: SwedishAnalyzer, text: str) -> QuerySignals:
@@ -77,11 +82,13 @@ def top_match(bm25, text: str, row: int) -> QuerySignals:
     holds them together. A paraphrase or a long question made of known words ("kommunen",
     "barn") covers the corpus fully but its best lexical passage holds only a few of them.
     Words found only after a repair (typo correction, compound split) are kept apart, so
-    the fusion and the domain gate can each decide how far to trust a guess.
+    the fusion and the domain gate can each decide how far to trust a guess. The rarest
+    word the passage holds as written (fewest passages) tells the gate whether the match is
+    specific: a name or an acronym, not "bästa" or "2025".
     """
     analyzer = bm25.analyzer
     exact = repaired = total = 0.0
-    count = 0
+    count, rarest = 0, 0
     for word, terms, known, weight in _weighted_words(analyzer, text):
         count += 1
         total += weight
@@ -90,6 +97,9 @@ def top_match(bm25, text: str, row: int) -> QuerySignals:
             folded = {fold(t) for t in terms}
             if known or any(fold(t) in folded for t in groups[0]):
                 exact += weight
+                df = max(known, default=0)  # as its IDF weight counts it
+                if df:
+                    rarest = min(rarest or df, df)
             else:
                 repaired += weight
-    return _shares(exact, repaired, total, count)
+    return _shares(exact, repaired, total, count, (rarest, analyzer.n_docs))

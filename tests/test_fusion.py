@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from search.analysis import SwedishAnalyzer
-from search.domain_gate import DomainGate, domain_texts, offtopic_bank
+from search.domain_gate import DomainGate, domain_texts, is_rare, offtopic_bank
 from search.embedder import FakeEmbedder
 from search.fusion import (
     FusionWeights,
@@ -122,11 +122,40 @@ def test_gate_learns_a_separable_direction(tmp_path: Path) -> None:
     assert again.score(np.eye(8)[0]) == pytest.approx(gate.score(np.eye(8)[0]), rel=1e-6)
 
 
-def test_gate_lets_a_strong_lexical_match_through() -> None:
+def test_gate_lets_a_specific_lexical_match_through() -> None:
     never = DomainGate(np.zeros(4, dtype=np.float32), -100.0)
-    assert not never.accepts(np.zeros(4), top_bm25=0.5, match=1.0)
-    assert never.accepts(np.zeros(4), top_bm25=5.0, match=1.0)
-    assert not never.accepts(None, top_bm25=5.0, match=0.1)
+    assert never.accepts(np.zeros(4), match=1.0, rare=True)
+    assert not never.accepts(np.zeros(4), match=1.0, rare=False)  # only common words
+    assert not never.accepts(np.zeros(4), match=0.5, rare=True)  # half the query unknown
+    assert not never.accepts(None, match=0.1, rare=True)
+
+
+def test_rare_means_few_passages_relative_to_the_corpus() -> None:
+    assert is_rare(1, 50) and is_rare(1, 281) and is_rare(2, 281)
+    assert not is_rare(5, 281) and not is_rare(0, 281)  # 0: no word held as written
+    assert is_rare(10, 1000) and not is_rare(11, 1000)
+
+
+def test_top_match_reports_the_rarest_word_the_passage_holds() -> None:
+    texts = [*TEXTS, *(f"Barn i förskolan nummer {i}." for i in range(8))]
+    bm25 = BM25Index.build(texts)
+    name = top_match(bm25, "hjälpfond", 0)  # in one passage of twelve
+    assert (name.rarest_df, name.n_docs) == (1, 12)
+    common = top_match(bm25, "barn", 0)  # "barn" is in most passages
+    assert common.rarest_df > 1 and not is_rare(common.rarest_df, common.n_docs)
+    typo = top_match(bm25, "hjälpfonnd", 0)  # found only after a repair: not as written
+    assert typo.rarest_df == 0
+
+
+def test_a_long_passage_does_not_hide_an_exact_rare_name() -> None:
+    # BM25 divides by the passage's length; the gate's test does not
+    long = "Kommunen samarbetar med RSMH. " + " ".join(["Arbetet fortsätter under året."] * 60)
+    bm25 = BM25Index.build([*TEXTS, long])
+    row, score = bm25.search("RSMH", 1)[0]
+    found = top_match(bm25, "RSMH", row)
+    never = DomainGate(np.zeros(4, dtype=np.float32), -100.0)
+    assert score < 2.0  # what the old absolute floor (2.0) refused
+    assert never.accepts(np.zeros(4), found.coverage(), is_rare(found.rarest_df, found.n_docs))
 
 
 def test_gate_scores_raw_vectors_after_learning_on_standardised_ones() -> None:

@@ -68,8 +68,8 @@ def test_english_is_told_by_its_function_words() -> None:
 def test_english_queries_meet_a_lower_floor() -> None:
     between = (MIN_DOMAIN_SCORE + MIN_DOMAIN_SCORE_ENGLISH) / 2
     gate = DomainGate(np.zeros(4, dtype=np.float32), between)  # every vector scores `between`
-    assert gate.accepts(np.zeros(4), 0.0, 0.0, "what is done about overcrowded flats")
-    assert not gate.accepts(np.zeros(4), 0.0, 0.0, "trångboddhet i flerbostadshus")
+    assert gate.accepts(np.zeros(4), 0.0, False, "what is done about overcrowded flats")
+    assert not gate.accepts(np.zeros(4), 0.0, False, "trångboddhet i flerbostadshus")
 
 
 def test_merge_max_keeps_each_row_at_its_better_score() -> None:

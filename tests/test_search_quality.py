@@ -143,17 +143,17 @@ def test_no_tuning_query_loses_a_relevant_hit_to_the_threshold(searcher, parts) 
     assert _relevant_lost(searcher, parts["tune"]) == {}
 
 
-@pytest.mark.parametrize("part", ["heldout", "heldout2"])
+@pytest.mark.parametrize("part", ["heldout", "heldout2", "heldout3"])
 def test_held_out_queries_keep_their_relevant_hits(searcher, parts, part: str) -> None:
     # round 3 lost one short English query ("gambling among teenage boys"); English queries
-    # now meet their own floor (search.domain_gate.MIN_DOMAIN_SCORE_ENGLISH)
+    # now meet their own floor (search.domain_gate.MIN_DOMAIN_SCORE_ENGLISH). Round 4 lost
+    # "RSMH" (held-out 3): its one passage is long, so BM25 scored the exact match 1.78,
+    # under the old absolute floor; the gate now asks for a rare word instead
     assert _relevant_lost(searcher, parts[part]) == {}
 
 
-def test_third_held_out_set_loses_at_most_one_short_name(searcher, parts) -> None:
-    lost = _relevant_lost(searcher, parts["heldout3"])
-    kinds = {q.query: q.type for q in parts["heldout3"]}
-    # measured in round 4: "RSMH" is refused; its one passage is long, so BM25 scores the
-    # exact match 1.78, under the gate's MIN_BM25 (2.0), and the classifier does not know it
-    assert all(kinds[text] == "initiative" for text in lost), lost
-    assert len(lost) <= 1, lost
+def test_an_exact_acronym_of_the_report_passes_the_gate(searcher) -> None:
+    # the classifier does not know "RSMH" (logit -6.6): the lexical side must let it through
+    page = searcher.search_page("RSMH", 10)
+    assert not page.off_topic and page.hits
+    assert "RSMH" in page.hits[0].passage["text"]
