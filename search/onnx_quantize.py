@@ -75,6 +75,7 @@ def quantised_nodes(model_path: Path, recipe: Recipe) -> list[str]:
 
 def quantise_model(source: Path, target: Path, recipe: Recipe) -> None:
     """Write the dynamically quantised copy of `source` (an ONNX file) to `target`."""
+    from onnx import TensorProto
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     nodes = quantised_nodes(source, recipe)
@@ -84,7 +85,9 @@ def quantise_model(source: Path, target: Path, recipe: Recipe) -> None:
         str(source), str(target), per_channel=recipe.per_channel,
         reduce_range=recipe.reduce_range, nodes_to_quantize=nodes,
         op_types_to_quantize=["MatMul", "Gather"] if recipe.gather else ["MatMul"],
-        weight_type=QuantType.QUInt8 if recipe.unsigned_weights else QuantType.QInt8)
+        weight_type=QuantType.QUInt8 if recipe.unsigned_weights else QuantType.QInt8,
+        # shape inference cannot type the outputs of the fused (contrib) operators
+        extra_options={"DefaultTensorType": TensorProto.FLOAT})
 
 
 def quant_dir(export: Path, recipe: Recipe) -> Path:
