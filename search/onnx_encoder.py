@@ -33,8 +33,22 @@ from search.onnx_quantize import (
 INTRA_OP_THREADS = 2  # the serving machine has two cores; more threads only contend
 # Small batches: a batch's activations stay in the core's cache. Embedding the corpus's passages
 # (length-sorted, so little padding) took 0.65-0.75x the CPU of batches of 16 on this machine
-# (benchmarks/results/bench_search.txt); 2 ran slower than 4 on two threads.
-BATCH_SIZE = 4
+# (benchmarks/results/bench_search.txt), and 2 ran slower than 4 on two threads: so a batch
+# holds about 4 passages' worth of padded tokens, more rows when the texts are short.
+BATCH_TOKENS = 400
+
+
+def token_batches(lengths: list[int], budget: int = BATCH_TOKENS) -> list[list[int]]:
+    """Row indices, longest first, cut into batches of at most `budget` padded tokens
+    (rows x the batch's longest), each with at least one row."""
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    out: list[list[int]] = []
+    for i in order:
+        if out and (len(out[-1]) + 1) * lengths[out[-1][0]] <= budget:
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out
 
 
 def _session(path: Path, threads: int):
@@ -109,12 +123,11 @@ class OnnxEmbedder:
                 self._query_session = _session(Path(self.query_export) / ONNX_FILE, self.threads)
             return self._query_session
 
-    def _batch(self, texts: list[str], session=None) -> np.ndarray:
-        """One forward pass over texts already prompted (padded to the longest)."""
-        encodings = self.tokenizer.encode_batch(texts)
+    def _batch(self, encodings: list, session=None) -> np.ndarray:
+        """One forward pass over tokenised texts (padded to the longest)."""
         width = max(len(e.ids) for e in encodings)
-        ids = np.full((len(texts), width), self.pad_id, dtype=np.int64)
-        mask = np.zeros((len(texts), width), dtype=np.int64)
+        ids = np.full((len(encodings), width), self.pad_id, dtype=np.int64)
+        mask = np.zeros((len(encodings), width), dtype=np.int64)
         for row, enc in enumerate(encodings):
             ids[row, : len(enc.ids)] = enc.ids
             mask[row, : len(enc.ids)] = 1
@@ -127,16 +140,14 @@ class OnnxEmbedder:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         if not texts:
             return out
-        prompted = [prompt + t for t in prepare_texts(texts)]
-        order = sorted(range(len(prompted)), key=lambda i: -len(prompted[i]))
-        starts = range(0, len(order), BATCH_SIZE)
+        encodings = self.tokenizer.encode_batch([prompt + t for t in prepare_texts(texts)])
+        batches = token_batches([len(e.ids) for e in encodings])
         if progress:
             from tqdm import tqdm
 
-            starts = tqdm(starts, desc="Batches", unit="batch")
-        for start in starts:
-            rows = order[start : start + BATCH_SIZE]
-            out[rows] = self._batch([prompted[i] for i in rows], session)
+            batches = tqdm(batches, desc="Batches", unit="batch")
+        for rows in batches:
+            out[rows] = self._batch([encodings[i] for i in rows], session)
         return out
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:

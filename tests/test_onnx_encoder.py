@@ -12,7 +12,7 @@ from search.embedder import SentenceTransformerEmbedder, for_indexing
 from search.engine import embedder_for
 from search.index_store import SearchIndex, SearchIndexError
 from search.model_store import E5_DIR_NAME, ensure_e5_model
-from search.onnx_encoder import OnnxEmbedder, load_embedder, mean_pool
+from search.onnx_encoder import OnnxEmbedder, load_embedder, mean_pool, token_batches
 from search.onnx_export import (
     FORMAT,
     MANIFEST,
@@ -84,6 +84,20 @@ def test_only_plain_mean_pooling_models_are_exported(tmp_path: Path) -> None:
         {"word_embedding_dimension": 8, "pooling_mode_cls_token": True}), "utf-8")
     with pytest.raises(OnnxExportError, match="mean pooling"):
         describe_model(tmp_path)
+
+
+def test_batches_hold_a_token_budget_longest_first() -> None:
+    """Every row once; rows x the batch's longest within the budget unless a row alone
+    exceeds it; short texts share a batch, long ones do not."""
+    lengths = [100, 30, 600, 99, 98, 97, 20, 20, 20, 3]
+    batches = token_batches(lengths, budget=400)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    assert batches[0] == [2]  # longer than the budget: alone
+    for batch in batches:
+        assert [lengths[i] for i in batch] == sorted((lengths[i] for i in batch), reverse=True)
+        assert len(batch) == 1 or len(batch) * lengths[batch[0]] <= 400
+    assert batches[1] == [0, 3, 4, 5] and batches[2] == [1, 6, 7, 8, 9]
+    assert token_batches([]) == []
 
 
 def test_a_model_the_fusions_do_not_fit_keeps_its_plain_graph(tmp_path: Path) -> None:
