@@ -99,8 +99,13 @@ def warm_up(app: Any) -> None:
         shared_pool(PoolConfig.from_settings(services().settings)).start()
 
 
-class Stopped(Exception):
-    """SIGTERM arrived: leave the serving loop and close the server."""
+class Stopped(SystemExit):
+    """SIGTERM arrived: leave the serving loop and close the server.
+
+    A SystemExit, because the signal may land while waitress's loop is inside a channel's
+    handler, and its loop swallows any Exception there (it logs it and closes that channel),
+    so an Exception would leave the server running.
+    """
 
 
 def stop_on_sigterm() -> None:
