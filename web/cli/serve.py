@@ -95,6 +95,7 @@ def warm_up(app: Any) -> None:
         services().store()
         searcher = services().searcher()
         searcher.index.bm25.analyzer.prepare()  # typo and accent tables: seconds, once
+        searcher.repair.prepare()  # the report's spellings, else built on the first typo query
         searcher.search("uppvärmning", 1)  # the encoder's first run allocates its buffers
         shared_pool(PoolConfig.from_settings(services().settings)).start()
 
