@@ -398,3 +398,22 @@ def test_reference_vocabularies_conform_once_the_report_names_cited_articles() -
                 )
             )
     assert shacl_results(reference) == []
+
+
+def test_scope_notes_on_substantive_articles_only() -> None:
+    """Every substantive article says in Swedish what work serves it; procedural ones stay bare."""
+    graph = load(*sorted(p.name for p in ONTOLOGY.glob("*.ttl")))
+    articles = set(graph.subjects(RDF.type, BK.RightsArticle))
+    procedural = set(graph.subjects(RDF.type, BK.ProceduralArticle))
+    assert len(articles) == sum(ARTICLE_COUNTS.values()) and len(procedural) == 42
+    for article in articles - procedural:
+        notes = list(graph.objects(article, SKOS.scopeNote))
+        assert [n.language for n in notes] == ["sv"], article
+        definition = str(graph.value(article, SKOS.definition))
+        # our own 1-3 sentences, not a copy of the definition
+        assert 60 <= len(notes[0]) <= 600 and str(notes[0]) != definition, article
+        assert len(re.findall(r"[.!?](?:\s|$)", str(notes[0]))) in (1, 2, 3), article
+    for article in procedural:
+        assert graph.value(article, SKOS.scopeNote) is None, article
+        # nothing in the ontology files links to it either
+        assert not list(graph.subject_predicates(article)), article
