@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from search import section_signal
 from search.domain_gate import GATE_REPAIRED_CREDIT, is_rare
 from search.embedder import Embedder
 from search.fusion import (
@@ -23,7 +24,7 @@ from search.fusion import (
 )
 from search.index_store import SearchIndex
 from search.query_repair import QueryRepair
-from search.query_signals import QuerySignals, top_match
+from search.query_signals import REPAIRED_CREDIT, QuerySignals, top_match
 from search.snippets import snippet
 
 MODES = ("hybrid", "dense", "bm25")
@@ -84,10 +85,12 @@ class HybridSearcher:
 
     def __init__(self, index: SearchIndex, embedder: Embedder, *, w_max: float = W_MAX,
                  hit_floor: float = HIT_FLOOR, overfetch: int = 5, rrf: bool = False,
-                 rights_weight: float = RIGHTS_WEIGHT) -> None:
+                 rights_weight: float = RIGHTS_WEIGHT,
+                 development_weight: float = section_signal.DEVELOPMENT_WEIGHT) -> None:
         """`rrf=True` is the old equal-weight fusion without threshold (for comparisons)."""
         self.index, self.embedder = index, embedder
-        self.rights_weight = rights_weight
+        self.rights_weight, self.development_weight = rights_weight, development_weight
+        self.development = section_signal.development_rows(index.passages)
         self.w_max, self.hit_floor, self.overfetch = w_max, hit_floor, overfetch
         self.rrf = rrf
         if rrf:
@@ -140,17 +143,20 @@ class HybridSearcher:
         lexical = text if mode != "dense" else ""
         named = self.index.rights.scores(text) if self.index.rights is not None else {}
         rights = self.rows(named) if mode == "hybrid" and not self.rrf else {}
+        said = bool(named) and self.index.rights is not None and self.index.rights.said(text)
+        develop = mode == "hybrid" and section_signal.asks_development(text)
         weights: FusionWeights | None = None
         while True:
             lists = self.ranked(lexical, vector, fetch, repaired)
             if weights is None:  # from the first (smallest) fetch, so paging never changes it
                 match = self.lexical_match(text, lists)
-                if vector is not None and not self.rrf and not named \
+                if vector is not None and not self.rrf and not said \
                         and not self.in_domain(text, [vector, repaired], match):
                     return Results([], 0, off_topic=True)
                 weights = FusionWeights.for_coverage(
-                    match.coverage() if mode == "hybrid" else 0.0, self.w_max, self.rights_weight)
-            fused = self.fuse(lists, weights, rights)
+                    self.coverage(text, match) if mode == "hybrid" else 0.0,
+                    self.w_max, self.rights_weight)
+            fused = self.fuse(lists, weights, rights, develop)
             page, count = self.collect(text, fused, k, filters, offset)
             if len(page) >= k or fetch >= total or not self.deeper_may_match(lists, weights):
                 return Results(page, count)
@@ -162,6 +168,12 @@ class HybridSearcher:
         if not bm25:
             return QuerySignals(0.0, 0.0, 0)
         return top_match(self.index.bm25, text, bm25[0][0])
+
+    def coverage(self, text: str, match: QuerySignals) -> float:
+        """The lexical match the fusion weighs BM25 by. Repairs count, except in an English
+        query BM25 read as Swedish ("trust in local politicians": "local" -> "lokal"), where
+        a lexical match is no evidence that the lexical side understood the query."""
+        return match.coverage(0.0 if self.repair.turns_swedish(text) else REPAIRED_CREDIT)
 
     def in_domain(self, text: str, vectors: list[np.ndarray | None],
                   match: QuerySignals) -> bool:
@@ -178,15 +190,18 @@ class HybridSearcher:
         return {self.by_id[pid]: value for pid, value in scores.items() if pid in self.by_id}
 
     def fuse(self, lists: dict[str, Ranked], weights: FusionWeights,
-             rights: dict[int, float] | None = None) -> Fused:
-        """BM25 alone keeps its order and scores; otherwise the convex mix above the floor."""
+             rights: dict[int, float] | None = None, develop: bool = False) -> Fused:
+        """BM25 alone keeps its order and scores; otherwise the convex mix above the floor
+        (`develop`: the query asks what must be developed, search.section_signal)."""
         if "dense" not in lists:
             return single("bm25", lists.get("bm25", []))
         if self.rrf:
             return rrf_fuse(lists.get("bm25", []), lists["dense"]) if "bm25" in lists \
                 else single("dense", lists["dense"])
         fused = convex_fuse(lists.get("bm25", []), lists["dense"], weights, rights)
-        return [row for row in fused if row[1] >= self.hit_floor]
+        kept = [row for row in fused if row[1] >= self.hit_floor]
+        return section_signal.boost(kept, self.development, self.development_weight) \
+            if develop else kept
 
     def deeper_may_match(self, lists: dict[str, Ranked], weights: FusionWeights) -> bool:
         """Could a passage beyond the fetched lists still reach the floor (so widen)?"""

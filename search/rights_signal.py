@@ -39,6 +39,11 @@ CUE_WORDS = ("rätt", "rätten", "rättighet", "rättigheter", "rättigheterna",
              "article", "convention", "human")
 NUMBERED = re.compile(r"\b(?:artikel|artiklarna|art|article|mål|delmål|goal)\.?\s*(\d{1,3})\b"
                       r"|\b(crc|udhr|crpd|jam)\s*(\d{1,3})\b", re.IGNORECASE)
+# A question for rights names none ("Which human rights does the work against violence
+# contribute to?"): its rights word is no cue, or "work" would name the right to work.
+ASKS_WHICH = re.compile(r"\b(?:vilka|vilken|vilket|which|what)\s+(?:(?:mänskliga|human)\s+)?"
+                        r"(?:rätt\w*|rights?|artikl\w*|articles?|konventione?r?)\b",
+                        re.IGNORECASE)
 # How much an answer passage counts, by its role (fixed by reasoning, not fitted): the list
 # that states the article and the evidence passage of a supporting action fully, the action's
 # other passages a little less; actions the text does not support (via målområdet) little.
@@ -102,11 +107,6 @@ class RightsSignal:
         """Build from the data rights_for_search() gives at ingest (see the module doc)."""
         self.data = data
         cue_terms = cues()
-        # an instrument is named when every content word of one of its names is in the query
-        self.instruments = {
-            iri: [n for n in (tuple(g for g in word_groups(name) if not g & cue_terms)
-                              for name in names) if n]
-            for iri, names in data.get("instruments", {}).items()}
         self.articles = [
             Article(a["iri"], a["instrument"], a["number"],
                     tuple(w for w in (tuple(g for g in word_groups(label) if not g & cue_terms)
@@ -126,10 +126,23 @@ class RightsSignal:
             for t in frozenset().union(*(g for w in article.wordings for g in w)):
                 self.by_term.setdefault(t, []).append(i)
 
+        # an instrument is named when every content word of one of its names is in the query;
+        # a name left with only wording words once its cue words go ("Convention on the
+        # Rights of the Child" -> "child") needs its cue words too, or every English question
+        # about children would name the CRC and then any right it shares a word with
+        self.instruments = {iri: [n for n in (self._name(name, cue_terms) for name in names) if n]
+                            for iri, names in data.get("instruments", {}).items()}
         # each wording's words with their weights, and its total: asked for on every query
         self.weighed = {wording: (tuple((g, self.weight(g)) for g in wording),
                                   sum(self.weight(g) for g in wording))
                         for article in self.articles for wording in article.wordings}
+
+    def _name(self, name: str, cue_terms: frozenset[str]) -> tuple[frozenset[str], ...]:
+        """An instrument name's words to find in a query: without cue words when one of the
+        rest is its own (not in any article's wording), else all of them."""
+        every = tuple(word_groups(name))
+        content = tuple(g for g in every if not g & cue_terms)
+        return content if any(g.isdisjoint(self.idf) for g in content) else every
 
     def weight(self, group: frozenset[str]) -> float:
         """A word's IDF: its most common term's ("barnet" is rare, the word "barn" is not)."""
@@ -153,7 +166,7 @@ class RightsSignal:
         explicit = self._explicit(query, instruments)
         if explicit:
             return dict.fromkeys(explicit, 1.0)
-        cue = any(g & cue_terms for g, _ in every) or bool(instruments)
+        cue = self._cue(query) or bool(instruments)
         said = frozenset().union(*(g for found in names.values() for n in found for g in n))
         asking = [g for g in groups if not g & cue_terms and not g & said]
         content = frozenset().union(*asking)
@@ -177,6 +190,22 @@ class RightsSignal:
         top = max(matched for _, matched in scored.values())
         return {self.articles[i].iri: coverage * matched / top
                 for i, (coverage, matched) in scored.items()}
+
+    @staticmethod
+    def _cue(query: str) -> bool:
+        """The query has a word saying it is about a right, outside a question for rights."""
+        cue_terms = cues()
+        return any(g & cue_terms for g, _ in _groups(ASKS_WHICH.sub(" ", query)))
+
+    def said(self, query: str) -> bool:
+        """The query says it asks about a right: a rights word, an instrument or an article
+        number. A right named only by its wording ("barnets bästa" in "bästa vinterjackan
+        för barn") is no reason to skip the domain gate."""
+        if self._cue(query):
+            return True
+        query_terms = terms(query)
+        return any(all(g & query_terms for g in n)
+                   for names in self.instruments.values() for n in names)
 
     def _explicit(self, query: str, instruments: set[str]) -> list[str]:
         """Articles referred to by instrument and number ("CRC 12", "artikel 12 i …")."""

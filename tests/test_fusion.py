@@ -248,3 +248,30 @@ def test_the_package_exposes_its_public_surface() -> None:
     assert search.RightsSignal.__module__ == "search.rights_signal"
     with pytest.raises(AttributeError):
         _ = search.not_a_name
+
+
+def test_a_development_question_is_told_by_how_it_asks() -> None:
+    from search.section_signal import asks_development
+
+    assert asks_development("vad behöver utvecklas för att öka valdeltagandet")
+    assert asks_development("utvecklingsbehov inom suicidprevention")
+    assert asks_development("vad behöver göras för att fler ska komma i arbete")
+    assert asks_development("how can school attendance be improved")
+    assert not asks_development("språkutveckling i förskolan")  # a topic, not a question
+    assert not asks_development("metodstödet Alla behöver ett hem")
+
+
+def test_the_development_boost_reorders_hits_and_adds_none() -> None:
+    from search.section_signal import boost, development_rows
+
+    passages = [{"kind": "narrative", "heading": "Arbetssätt"},
+                {"kind": "development_area", "heading": "Exempel på utvecklingsområden"},
+                {"kind": "narrative", "heading": "Exempel på utvecklingsområden"},
+                {"kind": "indicator", "heading": None}]
+    rows = development_rows(passages)
+    assert rows == {1, 2}
+    fused = [(0, 0.9, {"dense": 1}), (3, 0.5, {"bm25": 1}), (2, 0.4, {"dense": 2})]
+    raised = boost(fused, rows, 0.3)
+    assert [r for r, _, _ in raised] == [0, 2, 3]  # row 1 was no hit and stays out
+    assert raised[1][1] == pytest.approx(0.7)
+    assert boost(fused, rows, 0.0) == fused

@@ -109,3 +109,23 @@ def test_saved_and_loaded_alike(tmp_path: Path, signal) -> None:
     (tmp_path / FILE).write_text('{"format": "other/9"}', "utf-8")
     assert RightsSignal.load(tmp_path) is None
     assert RightsSignal.load(tmp_path / "nowhere") is None
+
+
+def test_an_instrument_name_of_wording_words_needs_its_rights_words(signal) -> None:
+    # "Convention on the Rights of the Child" without its cue words is just "child": an
+    # English question about children does not name the CRC (nor, through it, article 12)
+    assert signal.named("views of a child in social care") == {}
+    assert set(signal.named("Convention on the Rights of the Child: respect for views")) \
+        == {"rattighet/crc/12"}
+    assert signal.named("barnkonventionen lek och fritid")  # its own word still names it
+
+
+def test_a_question_for_rights_names_none(signal) -> None:
+    assert signal.named("vilka rättigheter bidrar lek och fritid till") == {}
+    assert signal.named("barns rätt till lek och fritid")  # a rights word, not a question
+
+
+def test_a_right_named_only_by_its_wording_is_not_said(signal) -> None:
+    assert signal.named("jämställd hälsa") and not signal.said("jämställd hälsa")
+    assert signal.said("rätt till lek") and signal.said("CRC 12")
+    assert signal.said("barnkonventionen och lek") and not signal.said("lek i parken")
