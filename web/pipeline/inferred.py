@@ -41,9 +41,11 @@ from web.pipeline.rights_text import ArticleText, action_sentences
 # These run on the store being built, whose default graph may not yet hold the union of
 # the named graphs just written, so every pattern names its graph.
 ARTICLES = sparql_prologue() + """
-SELECT ?article ?notation ?definition ?procedural WHERE {
+SELECT ?article ?notation ?definition ?procedural ?scope WHERE {
   GRAPH ?g { ?article a bk:RightsArticle ; skos:notation ?notation ; skos:definition ?definition }
   BIND(EXISTS { GRAPH ?h { ?article a bk:ProceduralArticle } } AS ?procedural)
+  OPTIONAL { GRAPH ?s { ?article skos:scopeNote ?note } FILTER(lang(?note) = "sv") }
+  BIND(COALESCE(?note, "") AS ?scope)
 }"""
 LABELS = sparql_prologue() + """
 SELECT ?article ?label ?g WHERE {
@@ -76,7 +78,8 @@ def article_texts(definitions: Rows, titles: Rows, wordings: Rows) -> tuple[
         if r["procedural"].lower() == "true":  # "true" from Oxigraph, "True" via rdflib
             procedural.add(iri)
         texts.append(ArticleText(iri, r["notation"], title.get(iri, ""),
-                                 tuple(dict.fromkeys(said.get(iri, []))), r["definition"]))
+                                 tuple(dict.fromkeys(said.get(iri, []))), r["definition"],
+                                 r.get("scope", "")))
     return texts, procedural
 
 
@@ -86,7 +89,7 @@ def plain(rows: list[dict]) -> Rows:
 
 
 def store_articles(store: Any, base: str) -> tuple[list[ArticleText], set[str]]:
-    """Articles as the store describes them: project title, report wordings, definition."""
+    """Articles as the store describes them: title, report wordings, definition, scope note."""
     labels = plain(store.select(LABELS, trusted=True))
     titles = [r for r in labels if r["g"] == base + REFERENCE_GRAPH]
     return article_texts(plain(store.select(ARTICLES, trusted=True)), titles,
@@ -96,8 +99,10 @@ def store_articles(store: Any, base: str) -> tuple[list[ArticleText], set[str]]:
 def method_text(model_name: str, t: Thresholds) -> str:
     """The bk:method literal: model, signals, aggregation and thresholds."""
     return (f"{model_name}: insatsens {t.top} bästa meningar mot artikelns beskrivning och "
-            f"bokslutets formulering; {1 - t.lexical_weight:.0%} cosinus (frågeprompt mot "
-            f"meningens egen vektor) och {t.lexical_weight:.0%} lexikal överlappning, "
+            f"bokslutets formulering och mot artikelns typiska kommunala arbete "
+            f"(skos:scopeNote); {1 - t.lexical_weight:.0%} cosinus (medel av de två "
+            f"frågorna, frågeprompt mot meningens egen vektor) och {t.lexical_weight:.0%} "
+            f"lexikal överlappning med beskrivningen, "
             f"{'centrerade per mening och ' if t.centre else ''}standardiserade över alla par, "
             f"sedan per artikel över alla insatser; direkt ≥ {t.direct}, "
             f"bidrar ≥ {t.contributes}, härledd ≥ {t.inferred} (och ≥ {t.floor} på den "

@@ -45,7 +45,10 @@ class Thresholds:
 
 # The values benchmarks/rights_eval.py selects on the 18 development articles (its last
 # lines); the figures it reports are cross-validated: chosen without the article measured.
-CHOSEN = Thresholds(lexical_weight=0.2, direct=1.75, contributes=0.75, inferred=1.5,
+# With the scope notes' second query (rights_score.article_queries) the mix, härledd and the
+# bonus stayed; direkt and bidrar moved up (1.75 -> 2.25, 0.75 -> 1.0), which moves stated
+# actions between 0.75 and 1.0 among the via målområdet ones (fitted nDCG@10 unchanged).
+CHOSEN = Thresholds(lexical_weight=0.2, direct=2.25, contributes=1.0, inferred=1.5,
                     stated_bonus=0.5, top=3, centre=True)
 
 

@@ -21,11 +21,24 @@ class ArticleText:
     title: str  # the project's title
     wordings: tuple[str, ...]  # the reports' own wordings of it
     definition: str  # skos:definition@sv, the substance in the project's words
+    scope: str = ""  # skos:scopeNote@sv: the kinds of municipal work that typically serve it
 
     def query(self) -> str:
         """One Swedish query: title, the reports' wordings, then the description."""
-        parts = dict.fromkeys([self.title, *self.wordings, self.definition])
-        return ". ".join(p.rstrip(".") for p in parts if p) + "."
+        return joined([self.title, *self.wordings, self.definition])
+
+    def scope_query(self) -> str:
+        """The second query: title and the typical work (the first query when there is none).
+
+        Kept apart from the first, whose report wordings tie it to what the report states:
+        this one reaches actions in the words municipal work is usually described in.
+        """
+        return joined([self.title, self.scope]) if self.scope else self.query()
+
+
+def joined(parts: list[str]) -> str:
+    """Non-empty parts, each once, as sentences."""
+    return ". ".join(p.rstrip(".") for p in dict.fromkeys(parts) if p) + "."
 
 
 @dataclass(frozen=True)
