@@ -1,6 +1,8 @@
 """Rights ranking against the hand-judged sets: nDCG@10 and P@5, cross-validated.
 
 Run: .venv/bin/python benchmarks/rights_eval.py > benchmarks/results/rights_eval.txt
+and, for the round-4 design beside it (one query per article, no scope notes, round 4's CHOSEN):
+.venv/bin/python benchmarks/rights_eval.py --round4 > benchmarks/results/rights_eval_round4.txt
 
 Four judged sets, grades 0–3 for every one of the 45 actions: tests/data/rights_judged.jsonl
 (13 articles, written before the scorer existed; the scorer was designed looking at it),
@@ -58,6 +60,9 @@ DEVELOPMENT = ("first", "new")  # what choices are made on; "unseen", "blind4" o
 MIXES = list(itertools.product((0.0, 0.1, 0.2, 0.3, 0.5), (1, 2, 3), (False, True)))
 STEPS = [round(x, 2) for x in np.arange(-1.0, 4.01, 0.25)]
 BONUSES = (0.0, 0.5, 1.0, 2.0, 9.0)
+# round 4's CHOSEN, for --round4 (the design before the articles' scope notes were used)
+ROUND4 = Thresholds(lexical_weight=0.2, direct=1.75, contributes=0.75, inferred=1.5,
+                    stated_bonus=0.5, top=3, centre=True)
 
 
 @dataclass
@@ -176,8 +181,9 @@ def encoder_note(embedder: Embedder) -> str:
     return f"{embedder.name} ({type(embedder).__name__}, {precision})"
 
 
-def load_inputs() -> Inputs:
-    """The 2025 report's store, articles, stated links and features, as ingest builds them."""
+def load_inputs(scope: bool = True) -> Inputs:
+    """The 2025 report's store, articles, stated links and features, as ingest builds them
+    (without the scope notes' second query when `scope` is false: the round-4 design)."""
     rows = [json.loads(line) | {"group": group} for group, path in JUDGED.items()
             for line in path.read_text(encoding="utf-8").splitlines()
             if not line.startswith("#")]  # set 4 opens with a comment saying how it was judged
@@ -191,6 +197,7 @@ def load_inputs() -> Inputs:
         builder.replace_graph(base + report_graph_id(report_key(report)),
                               report_graph(report, base))
         articles, procedural = store_articles(builder, base)
+        articles = articles if scope else [replace(a, scope="") for a in articles]
         stated = {(str(r["action"]), str(r["article"])) for r in builder.select(STATED)}
     embedder = embedder_for(settings["embed_model"], str(settings["data"]))
     # as at ingest: every article, procedural ones included, is the centring background
@@ -200,9 +207,9 @@ def load_inputs() -> Inputs:
                   base + report_key(report) + "/atgard/", embedder, base)
 
 
-def load_cases() -> tuple[list[Case], Inputs]:
+def load_cases(scope: bool = True) -> tuple[list[Case], Inputs]:
     """Judged articles with scored pairs for every signal mix on the 2025 report."""
-    inputs = load_inputs()
+    inputs = load_inputs(scope)
     rows, prefix = inputs.rows, inputs.prefix
     scored = {mix: pair_scores(inputs.features, *mix) for mix in MIXES}
     cases = []
@@ -266,13 +273,13 @@ def cross_validated(out, cases: list[Case], title: str) -> None:
               f"{np.mean([g >= 2 for g in hits]):.2f}\n\n")
 
 
-def deployed(out, cases: list[Case]) -> None:
+def deployed(out, cases: list[Case], chosen: Thresholds = CHOSEN) -> None:
     """CHOSEN as ingest uses it; on the unseen set (never used to choose) the unseen check."""
     out.write("CHOSEN as deployed (chosen on the 18 development articles; on the unseen set "
               "the unseen check)\n")
     rows = []
     for case in cases:
-        rows.append((case.group, *baseline(case), *measure(case, CHOSEN)))
+        rows.append((case.group, *baseline(case), *measure(case, chosen)))
         out.write(f"{case.notation:8} {case.group:6} {len(case.stated):6} {rows[-1][1]:9.3f} "
                   f"{rows[-1][2]:8.2f} {rows[-1][3]:8.3f} {rows[-1][4]:7.2f}\n")
     for group in JUDGED:
@@ -299,17 +306,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-timing", action="store_true",
                         help="skip measuring the embedding cost")
+    parser.add_argument("--round4", action="store_true",
+                        help="the round-4 design: no scope notes, round 4's CHOSEN")
     args = parser.parse_args()
-    cases, inputs = load_cases()
+    cases, inputs = load_cases(scope=not args.round4)
     dev = [c for c in cases if c.group in DEVELOPMENT]
     out = sys.stdout
+    design = ("round 4: one query per article, no scope notes, CHOSEN of round 4"
+              if args.round4 else "one query per article plus its scope note, mean cosine")
+    out.write(f"Design: {design}\n")
     out.write(f"Model: {encoder_note(inputs.embedder)}; judged: {len(cases)} articles × 45 "
               f"actions ({len(dev)} development, {len(cases) - len(dev)} unseen); "
               f"{len(MIXES)} signal mixes × thresholds × {len(BONUSES)} bonuses per fold\n\n")
     if not args.no_timing:
         embedding_cost(out, inputs)
     cross_validated(out, dev, "Leave-one-article-out on the 18 development articles")
-    deployed(out, cases)
+    deployed(out, cases, ROUND4 if args.round4 else CHOSEN)
     cross_validated(out, cases, f"Leave-one-article-out on all {len(cases)} judged articles "
                                 "(the unseen ones included, for completeness)")
     t = choose(dev)
