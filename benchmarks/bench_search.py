@@ -1,6 +1,7 @@
 """Search benchmark: index build, warm query latency per mode, memory, and growth ×10/×100.
 
 Run: .venv/bin/python benchmarks/bench_search.py [--data DIR]
+     .venv/bin/python benchmarks/bench_search.py --data DIR --rest [--queries 175]
      .venv/bin/python benchmarks/bench_search.py --data DIR --encoders fp32,int8-pc-rr
 Prints figures and ratios; no thresholds are asserted (shared machines are noisy).
 With --encoders, each encoder builds its own index (passages and gate) and answers the
@@ -130,6 +131,40 @@ def compare_encoders(data: Path, names: list[str], rows: list[dict]) -> None:
               flush=True)
 
 
+class CachedEmbedder(TimedEmbedder):
+    """Query vectors computed once per text: what is left to time is search outside the model."""
+
+    def __init__(self, inner) -> None:
+        super().__init__(inner)
+        self.seen: dict[str, object] = {}
+
+    def embed_queries(self, texts: list[str]):
+        import numpy as np
+
+        missing = [t for t in texts if t not in self.seen]
+        if missing:
+            self.seen.update(zip(missing, super().embed_queries(missing), strict=True))
+        return np.stack([self.seen[t] for t in texts])
+
+
+def rest_only(data: Path, n: int) -> None:
+    """p50/p95 per mode of search outside the encoder, on the saved index of `data`.
+
+    Run once with the code before and once with the code after (PYTHONPATH), alternately:
+    only the ratio between runs of the same minutes means anything.
+    """
+    from web.pipeline.layout import index_home
+
+    embedder = CachedEmbedder(embedder_for("multilingual-e5-small", str(data)))
+    index = SearchIndex.load(index_home(data) / "index", embedder)
+    searcher, texts = HybridSearcher(index, embedder), queries(n)
+    index.bm25.analyzer.prepare()
+    print(f"{len(set(texts))} dev queries, vectors cached; search outside the encoder, ms")
+    for mode in MODES:
+        p50, p95 = latencies(searcher, texts, mode)
+        print(f"{mode:<7} p50 {p50:6.2f}  p95 {p95:6.2f}", flush=True)
+
+
 def main() -> None:
     """Build, measure, print."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -140,7 +175,12 @@ def main() -> None:
                         help="a saved index to take vectors from (skips the build timing)")
     parser.add_argument("--encoders", default="",
                         help="compare encoders instead (fp32 and int8 recipes, comma-separated)")
+    parser.add_argument("--rest", action="store_true",
+                        help="time search outside the encoder on the saved index of --data")
     args = parser.parse_args()
+    if args.rest:
+        rest_only(args.data, args.queries)
+        return
     if args.encoders:
         rows = [p.__dict__ for path in bundled_reports()
                 for p in build_passages(read_report(path))]

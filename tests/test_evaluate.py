@@ -31,6 +31,7 @@ DATA = Path(__file__).resolve().parent / "data"
 TUNE, HELDOUT = DATA / "search_tune.jsonl", DATA / "search_heldout.jsonl"
 HELDOUT2 = DATA / "search_heldout2.jsonl"  # round 3: written blind, never tuned on
 HELDOUT3 = DATA / "search_heldout3.jsonl"  # round 4: written blind, never tuned on
+HELDOUT4 = DATA / "search_heldout4.jsonl"  # round 5: written blind, never tuned on
 REPORT = (Path(__file__).resolve().parents[1] / "corpus" / "reports"
           / "sodertalje-bokslut-social-hallbarhet-2025.txt")
 JUDGED = {"a": 3, "b": 2, "c": 1}
@@ -251,9 +252,9 @@ ANCHORS = {
 
 @pytest.fixture(scope="module")
 def dev_set() -> list[DevQuery]:
-    """Every part: the tuning set and the three held-out sets."""
+    """Every part: the tuning set and the four held-out sets."""
     return (load_dev_set(TUNE) + load_dev_set(HELDOUT) + load_dev_set(HELDOUT2)
-            + load_dev_set(HELDOUT3))
+            + load_dev_set(HELDOUT3) + load_dev_set(HELDOUT4))
 
 
 def test_tuning_and_held_out_parts_are_disjoint() -> None:
@@ -269,6 +270,10 @@ def test_tuning_and_held_out_parts_are_disjoint() -> None:
     assert not {q.query.casefold() for q in held3} & (seen[1] | {q.query.casefold()
                                                                   for q in held2})
     assert len(held3) >= 40
+    held4, earlier = load_dev_set(HELDOUT4), tune + held + held2 + held3
+    assert not {q.id for q in held4} & {q.id for q in earlier}
+    assert not {q.query.casefold() for q in held4} & {q.query.casefold() for q in earlier}
+    assert len(held4) >= 40
     assert len(held) >= 60 + 25  # 60+ new blind queries and a third of the original ones
     for part in (tune, held):  # the split is stratified: every type on both sides
         assert {q.type for q in part} == {q.type for q in tune + held}

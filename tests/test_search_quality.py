@@ -45,7 +45,7 @@ def searcher(built_data: Path) -> HybridSearcher:
 @pytest.fixture(scope="module")
 def parts() -> dict[str, list[DevQuery]]:
     return {part: load_dev_set(DATA / f"search_{part}.jsonl")
-            for part in ("tune", "heldout", "heldout2", "heldout3")}
+            for part in ("tune", "heldout", "heldout2", "heldout3", "heldout4")}
 
 
 def offtopic_heldout(name: str = "search_offtopic_heldout.txt") -> list[str]:
@@ -81,6 +81,27 @@ def test_hybrid_beats_both_sides_on_the_third_held_out_set(scores) -> None:
     assert held["hybrid"] > max(held["bm25"], held["dense"])
 
 
+def test_hybrid_beats_both_sides_on_the_fourth_held_out_set(scores) -> None:
+    held = scores["heldout4"]  # written blind in round 5, never tuned on
+    assert held["hybrid"] > max(held["bm25"], held["dense"])
+
+
+def test_development_questions_gain_from_the_report_s_sections(searcher, parts) -> None:
+    asks = [q for part in parts.values() for q in part if q.type == "development"]
+    plain = HybridSearcher(searcher.index, searcher.embedder, development_weight=0.0)
+
+    def ndcg(engine: HybridSearcher) -> float:
+        return evaluate(lambda q, k: [h.passage["id"] for h in engine.search(q, k)],
+                        asks, 10)["ndcg"]
+    assert ndcg(searcher) > ndcg(plain)
+
+
+def test_a_right_named_only_by_everyday_words_does_not_open_the_gate(searcher) -> None:
+    # "bästa … barn" holds every word of "barnets bästa" (CRC 3) but says nothing of rights
+    assert searcher.search_page("bästa vinterjackan för barn", 10).off_topic
+    assert searcher.search_page("barnets bästa", 10).hits
+
+
 def test_rights_questions_gain_from_the_graph(searcher: HybridSearcher, parts) -> None:
     rights = [q for part in parts.values() for q in part if q.type == "rights"]
     plain = HybridSearcher(searcher.index, searcher.embedder, rights_weight=0.0)
@@ -114,8 +135,9 @@ def test_held_out_everyday_questions_get_no_hits(searcher: HybridSearcher) -> No
     texts = offtopic_heldout()
     with_hits = [q for q in texts if searcher.search_page(q, 10).total > 0]
     # measured 2026-12-01 (first run on these strings): 19 of 24 get none; the five that
-    # still get hits share words with the report ("bästa … för barn", "skattedeklarationen")
-    assert len(texts) >= 20 and len(with_hits) <= 5, with_hits
+    # still got hits share words with the report ("bästa … för barn", "skattedeklarationen");
+    # round 5: "bästa vinterjackan för barn" no longer skips the gate as a named right
+    assert len(texts) >= 20 and len(with_hits) <= 4, with_hits
 
 
 def test_round_four_everyday_questions_get_no_hits(searcher: HybridSearcher) -> None:
@@ -124,6 +146,16 @@ def test_round_four_everyday_questions_get_no_hits(searcher: HybridSearcher) -> 
     # measured 2026-12-01 (first run on these strings): 13 of 15 get none; through are
     # "hur länge ska man vila efter en förkylning" and "symtom på järnbrist hos vuxna"
     assert len(texts) >= 15 and len(with_hits) <= 2, with_hits
+
+
+def test_round_five_municipal_service_questions(searcher: HybridSearcher) -> None:
+    texts = offtopic_heldout("search_offtopic_heldout4.txt")
+    with_hits = [q for q in texts if searcher.search_page(q, 10).total > 0]
+    # measured 2026-12-02 (first run, after the round-5 choices): 11 of 15 still get hits.
+    # Waste, permits, parking, water and roads are the municipality's business, so the
+    # classifier (in-domain side: the report's headings) reads them as in domain, and a
+    # place name ("Järna", "Mölnbo") is a rare word of the report. A known limit, bounded here
+    assert len(texts) >= 15 and len(with_hits) <= 11, with_hits
 
 
 def _relevant_lost(searcher: HybridSearcher, queries: list[DevQuery]) -> dict[str, list[str]]:
@@ -143,7 +175,7 @@ def test_no_tuning_query_loses_a_relevant_hit_to_the_threshold(searcher, parts) 
     assert _relevant_lost(searcher, parts["tune"]) == {}
 
 
-@pytest.mark.parametrize("part", ["heldout", "heldout2", "heldout3"])
+@pytest.mark.parametrize("part", ["heldout", "heldout2", "heldout3", "heldout4"])
 def test_held_out_queries_keep_their_relevant_hits(searcher, parts, part: str) -> None:
     # round 3 lost one short English query ("gambling among teenage boys"); English queries
     # now meet their own floor (search.domain_gate.MIN_DOMAIN_SCORE_ENGLISH). Round 4 lost
