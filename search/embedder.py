@@ -21,6 +21,7 @@ __all__ = [
     "Embedder",
     "FakeEmbedder",
     "ModelSettingError",
+    "Remembered",
     "SentenceTransformerEmbedder",
     "for_indexing",
     "resolve_model",
@@ -48,6 +49,35 @@ def for_indexing(embedder: Embedder) -> Embedder:
     """The embedder ingest should use: exact queries when this one has a faster query side."""
     exact = getattr(embedder, "for_indexing", None)
     return exact() if callable(exact) else embedder
+
+
+class Remembered:
+    """An embedder that answers texts embedded ahead of time from memory, the rest through
+    the one it wraps (ingest embeds the rights texts while the index embeds its passages)."""
+
+    def __init__(self, inner: Embedder, queries: dict[str, np.ndarray],
+                 passages: dict[str, np.ndarray]) -> None:
+        self.inner, self.queries, self.passages = inner, queries, passages
+        self.name, self.dimension, self.fingerprint = inner.name, inner.dimension, \
+            inner.fingerprint
+
+    def _answer(self, texts: list[str], known: dict[str, np.ndarray], embed) -> np.ndarray:
+        """Rows for `texts`: remembered ones as they are, the others embedded now."""
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        fresh = dict(zip(missing, embed(missing), strict=True)) if missing else {}
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            out[row] = known[text] if text in known else fresh[text]
+        return out
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """Remembered query vectors, the rest embedded by the wrapped embedder."""
+        return self._answer(texts, self.queries, self.inner.embed_queries)
+
+    def embed_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        """Remembered passage vectors, the rest embedded by the wrapped embedder."""
+        return self._answer(texts, self.passages,
+                            lambda t: self.inner.embed_passages(t, progress=progress))
 
 
 def prepare_texts(texts: list[str]) -> list[str]:

@@ -14,7 +14,9 @@ import copy
 import json
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -36,6 +38,10 @@ INTRA_OP_THREADS = 2  # the serving machine has two cores; more threads only con
 # (benchmarks/results/bench_search.txt), and 2 ran slower than 4 on two threads: so a batch
 # holds about 4 passages' worth of padded tokens, more rows when the texts are short.
 BATCH_TOKENS = 400
+# Bulk work (ingest's passages, sentences and article queries) runs whole batches side by side
+# on one-thread runs without spin-waiting: 0.72x the CPU of one two-thread spinning run per
+# batch, the vectors bit-identical (benchmarks/results/bench_ingest.txt).
+BULK_WORKERS = 2
 
 
 def token_batches(lengths: list[int], budget: int = BATCH_TOKENS) -> list[list[int]]:
@@ -51,13 +57,18 @@ def token_batches(lengths: list[int], budget: int = BATCH_TOKENS) -> list[list[i
     return out
 
 
-def _session(path: Path, threads: int):
-    """An ONNX Runtime CPU session with full graph optimisation (attention/GELU fusions)."""
+def _session(path: Path, threads: int, spinning: bool = True):
+    """An ONNX Runtime CPU session with full graph optimisation (attention/GELU fusions).
+
+    Spinning keeps idle pool threads busy-waiting for the next operator: good for one
+    query's latency, wasted CPU when other threads need the cores.
+    """
     import onnxruntime as ort
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
@@ -82,12 +93,17 @@ def mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 
 class OnnxEmbedder:
-    """Queries and passages through the exported encoder; interchangeable with the torch one."""
+    """Queries and passages through the exported encoder; interchangeable with the torch one.
+
+    Two sessions over the same export, each opened when first needed: the serving one (two
+    threads, spinning) for a query's latency, the bulk one (one thread, no spinning, batches
+    on BULK_WORKERS threads) for passages and, in `bulk` mode (ingest), everything.
+    """
 
     def __init__(self, model_dir: Path, export: Path, threads: int = INTRA_OP_THREADS,
-                 query_export: Path | None = None) -> None:
+                 query_export: Path | None = None, bulk: bool = False) -> None:
         manifest = json.loads((Path(export) / MANIFEST).read_text("utf-8"))
-        self.model_dir = Path(model_dir)
+        self.model_dir, self.export = Path(model_dir), Path(export)
         self.name = self.model_dir.name
         self.dimension = int(manifest["dimension"])
         # the fp32 export is torch's vector space; a quantised copy names its recipe
@@ -96,32 +112,50 @@ class OnnxEmbedder:
         self.query_prompt, self.passage_prompt = choose_prompts(manifest["prompts"])
         self.pad_id = int(manifest["pad_token_id"])
         self.tokenizer = _tokenizer(self.model_dir, int(manifest["max_seq_length"]))
-        self.session = _session(Path(export) / ONNX_FILE, threads)
         # Queries may run on an int8 copy: same space within cosine 0.99 (bench_quantize.txt),
         # while passages, and so the index and its fingerprint, stay on this export. Its
         # session opens on the first query: ingest embeds no search query with it.
-        self.threads, self.query_export = threads, query_export
+        self.threads, self.query_export, self.bulk = threads, query_export, bulk
         self.query_precision = "fp32" if query_export is None else "int8"
-        self._query_session = None
-        self._query_lock = threading.Lock()
+        self._sessions: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self._open("bulk" if bulk else "serve")  # the one this embedder is mostly used for
 
     def for_indexing(self) -> OnnxEmbedder:
-        """This embedder with exact queries: what ingest embeds never depends on query speed."""
-        if self.query_export is None:
+        """This embedder in bulk mode with exact queries: what ingest embeds never depends
+        on query speed, and all of it runs on the bulk session."""
+        if self.bulk and self.query_export is None:
             return self
         exact = copy.copy(self)
-        exact.query_export, exact.query_precision = None, self.precision
-        exact._query_lock = threading.Lock()
+        exact.query_export, exact.query_precision, exact.bulk = None, self.precision, True
+        exact._sessions = {k: v for k, v in self._sessions.items() if k != "query"}
+        exact._lock = threading.Lock()
+        exact._open("bulk")
         return exact
 
+    def _open(self, kind: str):
+        """The session of one kind ("serve", "bulk" or "query"), opened once."""
+        with self._lock:
+            if kind not in self._sessions:
+                if kind == "query":
+                    path, threads, spinning = Path(self.query_export) / ONNX_FILE, \
+                        self.threads, True
+                else:
+                    path = self.export / ONNX_FILE
+                    threads, spinning = (1, False) if kind == "bulk" else (self.threads, True)
+                self._sessions[kind] = _session(path, threads, spinning)
+            return self._sessions[kind]
+
+    @property
+    def session(self):
+        """The serving session over this export (the one a single query runs on)."""
+        return self._open("serve")
+
     def query_session(self):
-        """The session queries run on: the int8 copy (opened once) or the export itself."""
-        if self.query_export is None:
-            return self.session
-        with self._query_lock:
-            if self._query_session is None:
-                self._query_session = _session(Path(self.query_export) / ONNX_FILE, self.threads)
-            return self._query_session
+        """The session queries run on: the int8 copy, the bulk one in bulk mode, or serving."""
+        if self.query_export is not None:
+            return self._open("query")
+        return self._open("bulk" if self.bulk else "serve")
 
     def _batch(self, encodings: list, session=None) -> np.ndarray:
         """One forward pass over tokenised texts (padded to the longest)."""
@@ -136,18 +170,34 @@ class OnnxEmbedder:
 
     def _encode(self, texts: list[str], prompt: str, progress: bool = False,
                 session=None) -> np.ndarray:
-        """Embed in length-sorted batches (little padding), rows back in input order."""
+        """Embed in length-sorted batches (little padding), rows back in input order; on the
+        bulk session the batches run side by side (ONNX Runtime releases the GIL)."""
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         if not texts:
             return out
+        session = session or self._open("bulk")
         encodings = self.tokenizer.encode_batch([prompt + t for t in prepare_texts(texts)])
         batches = token_batches([len(e.ids) for e in encodings])
+        bar = None
         if progress:
             from tqdm import tqdm
 
-            batches = tqdm(batches, desc="Batches", unit="batch")
-        for rows in batches:
+            bar = tqdm(total=len(batches), desc="Batches", unit="batch")
+
+        def run(rows: list[int]) -> None:
             out[rows] = self._batch([encodings[i] for i in rows], session)
+            if bar is not None:
+                bar.update()
+
+        workers = BULK_WORKERS if session is self._sessions.get("bulk") else 1
+        if workers > 1 and len(batches) > 1:
+            with ThreadPoolExecutor(workers, thread_name_prefix="onnx") as pool:
+                list(pool.map(run, batches))
+        else:
+            for rows in batches:
+                run(rows)
+        if bar is not None:
+            bar.close()
         return out
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
@@ -155,18 +205,18 @@ class OnnxEmbedder:
         return self._encode(texts, self.query_prompt, session=self.query_session())
 
     def embed_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        """Embed passages with the model's passage prompt."""
+        """Embed passages with the model's passage prompt (on the bulk session)."""
         return self._encode(texts, self.passage_prompt, progress)
 
 
 def load_embedder(model_dir: Path, data_dir: Path, export: bool = True,
                   recipe: str | None = CHOSEN,
-                  query_recipe: str | None = QUERY_RECIPE) -> Embedder:
+                  query_recipe: str | None = QUERY_RECIPE, bulk: bool = False) -> Embedder:
     """The ONNX embedder, made in the data dir if allowed; else torch's.
 
     `recipe` (int8 on both sides) changes the fingerprint, so its index is refused by the
     others; `query_recipe` only speeds up queries against the fp32 index. Each falls back
-    to fp32 with a note on stderr.
+    to fp32 with a note on stderr. `bulk`: for ingest (OnnxEmbedder.for_indexing, at once).
     """
     try:
         folder = ensure_export(Path(model_dir), Path(data_dir)) if export \
@@ -174,8 +224,10 @@ def load_embedder(model_dir: Path, data_dir: Path, export: bool = True,
         if folder is not None and recipe is not None:
             quantised = _quantised(folder, RECIPES[recipe], export)
             if quantised is not None:
-                return OnnxEmbedder(Path(model_dir), quantised)
+                return OnnxEmbedder(Path(model_dir), quantised, bulk=bulk)
         if folder is not None:
+            if bulk:  # ingest's queries are exact: no int8 copy to make or open
+                return OnnxEmbedder(Path(model_dir), folder, bulk=True)
             queries = _quantised(folder, RECIPES[query_recipe], export) if query_recipe else None
             return OnnxEmbedder(Path(model_dir), folder, query_export=queries)
     except Exception as exc:  # onnxruntime's load errors derive from Exception alone

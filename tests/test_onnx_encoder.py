@@ -186,7 +186,8 @@ def test_search_runs_exact_queries_by_default(built_data: Path) -> None:
     """int8 queries moved dev nDCG by more than 0.005, so search keeps fp32 queries."""
     embedder = embedder_for(resolve({"data": built_data})["embed_model"], str(built_data))
     assert QUERY_RECIPE is None and embedder.query_precision == "fp32"
-    assert for_indexing(embedder) is embedder
+    bulk = for_indexing(embedder)
+    assert bulk.bulk and bulk.query_precision == "fp32" and for_indexing(bulk) is bulk
 
 
 @pytest.mark.slow
@@ -211,7 +212,7 @@ def test_ingest_embeds_with_exact_queries(serving, encoders) -> None:
     assert exact is not serving and exact.query_precision == "fp32"
     np.testing.assert_array_equal(exact.embed_queries(QUESTIONS[:3]),
                                   fp32.embed_queries(QUESTIONS[:3]))
-    assert for_indexing(fp32) is fp32 and serving.query_precision == "int8"
+    assert serving.query_precision == "int8" and not serving.bulk
 
 
 @pytest.mark.slow
@@ -265,3 +266,20 @@ def test_without_an_export_torch_answers(tmp_path: Path, capsys) -> None:
     assert "använder torch" in capsys.readouterr().err
     vector = embedder.embed_queries([QUESTIONS[0]])
     assert vector.shape == (1, embedder.dimension)
+
+
+@pytest.mark.slow
+def test_bulk_vectors_are_the_serving_sessions_bit_for_bit(encoders, built_data) -> None:
+    """Batches side by side on one-thread runs give exactly the two-thread session's vectors,
+    in input order, queries and passages alike; ingest's embedder opens only that session."""
+    _, fp32, _ = encoders
+    texts = [*QUESTIONS, *dev_queries()[:40]]
+    bulk = load_embedder(model_dir(built_data), built_data, export=False, bulk=True)
+    assert isinstance(bulk, OnnxEmbedder) and set(bulk._sessions) == {"bulk"}
+    assert len(token_batches([len(e.ids) for e in bulk.tokenizer.encode_batch(texts)])) > 2
+    serve = fp32.session
+    for prompt in (fp32.query_prompt, fp32.passage_prompt):
+        np.testing.assert_array_equal(bulk._encode(texts, prompt),
+                                      fp32._encode(texts, prompt, session=serve))
+    np.testing.assert_array_equal(bulk.embed_queries(QUESTIONS), fp32.embed_queries(QUESTIONS))
+    assert set(bulk._sessions) == {"bulk"} and for_indexing(bulk) is bulk

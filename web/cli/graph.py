@@ -25,8 +25,9 @@ from graph import (
     set_default_pool,
     violations,
 )
-from search.embedder import ModelSettingError
+from search.embedder import ModelSettingError, resolve_model
 from search.engine import embedder_for
+from search.onnx_encoder import load_embedder
 from web.cli.common import data_option, fail, settings
 from web.cli.documents import metadata, metadata_options
 from web.pipeline.ingest import bundled_reports, ingest, remove_report
@@ -52,7 +53,7 @@ def ingest_cmd(paths: tuple[Path, ...], data: Path | None, municipality: str | N
     targets = list(paths) or bundled_reports()
     try:
         result = ingest(targets, cfg["data"], cfg["base_iri"],
-                        lambda: embedder_for(cfg["embed_model"], str(cfg["data"])),
+                        lambda: ingest_embedder(cfg),
                         progress=lambda m: click.echo(m, err=True), location=location(cfg),
                         given=metadata(municipality, year, title))
     except (ReportError, StoreError, ModelSettingError) as exc:
@@ -61,6 +62,12 @@ def ingest_cmd(paths: tuple[Path, ...], data: Path | None, municipality: str | N
         click.echo(f"{key}  {file_name}  {triples} tripler")
     click.echo(f"sökindex: {result.passages} textavsnitt ({result.index_status})")
     click.echo("tid: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items()))
+
+
+def ingest_embedder(cfg: dict):
+    """The model for ingest: opened for bulk work at once (no serving session to load)."""
+    return load_embedder(resolve_model(cfg["embed_model"], Path(cfg["data"])), Path(cfg["data"]),
+                         bulk=True)
 
 
 @click.command("remove")

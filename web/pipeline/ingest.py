@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -25,12 +26,13 @@ from graph import (
     rebuild,
     report_graph,
 )
-from search.embedder import Embedder, for_indexing
+from search.embedder import Embedder, Remembered, for_indexing
 from search.engine import sync_index
 from search.index_store import SearchIndex, SearchIndexError
 from search.rights_signal import RightsSignal
-from web.pipeline.inferred import add_inferred
+from web.pipeline.inferred import add_inferred, store_articles
 from web.pipeline.layout import INDEX, index_dir, store_dir
+from web.pipeline.rights_text import action_sentences
 from web.pipeline.search_rights import rights_for_search
 
 __all__ = ["IngestResult", "bundled_reports", "index_dir", "ingest", "remove_report",
@@ -86,6 +88,44 @@ def ingest(paths: list[Path], data_dir: Path, base: str,
     Text or PDF; `given` (--municipality/--year/--title) names a document outside the format.
     """
     result, started = IngestResult(), time.perf_counter()
+    reports = read_reports(paths, given, progress)
+    result.seconds["read"] = time.perf_counter() - started
+    keys = {report_key(r) for r in reports}
+    fresh = [dataclasses.asdict(p) for r in reports for p in build_passages(r)]
+    # Three threads beside this one: the model loads while the store opens and the graphs are
+    # written (which need no vectors); then the index embeds its passages and the rights
+    # ranking its sentences side by side (ONNX Runtime releases the GIL), while this thread
+    # writes the graphs and embeds the article queries.
+    with ThreadPoolExecutor(3, thread_name_prefix="ingest") as pool:
+        model = pool.submit(indexing_embedder, embedder)
+        with rebuild(location or StoreLocation(store_dir(data_dir))) as builder:
+            previous = previous_index(builder, data_dir)
+            passages = [*other_reports_passages(previous, keys), *fresh]
+            progress(f"sökindex: {len(passages) - len(fresh)} behållna + {len(fresh)} nya "
+                     "textavsnitt")
+            indexing = pool.submit(lambda: timed(sync_index, data_dir, passages, model.result(),
+                                                 progress=True, save=False, previous=previous))
+            sentences = pool.submit(lambda: timed(sentence_vectors, passages, base, model.result()))
+            t = time.perf_counter()
+            write_graphs(builder, reports, base, result, progress)
+            queries = article_vectors(builder, base, model.result())
+            graphs_seconds = time.perf_counter() - t
+            (index, status), result.seconds["index"] = indexing.result()
+            result.index_status, result.passages = status, len(index.passages)
+            checkpoint("index-built")
+            checkpoint("graphs-written")
+            remembered, result.seconds["rights"] = sentences.result()
+            t = time.perf_counter()
+            add_inferred(builder, index, Remembered(model.result(), queries, remembered), base,
+                         progress)  # from the graphs just written
+            index.rights = RightsSignal(rights_for_search(builder, base))  # rights questions
+            result.seconds["graph"] = graphs_seconds + time.perf_counter() - t
+            save_index(builder, index, status)
+    return result
+
+
+def read_reports(paths: list[Path], given: Metadata | None, progress: Progress) -> list[Report]:
+    """Every report read (a bad one raises before anything changes), warnings said."""
     reports = []
     for path in paths:
         progress(f"läser {path}")
@@ -94,34 +134,28 @@ def ingest(paths: list[Path], data_dir: Path, base: str,
             progress(f"varning: {path}:{item.line}: {item.expected}")
         if not reports[-1].structured:
             progress(f"{path}: ostrukturerad rapport, bara sökbara textavsnitt")
-    result.seconds["read"] = time.perf_counter() - started
+    return reports
+
+
+def indexing_embedder(embedder: Embedder | Callable[[], Embedder]) -> Embedder:
+    """The embedder itself, or the factory's; then the one ingest uses (graph and index
+    never depend on the query encoder)."""
     if not isinstance(embedder, Embedder):
         embedder = embedder()
-    embedder = for_indexing(embedder)  # graph and index never depend on the query encoder
-    keys = {report_key(r) for r in reports}
-    fresh = [p for r in reports for p in build_passages(r)]
-    with rebuild(location or StoreLocation(store_dir(data_dir))) as builder:
-        previous = previous_index(builder, data_dir)
-        kept = other_reports_passages(previous, keys)
-        progress(f"sökindex: {len(kept)} behållna + {len(fresh)} nya textavsnitt")
-        # The index embeds its passages (ONNX Runtime, outside the GIL) while this thread
-        # writes the graphs, which need no vectors: the two overlap on the two cores.
-        with ThreadPoolExecutor(1, thread_name_prefix="sökindex") as pool:
-            indexing = pool.submit(timed, sync_index, data_dir, [*kept, *fresh], embedder,
-                                   progress=True, save=False, previous=previous)
-            t = time.perf_counter()
-            write_graphs(builder, reports, base, result, progress)
-            graphs_seconds = time.perf_counter() - t
-            (index, status), result.seconds["index"] = indexing.result()
-        result.index_status, result.passages = status, len(index.passages)
-        checkpoint("index-built")
-        checkpoint("graphs-written")
-        t = time.perf_counter()
-        add_inferred(builder, index, embedder, base, progress)  # from the graphs just written
-        index.rights = RightsSignal(rights_for_search(builder, base))  # rights questions
-        result.seconds["graph"] = graphs_seconds + time.perf_counter() - t
-        save_index(builder, index, status)
-    return result
+    return for_indexing(embedder)
+
+
+def sentence_vectors(passages: list[dict], base: str, embedder: Embedder) -> dict[str, Any]:
+    """Text -> vector of the action sentences the rights ranking embeds (same texts, order
+    and batches as there, so the vectors are the ones it would make)."""
+    texts = list(dict.fromkeys(s.text for s in action_sentences(passages, base)))
+    return dict(zip(texts, embedder.embed_passages(texts), strict=True))
+
+
+def article_vectors(builder: StoreBuilder, base: str, embedder: Embedder) -> dict[str, Any]:
+    """Text -> vector of the article queries the rights ranking embeds (as there)."""
+    texts = [a.query() for a in store_articles(builder, base)[0]]
+    return dict(zip(texts, embedder.embed_queries(texts), strict=True))
 
 
 def timed(function: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T, float]:
