@@ -96,8 +96,9 @@ class OnnxEmbedder:
     """Queries and passages through the exported encoder; interchangeable with the torch one.
 
     Two sessions over the same export, each opened when first needed: the serving one (two
-    threads, spinning) for a query's latency, the bulk one (one thread, no spinning, batches
-    on BULK_WORKERS threads) for passages and, in `bulk` mode (ingest), everything.
+    threads, spinning) for a query's latency, the bulk one (one thread, no spinning, its
+    batches on a pool of BULK_WORKERS threads) for passages and, in `bulk` mode (ingest),
+    everything.
     """
 
     def __init__(self, model_dir: Path, export: Path, threads: int = INTRA_OP_THREADS,
@@ -119,6 +120,7 @@ class OnnxEmbedder:
         self.query_precision = "fp32" if query_export is None else "int8"
         self._sessions: dict[str, Any] = {}
         self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
         self._open("bulk" if bulk else "serve")  # the one this embedder is mostly used for
 
     def for_indexing(self) -> OnnxEmbedder:
@@ -129,7 +131,7 @@ class OnnxEmbedder:
         exact = copy.copy(self)
         exact.query_export, exact.query_precision, exact.bulk = None, self.precision, True
         exact._sessions = {k: v for k, v in self._sessions.items() if k != "query"}
-        exact._lock = threading.Lock()
+        exact._lock, exact._pool = threading.Lock(), None
         exact._open("bulk")
         return exact
 
@@ -145,6 +147,14 @@ class OnnxEmbedder:
                     threads, spinning = (1, False) if kind == "bulk" else (self.threads, True)
                 self._sessions[kind] = _session(path, threads, spinning)
             return self._sessions[kind]
+
+    def _bulk_pool(self) -> ThreadPoolExecutor:
+        """The threads every bulk batch runs on, shared by all callers (ingest embeds from
+        three threads at once): never more runs than cores, so none waits on another."""
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(BULK_WORKERS, thread_name_prefix="onnx")
+            return self._pool
 
     @property
     def session(self):
@@ -189,10 +199,8 @@ class OnnxEmbedder:
             if bar is not None:
                 bar.update()
 
-        workers = BULK_WORKERS if session is self._sessions.get("bulk") else 1
-        if workers > 1 and len(batches) > 1:
-            with ThreadPoolExecutor(workers, thread_name_prefix="onnx") as pool:
-                list(pool.map(run, batches))
+        if session is self._sessions.get("bulk") and len(batches) > 1:
+            list(self._bulk_pool().map(run, batches))
         else:
             for rows in batches:
                 run(rows)

@@ -13,7 +13,7 @@ from corpus.passages import build_passages
 from search.embedder import Embedder, FakeEmbedder, Remembered
 from tests.conftest import REPORT_PATH
 from web.pipeline.ingest import ingest, sentence_vectors
-from web.pipeline.rights_score import features
+from web.pipeline.rights_score import features, query_texts
 from web.pipeline.rights_text import ArticleText, action_sentences
 
 BASE = "https://w3id.org/bokslut/id/"
@@ -70,7 +70,8 @@ def test_the_rights_features_are_the_same_from_memory() -> None:
     ahead = sentence_vectors(passages, BASE, fake)
     assert set(ahead) == {s.text for s in sentences} and len(ahead) > 100
     counting = Counting()
-    queries = {a.query(): fake.embed_queries([a.query()])[0] for a in articles}
+    queries = dict(zip(query_texts(articles), fake.embed_queries(query_texts(articles)),
+                       strict=True))
     remembered = features(articles, sentences, Remembered(counting, queries, ahead))
     np.testing.assert_array_equal(remembered.dense, plain.dense)
     np.testing.assert_array_equal(remembered.lexical, plain.lexical)

@@ -32,6 +32,7 @@ from search.index_store import SearchIndex, SearchIndexError
 from search.rights_signal import RightsSignal
 from web.pipeline.inferred import add_inferred, store_articles
 from web.pipeline.layout import INDEX, index_dir, store_dir
+from web.pipeline.rights_score import query_texts
 from web.pipeline.rights_text import action_sentences
 from web.pipeline.search_rights import rights_for_search
 
@@ -154,7 +155,7 @@ def sentence_vectors(passages: list[dict], base: str, embedder: Embedder) -> dic
 
 def article_vectors(builder: StoreBuilder, base: str, embedder: Embedder) -> dict[str, Any]:
     """Text -> vector of the article queries the rights ranking embeds (as there)."""
-    texts = [a.query() for a in store_articles(builder, base)[0]]
+    texts = query_texts(store_articles(builder, base)[0])
     return dict(zip(texts, embedder.embed_queries(texts), strict=True))
 
 
