@@ -321,15 +321,17 @@ def main() -> None:
     if not args.no_timing:
         embedding_cost(out, inputs)
     cross_validated(out, dev, "Leave-one-article-out on the 18 development articles")
-    deployed(out, cases, ROUND4 if args.round4 else CHOSEN)
+    chosen = ROUND4 if args.round4 else CHOSEN
+    deployed(out, cases, chosen)
     cross_validated(out, cases, f"Leave-one-article-out on all {len(cases)} judged articles "
                                 "(the unseen ones included, for completeness)")
     t = choose(dev)
     n = np.mean([measure(c, t)[0] for c in dev])
     p = np.mean([measure(c, t)[1] for c in dev])
     t = replace(t, **{k: float(v) for k, v in vars(t).items() if isinstance(v, np.floating)})
-    out.write(f"Chosen on the {len(dev)} development articles (compare CHOSEN in "
-              f"web/pipeline/rights_rank.py: {CHOSEN}):\n"
+    out.write(f"Chosen on the {len(dev)} development articles (compare "
+              f"{'round 4' if args.round4 else 'CHOSEN in web/pipeline/rights_rank.py'}: "
+              f"{chosen}):\n"
               f"  {t}\n  fitted, not cross-validated: nDCG@10 {n:.3f}, P@5 {p:.2f}\n")
 
 
