@@ -21,12 +21,13 @@ CLASSES = {str(BK.SupportDirect): "direkt", str(BK.SupportContributes): "bidrar"
 CLASS_ORDER = ("direkt", "bidrar", "härledd", "via målområdet")
 
 ARTICLE = P + """
-SELECT ?article ?instrument ?notation ?number ?label ?definition ?procedural WHERE {
+SELECT ?article ?instrument ?notation ?number ?label ?definition ?scope ?procedural WHERE {
   ?article bk:instrument ?instrument ; bk:articleNumber ?number ; skos:notation ?notation .
   OPTIONAL { ?article skos:altLabel ?alt FILTER(lang(?alt) = "sv") }
   OPTIONAL { ?article skos:prefLabel ?pref FILTER(lang(?pref) = "sv") }
   BIND(COALESCE(?alt, ?pref) AS ?label)
   OPTIONAL { ?article skos:definition ?definition }
+  OPTIONAL { ?article skos:scopeNote ?scope FILTER(lang(?scope) = "sv") }
   BIND(EXISTS { ?article a bk:ProceduralArticle } AS ?procedural)
 } LIMIT 1"""
 
@@ -55,7 +56,8 @@ def years(store: Any) -> list[int]:
 
 
 def article_info(store: Any, base: str, slug: str, number: int) -> dict | None:
-    """The article's identity and what it guarantees, or None when there is no such article."""
+    """The article's identity, what it guarantees and the work that typically serves it (the
+    scope note the ranking also reads), or None when there is no such article."""
     iri = URIRef(base + rights_article_id(slug, number))
     rows = store.select(ARTICLE, {"article": iri}, trusted=True)
     if not rows:
@@ -63,7 +65,8 @@ def article_info(store: Any, base: str, slug: str, number: int) -> dict | None:
     r = rows[0]
     return {"iri": str(iri), "instrument": str(value(r, "notation")).split()[0],
             "number": int(value(r, "number")), "title": value(r, "label"),
-            "definition": value(r, "definition"), "procedural": bool(value(r, "procedural"))}
+            "definition": value(r, "definition"), "scope": value(r, "scope"),
+            "procedural": bool(value(r, "procedural"))}
 
 
 def action_order(iri: str) -> int:
