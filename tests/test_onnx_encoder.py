@@ -273,7 +273,8 @@ def test_bulk_vectors_are_the_serving_sessions_bit_for_bit(encoders, built_data)
     """Batches side by side on one-thread runs give exactly the two-thread session's vectors,
     in input order, queries and passages alike; ingest's embedder opens only that session."""
     _, fp32, _ = encoders
-    texts = [*QUESTIONS, *dev_queries()[:40]]
+    passages = SearchIndex.load(index_dir(built_data)).passages[::10]
+    texts = [*QUESTIONS, *dev_queries()[:40], *(p["text"] for p in passages)]
     bulk = load_embedder(model_dir(built_data), built_data, export=False, bulk=True)
     assert isinstance(bulk, OnnxEmbedder) and set(bulk._sessions) == {"bulk"}
     assert len(token_batches([len(e.ids) for e in bulk.tokenizer.encode_batch(texts)])) > 2

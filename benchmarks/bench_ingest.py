@@ -1,0 +1,130 @@
+"""Ingest with the model already built: a reference checkout against this one, in one run.
+
+Run: .venv/bin/python benchmarks/bench_ingest.py --base /tmp/wt-base [--rounds 2]
+     [--out benchmarks/results/bench_ingest.txt]
+
+`--base` is a checkout of the commit to compare with (`git worktree add /tmp/wt-base <commit>`);
+it runs on this venv with its own sources first on the path. Each round ingests the bundled
+corpus with both, alternating, into fresh data directories that share this checkout's built
+model (data/models); the figures are `bokslut ingest`'s wall and CPU seconds and its own stage
+times. After the runs, both results are compared: passage vectors, and the store's graphs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+CLI = "from web.cli.main import main; main()"
+
+
+def run_ingest(source: Path, data: Path) -> tuple[float, float, str]:
+    """Wall and CPU seconds of one `bokslut ingest` with `source`'s code, and its stage line."""
+    env = {**os.environ, "PYTHONPATH": str(source)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", CLI, "ingest", "--data", str(data)], cwd=source,
+                          env=env, check=True, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    stages = next((line for line in done.stdout.splitlines() if line.startswith("tid:")), "")
+    return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), stages
+
+
+def fresh_data(parent: Path, name: str) -> Path:
+    """An empty data directory whose models are this checkout's (built and exported)."""
+    data = parent / name
+    data.mkdir()
+    (data / "models").symlink_to(ROOT / "data" / "models")
+    return data
+
+
+def vectors(data: Path) -> np.ndarray:
+    """The passage vectors of a data directory's published index."""
+    import faiss
+
+    from web.pipeline.layout import index_dir
+
+    index = faiss.read_index(str(index_dir(data) / "vectors.faiss"))
+    return index.reconstruct_n(0, index.ntotal)
+
+
+def graphs(data: Path) -> dict[str, list]:
+    """Named graph -> its triples (N-Quads lines, sorted, blank node labels blanked)."""
+    from graph import open_reader
+    from web.pipeline.layout import store_location
+    from web.settings import resolve
+
+    dump = open_reader(store_location(resolve({"data": data}))).export("nq")
+    out: dict[str, list] = {}
+    for line in (dump.decode() if isinstance(dump, bytes) else dump).splitlines():
+        if line.strip():
+            body, graph = re.sub(r"_:\S+", "_:", line).rstrip(" .").rsplit(" ", 1)
+            out.setdefault(graph, []).append(body)
+    return {g: sorted(lines) for g, lines in out.items()}
+
+
+def compare(base: Path, ours: Path) -> str:
+    """What differs between the two results (vectors exactly, graphs by their triples)."""
+    a, b = vectors(base), vectors(ours)
+    same_vectors = a.shape == b.shape and np.array_equal(a, b)
+    ga, gb = graphs(base), graphs(ours)
+    differing = sorted(g for g in ga.keys() | gb.keys() if ga.get(g) != gb.get(g))
+    return (f"passage vectors {a.shape[0]}: {'identical' if same_vectors else 'DIFFER'}"
+            f" (max |diff| {np.abs(a - b).max() if a.shape == b.shape else 'n/a'}); "
+            f"graphs {len(ga)}: {'identical' if not differing else 'differ: ' + str(differing)}")
+
+
+def main() -> None:
+    """Alternate reference and current ingests, print the table, the ratios and the check."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", type=Path, required=True, help="checkout to compare with")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--note", default="", help="what the reference checkout is")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/bench_ingest.txt")
+    args = parser.parse_args()
+    lines = [f"load average before: {os.getloadavg()}; {os.cpu_count()} CPUs",
+             f"reference: {args.base} (git {commit(args.base)}); current: {ROOT} "
+             f"(git {commit(ROOT)})", *([args.note] if args.note else []), ""]
+    walls: dict[str, list[float]] = {"reference": [], "current": []}
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
+        for round_ in range(args.rounds):
+            for label, source in (("reference", args.base), ("current", ROOT)):
+                data = fresh_data(Path(tmp), f"{label}-{round_}")
+                wall, cpu, stages = run_ingest(source, data)
+                walls[label].append(wall)
+                lines.append(f"{label:9} round {round_ + 1}: wall {wall:5.1f} s, CPU {cpu:5.1f} s"
+                             f"  ({stages}; load {os.getloadavg()[0]:.1f})")
+                print(lines[-1], flush=True)
+        lines += ["", "current / reference, wall per round: " + ", ".join(
+            f"{c / r:.2f}" for r, c in zip(walls["reference"], walls["current"], strict=True)),
+            "best wall: reference {:.1f} s, current {:.1f} s (target < 30 s)".format(
+                min(walls["reference"]), min(walls["current"])),
+            "same result: " + compare(Path(tmp) / "reference-0", Path(tmp) / "current-0"),
+            f"load average after: {os.getloadavg()}"]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    args.out.write_text(text, "utf-8")
+
+
+def commit(folder: Path) -> str:
+    """The short commit a checkout is at (with + when its tree has changes)."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=folder,
+                          capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=folder,
+                           capture_output=True, text=True).stdout.strip()
+    return head + ("+" if dirty else "")
+
+
+if __name__ == "__main__":
+    main()
