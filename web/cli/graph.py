@@ -26,7 +26,6 @@ from graph import (
     violations,
 )
 from search.embedder import ModelSettingError, resolve_model
-from search.engine import embedder_for
 from search.onnx_encoder import load_embedder
 from web.cli.common import data_option, fail, settings
 from web.cli.documents import metadata, metadata_options
@@ -65,7 +64,8 @@ def ingest_cmd(paths: tuple[Path, ...], data: Path | None, municipality: str | N
 
 
 def ingest_embedder(cfg: dict):
-    """The model for ingest: opened for bulk work at once (no serving session to load)."""
+    """The model for ingest and removal: opened for bulk work at once (no serving session
+    to load as well)."""
     return load_embedder(resolve_model(cfg["embed_model"], Path(cfg["data"])), Path(cfg["data"]),
                          bulk=True)
 
@@ -78,7 +78,7 @@ def remove_cmd(report: str, data: Path | None) -> None:
     cfg = settings(data=data)
     key = report if report.startswith("rapport/") else f"rapport/{report}"
     try:
-        embedder = embedder_for(cfg["embed_model"], str(cfg["data"]))
+        embedder = ingest_embedder(cfg)
         removed = remove_report(cfg["data"], key, cfg["base_iri"], embedder, location(cfg))
     except (ReportError, StoreError, ModelSettingError) as exc:
         fail(f"{exc} (inget ändrades)")
