@@ -19,6 +19,7 @@ from search.domain_gate import DomainGate, build_gate
 from search.embedder import Embedder
 from search.lexical import BM25Index
 from search.rights_signal import RightsSignal
+from search.text_vectors import TextVectors
 
 FORMAT = "bokslut-search/2"  # 2: the domain gate is saved with the index
 
@@ -50,6 +51,7 @@ class SearchIndex:
     manifest: dict
     gate: DomainGate | None = None  # None: no gate (an empty corpus), every query passes
     rights: RightsSignal | None = None  # rights vocabulary + ranked support, from ingest
+    texts: TextVectors | None = None  # the rights ranking's vectors, reused by the next ingest
 
     @classmethod
     def build(cls, passages: list[Passage] | list[dict], embedder: Embedder,
@@ -88,6 +90,8 @@ class SearchIndex:
             self.gate.save(tmp / "gate.npz")
         if self.rights is not None:
             self.rights.save(tmp)
+        if self.texts is not None:
+            self.texts.save(tmp)
         (tmp / "manifest.json").write_text(json.dumps(self.manifest, indent=2), "utf-8")
         old = directory.with_name(directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -109,6 +113,7 @@ class SearchIndex:
             gate = DomainGate.load(directory / "gate.npz") \
                 if (directory / "gate.npz").exists() else None
             rights = RightsSignal.load(directory)
+            texts = TextVectors.load(directory)
         except (OSError, ValueError, RuntimeError) as exc:
             raise SearchIndexError(f"{directory}: no usable search index ({exc}); "
                               "run 'bokslut ingest'") from None
@@ -119,7 +124,7 @@ class SearchIndex:
                 f"{directory}: the index was built with {manifest['model']}, but the model "
                 f"setting gives {embedder.fingerprint}; run 'bokslut ingest' to rebuild it "
                 "(models are never mixed in one index)")
-        return cls(passages, bm25, dense, manifest, gate, rights)
+        return cls(passages, bm25, dense, manifest, gate, rights, texts)
 
 
 def embed_with_reuse(rows: list[dict], embedder: Embedder, reuse: SearchIndex | None,

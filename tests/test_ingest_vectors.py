@@ -10,9 +10,13 @@ import numpy as np
 
 from corpus import read_report
 from corpus.passages import build_passages
+from graph.export import export
+from graph.namespaces import INFERRED_GRAPH
+from search.domain_gate import domain_texts, offtopic_bank
 from search.embedder import Embedder, FakeEmbedder, Remembered
+from search.text_vectors import TextVectors
 from tests.conftest import REPORT_PATH
-from web.pipeline.ingest import ingest, sentence_vectors
+from web.pipeline.ingest import index_dir, ingest, sentence_vectors, store_dir
 from web.pipeline.rights_score import features, query_texts
 from web.pipeline.rights_text import ArticleText, action_sentences
 
@@ -25,7 +29,7 @@ class Counting:
 
     def __init__(self) -> None:
         self.inner = FakeEmbedder()
-        self.name, self.dimension, self.fingerprint = "counting", 64, self.inner.fingerprint
+        self.name, self.dimension, self.fingerprint = self.inner.name, 64, self.inner.fingerprint
         self.queries: Counter[str] = Counter()
         self.passages: Counter[str] = Counter()
 
@@ -67,7 +71,7 @@ def test_the_rights_features_are_the_same_from_memory() -> None:
                             "Barnet har rätt till utbildning.")]
     fake = FakeEmbedder()
     plain = features(articles, sentences, fake)
-    ahead = sentence_vectors(passages, BASE, fake)
+    ahead = sentence_vectors(passages, BASE, fake, {})
     assert set(ahead) == {s.text for s in sentences} and len(ahead) > 100
     counting = Counting()
     queries = dict(zip(query_texts(articles), fake.embed_queries(query_texts(articles)),
@@ -78,13 +82,44 @@ def test_the_rights_features_are_the_same_from_memory() -> None:
     assert not counting.passages and not counting.queries
 
 
-def test_ingest_embeds_each_rights_text_once(fake_data_copy: Path) -> None:
-    """Sentences and article queries are embedded once, beside the index, never again by the
-    ranking; the passages once too (a re-ingest of the same report reuses them all)."""
+def test_ingest_embeds_each_rights_text_once(tmp_path: Path) -> None:
+    """Into an empty data directory: sentences and article queries are embedded once, beside
+    the index, never again by the ranking, and kept with the index."""
+    counting = Counting()
+    ingest([REPORT_PATH], tmp_path, BASE, counting, progress=lambda _: None)
+    sentences = {s.text for s in action_sentences(report_passages(), BASE)}
+    passages = {p["text"] for p in report_passages()}  # a one-sentence passage is both
+    assert sentences and all(counting.passages[t] == 1 + (t in passages) for t in sentences)
+    assert counting.queries and max(counting.queries.values()) == 1
+    kept = TextVectors.load(index_dir(tmp_path))
+    assert kept is not None and set(kept.known("passage", counting.fingerprint)) == sentences
+    assert set(kept.known("query", counting.fingerprint)) == set(counting.queries) - set(
+        domain_texts(report_passages())) - set(offtopic_bank())
+
+
+def test_a_reingest_reuses_the_kept_rights_vectors(fake_data_copy: Path) -> None:
+    """The same report again: no sentence, article query or passage is embedded again, and
+    the ranking's graph is the same."""
+    before = report_graph(fake_data_copy)
     counting = Counting()
     ingest([REPORT_PATH], fake_data_copy, BASE, counting, progress=lambda _: None)
-    sentences = {s.text for s in action_sentences(report_passages(), BASE)}
-    assert sentences and all(counting.passages[t] == 1 for t in sentences)
-    assert counting.queries and max(counting.queries.values()) == 1
-    passages = {p["text"] for p in report_passages()}
-    assert not any(counting.passages[t] for t in passages - sentences)  # reused, same model
+    assert not counting.passages and not counting.queries
+    assert report_graph(fake_data_copy) == before
+
+
+def report_graph(data: Path) -> set[str]:
+    """The inferred-support graph's N-Triples lines."""
+    return set(export(store_dir(data), "nt", [BASE + INFERRED_GRAPH]).decode().splitlines())
+
+
+def test_kept_vectors_round_trip_and_answer_only_their_model(tmp_path: Path) -> None:
+    """Saved and loaded as they were; another model gets none; a damaged file is no error."""
+    kept = TextVectors("m:4:x", {"passage": {"å ä": np.arange(4, dtype=np.float32)},
+                                 "query": {"q": np.ones(4, dtype=np.float32)}})
+    kept.save(tmp_path)
+    loaded = TextVectors.load(tmp_path)
+    assert loaded is not None and loaded.model == "m:4:x"
+    np.testing.assert_array_equal(loaded.known("passage", "m:4:x")["å ä"], np.arange(4))
+    assert set(loaded.known("query", "m:4:x")) == {"q"} and loaded.known("query", "n") == {}
+    (tmp_path / "text_vectors.npz").write_bytes(b"not a zip")
+    assert TextVectors.load(tmp_path) is None and TextVectors.load(tmp_path / "none") is None

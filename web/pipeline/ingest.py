@@ -30,6 +30,7 @@ from search.embedder import Embedder, Remembered, for_indexing
 from search.engine import sync_index
 from search.index_store import SearchIndex, SearchIndexError
 from search.rights_signal import RightsSignal
+from search.text_vectors import TextVectors
 from web.pipeline.inferred import add_inferred, store_articles
 from web.pipeline.layout import INDEX, index_dir, store_dir
 from web.pipeline.rights_score import query_texts
@@ -106,16 +107,20 @@ def ingest(paths: list[Path], data_dir: Path, base: str,
                      "textavsnitt")
             indexing = pool.submit(lambda: timed(sync_index, data_dir, passages, model.result(),
                                                  progress=True, save=False, previous=previous))
-            sentences = pool.submit(lambda: timed(sentence_vectors, passages, base, model.result()))
+            sentences = pool.submit(lambda: timed(sentence_vectors, passages, base, model.result(),
+                                                  known(previous, "passage", model.result())))
             t = time.perf_counter()
             write_graphs(builder, reports, base, result, progress)
-            queries = article_vectors(builder, base, model.result())
+            queries = article_vectors(builder, base, model.result(),
+                                      known(previous, "query", model.result()))
             graphs_seconds = time.perf_counter() - t
             (index, status), result.seconds["index"] = indexing.result()
             result.index_status, result.passages = status, len(index.passages)
             checkpoint("index-built")
             checkpoint("graphs-written")
             remembered, result.seconds["rights"] = sentences.result()
+            index.texts = TextVectors(model.result().fingerprint,
+                                      {"passage": remembered, "query": queries})
             t = time.perf_counter()
             add_inferred(builder, index, Remembered(model.result(), queries, remembered), base,
                          progress)  # from the graphs just written
@@ -146,17 +151,31 @@ def indexing_embedder(embedder: Embedder | Callable[[], Embedder]) -> Embedder:
     return for_indexing(embedder)
 
 
-def sentence_vectors(passages: list[dict], base: str, embedder: Embedder) -> dict[str, Any]:
-    """Text -> vector of the action sentences the rights ranking embeds (same texts, order
-    and batches as there, so the vectors are the ones it would make)."""
+def known(previous: SearchIndex | None, kind: str, embedder: Embedder) -> dict[str, Any]:
+    """Text vectors of one kind the previous index kept from this model (else none)."""
+    texts = previous.texts if previous is not None else None
+    return texts.known(kind, embedder.fingerprint) if texts is not None else {}
+
+
+def sentence_vectors(passages: list[dict], base: str, embedder: Embedder,
+                     kept: dict[str, Any]) -> dict[str, Any]:
+    """Text -> vector of the action sentences the rights ranking embeds: the kept ones as
+    they are, the others embedded now (a row does not depend on its batch-mates)."""
     texts = list(dict.fromkeys(s.text for s in action_sentences(passages, base)))
-    return dict(zip(texts, embedder.embed_passages(texts), strict=True))
+    return fill(texts, kept, embedder.embed_passages)
 
 
-def article_vectors(builder: StoreBuilder, base: str, embedder: Embedder) -> dict[str, Any]:
-    """Text -> vector of the article queries the rights ranking embeds (as there)."""
-    texts = query_texts(store_articles(builder, base)[0])
-    return dict(zip(texts, embedder.embed_queries(texts), strict=True))
+def article_vectors(builder: StoreBuilder, base: str, embedder: Embedder,
+                    kept: dict[str, Any]) -> dict[str, Any]:
+    """Text -> vector of the article queries the rights ranking embeds (as above)."""
+    return fill(query_texts(store_articles(builder, base)[0]), kept, embedder.embed_queries)
+
+
+def fill(texts: list[str], kept: dict[str, Any], embed: Callable) -> dict[str, Any]:
+    """Every text's vector: kept ones reused, the rest embedded in one call."""
+    missing = [t for t in texts if t not in kept]
+    fresh = dict(zip(missing, embed(missing), strict=True)) if missing else {}
+    return {t: kept[t] if t in kept else fresh[t] for t in texts}
 
 
 def timed(function: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T, float]:
@@ -199,6 +218,8 @@ def save_index(builder: StoreBuilder, index: SearchIndex, status: str) -> None:
     target = builder.sidecar(INDEX)
     if status != "unchanged" or not (target / "manifest.json").is_file():
         index.save(target)
-    elif index.rights is not None:  # the ranked support may change while the passages do not
-        index.rights.save(target)
+    else:  # the ranked support and the rights texts may change while the passages do not
+        for part in (index.rights, index.texts):
+            if part is not None:
+                part.save(target)
     checkpoint("index-saved")

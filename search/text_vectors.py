@@ -1,0 +1,55 @@
+"""Vectors of texts embedded at ingest besides the passages, kept with the index.
+
+The rights ranking embeds every action sentence (passage prompt) and every article query
+(query prompt) at each ingest; kept beside the index under the model's fingerprint, the next
+ingest embeds only texts it has not seen (a re-ingest or a second report keeps most of them).
+A vector depends only on the model and the text: rows are independent of their batch-mates.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+FILE = "text_vectors.npz"
+KINDS = ("passage", "query")  # which prompt embedded the text
+
+
+@dataclass
+class TextVectors:
+    """Text -> vector per prompt kind, all from the model with this fingerprint."""
+
+    model: str
+    kinds: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+
+    def known(self, kind: str, fingerprint: str) -> dict[str, np.ndarray]:
+        """The vectors of one kind, when they come from the model with `fingerprint`."""
+        return self.kinds.get(kind, {}) if fingerprint == self.model else {}
+
+    def save(self, directory: Path) -> None:
+        """Write FILE into an index directory (a temporary file renamed into place)."""
+        texts = [(k, t) for k in KINDS for t in self.kinds.get(k, {})]
+        vectors = np.array([self.kinds[k][t] for k, t in texts], dtype=np.float32)
+        tmp = Path(directory) / (FILE + ".tmp.npz")
+        np.savez(tmp, model=np.array(self.model), kinds=np.array([k for k, _ in texts]),
+                 texts=np.array([t for _, t in texts], dtype=str), vectors=vectors)
+        tmp.replace(Path(directory) / FILE)
+
+    @classmethod
+    def load(cls, directory: Path) -> TextVectors | None:
+        """The saved vectors of an index directory, or None (none saved, or unreadable)."""
+        path = Path(directory) / FILE
+        if not path.is_file():
+            return None
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                out = cls(str(data["model"]))
+                for kind, text, vector in zip(data["kinds"], data["texts"], data["vectors"],
+                                              strict=True):
+                    out.kinds.setdefault(str(kind), {})[str(text)] = vector
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+            return None  # only a saving: a damaged file means embedding those texts again
+        return out
