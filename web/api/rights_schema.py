@@ -25,6 +25,9 @@ RIGHTS_SCHEMAS: dict[str, Any] = {
             "number": {"type": "integer"},
             "title": NULLABLE_STRING,
             "definition": {**NULLABLE_STRING, "description": "vad artikeln garanterar"},
+            "scope": {**NULLABLE_STRING,
+                      "description": "vilket kommunalt arbete som brukar tjäna rättigheten "
+                                     "(skos:scopeNote); saknas för procedurartiklar"},
             "procedural": {"type": "boolean",
                            "description": "artikeln ger ingen rättighet åt en person, så "
                                           "ingen insats kopplas till den"},
