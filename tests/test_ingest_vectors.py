@@ -9,14 +9,14 @@ from pathlib import Path
 import numpy as np
 
 from corpus import read_report
-from corpus.passages import build_passages
+from corpus.passages import build_passages, report_key
 from graph.export import export
 from graph.namespaces import INFERRED_GRAPH
 from search.domain_gate import domain_texts, offtopic_bank
 from search.embedder import Embedder, FakeEmbedder, Remembered
 from search.text_vectors import TextVectors
 from tests.conftest import REPORT_PATH
-from web.pipeline.ingest import index_dir, ingest, sentence_vectors, store_dir
+from web.pipeline.ingest import index_dir, ingest, remove_report, sentence_vectors, store_dir
 from web.pipeline.rights_score import features, query_texts
 from web.pipeline.rights_text import ArticleText, action_sentences
 
@@ -105,6 +105,19 @@ def test_a_reingest_reuses_the_kept_rights_vectors(fake_data_copy: Path) -> None
     ingest([REPORT_PATH], fake_data_copy, BASE, counting, progress=lambda _: None)
     assert not counting.passages and not counting.queries
     assert report_graph(fake_data_copy) == before
+
+
+def test_removing_a_report_keeps_the_rights_vectors(fake_data_copy: Path) -> None:
+    """`bokslut remove` keeps the kept vectors: ingesting the report again embeds its
+    passages (they left the index) but no action sentence or article query."""
+    remove_report(fake_data_copy, report_key(read_report(REPORT_PATH)), BASE, FakeEmbedder())
+    counting = Counting()
+    ingest([REPORT_PATH], fake_data_copy, BASE, counting, progress=lambda _: None)
+    gate = set(domain_texts(report_passages())) | set(offtopic_bank())  # the index's own
+    assert counting.queries and set(counting.queries) <= gate  # no article query
+    sentences = {s.text for s in action_sentences(report_passages(), BASE)}
+    passages = {p["text"] for p in report_passages()}  # a one-sentence passage is both
+    assert not (sentences - passages) & set(counting.passages)
 
 
 def report_graph(data: Path) -> set[str]:

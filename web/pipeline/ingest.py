@@ -98,35 +98,36 @@ def ingest(paths: list[Path], data_dir: Path, base: str,
     # written (which need no vectors); then the index embeds its passages and the rights
     # ranking its sentences side by side (ONNX Runtime releases the GIL), while this thread
     # writes the graphs and embeds the article queries.
-    with ThreadPoolExecutor(3, thread_name_prefix="ingest") as pool:
+    # The lock first: a busy store is reported at once, not after the model has loaded.
+    with rebuild(location or StoreLocation(store_dir(data_dir))) as builder, \
+            ThreadPoolExecutor(3, thread_name_prefix="ingest") as pool:
         model = pool.submit(indexing_embedder, embedder)
-        with rebuild(location or StoreLocation(store_dir(data_dir))) as builder:
-            previous = previous_index(builder, data_dir)
-            passages = [*other_reports_passages(previous, keys), *fresh]
-            progress(f"sökindex: {len(passages) - len(fresh)} behållna + {len(fresh)} nya "
-                     "textavsnitt")
-            indexing = pool.submit(lambda: timed(sync_index, data_dir, passages, model.result(),
-                                                 progress=True, save=False, previous=previous))
-            sentences = pool.submit(lambda: timed(sentence_vectors, passages, base, model.result(),
-                                                  known(previous, "passage", model.result())))
-            t = time.perf_counter()
-            write_graphs(builder, reports, base, result, progress)
-            queries = article_vectors(builder, base, model.result(),
-                                      known(previous, "query", model.result()))
-            graphs_seconds = time.perf_counter() - t
-            (index, status), result.seconds["index"] = indexing.result()
-            result.index_status, result.passages = status, len(index.passages)
-            checkpoint("index-built")
-            checkpoint("graphs-written")
-            remembered, result.seconds["rights"] = sentences.result()
-            index.texts = TextVectors(model.result().fingerprint,
-                                      {"passage": remembered, "query": queries})
-            t = time.perf_counter()
-            add_inferred(builder, index, Remembered(model.result(), queries, remembered), base,
-                         progress)  # from the graphs just written
-            index.rights = RightsSignal(rights_for_search(builder, base))  # rights questions
-            result.seconds["graph"] = graphs_seconds + time.perf_counter() - t
-            save_index(builder, index, status)
+        previous = previous_index(builder, data_dir)
+        passages = [*other_reports_passages(previous, keys), *fresh]
+        progress(f"sökindex: {len(passages) - len(fresh)} behållna + {len(fresh)} nya "
+                 "textavsnitt")
+        indexing = pool.submit(lambda: timed(sync_index, data_dir, passages, model.result(),
+                                             progress=True, save=False, previous=previous))
+        sentences = pool.submit(lambda: timed(sentence_vectors, passages, base, model.result(),
+                                              known(previous, "passage", model.result())))
+        t = time.perf_counter()
+        write_graphs(builder, reports, base, result, progress)
+        queries = article_vectors(builder, base, model.result(),
+                                  known(previous, "query", model.result()))
+        graphs_seconds = time.perf_counter() - t
+        (index, status), result.seconds["index"] = indexing.result()
+        result.index_status, result.passages = status, len(index.passages)
+        checkpoint("index-built")
+        checkpoint("graphs-written")
+        remembered, result.seconds["rights"] = sentences.result()
+        index.texts = TextVectors(model.result().fingerprint,
+                                  {"passage": remembered, "query": queries})
+        t = time.perf_counter()
+        add_inferred(builder, index, Remembered(model.result(), queries, remembered), base,
+                     progress)  # from the graphs just written
+        index.rights = RightsSignal(rights_for_search(builder, base))  # rights questions
+        result.seconds["graph"] = graphs_seconds + time.perf_counter() - t
+        save_index(builder, index, status)
     return result
 
 
@@ -200,6 +201,9 @@ def remove_report(data_dir: Path, key: str, base: str, embedder: Embedder,
         builder.drop_graph(graph_iri)
         add_inferred(builder, index, embedder, base, lambda _: None)  # no links to removed actions
         index.rights = RightsSignal(rights_for_search(builder, base))
+        # the kept rights vectors stay valid (keyed by text and model), so the next ingest
+        # need not embed them again
+        index.texts = previous.texts if previous is not None else None
         save_index(builder, index, status)
     return removed
 
