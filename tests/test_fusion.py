@@ -259,6 +259,12 @@ def test_a_development_question_is_told_by_how_it_asks() -> None:
     assert asks_development("how can school attendance be improved")
     assert not asks_development("språkutveckling i förskolan")  # a topic, not a question
     assert not asks_development("metodstödet Alla behöver ett hem")
+    assert asks_development("kommunen behöver utveckla samverkan med föreningar")
+    assert asks_development("förbättringsområden inom äldreomsorgen")
+    for topic in ("hållbar utveckling", "barnets rätt till liv, överlevnad och utveckling",
+                  "barn med utvecklingsstörning", "early childhood language development",
+                  "förbättrad folkhälsa"):  # topic words, not asking what to develop
+        assert not asks_development(topic), topic
 
 
 def test_the_development_boost_reorders_hits_and_adds_none() -> None:
