@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -25,6 +26,7 @@ __all__ = [
     "SentenceTransformerEmbedder",
     "for_indexing",
     "resolve_model",
+    "with_missing_embedded",
 ]
 
 
@@ -63,11 +65,10 @@ class Remembered:
 
     def _answer(self, texts: list[str], known: dict[str, np.ndarray], embed) -> np.ndarray:
         """Rows for `texts`: remembered ones as they are, the others embedded now."""
-        missing = [t for t in dict.fromkeys(texts) if t not in known]
-        fresh = dict(zip(missing, embed(missing), strict=True)) if missing else {}
+        vectors = with_missing_embedded(texts, known, embed)
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):
-            out[row] = known[text] if text in known else fresh[text]
+            out[row] = vectors[text]
         return out
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
@@ -78,6 +79,15 @@ class Remembered:
         """Remembered passage vectors, the rest embedded by the wrapped embedder."""
         return self._answer(texts, self.passages,
                             lambda t: self.inner.embed_passages(t, progress=progress))
+
+
+def with_missing_embedded(texts: list[str], known: dict[str, np.ndarray],
+                          embed: Callable[[list[str]], np.ndarray]) -> dict[str, np.ndarray]:
+    """Text -> vector for every text: known ones as they are, the rest embedded in one call
+    (each distinct text once; a row does not depend on its batch-mates)."""
+    missing = [t for t in dict.fromkeys(texts) if t not in known]
+    fresh = dict(zip(missing, embed(missing), strict=True)) if missing else {}
+    return {t: known[t] if t in known else fresh[t] for t in texts}
 
 
 def prepare_texts(texts: list[str]) -> list[str]:

@@ -19,13 +19,14 @@ def index_dir(data_dir: Path) -> Path:
 
 
 @cache
-def embedder_for(setting: str, data_dir: str) -> Embedder:
+def embedder_for(setting: str, data_dir: str, bulk: bool = False) -> Embedder:
     """The embedding model named by the setting (built offline if needed), loaded once.
 
     Its ONNX export (made once into the data directory) answers when the model allows it;
-    otherwise the sentence-transformers model on torch does, with the same vectors.
+    otherwise the sentence-transformers model on torch does, with the same vectors. `bulk`:
+    opened for ingest's bulk work at once (no serving session to load as well).
     """
-    return load_embedder(resolve_model(setting, Path(data_dir)), Path(data_dir))
+    return load_embedder(resolve_model(setting, Path(data_dir)), Path(data_dir), bulk=bulk)
 
 
 def saved_index(data_dir: Path) -> SearchIndex | None:

@@ -25,8 +25,8 @@ from graph import (
     set_default_pool,
     violations,
 )
-from search.embedder import ModelSettingError, resolve_model
-from search.onnx_encoder import load_embedder
+from search.embedder import ModelSettingError
+from search.engine import embedder_for
 from web.cli.common import data_option, fail, settings
 from web.cli.documents import metadata, metadata_options
 from web.pipeline.ingest import bundled_reports, ingest, remove_report
@@ -64,10 +64,8 @@ def ingest_cmd(paths: tuple[Path, ...], data: Path | None, municipality: str | N
 
 
 def ingest_embedder(cfg: dict):
-    """The model for ingest and removal: opened for bulk work at once (no serving session
-    to load as well)."""
-    return load_embedder(resolve_model(cfg["embed_model"], Path(cfg["data"])), Path(cfg["data"]),
-                         bulk=True)
+    """The model for ingest and removal, opened for bulk work."""
+    return embedder_for(cfg["embed_model"], str(cfg["data"]), bulk=True)
 
 
 @click.command("remove")

@@ -26,7 +26,7 @@ from graph import (
     rebuild,
     report_graph,
 )
-from search.embedder import Embedder, Remembered, for_indexing
+from search.embedder import Embedder, Remembered, for_indexing, with_missing_embedded
 from search.engine import sync_index
 from search.index_store import SearchIndex, SearchIndexError
 from search.rights_signal import RightsSignal
@@ -163,20 +163,14 @@ def sentence_vectors(passages: list[dict], base: str, embedder: Embedder,
     """Text -> vector of the action sentences the rights ranking embeds: the kept ones as
     they are, the others embedded now (a row does not depend on its batch-mates)."""
     texts = list(dict.fromkeys(s.text for s in action_sentences(passages, base)))
-    return fill(texts, kept, embedder.embed_passages)
+    return with_missing_embedded(texts, kept, embedder.embed_passages)
 
 
 def article_vectors(builder: StoreBuilder, base: str, embedder: Embedder,
                     kept: dict[str, Any]) -> dict[str, Any]:
     """Text -> vector of the article queries the rights ranking embeds (as above)."""
-    return fill(query_texts(store_articles(builder, base)[0]), kept, embedder.embed_queries)
-
-
-def fill(texts: list[str], kept: dict[str, Any], embed: Callable) -> dict[str, Any]:
-    """Every text's vector: kept ones reused, the rest embedded in one call."""
-    missing = [t for t in texts if t not in kept]
-    fresh = dict(zip(missing, embed(missing), strict=True)) if missing else {}
-    return {t: kept[t] if t in kept else fresh[t] for t in texts}
+    return with_missing_embedded(query_texts(store_articles(builder, base)[0]), kept,
+                                 embedder.embed_queries)
 
 
 def timed(function: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T, float]:
