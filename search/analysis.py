@@ -171,6 +171,11 @@ class SwedishAnalyzer:
         self._resolve_cached(terms)
         return self._repairs.get(terms)
 
+    def forget_queries(self) -> None:
+        """Drop what earlier queries taught the word caches (benchmarks time a first analysis)."""
+        self._resolved.clear()
+        self._repairs.clear()
+
     def _resolve_cached(self, terms: Group) -> list[Group]:
         """_resolve, remembered (the cache is dropped whole when it grows past a bound)."""
         found = self._resolved.get(terms)
