@@ -74,7 +74,9 @@ class SwedishAnalyzer:
         # a query word's resolution (typo repair is the costly part) is asked for by the
         # query signals and by BM25 alike, and common words recur across queries
         self._resolved: dict[Group, list[Group]] = {}
-        self._repairs: dict[Group, tuple[str, str]] = {}  # word terms -> (term, "accent"|"typo")
+        # word terms -> (term, "accent"|"typo"|"partial"); "partial": split around a piece the
+        # corpus lacks, which repair() does not report (no word to write back)
+        self._repairs: dict[Group, tuple[str, str]] = {}
         self._word_terms: dict[str, frozenset[str]] = {}  # snippets ask for every word shown
 
     @classmethod
@@ -169,7 +171,18 @@ class SwedishAnalyzer:
             return None
         terms = variants(word)
         self._resolve_cached(terms)
-        return self._repairs.get(terms)
+        found = self._repairs.get(terms)
+        return None if found is None or found[1] == "partial" else found
+
+    def partly_known(self, word: str) -> bool:
+        """The word matched only as a compound one of whose pieces the corpus lacks
+        ("valdistriktsskillnader" -> "rikt" + "skillnad"): a near miss, not a match."""
+        if is_stopword(word):
+            return False
+        terms = variants(word)
+        self._resolve_cached(terms)
+        found = self._repairs.get(terms)
+        return found is not None and found[1] == "partial"
 
     def forget_queries(self) -> None:
         """Drop what earlier queries taught the word caches (benchmarks time a first analysis)."""
@@ -203,8 +216,11 @@ class SwedishAnalyzer:
         if fixed:
             self._repairs[terms] = (fixed[0], "typo")
             return [fixed, *((p,) for p in self._parts(fixed[0]))]
-        parts = self.splitter.parts(terms[0], allow_unknown=True)
-        return [(p,) for p in parts if p in self._vocab]
+        parts = tuple(p for p in self.splitter.parts(terms[0], allow_unknown=True)
+                      if p in self._vocab)
+        if parts:
+            self._repairs[terms] = (parts[0], "partial")
+        return [(p,) for p in parts]
 
     def _parts(self, term: str) -> tuple[str, ...]:
         """Compound parts of a term that is long and not itself frequent."""

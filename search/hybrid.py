@@ -24,7 +24,7 @@ from search.fusion import (
 )
 from search.index_store import SearchIndex
 from search.query_repair import QueryRepair
-from search.query_signals import REPAIRED_CREDIT, QuerySignals, top_match
+from search.query_signals import PARTIAL_CREDIT, REPAIRED_CREDIT, QuerySignals, top_match
 from search.snippets import snippet
 
 MODES = ("hybrid", "dense", "bm25")
@@ -172,8 +172,11 @@ class HybridSearcher:
     def coverage(self, text: str, match: QuerySignals) -> float:
         """The lexical match the fusion weighs BM25 by. Repairs count, except in an English
         query BM25 read as Swedish ("trust in local politicians": "local" -> "lokal"), where
-        a lexical match is no evidence that the lexical side understood the query."""
-        return match.coverage(0.0 if self.repair.turns_swedish(text) else REPAIRED_CREDIT)
+        a lexical match is no evidence that the lexical side understood the query; nor is a
+        compound the corpus knows only in part (PARTIAL_CREDIT)."""
+        if self.repair.turns_swedish(text):
+            return match.coverage(0.0)
+        return match.coverage(REPAIRED_CREDIT, PARTIAL_CREDIT)
 
     def in_domain(self, text: str, vectors: list[np.ndarray | None],
                   match: QuerySignals) -> bool:

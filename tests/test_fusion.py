@@ -108,6 +108,31 @@ def test_top_match_is_the_share_of_the_query_one_passage_holds() -> None:
     assert top_match(bm25, "och att", 0).coverage() == 0.0  # no content words
 
 
+SPLIT_TEXTS = [
+    "Skillnader i hälsa mellan stadsdelar är stora.",
+    "Skillnader i valdeltagande mellan områden minskar.",
+    "Stöd till barn i skolan ges av elevhälsan.",
+    "Tryggheten i skolan mäts varje år.",
+]
+
+
+def test_a_partly_known_compound_is_a_near_miss_not_a_repair() -> None:
+    bm25 = BM25Index.build(SPLIT_TEXTS)
+    analyzer = bm25.analyzer
+    # "zorg" is no word of the corpus: only "skillnad" of the compound is known
+    assert analyzer.partly_known("zorgskillnader") and analyzer.repair("zorgskillnader") is None
+    assert not analyzer.partly_known("skolskillnader")  # every piece known: a full split
+    assert not analyzer.partly_known("skillnader") and not analyzer.partly_known("och")
+    near = top_match(bm25, "zorgskillnader", 0)
+    assert near.repaired == pytest.approx(1.0) and near.partial == pytest.approx(1.0)
+    assert near.coverage() == pytest.approx(1.0)  # the gate's reading: like any repair
+    assert near.coverage(1.0, partial_credit=0.0) == 0.0  # the fusion's: no lexical match
+    whole = top_match(bm25, "skolskillnader", 0)
+    assert whole.partial == 0.0 and whole.coverage(1.0, partial_credit=0.0) == pytest.approx(1.0)
+    mixed = top_match(bm25, "zorgskillnader i hälsa", 0)  # "hälsa" held as written
+    assert 0.0 < mixed.coverage(1.0, partial_credit=0.0) < mixed.coverage()
+
+
 # ---------------------------------------------------------------- the domain gate
 
 
@@ -202,6 +227,21 @@ def test_a_high_floor_leaves_only_strong_hits(searcher: HybridSearcher) -> None:
     result = strict.search_page("social hjälpfond för barn", k=10)
     assert 1 <= result.total < len(TEXTS) and len(result.hits) == result.total
     assert result.hits[0].passage["id"] == "p/0"
+
+
+def test_the_fusion_gives_bm25_no_weight_for_a_partly_known_compound() -> None:
+    rows = [{"id": f"s/{i}", "text": t, "kind": "narrative", "heading": None}
+            for i, t in enumerate(SPLIT_TEXTS)]
+    embedder = FakeEmbedder()
+    searcher = HybridSearcher(SearchIndex.build(rows, embedder), embedder)
+
+    def weight(query: str) -> float:
+        lists = searcher.ranked(query, None, 4)
+        return searcher.coverage(query, searcher.lexical_match(query, lists))
+
+    assert weight("zorgskillnader") == 0.0
+    assert weight("skolskillnader") == pytest.approx(1.0)
+    assert weight("skillnader i hälsa") == pytest.approx(1.0)
 
 
 def test_nonsense_words_are_recognised_only_when_every_word_is_one() -> None:
