@@ -54,18 +54,20 @@ def for_indexing(embedder: Embedder) -> Embedder:
 
 
 class Remembered:
-    """An embedder that answers texts embedded ahead of time from memory, the rest through
-    the one it wraps (ingest embeds the rights texts while the index embeds its passages)."""
+    """An embedder that answers texts it has seen from memory, the rest through the one it
+    wraps, and remembers those too: one ingest never embeds a (prompt, text) twice, whichever
+    of its threads asks (rows do not depend on their batch-mates, so a vector is the same)."""
 
     def __init__(self, inner: Embedder, queries: dict[str, np.ndarray],
                  passages: dict[str, np.ndarray]) -> None:
-        self.inner, self.queries, self.passages = inner, queries, passages
+        self.inner, self.queries, self.passages = inner, dict(queries), dict(passages)
         self.name, self.dimension, self.fingerprint = inner.name, inner.dimension, \
             inner.fingerprint
 
     def _answer(self, texts: list[str], known: dict[str, np.ndarray], embed) -> np.ndarray:
-        """Rows for `texts`: remembered ones as they are, the others embedded now."""
+        """Rows for `texts`: remembered ones as they are, the others embedded now and kept."""
         vectors = with_missing_embedded(texts, known, embed)
+        known.update(vectors)  # dict updates are atomic under the GIL
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):
             out[row] = vectors[text]

@@ -8,6 +8,8 @@ A vector depends only on the model and the text: rows are independent of their b
 
 from __future__ import annotations
 
+import os
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +18,10 @@ import numpy as np
 
 FILE = "text_vectors.npz"
 KINDS = ("passage", "query")  # which prompt embedded the text
+
+
+class TextVectorsError(ValueError):
+    """A saved file of text vectors cannot be read (damaged or of another layout)."""
 
 
 @dataclass
@@ -30,26 +36,45 @@ class TextVectors:
         return self.kinds.get(kind, {}) if fingerprint == self.model else {}
 
     def save(self, directory: Path) -> None:
-        """Write FILE into an index directory (a temporary file renamed into place)."""
+        """Write FILE into an index directory."""
+        self.write(Path(directory) / FILE)
+
+    def write(self, path: Path) -> None:
+        """Write to `path` through a private temporary file renamed into place, so a reader
+        (or a second writer) never sees a half-written file."""
         texts = [(k, t) for k in KINDS for t in self.kinds.get(k, {})]
         vectors = np.array([self.kinds[k][t] for k, t in texts], dtype=np.float32)
-        tmp = Path(directory) / (FILE + ".tmp.npz")
-        np.savez(tmp, model=np.array(self.model), kinds=np.array([k for k, _ in texts]),
-                 texts=np.array([t for _, t in texts], dtype=str), vectors=vectors)
-        tmp.replace(Path(directory) / FILE)
+        handle, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                np.savez(out, model=np.array(self.model),
+                         kinds=np.array([k for k, _ in texts], dtype=str),
+                         texts=np.array([t for _, t in texts], dtype=str), vectors=vectors)
+            os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
 
     @classmethod
     def load(cls, directory: Path) -> TextVectors | None:
-        """The saved vectors of an index directory, or None (none saved, or unreadable)."""
-        path = Path(directory) / FILE
-        if not path.is_file():
+        """The saved vectors of an index directory, or None (none saved, or unreadable:
+        only a saving, a damaged file means embedding those texts again)."""
+        try:
+            return cls.read(Path(directory) / FILE)
+        except (FileNotFoundError, TextVectorsError):
             return None
+
+    @classmethod
+    def read(cls, path: Path) -> TextVectors:
+        """The vectors saved in `path`; FileNotFoundError when there is none,
+        TextVectorsError when it cannot be read."""
+        if not path.is_file():
+            raise FileNotFoundError(path)
         try:
             with np.load(path, allow_pickle=False) as data:
                 out = cls(str(data["model"]))
                 for kind, text, vector in zip(data["kinds"], data["texts"], data["vectors"],
                                               strict=True):
                     out.kinds.setdefault(str(kind), {})[str(text)] = vector
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
-            return None  # only a saving: a damaged file means embedding those texts again
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+            raise TextVectorsError(f"{path}: {exc}") from None
         return out

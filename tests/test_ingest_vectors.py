@@ -16,7 +16,8 @@ from search.domain_gate import domain_texts, offtopic_bank
 from search.embedder import Embedder, FakeEmbedder, Remembered
 from search.text_vectors import TextVectors
 from tests.conftest import REPORT_PATH
-from web.pipeline.ingest import index_dir, ingest, remove_report, sentence_vectors, store_dir
+from web.pipeline.ingest import index_dir, ingest, remove_report, store_dir
+from web.pipeline.ingest_vectors import sentence_vectors
 from web.pipeline.rights_score import features, query_texts
 from web.pipeline.rights_text import ArticleText, action_sentences
 
@@ -82,14 +83,17 @@ def test_the_rights_features_are_the_same_from_memory() -> None:
     assert not counting.passages and not counting.queries
 
 
-def test_ingest_embeds_each_rights_text_once(tmp_path: Path) -> None:
-    """Into an empty data directory: sentences and article queries are embedded once, beside
-    the index, never again by the ranking, and kept with the index."""
+def test_ingest_embeds_each_text_once(tmp_path: Path) -> None:
+    """Into an empty data directory: every (prompt, text) is embedded once in the whole ingest
+    (a sentence that is a whole passage takes the passage's vector), never again by the
+    ranking, and the rights texts are kept with the index."""
     counting = Counting()
     ingest([REPORT_PATH], tmp_path, BASE, counting, progress=lambda _: None)
     sentences = {s.text for s in action_sentences(report_passages(), BASE)}
-    passages = {p["text"] for p in report_passages()}  # a one-sentence passage is both
-    assert sentences and all(counting.passages[t] == 1 + (t in passages) for t in sentences)
+    passages = {p["text"] for p in report_passages()}
+    assert sentences & passages, "the report has a one-sentence passage: the case checked"
+    assert set(counting.passages) == sentences | passages
+    assert max(counting.passages.values()) == 1
     assert counting.queries and max(counting.queries.values()) == 1
     kept = TextVectors.load(index_dir(tmp_path))
     assert kept is not None and set(kept.known("passage", counting.fingerprint)) == sentences

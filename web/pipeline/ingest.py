@@ -26,15 +26,21 @@ from graph import (
     rebuild,
     report_graph,
 )
-from search.embedder import Embedder, Remembered, for_indexing, with_missing_embedded
+from search.embedder import Embedder, for_indexing, with_missing_embedded
 from search.engine import sync_index
 from search.index_store import SearchIndex, SearchIndexError
 from search.rights_signal import RightsSignal
+from search.shipped_vectors import save_shipped, updated
 from search.text_vectors import TextVectors
 from web.pipeline.inferred import add_inferred, store_articles
+from web.pipeline.ingest_vectors import (
+    remember_passages,
+    remembering,
+    sentence_vectors,
+    shipped_texts,
+)
 from web.pipeline.layout import INDEX, index_dir, store_dir
 from web.pipeline.rights_score import query_texts
-from web.pipeline.rights_text import action_sentences
 from web.pipeline.search_rights import rights_for_search
 
 __all__ = ["IngestResult", "bundled_reports", "index_dir", "ingest", "remove_report",
@@ -94,40 +100,49 @@ def ingest(paths: list[Path], data_dir: Path, base: str,
     result.seconds["read"] = time.perf_counter() - started
     keys = {report_key(r) for r in reports}
     fresh = [dataclasses.asdict(p) for r in reports for p in build_passages(r)]
-    # Three threads beside this one: the model loads while the store opens and the graphs are
+    # Threads beside this one: the model loads while the store opens and the graphs are
     # written (which need no vectors); then the index embeds its passages and the rights
     # ranking its sentences side by side (ONNX Runtime releases the GIL), while this thread
-    # writes the graphs and embeds the article queries.
+    # writes the graphs and embeds the article queries. All embed through one Remembered:
+    # no (prompt, text) is embedded twice, and the shipped texts' saved vectors answer first.
     # The lock first: a busy store is reported at once, not after the model has loaded.
     with rebuild(location or StoreLocation(store_dir(data_dir))) as builder, \
-            ThreadPoolExecutor(3, thread_name_prefix="ingest") as pool:
+            ThreadPoolExecutor(4, thread_name_prefix="ingest") as pool:
         model = pool.submit(indexing_embedder, embedder)
         previous = previous_index(builder, data_dir)
         passages = [*other_reports_passages(previous, keys), *fresh]
         progress(f"sökindex: {len(passages) - len(fresh)} behållna + {len(fresh)} nya "
                  "textavsnitt")
-        indexing = pool.submit(lambda: timed(sync_index, data_dir, passages, model.result(),
+        memory = pool.submit(lambda: remembering(model.result(), previous, data_dir, progress))
+        indexing = pool.submit(lambda: timed(sync_index, data_dir, passages, memory.result()[0],
                                              progress=True, save=False, previous=previous))
-        sentences = pool.submit(lambda: timed(sentence_vectors, passages, base, model.result(),
-                                              known(previous, "passage", model.result())))
+        # a sentence that is a whole passage takes the passage's vector (same prompt, text)
+        whole = {p["text"] for p in passages}
+        sentences = pool.submit(lambda: timed(sentence_vectors, passages, base,
+                                              memory.result()[0], {}, skip=whole))
         t = time.perf_counter()
         write_graphs(builder, reports, base, result, progress)
-        queries = article_vectors(builder, base, model.result(),
-                                  known(previous, "query", model.result()))
+        articles = store_articles(builder, base)[0]
+        remembered, shipped = memory.result()
+        queries = with_missing_embedded(query_texts(articles), {}, remembered.embed_queries)
         graphs_seconds = time.perf_counter() - t
         (index, status), result.seconds["index"] = indexing.result()
         result.index_status, result.passages = status, len(index.passages)
         checkpoint("index-built")
         checkpoint("graphs-written")
-        remembered, result.seconds["rights"] = sentences.result()
-        index.texts = TextVectors(model.result().fingerprint,
-                                  {"passage": remembered, "query": queries})
+        _, result.seconds["rights"] = sentences.result()
+        remember_passages(remembered, index, whole)  # the sentences left these to the index
+        index.texts = TextVectors(remembered.fingerprint, {
+            "passage": sentence_vectors(passages, base, remembered, {}),  # all remembered
+            "query": queries})
         t = time.perf_counter()
-        add_inferred(builder, index, Remembered(model.result(), queries, remembered), base,
-                     progress)  # from the graphs just written
+        add_inferred(builder, index, remembered, base, progress)  # from the graphs just written
         index.rights = RightsSignal(rights_for_search(builder, base))  # rights questions
         result.seconds["graph"] = graphs_seconds + time.perf_counter() - t
         save_index(builder, index, status)
+        save_shipped(data_dir, remembered.fingerprint, shipped,
+                     updated(shipped, {"query": remembered.queries},
+                             {"query": shipped_texts(articles)}), progress)
     return result
 
 
@@ -152,27 +167,6 @@ def indexing_embedder(embedder: Embedder | Callable[[], Embedder]) -> Embedder:
     return for_indexing(embedder)
 
 
-def known(previous: SearchIndex | None, kind: str, embedder: Embedder) -> dict[str, Any]:
-    """Text vectors of one kind the previous index kept from this model (else none)."""
-    texts = previous.texts if previous is not None else None
-    return texts.known(kind, embedder.fingerprint) if texts is not None else {}
-
-
-def sentence_vectors(passages: list[dict], base: str, embedder: Embedder,
-                     kept: dict[str, Any]) -> dict[str, Any]:
-    """Text -> vector of the action sentences the rights ranking embeds: the kept ones as
-    they are, the others embedded now (a row does not depend on its batch-mates)."""
-    texts = list(dict.fromkeys(s.text for s in action_sentences(passages, base)))
-    return with_missing_embedded(texts, kept, embedder.embed_passages)
-
-
-def article_vectors(builder: StoreBuilder, base: str, embedder: Embedder,
-                    kept: dict[str, Any]) -> dict[str, Any]:
-    """Text -> vector of the article queries the rights ranking embeds (as above)."""
-    return with_missing_embedded(query_texts(store_articles(builder, base)[0]), kept,
-                                 embedder.embed_queries)
-
-
 def timed(function: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T, float]:
     """What `function` returns and the seconds it took (in the thread that ran it)."""
     started = time.perf_counter()
@@ -186,9 +180,10 @@ def remove_report(data_dir: Path, key: str, base: str, embedder: Embedder,
     location = location or StoreLocation(store_dir(data_dir))
     if graph_iri not in open_reader(location).list_graphs():
         raise ReportError(key, "no such report in the store")
-    embedder = for_indexing(embedder)
     with rebuild(location) as builder:
         previous = previous_index(builder, data_dir)
+        # the kept and shipped vectors answer: only the gate's headings are embedded again
+        embedder, _ = remembering(for_indexing(embedder), previous, data_dir, lambda _: None)
         kept = other_reports_passages(previous, {key})
         removed = len(previous.passages) - len(kept) if previous else 0
         index, status = sync_index(data_dir, kept, embedder, save=False, previous=previous)

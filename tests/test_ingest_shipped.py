@@ -1,0 +1,185 @@
+"""The shipped texts' vectors (gate bank, ontology article queries): built once per model beside
+its export, reused by every ingest, rebuilt when a text or the model changes, never trusted
+half-written or damaged; the result identical with or without them."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import faiss
+import numpy as np
+import pytest
+
+from graph.export import export
+from search.domain_gate import offtopic_bank
+from search.embedder import FakeEmbedder
+from search.shipped_vectors import load_shipped, save_shipped, shipped_path, updated
+from search.text_vectors import TextVectors
+from tests.conftest import REPORT_PATH
+from tests.test_ingest_vectors import Counting
+from web.pipeline.ingest import bundled_reports, index_dir, ingest, store_dir
+
+BASE = "https://w3id.org/bokslut/id/"
+FAKE = FakeEmbedder().fingerprint
+
+
+def run(data: Path, embedder=None) -> list[str]:
+    """Ingest the bundled report into `data`; the progress lines it said."""
+    said: list[str] = []
+    ingest([REPORT_PATH], data, BASE, embedder or FakeEmbedder(), progress=said.append)
+    return said
+
+
+def assert_same_result(ours: Path, theirs: Path) -> None:
+    """What must not depend on the cache: passage vectors and the gate bit for bit, and every
+    graph's triples (blank node labels aside)."""
+    for name in ("vectors.faiss", "gate.npz"):
+        a, b = (load_array(index_dir(d) / name) for d in (ours, theirs))
+        np.testing.assert_array_equal(a, b)
+    assert quads(ours) == quads(theirs)
+
+
+def load_array(path: Path) -> np.ndarray:
+    """A faiss file's vectors, or an .npz file's arrays in one row."""
+    if path.suffix == ".faiss":
+        index = faiss.read_index(str(path))
+        return index.reconstruct_n(0, index.ntotal)
+    with np.load(path) as saved:
+        return np.concatenate([np.ravel(saved[k]).astype(np.float64) for k in sorted(saved)])
+
+
+def quads(data: Path) -> list[str]:
+    """The store's quads, sorted, blank node labels blanked."""
+    lines = export(store_dir(data), "nq").decode().splitlines()
+    return sorted(re.sub(r"_:\S+", "_:", line) for line in lines)
+
+
+def saved_texts(data: Path, fingerprint: str = FAKE) -> set[str]:
+    """The texts whose vectors the data directory keeps for the model."""
+    return set(load_shipped(data, fingerprint, pytest.fail).get("query", {}))
+
+
+@pytest.fixture(scope="module")
+def strict(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One ingest into an empty data directory: everything embedded, the cache written."""
+    data = tmp_path_factory.mktemp("strict")
+    run(data)
+    return data
+
+
+def with_cache_of(source: Path, target: Path) -> Path:
+    """An empty data directory holding only `source`'s saved vectors."""
+    folder = shipped_path(target, FAKE).parent
+    folder.mkdir(parents=True)
+    shutil.copy(shipped_path(source, FAKE), folder)
+    return target
+
+
+def test_the_first_ingest_saves_exactly_the_shipped_texts(strict: Path) -> None:
+    """The bank and the article queries without report wordings: nothing of the report."""
+    texts = saved_texts(strict)
+    assert set(offtopic_bank()) <= texts and len(texts) > len(offtopic_bank()) + 100
+    kept = TextVectors.load(index_dir(strict))
+    report_queries = set(kept.known("query", FAKE)) - texts  # they name the report's wordings
+    assert report_queries and not texts & set(kept.known("passage", FAKE))
+
+
+def test_a_later_ingest_embeds_no_shipped_text_and_gives_the_same_result(
+        strict: Path, tmp_path: Path) -> None:
+    """Same vectors, gate and graphs as the strict ingest; none of the saved texts embedded."""
+    data = with_cache_of(strict, tmp_path / "data")
+    counting = Counting()
+    run(data, counting)
+    assert counting.queries and not set(counting.queries) & saved_texts(strict)
+    assert_same_result(data, strict)
+
+
+def test_a_changed_text_is_embedded_and_the_old_one_dropped(strict: Path,
+                                                            tmp_path: Path) -> None:
+    """Keyed by text: a bank line the software no longer has leaves the file, a text the
+    file lacks is embedded again and added."""
+    data = tmp_path / "data"
+    kinds = load_shipped(strict, FAKE, pytest.fail)
+    dropped = offtopic_bank()[0]
+    stale = {**{t: v for t, v in kinds["query"].items() if t != dropped},
+             "en rad som inte längre finns": kinds["query"][dropped]}
+    save_shipped(data, FAKE, {}, {"query": stale}, pytest.fail)
+    counting = Counting()
+    run(data, counting)
+    assert dropped in counting.queries and len(set(counting.queries) & saved_texts(strict)) == 1
+    assert saved_texts(data) == saved_texts(strict)
+
+
+def test_another_model_neither_uses_nor_replaces_the_file(strict: Path,
+                                                          tmp_path: Path) -> None:
+    """The file is the model's: another fingerprint has its own, and one naming another
+    model inside is not used."""
+    data = with_cache_of(strict, tmp_path / "data")
+    other = "other-model:64:x"
+    assert shipped_path(data, other) != shipped_path(data, FAKE)
+    assert load_shipped(data, other, pytest.fail) == {}
+    shutil.copy(shipped_path(data, FAKE), shipped_path(data, other))
+    assert load_shipped(data, other, pytest.fail) == {}
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a zip at all", "truncated"])
+def test_a_damaged_file_is_said_and_rebuilt(strict: Path, tmp_path: Path, damage) -> None:
+    """Empty, garbage or cut short: a Swedish note, the texts embedded, the file whole again."""
+    data = with_cache_of(strict, tmp_path / "data")
+    path = shipped_path(data, FAKE)
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) // 2] if damage == "truncated" else damage)
+    said = run(data)
+    assert any(line.startswith("obs: sparade vektorer för programmets egna texter")
+               for line in said)
+    assert saved_texts(data) == saved_texts(strict)
+
+
+def test_a_write_that_fails_half_way_leaves_the_old_file(strict: Path, tmp_path: Path,
+                                                         monkeypatch) -> None:
+    """Written beside and renamed in: a crash mid-write leaves the old file and no leftover."""
+    data = with_cache_of(strict, tmp_path / "data")
+    path = shipped_path(data, FAKE)
+    before = path.read_bytes()
+
+    def crash(out, **_):
+        out.write(b"PK half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(np, "savez", crash)
+    said: list[str] = []
+    assert not save_shipped(data, FAKE, {}, {"query": {"x": np.ones(4, np.float32)}},
+                            said.append)
+    assert path.read_bytes() == before and [p.name for p in path.parent.iterdir()] == [path.name]
+    assert said and "kunde inte sparas" in said[0]
+
+
+def test_updated_keeps_wanted_texts_only() -> None:
+    """Saved vectors win over fresh ones (they are the same), unwanted texts are dropped."""
+    one, two = np.ones(2, np.float32), np.full(2, 2.0, np.float32)
+    out = updated({"query": {"a": one, "old": one}}, {"query": {"a": two, "b": two, "c": two}},
+                  {"query": ["a", "b", "z"]})
+    assert list(out["query"]) == ["a", "b"] and out["query"]["a"] is one
+
+
+@pytest.mark.slow  # one real-model ingest beside the session's
+def test_the_real_model_gives_the_same_index_and_graphs_from_saved_vectors(
+        built_data: Path, tmp_path: Path) -> None:
+    """built_data's ingest embedded everything (its data directory was empty) and saved the
+    shipped texts' vectors; an ingest that reuses them gives bit-identical vectors, the same
+    gate and the same graphs."""
+    from search.engine import embedder_for
+    from web.settings import resolve
+
+    settings = resolve({"data": built_data})
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "models").symlink_to(built_data / "models")
+    assert saved_texts(built_data, embedder_for(settings["embed_model"], str(built_data),
+                                                bulk=True).fingerprint)
+    ingest(bundled_reports(), data, settings["base_iri"],
+           embedder_for(settings["embed_model"], str(built_data), bulk=True),
+           progress=lambda _: None)
+    assert_same_result(data, built_data)
