@@ -1,14 +1,18 @@
 """Ingest with the model already built: a reference checkout against this one, in one run.
 
-Run: .venv/bin/python benchmarks/bench_ingest.py --base /tmp/wt-base [--rounds 2]
-     [--out benchmarks/results/bench_ingest.txt]
+Run: .venv/bin/python benchmarks/bench_ingest.py --base /tmp/wt-base [--current /tmp/wt-cur]
+     [--rounds 2] [--out benchmarks/results/bench_ingest.txt]
 
-`--base` is a checkout of the commit to compare with (`git worktree add /tmp/wt-base <commit>`);
-it runs on this venv with its own sources first on the path. Each round ingests the bundled
-corpus with both, alternating, into fresh data directories that share this checkout's built
-model (data/models), then once more into the same directory (store and index kept: what a
-re-ingest costs); the figures are `bokslut ingest`'s wall and CPU seconds and its own stage
-times. After the runs, both results are compared: passage vectors, and the store's graphs.
+`--base` is a checkout of the commit to compare with (`git worktree add /tmp/wt-base <commit>`),
+`--current` the one measured (default: this one); each runs on this venv with its own sources
+first on the path. Each round ingests the bundled corpus into fresh data directories that
+share this checkout's built model and ONNX export (data/models): the reference; the current
+code strictly (no shipped-text vectors saved yet: it embeds everything, then saves them); and
+the current code with the vectors the previous strict run saved (search/shipped_vectors.py).
+The reference and the strict run then ingest once more into the same directory (store and
+index kept: what a re-ingest costs). The order turns round every other round. The figures
+are `bokslut ingest`'s wall and CPU seconds and its own stage times. After the runs, the
+results are compared: passage vectors, and the store's graphs.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import argparse
 import os
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,6 +29,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+from search.shipped_vectors import shipped_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = "from web.cli.main import main; main()"
@@ -42,11 +49,16 @@ def run_ingest(source: Path, data: Path) -> tuple[float, float, str]:
     return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), stages
 
 
-def fresh_data(parent: Path, name: str) -> Path:
-    """An empty data directory whose models are this checkout's (built and exported)."""
+def fresh_data(parent: Path, name: str, vectors: Path | None = None) -> Path:
+    """An empty data directory with this checkout's built model and export (linked), and a
+    copy of another directory's shipped-text vectors when `vectors` names one."""
     data = parent / name
-    data.mkdir()
-    (data / "models").symlink_to(ROOT / "data" / "models")
+    (data / "models").mkdir(parents=True)
+    for entry in (ROOT / "data" / "models").iterdir():
+        if entry.name != shipped_dir(data).name:
+            (data / "models" / entry.name).symlink_to(entry)
+    if vectors is not None:
+        shutil.copytree(shipped_dir(vectors), shipped_dir(data))
     return data
 
 
@@ -86,40 +98,56 @@ def compare(base: Path, ours: Path) -> str:
             f"graphs {len(ga)}: {'identical' if not differing else 'differ: ' + str(differing)}")
 
 
+LABELS = {"reference": "reference", "strict": "current, strict (shipped texts embedded)",
+          "cached": "current, shipped-text vectors saved"}
+
+
 def main() -> None:
     """Alternate reference and current ingests, print the table, the ratios and the check."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", type=Path, required=True, help="checkout to compare with")
+    parser.add_argument("--current", type=Path, default=ROOT, help="checkout measured")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--note", default="", help="what the reference checkout is")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/bench_ingest.txt")
     args = parser.parse_args()
     lines = [f"load average before: {os.getloadavg()}; {os.cpu_count()} CPUs",
-             f"reference: {args.base} (git {commit(args.base)}); current: {ROOT} "
-             f"(git {commit(ROOT)})", *([args.note] if args.note else []), ""]
-    walls: dict[str, list[float]] = {"reference": [], "current": []}
-    rerun: dict[str, list[float]] = {"reference": [], "current": []}
+             f"reference: {args.base} (git {commit(args.base)}); current: {args.current} "
+             f"(git {commit(args.current)})", *([args.note] if args.note else []), ""]
+    walls: dict[str, list[float]] = {label: [] for label in LABELS}
+    rerun: dict[str, list[float]] = {"reference": [], "strict": []}
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
+        saved: Path | None = None  # the latest strict run's data directory
         for round_ in range(args.rounds):
-            for label, source in (("reference", args.base), ("current", ROOT)):
-                data = fresh_data(Path(tmp), f"{label}-{round_}")
+            order = ["reference", "strict", "cached"]
+            for label in order if round_ % 2 == 0 or saved is None else order[::-1]:
+                source = args.base if label == "reference" else args.current
+                data = fresh_data(Path(tmp), f"{label}-{round_}",
+                                  saved if label == "cached" else None)
                 wall, cpu, stages = run_ingest(source, data)
                 walls[label].append(wall)
-                lines.append(f"{label:9} round {round_ + 1}: wall {wall:5.1f} s, CPU {cpu:5.1f} s"
-                             f"  ({stages}; load {os.getloadavg()[0]:.1f})")
-                again, again_cpu, stages = run_ingest(source, data)  # the index kept
-                rerun[label].append(again)
-                lines.append(f"{'':9} again, index kept: wall {again:5.1f} s, CPU "
-                             f"{again_cpu:5.1f} s  ({stages})")
-                print(*lines[-2:], sep="\n", flush=True)
-        lines += ["", "current / reference, wall per round: " + ", ".join(
-            f"{c / r:.2f}" for r, c in zip(walls["reference"], walls["current"], strict=True)),
-            "best wall: reference {:.1f} s, current {:.1f} s (target < 30 s)".format(
-                min(walls["reference"]), min(walls["current"])),
-            "again with the index kept, current / reference per round: " + ", ".join(
-                f"{c / r:.2f}" for r, c in zip(rerun["reference"], rerun["current"],
+                lines.append(f"{LABELS[label]}, round {round_ + 1}: wall {wall:5.1f} s, CPU "
+                             f"{cpu:5.1f} s  ({stages}; load {os.getloadavg()[0]:.1f})")
+                if label in rerun:
+                    again, again_cpu, stages = run_ingest(source, data)  # the index kept
+                    rerun[label].append(again)
+                    lines.append(f"    again, index kept: wall {again:5.1f} s, CPU "
+                                 f"{again_cpu:5.1f} s  ({stages})")
+                saved = data if label == "strict" else saved
+                print(*lines[-1 - (label in rerun):], sep="\n", flush=True)
+        ref = walls["reference"]
+        lines += ["", *(f"{LABELS[k]} / reference, wall per round: " + ", ".join(
+            f"{c / r:.2f}" for r, c in zip(ref, walls[k], strict=True))
+            for k in ("strict", "cached")),
+            "best wall (target < 30 s): " + ", ".join(
+                f"{LABELS[k]} {min(v):.1f} s" for k, v in walls.items()),
+            "again with the index kept, strict / reference per round: " + ", ".join(
+                f"{c / r:.2f}" for r, c in zip(rerun["reference"], rerun["strict"],
                                                strict=True)),
-            "same result: " + compare(Path(tmp) / "reference-0", Path(tmp) / "current-0"),
+            "same result, strict: " + compare(Path(tmp) / "reference-0",
+                                              Path(tmp) / "strict-0"),
+            "same result, vectors saved: " + compare(Path(tmp) / "reference-0",
+                                                     Path(tmp) / "cached-0"),
             f"load average after: {os.getloadavg()}"]
     text = "\n".join(lines) + "\n"
     print(text)

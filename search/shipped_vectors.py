@@ -24,10 +24,15 @@ from search.text_vectors import TextVectors, TextVectorsError
 Vectors = dict[str, dict[str, np.ndarray]]  # prompt kind -> text -> vector
 
 
+def shipped_dir(data_dir: Path) -> Path:
+    """The folder of every model's shipped-text vectors (remove it for a strict ingest)."""
+    return Path(data_dir) / "models" / "vectors"
+
+
 def shipped_path(data_dir: Path, fingerprint: str) -> Path:
     """Where the shipped texts' vectors of one model live."""
     safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in fingerprint)
-    return Path(data_dir) / "models" / "vectors" / f"{safe}.npz"
+    return shipped_dir(data_dir) / f"{safe}.npz"
 
 
 def load_shipped(data_dir: Path, fingerprint: str, note: Callable[[str], None]) -> Vectors:
