@@ -1,22 +1,26 @@
 """Rights ranking against the hand-judged sets: nDCG@10 and P@5, cross-validated.
 
 Run: .venv/bin/python benchmarks/rights_eval.py > benchmarks/results/rights_eval.txt
-and, for the round-4 design beside it (one query per article, no scope notes, round 4's CHOSEN):
+and, for the earlier designs beside it in the same conditions:
+.venv/bin/python benchmarks/rights_eval.py --round5 > benchmarks/results/rights_eval_round5.txt
 .venv/bin/python benchmarks/rights_eval.py --round4 > benchmarks/results/rights_eval_round4.txt
 
-Four judged sets, grades 0–3 for every one of the 45 actions: tests/data/rights_judged.jsonl
-(13 articles, written before the scorer existed; the scorer was designed looking at it),
-rights_judged_2.jsonl (5 more, written a round later; this round's design changes were chosen
-by cross-validation on these 18, the development articles), rights_judged_3.jsonl (5 more,
-judged and committed before anything was run on them: the unseen check, never used to choose
-anything), and rights_judged_4.jsonl ("blind4": 6 more, judged the same way a round later: a
-second unseen check). On the development articles everything is chosen by leave-one-article-out
-cross-validation: for each article, the signal mix (lexical weight, sentences averaged,
-centring), the class thresholds and the bonus for stated links are chosen on the others and
-applied to it, so every reported figure comes from an article that took no part in choosing
-them. The unseen checks apply CHOSEN (chosen on the 18) to the unseen articles (sets 3 and 4).
-Class thresholds maximise F1 of the classes against the grades (härledd: unstated with
-grade ≥ 2; via målområdet: stated with grade 0), the bonus and the mix maximise mean nDCG@10.
+Judged sets, grades 0–3 for every one of the 45 actions: tests/data/rights_judged.jsonl
+(13 articles), rights_judged_2.jsonl (5), rights_judged_3.jsonl (5) and rights_judged_4.jsonl
+(6). All four have been looked at by earlier rounds, so since round 6 they are one development
+pool of 29 articles and everything is chosen by leave-one-article-out cross-validation on it:
+for each article, what the design leaves free is chosen on the other 28 and applied to it, so
+every reported figure comes from an article that took no part in choosing it. A blind set
+(rights_judged_5.jsonl, judged and committed before any run on it, opened only after the
+design was final and committed) gets CHOSEN (chosen on the 29) once.
+
+Round 6 design: the signal mix (lexical weight 0.2, three best sentences, centred) and the
+bonus for stated links (0.5) are fixed, not chosen per fold (round 5 chose 30 mixes × 5 bonuses
+per fold, which fitted its 18 articles and not the blind ones). Per fold only the three class
+thresholds are chosen: bidrar maximises F1 of via målområdet (stated, grade 0), direkt the
+agreement with grade 3 among the supported stated ones, and härledd the mean nDCG@10 (round 5:
+F1 of grade ≥ 2 among the unstated, which kept härledd so scarce that an article the report
+never states got one or two actions).
 The baseline is what the report states, in document order (mål, then place).
 """
 
@@ -54,12 +58,18 @@ ROOT = Path(__file__).resolve().parents[1]
 JUDGED = {"first": ROOT / "tests" / "data" / "rights_judged.jsonl",
           "new": ROOT / "tests" / "data" / "rights_judged_2.jsonl",
           "unseen": ROOT / "tests" / "data" / "rights_judged_3.jsonl",
-          # judged blind and committed before any run, a round later: a second unseen check
           "blind4": ROOT / "tests" / "data" / "rights_judged_4.jsonl"}
-DEVELOPMENT = ("first", "new")  # what choices are made on; "unseen", "blind4" only measure them
-MIXES = list(itertools.product((0.0, 0.1, 0.2, 0.3, 0.5), (1, 2, 3), (False, True)))
+# since round 6 all four are the development pool (every one has been looked at)
+DEVELOPMENT = ("first", "new", "unseen", "blind4")
 STEPS = [round(x, 2) for x in np.arange(-1.0, 4.01, 0.25)]
+# round 6: the mix (lexical weight, sentences averaged, centring) and the bonus are fixed
+FIXED_MIX = ((CHOSEN.lexical_weight, CHOSEN.top, CHOSEN.centre),)
+# round 5 and before: chosen per fold among 30 mixes × 5 bonuses (--round5, --round4)
+MIXES = list(itertools.product((0.0, 0.1, 0.2, 0.3, 0.5), (1, 2, 3), (False, True)))
 BONUSES = (0.0, 0.5, 1.0, 2.0, 9.0)
+# round 5's CHOSEN (chosen on 18 articles), for --round5
+ROUND5 = Thresholds(lexical_weight=0.2, direct=2.25, contributes=1.0, inferred=1.5,
+                    stated_bonus=0.5, top=3, centre=True)
 # round 4's CHOSEN, for --round4 (the design before the articles' scope notes were used)
 ROUND4 = Thresholds(lexical_weight=0.2, direct=1.75, contributes=0.75, inferred=1.5,
                     stated_bonus=0.5, top=3, centre=True)
@@ -123,7 +133,8 @@ def f1(pairs: list[tuple[bool, bool]]) -> float:
 
 
 def class_thresholds(cases: list[Case], mix: tuple) -> tuple[float, float, float]:
-    """(direkt, bidrar, härledd) thresholds that best match the grades of these cases."""
+    """(direkt, bidrar, härledd) thresholds that best match the grades of these cases
+    (härledd by F1, as round 5 chose it; round 6 re-chooses it by nDCG, see `choose`)."""
     unstated = [(r, c.grades[a] >= 2) for c in cases for r, a in c.relevance(mix)
                 if a not in c.stated]
     stated = [(r, c.grades[a]) for c in cases for r, a in c.relevance(mix) if a in c.stated]
@@ -135,14 +146,29 @@ def class_thresholds(cases: list[Case], mix: tuple) -> tuple[float, float, float
     return direct, contributes, inferred
 
 
+def mean_ndcg(cases: list[Case], t: Thresholds) -> float:
+    """Mean nDCG@10 of these cases under t."""
+    return float(np.mean([measure(c, t)[0] for c in cases]))
+
+
 def choose(cases: list[Case]) -> Thresholds:
-    """The mix, thresholds and bonus that do best on these cases."""
+    """Round 6: the fixed mix and bonus; bidrar and direkt by class agreement, härledd by
+    the mean nDCG@10 (ties to the higher, stricter threshold)."""
+    w, top, centre = FIXED_MIX[0]
+    direct, contributes, _ = class_thresholds(cases, FIXED_MIX[0])
+    t = Thresholds(w, direct, contributes, 0.0, CHOSEN.stated_bonus, top, centre)
+    best = max(STEPS, key=lambda x: (mean_ndcg(cases, replace(t, inferred=x)), x))
+    return replace(t, inferred=best)
+
+
+def choose_grid(cases: list[Case]) -> Thresholds:
+    """Round 5 and before: the mix, thresholds (F1) and bonus that do best on these cases."""
     best, score = None, -1.0
     for w, top, centre in MIXES:
         direct, contributes, inferred = class_thresholds(cases, (w, top, centre))
         for bonus in BONUSES:
             t = Thresholds(w, direct, contributes, inferred, bonus, top, centre)
-            mean = float(np.mean([measure(c, t)[0] for c in cases]))
+            mean = mean_ndcg(cases, t)
             if mean > score + 1e-9:
                 best, score = t, mean
     return best
@@ -207,11 +233,11 @@ def load_inputs(scope: bool = True) -> Inputs:
                   base + report_key(report) + "/atgard/", embedder, base)
 
 
-def load_cases(scope: bool = True) -> tuple[list[Case], Inputs]:
+def load_cases(scope: bool = True, mixes: list = MIXES) -> tuple[list[Case], Inputs]:
     """Judged articles with scored pairs for every signal mix on the 2025 report."""
     inputs = load_inputs(scope)
     rows, prefix = inputs.rows, inputs.prefix
-    scored = {mix: pair_scores(inputs.features, *mix) for mix in MIXES}
+    scored = {mix: pair_scores(inputs.features, *mix) for mix in mixes}
     cases = []
     for notation in dict.fromkeys(r["article"] for r in rows):
         iri = inputs.by_notation[notation]
@@ -219,7 +245,7 @@ def load_cases(scope: bool = True) -> tuple[list[Case], Inputs]:
         cases.append(Case(notation, group,
                           {r["action"]: r["grade"] for r in rows if r["article"] == notation},
                           {a.removeprefix(prefix) for a, art in inputs.stated if art == iri},
-                          {mix: [p for p in scored[mix] if p.article == iri] for mix in MIXES},
+                          {mix: [p for p in scored[mix] if p.article == iri] for mix in mixes},
                           prefix))
     return cases, inputs
 
@@ -243,13 +269,13 @@ def baseline(case: Case) -> tuple[float, float]:
     return ndcg(stated, case.grades), precision(stated, case.grades)
 
 
-def cross_validated(out, cases: list[Case], title: str) -> None:
+def cross_validated(out, cases: list[Case], title: str, chooser=choose) -> None:
     """Leave-one-article-out over these articles, per article and per group."""
     out.write(f"{title}\n{'article':8} {'set':6} {'stated':>6} {'base nDCG':>9} "
               f"{'base P@5':>8} {'CV nDCG':>8} {'CV P@5':>7} {'härledd':>7}  chosen without it\n")
     rows, agree, hits = [], [], []
     for i, case in enumerate(cases):
-        t = choose(cases[:i] + cases[i + 1:])
+        t = chooser(cases[:i] + cases[i + 1:])
         n, p = measure(case, t)
         rows.append((case.group, *baseline(case), n, p))
         classes = dict(ranking(case, t))
@@ -264,26 +290,25 @@ def cross_validated(out, cases: list[Case], title: str) -> None:
                   f"bonus={t.stated_bonus}\n")
     out.write("\n")
     summary(out, f"mean, all {len(rows)} articles", rows)
-    for group in JUDGED:
-        if any(r[0] == group for r in rows):
-            summary(out, f"mean, {group} set", [r for r in rows if r[0] == group])
+    for group in dict.fromkeys(r[0] for r in rows):
+        summary(out, f"mean, {group} set", [r for r in rows if r[0] == group])
     out.write(f"Class agreement with the grades (held out): {np.mean(agree):.2f} over "
               f"{len(agree)} pairs; härledd links: {len(hits)}, of them grade ≥ 1: "
               f"{np.mean([g >= 1 for g in hits]):.2f}, grade ≥ 2: "
               f"{np.mean([g >= 2 for g in hits]):.2f}\n\n")
 
 
-def deployed(out, cases: list[Case], chosen: Thresholds = CHOSEN) -> None:
-    """CHOSEN as ingest uses it; on the unseen set (never used to choose) the unseen check."""
-    out.write("CHOSEN as deployed (chosen on the 18 development articles; on the unseen set "
-              "the unseen check)\n")
+def deployed(out, cases: list[Case], chosen: Thresholds, title: str) -> None:
+    """Fixed settings on these articles, beside the report's own list."""
+    out.write(f"{title}\n")
     rows = []
     for case in cases:
         rows.append((case.group, *baseline(case), *measure(case, chosen)))
         out.write(f"{case.notation:8} {case.group:6} {len(case.stated):6} {rows[-1][1]:9.3f} "
                   f"{rows[-1][2]:8.2f} {rows[-1][3]:8.3f} {rows[-1][4]:7.2f}\n")
-    for group in JUDGED:
-        summary(out, f"mean, {group} set (base | CHOSEN)", [r for r in rows if r[0] == group])
+    summary(out, f"mean, {len(rows)} articles (base | fixed)", rows)
+    for group in dict.fromkeys(r[0] for r in rows):
+        summary(out, f"mean, {group} set (base | fixed)", [r for r in rows if r[0] == group])
     out.write("\n")
 
 
@@ -302,37 +327,47 @@ def embedding_cost(out, inputs: Inputs) -> None:
 
 
 def main() -> None:
-    """Print baseline, cross-validated, unseen-check and full-set figures."""
+    """Print the cross-validated figures on the development pool, then the blind check."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-timing", action="store_true",
                         help="skip measuring the embedding cost")
+    parser.add_argument("--round5", action="store_true",
+                        help="the round-5 design: mix, bonus and thresholds (F1) chosen per "
+                             "fold on a grid, round 5's CHOSEN")
     parser.add_argument("--round4", action="store_true",
-                        help="the round-4 design: no scope notes, round 4's CHOSEN")
+                        help="the round-4 design: as --round5 without the scope notes, "
+                             "round 4's CHOSEN")
     args = parser.parse_args()
-    cases, inputs = load_cases(scope=not args.round4)
+    grid = args.round4 or args.round5
+    cases, inputs = load_cases(scope=not args.round4, mixes=MIXES if grid else FIXED_MIX)
     dev = [c for c in cases if c.group in DEVELOPMENT]
+    blind = [c for c in cases if c.group not in DEVELOPMENT]
+    chooser, chosen = (choose_grid, ROUND4 if args.round4 else ROUND5) if grid else (
+        choose, CHOSEN)
+    design = ("round 4: one query per article, no scope notes, grid per fold" if args.round4
+              else "round 5: two queries per article, grid of mixes, F1 thresholds and bonuses "
+                   "per fold" if args.round5
+              else "round 6: two queries per article, fixed mix and bonus, three thresholds "
+                   "per fold (härledd by nDCG)")
     out = sys.stdout
-    design = ("round 4: one query per article, no scope notes, CHOSEN of round 4"
-              if args.round4 else "one query per article plus its scope note, mean cosine")
     out.write(f"Design: {design}\n")
+    choices = (f"{len(MIXES)} signal mixes × thresholds × {len(BONUSES)} bonuses" if grid
+               else "3 class thresholds")
     out.write(f"Model: {encoder_note(inputs.embedder)}; judged: {len(cases)} articles × 45 "
-              f"actions ({len(dev)} development, {len(cases) - len(dev)} unseen); "
-              f"{len(MIXES)} signal mixes × thresholds × {len(BONUSES)} bonuses per fold\n\n")
+              f"actions ({len(dev)} development, {len(blind)} blind); chosen per fold: "
+              f"{choices}\n\n")
     if not args.no_timing:
         embedding_cost(out, inputs)
-    cross_validated(out, dev, "Leave-one-article-out on the 18 development articles")
-    chosen = ROUND4 if args.round4 else CHOSEN
-    deployed(out, cases, chosen)
-    cross_validated(out, cases, f"Leave-one-article-out on all {len(cases)} judged articles "
-                                "(the unseen ones included, for completeness)")
-    t = choose(dev)
-    n = np.mean([measure(c, t)[0] for c in dev])
-    p = np.mean([measure(c, t)[1] for c in dev])
+    cross_validated(out, dev, f"Leave-one-article-out on the {len(dev)} development articles",
+                    chooser)
+    t = chooser(dev)
     t = replace(t, **{k: float(v) for k, v in vars(t).items() if isinstance(v, np.floating)})
-    out.write(f"Chosen on the {len(dev)} development articles (compare "
-              f"{'round 4' if args.round4 else 'CHOSEN in web/pipeline/rights_rank.py'}: "
-              f"{chosen}):\n"
-              f"  {t}\n  fitted, not cross-validated: nDCG@10 {n:.3f}, P@5 {p:.2f}\n")
+    out.write(f"Chosen on all {len(dev)} (compare the deployed {chosen}):\n  {t}\n"
+              f"  fitted, not cross-validated: nDCG@10 {mean_ndcg(dev, t):.3f}, "
+              f"P@5 {np.mean([measure(c, t)[1] for c in dev]):.2f}\n\n")
+    deployed(out, dev, chosen, "The deployed settings on the development articles (fitted)")
+    if blind:
+        deployed(out, blind, chosen, "Blind set, measured once with the deployed settings")
 
 
 if __name__ == "__main__":
