@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 
 from search.analysis import SwedishAnalyzer
-from search.domain_gate import DomainGate, domain_texts, is_rare, offtopic_bank
+from search.domain_gate import (
+    SERVICE_BANK,
+    DomainGate,
+    build_gate,
+    domain_texts,
+    is_rare,
+    offtopic_bank,
+)
 from search.embedder import FakeEmbedder
 from search.fusion import (
     FusionWeights,
@@ -190,6 +197,50 @@ def test_gate_scores_raw_vectors_after_learning_on_standardised_ones() -> None:
     outside = rng.normal(0, 0.01, (40, 8)) + common - 0.05 * np.eye(8)[2]
     gate = DomainGate.train(inside, outside)
     assert min(gate.score(v) for v in inside) > 0 > max(gate.score(v) for v in outside)
+
+
+def test_the_service_direction_must_accept_too_and_survives_save_and_load(tmp_path) -> None:
+    inside, errand = np.eye(8)[0], np.eye(8)[1]
+    service = DomainGate(np.array([10, -10, 0, 0, 0, 0, 0, 0], dtype=np.float32), 0.0)
+    gate = DomainGate(np.ones(8, dtype=np.float32), 0.0, service)  # both read as in domain
+    assert gate.accepts(inside, match=0.0, rare=False, text="stöd till barn")
+    assert not gate.accepts(errand, match=0.0, rare=False, text="tömning av soptunnan")
+    assert gate.accepts(errand, match=1.0, rare=True)  # a specific lexical match still passes
+    gate.save(tmp_path / "gate.npz")
+    again = DomainGate.load(tmp_path / "gate.npz")
+    assert again.service is not None
+    assert again.service_score(errand) == pytest.approx(gate.service_score(errand))
+    assert not again.accepts(errand, match=0.0, rare=False, text="tömning av soptunnan")
+    # a gate saved before the service direction loads with none: every vector passes it
+    np.savez(tmp_path / "old.npz", weights=np.ones(8, dtype=np.float32), bias=np.float64(0.0))
+    old = DomainGate.load(tmp_path / "old.npz")
+    assert old.service is None and old.service_score(errand) == float("inf")
+    assert old.accepts(errand, match=0.0, rare=False, text="tömning av soptunnan")
+
+
+def test_build_gate_learns_both_directions_from_the_bundled_banks() -> None:
+    rows = [{"heading": h} for h in ("Boende", "Våld i nära relationer", "Barns hälsa")]
+    gate = build_gate(rows, FakeEmbedder().embed_queries)
+    assert gate is not None and gate.service is not None
+    assert gate.service.weights.shape == gate.weights.shape
+    assert build_gate([{"heading": None}], FakeEmbedder().embed_queries) is None
+
+
+def test_the_service_bank_is_its_own_and_errands_only() -> None:
+    service = offtopic_bank(SERVICE_BANK)
+    assert len(service) >= 30 and len(set(service)) == len(service)
+    assert not set(service) & set(offtopic_bank())
+    data = Path(__file__).resolve().parent / "data"
+    # the test files there were when the bank was written: none of it copied from them
+    for name in ("search_offtopic_heldout.txt", "search_offtopic_heldout3.txt",
+                 "search_offtopic_heldout4.txt"):
+        text = (data / name).read_text("utf-8")
+        tested = {line.strip().casefold() for line in text.splitlines()}
+        assert not {line.casefold() for line in service} & tested, name
+    # topics the report covers are left out (they would refuse its own questions)
+    covered = ("skola", "förskol", "bibliotek", "detaljplan", "cykel", "lekplats", "alkohol",
+               "narkotika", "restaurang", "bostad", "bistånd", "val ")
+    assert not [s for s in service for word in covered if word in s.casefold()]
 
 
 def test_bundled_bank_and_domain_texts() -> None:

@@ -147,11 +147,12 @@ def test_round_four_everyday_questions_get_no_hits(searcher: HybridSearcher) -> 
 def test_round_five_municipal_service_questions(searcher: HybridSearcher) -> None:
     texts = offtopic_heldout("search_offtopic_heldout4.txt")
     with_hits = [q for q in texts if searcher.search_page(q, 10).total > 0]
-    # measured 2026-12-02 (first run, after the round-5 choices): 11 of 15 still get hits.
-    # Waste, permits, parking, water and roads are the municipality's business, so the
-    # classifier (in-domain side: the report's headings) reads them as in domain (all 11
-    # pass it, none passes lexically). A known limit, bounded here
-    assert len(texts) >= 15 and len(with_hits) <= 11, with_hits
+    # measured 2026-12-02 (first run, after the round-5 choices): 11 of 15 still got hits:
+    # waste, permits, parking, water and roads are the municipality's business, so the
+    # classifier (in-domain side: the report's headings) read them as in domain. Round 6: the
+    # gate's service direction (search/service_bank.txt, errands of its own) refuses 7 more;
+    # still through: residents' parking, snow clearing, the municipal tax, guest-harbour berths
+    assert len(texts) >= 15 and len(with_hits) <= 4, with_hits
 
 
 def _relevant_lost(searcher: HybridSearcher, queries: list[DevQuery]) -> dict[str, list[str]]:
