@@ -2,6 +2,7 @@
 
 Run: .venv/bin/python benchmarks/bench_search.py [--data DIR]
      .venv/bin/python benchmarks/bench_search.py --data DIR --rest [--queries 175]
+     .venv/bin/python benchmarks/bench_search.py --data DIR --rest --ab OTHER_CHECKOUT
      .venv/bin/python benchmarks/bench_search.py --data DIR --encoders fp32,int8-pc-rr
 Prints figures and ratios; no thresholds are asserted (shared machines are noisy).
 With --encoders, each encoder builds its own index (passages and gate) and answers the
@@ -165,6 +166,39 @@ def rest_only(data: Path, n: int) -> None:
         print(f"{mode:<7} p50 {p50:6.2f}  p95 {p95:6.2f}", flush=True)
 
 
+def rest_run(code: Path, data: Path, n: int) -> dict[str, float]:
+    """One --rest run of the checkout at `code` in a fresh process: mode -> p50 ms."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    out = subprocess.run([sys.executable, str(code / "benchmarks" / "bench_search.py"), "--rest",
+                          "--data", str(data), "--queries", str(n)], cwd=code, env=env,
+                         check=True, capture_output=True, text=True).stdout
+    return {line.split()[0]: float(line.split()[2]) for line in out.splitlines()
+            if line.split()[:1] and line.split()[0] in MODES}
+
+
+def ab_rest(data: Path, reference: Path, rounds: int, n: int) -> None:
+    """Search outside the encoder, a reference checkout and this one alternately in one run:
+    the ratio of each pair (same minutes) and the median of the ratios."""
+    print(f"search outside the encoder, {n} dev queries, p50 ms; reference {reference}, "
+          f"{rounds} alternating pairs")
+    ratios: dict[str, list[float]] = {mode: [] for mode in MODES}
+    for turn in range(rounds):
+        first, second = (reference, ROOT) if turn % 2 == 0 else (ROOT, reference)
+        got = {first: rest_run(first, data, n), second: rest_run(second, data, n)}
+        cells = []
+        for mode in MODES:
+            before, after = got[reference][mode], got[ROOT][mode]
+            ratios[mode].append(after / before)
+            cells.append(f"{mode} {before:5.2f} -> {after:5.2f} (x{after / before:.2f})")
+        print(f"pair {turn + 1}: " + "  ".join(cells), flush=True)
+    print("median ratio after/before: " + "  ".join(
+        f"{mode} x{statistics.median(r):.2f}" for mode, r in ratios.items()))
+
+
 def main() -> None:
     """Build, measure, print."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -177,7 +211,13 @@ def main() -> None:
                         help="compare encoders instead (fp32 and int8 recipes, comma-separated)")
     parser.add_argument("--rest", action="store_true",
                         help="time search outside the encoder on the saved index of --data")
+    parser.add_argument("--ab", type=Path, default=None, metavar="CHECKOUT",
+                        help="with --rest: alternate with the code of another checkout")
+    parser.add_argument("--rounds", type=int, default=6, help="pairs for --ab")
     args = parser.parse_args()
+    if args.rest and args.ab:
+        ab_rest(args.data, args.ab.resolve(), args.rounds, args.queries)
+        return
     if args.rest:
         rest_only(args.data, args.queries)
         return
