@@ -45,7 +45,7 @@ def searcher(built_data: Path) -> HybridSearcher:
 @pytest.fixture(scope="module")
 def parts() -> dict[str, list[DevQuery]]:
     return {part: load_dev_set(DATA / f"search_{part}.jsonl")
-            for part in ("tune", "heldout", "heldout2", "heldout3", "heldout4")}
+            for part in ("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")}
 
 
 def offtopic_heldout(name: str = "search_offtopic_heldout.txt") -> list[str]:
@@ -172,7 +172,7 @@ def test_no_tuning_query_loses_a_relevant_hit_to_the_threshold(searcher, parts) 
     assert _relevant_lost(searcher, parts["tune"]) == {}
 
 
-@pytest.mark.parametrize("part", ["heldout", "heldout2", "heldout3", "heldout4"])
+@pytest.mark.parametrize("part", ["heldout", "heldout2", "heldout3", "heldout4", "heldout5"])
 def test_held_out_queries_keep_their_relevant_hits(searcher, parts, part: str) -> None:
     # round 3 lost one short English query ("gambling among teenage boys"); English queries
     # now meet their own floor (search.domain_gate.MIN_DOMAIN_SCORE_ENGLISH). Round 4 lost
