@@ -9,6 +9,7 @@ killed: a timeout is an error, never an empty or partial result.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from graph.query_pool import (
     WorkerPool,
     shared_pool,
 )
-from graph.store import resolve_store_path
+from graph.store import CURRENT, resolve_store_path
 
 __all__ = [
     "CheckedText", "Limits", "PoolConfig", "QueryBusy", "QueryError", "QueryFailed",
@@ -139,7 +140,7 @@ def run_query(
     select_name = format_name(select_format, "select")
     graph_name = format_name(graph_format, "graph")
     request = _request(query, base_iri, prefixes, default_graphs, named_graphs, limits,
-                       store=str(resolve_store_path(store_path)), op="run",
+                       store=_generation_path(store_path), op="run",
                        select_format="json" if select_name == "table" else select_name,
                        graph_format=graph_name)
     started = time.monotonic()
@@ -189,6 +190,25 @@ def set_default_pool(config: PoolConfig) -> None:
     """The pool settings used when a caller passes no pool (e.g. from the app's settings)."""
     global _default_config
     _default_config = config
+
+
+_GENERATIONS: dict[str, tuple[str, str]] = {}  # store dir -> (its link's target, the path)
+
+
+def _generation_path(store_path: str | Path) -> str:
+    """resolve_store_path as text, with a single readlink while the link is unchanged (a
+    request's path objects cost more CPU in the server than the rest of run_query)."""
+    key = os.fspath(store_path)
+    try:
+        target = os.readlink(os.path.join(key, CURRENT))
+    except OSError:  # no generation published: the slow path says what is there
+        return str(resolve_store_path(store_path))
+    known = _GENERATIONS.get(key)
+    if known is None or known[0] != target:
+        if len(_GENERATIONS) > 64:  # a process serves one store or a few
+            _GENERATIONS.clear()
+        known = _GENERATIONS[key] = (target, str(resolve_store_path(store_path)))
+    return known[1]
 
 
 def _request(query: str, base_iri: str | None, prefixes: Mapping[str, str] | None,

@@ -12,6 +12,7 @@ from web import filters
 from web import services as services_module
 from web.blueprints import BLUEPRINTS
 from web.settings import resolve
+from web.sparql import fast_path as sparql_fast_path
 
 MAX_REQUEST_BYTES = 64 * 1024  # queries are capped at 32 KB; forms need a little more
 
@@ -29,6 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None,
         app.register_blueprint(blueprint)
     app.after_request(security_headers)
     page_cache.init_app(app)  # pages are built once per data generation
+    sparql_fast_path.init_app(app)  # a program's GET /sparql skips Flask's machinery
     return app
 
 

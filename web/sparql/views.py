@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
@@ -16,7 +18,7 @@ from graph import (
     result_kind,
     shared_pool,
 )
-from web.services import services
+from web.services import Services, services
 from web.sparql.negotiation import Choice, choose
 from web.sparql.negotiation import not_acceptable_message as not_acceptable
 from web.sparql.page import PAGE_BYTES, PAGE_ROWS, PageState, page_error, page_result
@@ -61,39 +63,49 @@ def editor() -> Response:
         return _without_query(choice, asked, accept, values)
     if choice.html:
         return _page(asked, values)
-    return _answer(choice, asked, accept)
+    return answer(services(), Caller(request.base_url, request.remote_addr), choice, asked,
+                  accept)
 
 
-def _limits() -> Limits:
+@dataclass(frozen=True)
+class Caller:
+    """Who asked: the endpoint URL (every query's base IRI) and the client's address."""
+
+    base_url: str
+    address: str | None
+
+
+def _limits(svc: Services | None = None) -> Limits:
     """This app's per-query limits."""
-    return Limits.from_settings(services().settings)
+    return Limits.from_settings((svc or services()).settings)
 
 
-def _run(asked: QueryRequest, select_format: str, graph_format: str,
-         limits: Limits | None = None) -> QueryResult:
+def _run(svc: Services, caller: Caller, asked: QueryRequest, select_format: str,
+         graph_format: str, limits: Limits | None = None) -> QueryResult:
     """Run a user's query on a sandboxed worker, with the endpoint URL as base and the known
     prefixes; the query text is never parsed in this process (the worker reports its form)."""
-    settings = services().settings
-    return services().store().run(
+    return svc.store().run(
         asked.query or "", select_format=select_format,
-        graph_format=graph_format, base_iri=request.base_url, prefixes=PREFIXES,
+        graph_format=graph_format, base_iri=caller.base_url, prefixes=PREFIXES,
         default_graphs=asked.default_graphs, named_graphs=asked.named_graphs,
-        limits=limits or _limits(), client=request.remote_addr or "-",
-        pool=shared_pool(PoolConfig.from_settings(settings)))
+        limits=limits or _limits(svc), client=caller.address or "-",
+        pool=shared_pool(PoolConfig.from_settings(svc.settings)))
 
 
-def _answer(choice: Choice, asked: QueryRequest, accept: str | None) -> Response:
+def answer(svc: Services, caller: Caller, choice: Choice, asked: QueryRequest,
+           accept: str | None) -> Response:
     """Run the query for a program and send the negotiated format (406 if none fits).
 
     When only one result kind is acceptable the query still runs: its form is known only
-    after a worker has parsed it, and 406 follows then.
+    after a worker has parsed it, and 406 follows then. Needs no request context (the lean
+    path of web.sparql.fast_path calls it too).
     """
     if choice.select is None and choice.graph is None:
         return _not_acceptable(["select", "graph"], accept)
     try:
-        result = _run(asked, choice.select or "json", choice.graph or "ttl")
+        result = _run(svc, caller, asked, choice.select or "json", choice.graph or "ttl")
     except (QueryError, StoreError) as error:
-        return query_error_response(error, accept, _limits().timeout, asked.query)
+        return query_error_response(error, accept, _limits(svc).timeout, asked.query)
     if choice.for_kind(result_kind(result.query_type)) is None:
         return _not_acceptable([result_kind(result.query_type)], accept)
     return result_response(result)
@@ -140,7 +152,8 @@ def _page(asked: QueryRequest, values: MultiDict[str, str]) -> Response:
         shown = Limits(timeout=limits.timeout, row_cap=min(limits.row_cap, PAGE_ROWS),
                        memory_mb=limits.memory_mb, max_result_bytes=PAGE_BYTES)
         try:
-            result = _run(QueryRequest(state.query, asked.default_graphs, asked.named_graphs),
+            result = _run(services(), Caller(request.base_url, request.remote_addr),
+                          QueryRequest(state.query, asked.default_graphs, asked.named_graphs),
                           "json", "nt", shown)
         except (QueryError, StoreError) as error:
             status = page_error(state, error, _limits().timeout)
