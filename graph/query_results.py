@@ -38,13 +38,27 @@ def serialize_bounded(
     whatever bound the text actually had; the bound only keeps the work small.
     """
     body = solutions.serialize(format=ox.QueryResultsFormat.JSON)
+    rows = count_json_rows(body)
+    if rows <= cap:
+        return _in_format(body, fmt), rows, False
     data = json.loads(body.decode("utf-8"))  # 40 % faster than from bytes (surrogatepass)
-    bindings = data["results"]["bindings"]
-    truncated = len(bindings) > cap
-    if truncated:
-        del bindings[cap:]
-        body = _json(data)
-    return _in_format(body, fmt), len(bindings), truncated
+    del data["results"]["bindings"][cap:]
+    return _in_format(_json(data), fmt), cap, True
+
+
+def count_json_rows(body: bytes) -> int:
+    """The number of solutions in Oxigraph's SPARQL JSON results, without decoding them.
+
+    Escaped backslashes and quotes are blanked, so every remaining quote opens or closes a
+    string; what lies outside the strings is the bare structure, where `},{` only ever
+    separates two solutions (keys are strings, so two terms of a solution or of a triple term
+    are joined by `},:{` there, and "vars" holds only strings). A tenth of json.loads' time.
+    """
+    text = body.replace(b"\\\\", b"__").replace(b'\\"', b"__")
+    structure = b"".join(text.split(b'"')[::2])
+    if structure.endswith(b"[]}}"):
+        return 0
+    return structure.count(b"},{") + 1
 
 
 def serialize_boolean(answer: ox.QueryBoolean, fmt: str) -> bytes:

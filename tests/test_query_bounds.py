@@ -16,7 +16,7 @@ import pytest
 import graph.query_executor as executor
 from graph.query_executor import Job, bounded_text, evaluate
 from graph.query_guard import check_query
-from graph.query_results import serialize_bounded, serialize_solutions
+from graph.query_results import count_json_rows, serialize_bounded, serialize_solutions
 from graph.store import current_generation
 from tests.sparql_support import PREFIX, build_store
 
@@ -117,3 +117,28 @@ def test_a_bound_the_engine_refuses_falls_back(store: ox.Store,
     header, body = evaluate(store, (), Job(query=ROWS, row_cap=5))
     assert (header["rows"], header["truncated"]) == (5, True)
     assert bindings(body) == bindings(plain(store, ROWS, "json", 5)[0])
+
+
+# literals that look like JSON structure, escapes, unbound rows and a triple term
+AWKWARD_VALUES = ['a},{"b":{"type":"x"}}', "back\\", '\\"', 'q"', "},{", "{}", "nl\nx},{",
+                  "ü ☃", '\\\\"},{', "[]}}"]
+AWKWARD_QUERIES = [
+    "SELECT * WHERE { ?s ?p ?o }",
+    "SELECT ?x WHERE { ?s ?p ?o OPTIONAL { ?s <http://example.org/none> ?x } }",
+    "SELECT * WHERE { ?s <http://example.org/none> ?o }",
+    "SELECT * WHERE {}",
+    "SELECT ?o WHERE { ?s ?p ?o FILTER(isTriple(?o)) }",
+    "SELECT ?s (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s",
+]
+
+
+@pytest.mark.parametrize("query", AWKWARD_QUERIES)
+def test_json_rows_are_counted_without_decoding(query):
+    store = ox.Store()
+    predicate = ox.NamedNode("http://example.org/p")
+    for i, value in enumerate(AWKWARD_VALUES):
+        store.add(ox.Quad(ox.NamedNode(f"http://example.org/{i}"), predicate, ox.Literal(value)))
+    store.add(ox.Quad(ox.NamedNode("http://example.org/t"), predicate, ox.Triple(
+        ox.NamedNode("http://example.org/a"), predicate, ox.Literal('c},{"'))))
+    body = store.query(query).serialize(format=ox.QueryResultsFormat.JSON)
+    assert count_json_rows(body) == len(bindings(body))
