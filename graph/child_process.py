@@ -17,6 +17,7 @@ from graph.worker_protocol import LENGTH_SIZE, frame_length, write_frame
 
 _STDERR_KEEP = 8192
 _HEADER_LIMIT = 1 << 20
+_READ_AHEAD = 1 << 16  # a pipe's default capacity
 
 
 class WorkerStopped(Exception):
@@ -67,6 +68,7 @@ def start_worker(command: list[str], env: dict[str, str], timeout: float) -> Wor
     stderr = tempfile.TemporaryFile()  # noqa: SIM115
     proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=stderr, env=env, close_fds=True)
+    os.set_blocking(proc.stdout.fileno(), False)  # read as it arrives (_Reader)
     worker = WorkerProcess(proc, stderr)
     try:
         worker.hello, _ = read_message(worker, time.monotonic() + timeout, _HEADER_LIMIT)
@@ -88,34 +90,61 @@ def exchange(worker: WorkerProcess, request: dict, deadline: float,
 
 def read_message(worker: WorkerProcess, deadline: float, max_body: int) -> tuple[dict, bytes]:
     """A header frame and a body frame from the worker."""
-    fd = worker.proc.stdout.fileno()
-    header = json.loads(_read_frame(worker, fd, deadline, _HEADER_LIMIT))
-    return header, _read_frame(worker, fd, deadline, max_body)
+    reader = _Reader(worker, deadline)
+    header = json.loads(reader.frame(_HEADER_LIMIT))
+    return header, reader.frame(max_body)
 
 
-def _read_frame(worker: WorkerProcess, fd: int, deadline: float, limit: int) -> bytes:
-    """One frame, read as it arrives, never past the deadline or the size limit."""
-    size = frame_length(_read_until(worker, fd, LENGTH_SIZE, deadline))
-    if size > limit:
-        raise WorkerStopped("size")
-    return _read_until(worker, fd, size, deadline)
+class _Reader:
+    """One message's bytes as they arrive, never past the deadline or a frame's size limit.
 
+    The pipe is non-blocking and read in large pieces: a worker writes its whole answer at
+    once, so a reply usually takes one wait and one or two reads, where a read per field and
+    a poll before each cost the server's busy thread a dozen system calls. Reading ahead is
+    safe: a worker sends nothing after its answer until it gets the next request.
+    """
 
-def _read_until(worker: WorkerProcess, fd: int, size: int, deadline: float) -> bytes:
-    """Exactly `size` bytes from `fd`, waiting at most until `deadline`."""
-    parts: list[bytes] = []
-    left = size
-    poller = select.poll()
-    poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
-    while left:
-        remaining = deadline - time.monotonic()
+    def __init__(self, worker: WorkerProcess, deadline: float) -> None:
+        self.worker = worker
+        self.fd = worker.proc.stdout.fileno()
+        self.deadline = deadline
+        self.buffer = bytearray()
+        self.poller: select.poll | None = None
+
+    def frame(self, limit: int) -> bytes:
+        """The next frame's payload; WorkerStopped('size') if it announces more than `limit`."""
+        size = frame_length(self.take(LENGTH_SIZE))
+        if size > limit:
+            raise WorkerStopped("size")
+        return self.take(size)
+
+    def take(self, size: int) -> bytes:
+        """Exactly `size` bytes."""
+        while len(self.buffer) < size:
+            self._read(size - len(self.buffer))
+        data = bytes(memoryview(self.buffer)[:size])
+        del self.buffer[:size]
+        return data
+
+    def _read(self, wanted: int) -> None:
+        """Whatever has arrived (at least a byte), waiting at most until the deadline."""
+        while True:
+            try:
+                chunk = os.read(self.fd, max(wanted, _READ_AHEAD))
+            except BlockingIOError:
+                self._wait()
+                continue
+            if not chunk:
+                raise WorkerStopped("gone", self.worker.crash_message())
+            self.buffer += chunk
+            return
+
+    def _wait(self) -> None:
+        """Until the pipe has data (or closed); WorkerStopped('deadline') when time is up."""
+        if self.poller is None:
+            self.poller = select.poll()
+            self.poller.register(self.fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+        remaining = self.deadline - time.monotonic()
         if remaining <= 0:
             raise WorkerStopped("deadline")
-        if not poller.poll(math.ceil(remaining * 1000)):
-            continue
-        chunk = os.read(fd, min(left, 1 << 20))
-        if not chunk:
-            raise WorkerStopped("gone", worker.crash_message())
-        parts.append(chunk)
-        left -= len(chunk)
-    return b"".join(parts)
+        self.poller.poll(math.ceil(remaining * 1000))
