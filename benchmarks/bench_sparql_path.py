@@ -7,10 +7,10 @@ Run: .venv/bin/python benchmarks/bench_sparql_path.py --data DIR [--rounds 400] 
 Both servers answer the same example query over the same generation (the raw one on a copy):
 ours as `bokslut serve` (waitress, 8 threads, as in bench_engine), the reference as
 `oxigraph serve-read-only`. One keep-alive connection to each, requests alternating between
-them so that load from elsewhere on the machine hits both alike; then N connections, raw,
-ours, raw again (the reference's figure is the mean of its two runs). With --before, a server
-from another checkout joins both parts, so a change is measured against what it replaced
-under the same load.
+them so that load from elsewhere on the machine hits both alike; then N connections on each
+server in turn, in short slices (--slices), each server's rate taken over all its slices.
+With --before, a server from another checkout joins both parts, so a change is measured
+against what it replaced under the same load.
 """
 
 from __future__ import annotations
@@ -65,6 +65,26 @@ def interleaved(targets: list[tuple[int, str]], rounds: int) -> tuple[list[list[
     return times, errors
 
 
+def interleaved_load(targets: dict[str, tuple[int, str]], connections: int, seconds: float,
+                     rounds: int) -> dict[str, dict]:
+    """N connections on each server in turn, `rounds` slices each, so that load from elsewhere
+    on the machine falls on all of them alike; per server its rate over all its slices."""
+    runs: dict[str, list[dict]] = {name: [] for name in targets}
+    for _ in range(rounds):
+        for name, (port, path) in targets.items():
+            runs[name].append(run_scenario(port, Scenario(name, [path], JSON), connections,
+                                           seconds / rounds))
+    figures = {}
+    for name, parts in runs.items():
+        count = sum(p["requests"] for p in parts)
+        elapsed = sum(p["requests"] / p["rps"] for p in parts if p["rps"])
+        figures[name] = {"rps": count / elapsed if elapsed else 0.0,
+                         "p50": statistics.median(p["p50"] for p in parts),
+                         "errors": sum(p["errors"] for p in parts),
+                         "spread": "/".join(f"{p['rps']:.0f}" for p in parts)}
+    return figures
+
+
 def start_tree(tree: Path, data: Path, log: IO[bytes]) -> tuple[subprocess.Popen, int]:
     """`bokslut serve` from another checkout (its modules first on the path), and its port."""
     port = free_port()
@@ -75,7 +95,7 @@ def start_tree(tree: Path, data: Path, log: IO[bytes]) -> tuple[subprocess.Popen
 
 
 def measure(data: Path, rounds: int, seconds: float, connections: int,
-            before: Path | None) -> list[str]:
+            before: Path | None, slice_rounds: int = 5) -> list[str]:
     """Every figure, as printable lines."""
     os.environ.setdefault("BOKSLUT_SPARQL_PER_CLIENT", str(2 * connections))
     query = "?query=" + quote(SPARQL_EXAMPLE.read_text("utf-8"))
@@ -100,17 +120,16 @@ def measure(data: Path, rounds: int, seconds: float, connections: int,
                  f"(errors {errors}), p50:"]
         lines += [f"  {name} {p50[name]:.2f} ms = {p50[name] / p50['raw']:.2f}x raw"
                   for name in names]
-        raw = Scenario("raw", ["/query" + query], JSON)
-        rps = {"raw 1": run_scenario(raw_port, raw, connections, seconds)}
-        for name, port in ports.items():
-            rps[name] = run_scenario(port, Scenario(name, ["/sparql" + query], JSON),
-                                     connections, seconds)
-        rps["raw 2"] = run_scenario(raw_port, raw, connections, seconds)
-        reference = (rps["raw 1"]["rps"] + rps["raw 2"]["rps"]) / 2
-        lines.append(f"example 01, {connections} connections (raw = mean of a run before and "
-                     f"after, {rps['raw 1']['rps']:.0f} / {rps['raw 2']['rps']:.0f} req/s):")
-        lines += [f"  {name} {rps[name]['rps']:.0f} req/s = {rps[name]['rps'] / reference:.2f}x "
-                  f"raw (p50 {rps[name]['p50']:.1f} ms, errors {rps[name]['errors']})"
+        slices = interleaved_load({**{n: (port, "/sparql" + query) for n, port in ports.items()},
+                                   "raw": (raw_port, "/query" + query)},
+                                  connections, seconds, rounds=slice_rounds)
+        reference = slices["raw"]["rps"]
+        lines.append(f"example 01, {connections} connections, {slice_rounds} rounds of "
+                     f"{seconds / slice_rounds:g} s per server taking turns "
+                     f"(raw {reference:.0f} req/s):")
+        lines += [f"  {name} {slices[name]['rps']:.0f} req/s = "
+                  f"{slices[name]['rps'] / reference:.2f}x raw (p50 {slices[name]['p50']:.1f} ms, "
+                  f"errors {slices[name]['errors']}; slices {slices[name]['spread']})"
                   for name in ports]
         return lines
 
@@ -122,13 +141,16 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=400)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--slices", type=int, default=5,
+                        help="N-connection runs per server, taking turns (seconds split)")
     parser.add_argument("--before", type=Path, help="another checkout to measure alongside")
     parser.add_argument("--out", type=Path, help="also append the figures to this file")
     args = parser.parse_args()
     if not (args.data / "store" / "current").exists():
         print(f"fel: {args.data} has no store generation; run `bokslut ingest` first")
         return 2
-    lines = measure(args.data, args.rounds, args.seconds, args.connections, args.before)
+    lines = measure(args.data, args.rounds, args.seconds, args.connections, args.before,
+                    args.slices)
     print("\n".join(lines))
     if args.out:
         with args.out.open("a", encoding="utf-8") as out:
