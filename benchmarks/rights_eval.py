@@ -58,7 +58,10 @@ ROOT = Path(__file__).resolve().parents[1]
 JUDGED = {"first": ROOT / "tests" / "data" / "rights_judged.jsonl",
           "new": ROOT / "tests" / "data" / "rights_judged_2.jsonl",
           "unseen": ROOT / "tests" / "data" / "rights_judged_3.jsonl",
-          "blind4": ROOT / "tests" / "data" / "rights_judged_4.jsonl"}
+          "blind4": ROOT / "tests" / "data" / "rights_judged_4.jsonl",
+          # judged blind and committed before any run; opened once the round-6 design was
+          # final and committed (9a1a2f6): the blind check, never used to choose anything
+          "blind5": ROOT / "tests" / "data" / "rights_judged_5.jsonl"}
 # since round 6 all four are the development pool (every one has been looked at)
 DEVELOPMENT = ("first", "new", "unseen", "blind4")
 STEPS = [round(x, 2) for x in np.arange(-1.0, 4.01, 0.25)]
