@@ -115,6 +115,7 @@ def main() -> None:
              f"reference: {args.base} (git {commit(args.base)}); current: {args.current} "
              f"(git {commit(args.current)})", *([args.note] if args.note else []), ""]
     walls: dict[str, list[float]] = {label: [] for label in LABELS}
+    cpus: dict[str, list[float]] = {label: [] for label in LABELS}
     rerun: dict[str, list[float]] = {"reference": [], "strict": []}
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         saved: Path | None = None  # the latest strict run's data directory
@@ -126,6 +127,7 @@ def main() -> None:
                                   saved if label == "cached" else None)
                 wall, cpu, stages = run_ingest(source, data)
                 walls[label].append(wall)
+                cpus[label].append(cpu)
                 lines.append(f"{LABELS[label]}, round {round_ + 1}: wall {wall:5.1f} s, CPU "
                              f"{cpu:5.1f} s  ({stages}; load {os.getloadavg()[0]:.1f})")
                 if label in rerun:
@@ -135,10 +137,9 @@ def main() -> None:
                                  f"{again_cpu:5.1f} s  ({stages})")
                 saved = data if label == "strict" else saved
                 print(*lines[-1 - (label in rerun):], sep="\n", flush=True)
-        ref = walls["reference"]
-        lines += ["", *(f"{LABELS[k]} / reference, wall per round: " + ", ".join(
-            f"{c / r:.2f}" for r, c in zip(ref, walls[k], strict=True))
-            for k in ("strict", "cached")),
+        lines += ["", *(f"{LABELS[k]} / reference, {what} per round: " + ", ".join(
+            f"{c / r:.2f}" for r, c in zip(runs["reference"], runs[k], strict=True))
+            for what, runs in (("wall", walls), ("CPU", cpus)) for k in ("strict", "cached")),
             "best wall (target < 30 s): " + ", ".join(
                 f"{LABELS[k]} {min(v):.1f} s" for k, v in walls.items()),
             "again with the index kept, strict / reference per round: " + ", ".join(
