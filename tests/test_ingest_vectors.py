@@ -62,6 +62,20 @@ def test_remembered_texts_are_not_embedded_again() -> None:
     assert remembered.embed_queries(["q"])[0].sum() == 64 and not counting.queries
 
 
+def test_what_the_model_embeds_is_remembered_for_the_next_caller() -> None:
+    """A text embedded once (passage or query prompt) is answered from memory after that,
+    and the dictionaries handed in are not changed."""
+    counting, handed = Counting(), {"a": np.full(64, 0.125, dtype=np.float32)}
+    remembered = Remembered(counting, {}, handed)
+    first = remembered.embed_passages(["b", "c"])
+    again = remembered.embed_passages(["c", "a", "b"])
+    remembered.embed_queries(["b"])
+    remembered.embed_queries(["b"])
+    assert counting.passages == Counter({"b": 1, "c": 1}) and counting.queries == Counter({"b": 1})
+    np.testing.assert_array_equal(again[[2, 0]], first)
+    assert set(handed) == {"a"}
+
+
 def test_the_rights_features_are_the_same_from_memory() -> None:
     """Sentence vectors made ahead of time give the features the ranking computes itself."""
     passages = report_passages()
