@@ -200,11 +200,14 @@ def test_gate_scores_raw_vectors_after_learning_on_standardised_ones() -> None:
 
 
 def test_the_service_direction_must_accept_too_and_survives_save_and_load(tmp_path) -> None:
-    inside, errand = np.eye(8)[0], np.eye(8)[1]
-    service = DomainGate(np.array([10, -10, 0, 0, 0, 0, 0, 0], dtype=np.float32), 0.0)
-    gate = DomainGate(np.ones(8, dtype=np.float32), 0.0, service)  # both read as in domain
+    inside, errand, bridge = np.eye(8)[0], np.eye(8)[1], np.eye(8)[2]
+    service = DomainGate(np.array([10, -10, -10, 0, 0, 0, 0, 0], dtype=np.float32), 0.0)
+    # the first direction is sure of `inside` and `bridge` (+1), unsure of `errand` (-1)
+    gate = DomainGate(np.array([1, -1, 1, 0, 0, 0, 0, 0], dtype=np.float32), 0.0, service)
     assert gate.accepts(inside, match=0.0, rare=False, text="stöd till barn")
     assert not gate.accepts(errand, match=0.0, rare=False, text="tömning av soptunnan")
+    # the service direction is asked only when the first is unsure
+    assert gate.service_score(bridge) < -5.6 and gate.accepts(bridge, match=0.0, rare=False)
     assert gate.accepts(errand, match=1.0, rare=True)  # a specific lexical match still passes
     gate.save(tmp_path / "gate.npz")
     again = DomainGate.load(tmp_path / "gate.npz")
@@ -212,7 +215,7 @@ def test_the_service_direction_must_accept_too_and_survives_save_and_load(tmp_pa
     assert again.service_score(errand) == pytest.approx(gate.service_score(errand))
     assert not again.accepts(errand, match=0.0, rare=False, text="tömning av soptunnan")
     # a gate saved before the service direction loads with none: every vector passes it
-    np.savez(tmp_path / "old.npz", weights=np.ones(8, dtype=np.float32), bias=np.float64(0.0))
+    np.savez(tmp_path / "old.npz", weights=gate.weights, bias=np.float64(0.0))
     old = DomainGate.load(tmp_path / "old.npz")
     assert old.service is None and old.service_score(errand) == float("inf")
     assert old.accepts(errand, match=0.0, rare=False, text="tömning av soptunnan")
