@@ -41,8 +41,10 @@ class Job:
     @classmethod
     def from_json(cls, data: dict) -> Job:
         """A job from a decoded request (unknown keys ignored)."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
+        return cls(**{k: v for k, v in data.items() if k in _JOB_FIELDS})
+
+
+_JOB_FIELDS = frozenset(f.name for f in fields(Job))
 
 
 class ResultTooBig(Exception):
