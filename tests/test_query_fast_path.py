@@ -111,3 +111,16 @@ def test_lean_answer_has_the_apps_headers(app):
     assert names["x-frame-options"] == "DENY"
     assert "content-security-policy" in names
     assert names["content-type"] == "application/sparql-results+json; charset=utf-8"
+
+
+def test_a_before_request_hook_sends_everything_to_flask(fake_data):
+    from search.embedder import FakeEmbedder
+    from web.app import create_app
+
+    app = create_app({"data": fake_data, "testing": True}, embedder=FakeEmbedder())
+    seen: list[str] = []
+    app.before_request(lambda: seen.append("hook"))  # e.g. a rate limit added later
+    lean = fast_path(app)
+    assert lean.respond(environ({"query": "ASK {}"}, JSON)) is None
+    status, _, body = call(lean, environ({"query": "ASK {}"}, JSON))
+    assert (status, seen) == ("200 OK", ["hook"]) and b"boolean" in body

@@ -51,8 +51,8 @@ class SparqlFastPath:
     def respond(self, environ: Environ) -> Response | None:
         """The finished response, or None when Flask's view should answer (editor page,
         service description, malformed parameters: the view words those errors)."""
-        if self.flask_app.config["TRUSTED_HOSTS"] is not None:
-            return None  # Flask vets the Host header against them
+        if self.flask_app.config["TRUSTED_HOSTS"] is not None or self.hooked():
+            return None  # Flask vets the Host header / runs hooks this layer would skip
         request = self.flask_app.request_class(environ)
         args = parse_query_string(request.query_string)
         if args is None or "query" not in args:
@@ -69,6 +69,14 @@ class SparqlFastPath:
         response = answer(services, Caller(self.base_url(request), request.remote_addr),
                           choice, asked, accept)
         return self.finish(response)
+
+    def hooked(self) -> bool:
+        """True when the app has request hooks besides after_request (a before_request limit,
+        a teardown): only Flask runs those, so Flask must answer."""
+        app = self.flask_app
+        return any(registry.get(name) for registry in (
+            app.before_request_funcs, app.url_value_preprocessors, app.teardown_request_funcs)
+            for name in (None, bp.name))
 
     def base_url(self, request: Request) -> str:
         """`request.base_url`, kept per host and path: clients repeat them, and werkzeug
