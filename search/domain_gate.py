@@ -161,6 +161,11 @@ def domain_texts(passages: list[dict]) -> list[str]:
     return sorted({p["heading"] for p in passages if p.get("heading")})
 
 
+def bank_texts() -> list[str]:
+    """Every text build_gate embeds that ships with the software (ingest keeps their vectors)."""
+    return [*offtopic_bank(), *offtopic_bank(SERVICE_BANK)]
+
+
 def build_gate(passages: list[dict], embed_queries) -> DomainGate | None:
     """Train the gate for these passages with the index's query embedder (None if empty)."""
     headings = domain_texts(passages)

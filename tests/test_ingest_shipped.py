@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from graph.export import export
-from search.domain_gate import offtopic_bank
+from search.domain_gate import bank_texts
 from search.embedder import FakeEmbedder
 from search.shipped_vectors import load_shipped, save_shipped, shipped_path, updated
 from search.text_vectors import TextVectors
@@ -80,7 +80,7 @@ def with_cache_of(source: Path, target: Path) -> Path:
 def test_the_first_ingest_saves_exactly_the_shipped_texts(strict: Path) -> None:
     """The bank and the article queries without report wordings: nothing of the report."""
     texts = saved_texts(strict)
-    assert set(offtopic_bank()) <= texts and len(texts) > len(offtopic_bank()) + 100
+    assert set(bank_texts()) <= texts and len(texts) > len(bank_texts()) + 100
     kept = TextVectors.load(index_dir(strict))
     report_queries = set(kept.known("query", FAKE)) - texts  # they name the report's wordings
     assert report_queries and not texts & set(kept.known("passage", FAKE))
@@ -102,7 +102,7 @@ def test_a_changed_text_is_embedded_and_the_old_one_dropped(strict: Path,
     file lacks is embedded again and added."""
     data = tmp_path / "data"
     kinds = load_shipped(strict, FAKE, pytest.fail)
-    dropped = offtopic_bank()[0]
+    dropped = bank_texts()[0]
     stale = {**{t: v for t, v in kinds["query"].items() if t != dropped},
              "en rad som inte längre finns": kinds["query"][dropped]}
     save_shipped(data, FAKE, {}, {"query": stale}, pytest.fail)

@@ -12,7 +12,7 @@ from corpus import read_report
 from corpus.passages import build_passages, report_key
 from graph.export import export
 from graph.namespaces import INFERRED_GRAPH
-from search.domain_gate import domain_texts, offtopic_bank
+from search.domain_gate import bank_texts, domain_texts
 from search.embedder import Embedder, FakeEmbedder, Remembered
 from search.text_vectors import TextVectors
 from tests.conftest import REPORT_PATH
@@ -112,7 +112,7 @@ def test_ingest_embeds_each_text_once(tmp_path: Path) -> None:
     kept = TextVectors.load(index_dir(tmp_path))
     assert kept is not None and set(kept.known("passage", counting.fingerprint)) == sentences
     assert set(kept.known("query", counting.fingerprint)) == set(counting.queries) - set(
-        domain_texts(report_passages())) - set(offtopic_bank())
+        domain_texts(report_passages())) - set(bank_texts())
 
 
 def test_a_reingest_reuses_the_kept_rights_vectors(fake_data_copy: Path) -> None:
@@ -131,7 +131,7 @@ def test_removing_a_report_keeps_the_rights_vectors(fake_data_copy: Path) -> Non
     remove_report(fake_data_copy, report_key(read_report(REPORT_PATH)), BASE, FakeEmbedder())
     counting = Counting()
     ingest([REPORT_PATH], fake_data_copy, BASE, counting, progress=lambda _: None)
-    gate = set(domain_texts(report_passages())) | set(offtopic_bank())  # the index's own
+    gate = set(domain_texts(report_passages())) | set(bank_texts())  # the index's own
     assert counting.queries and set(counting.queries) <= gate  # no article query
     sentences = {s.text for s in action_sentences(report_passages(), BASE)}
     passages = {p["text"] for p in report_passages()}  # a one-sentence passage is both

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from search.domain_gate import offtopic_bank
+from search.domain_gate import bank_texts
 from search.embedder import Embedder, Remembered, with_missing_embedded
 from search.index_store import SearchIndex
 from search.shipped_vectors import Vectors, load_shipped
@@ -39,9 +39,9 @@ def remembering(embedder: Embedder, previous: SearchIndex | None, data_dir: Path
 
 def shipped_texts(articles: list[ArticleText]) -> list[str]:
     """The query texts ingest embeds that come with the software, not with a report: the
-    gate's off-topic bank and the article queries without the reports' wordings."""
+    gate's banks and the article queries without the reports' wordings."""
     ontology = [dataclasses.replace(a, wordings=()) for a in articles]
-    return [*offtopic_bank(), *query_texts(ontology)]
+    return [*bank_texts(), *query_texts(ontology)]
 
 
 def sentence_vectors(passages: list[dict], base: str, embedder: Embedder,
