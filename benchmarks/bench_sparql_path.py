@@ -44,6 +44,35 @@ from load_web import (
 JSON = {"Accept": "application/sparql-results+json"}
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children, living and reaped."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    own = sum(int(f) for f in fields[11:15]) / TICK  # utime, stime, cutime, cstime
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        children += task.read_text().split()
+    return own + sum(cpu_seconds(int(child)) for child in children)
+
+
+def pid_serving(port: int) -> int:
+    """The process whose command line binds `port` (the raw server)."""
+    needle = f"{HOST}:{port}".encode()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if needle in (entry / "cmdline").read_bytes():
+                    return int(entry.name)
+            except OSError:
+                continue
+    raise RuntimeError(f"no process serves port {port}")
+
+
 def interleaved(targets: list[tuple[int, str]], rounds: int) -> tuple[list[list[float]], int]:
     """Latencies (ms) of requests going round the servers in turn, and answers not 200."""
     conns = [http.client.HTTPConnection(HOST, port, timeout=60) for port, _ in targets]
@@ -113,12 +142,22 @@ def measure(data: Path, rounds: int, seconds: float, connections: int,
             wait_until_ready(ports[name], process, seconds=900)
         names = [*ports, "raw"]
         targets = [(port, "/sparql" + query) for port in ports.values()]
+        interleaved([*targets, (raw_port, "/query" + query)], 30)  # every worker up and warm
+        time.sleep(3)  # the spare worker's start (seconds of CPU) must not count
+        pids = [*(process.pid for process in servers.values()), pid_serving(raw_port)]
+        cpu_before = [cpu_seconds(pid) for pid in pids]
         times, errors = interleaved([*targets, (raw_port, "/query" + query)], rounds)
+        cpu_ms = {name: (cpu_seconds(pid) - start) * 1000 / (rounds + 20)
+                  for name, pid, start in zip(names, pids, cpu_before, strict=True)}
         p50 = {name: statistics.median(t) for name, t in zip(names, times, strict=True)}
         lines = [f"load average at start {os.getloadavg()[0]:.1f}; {os.cpu_count()} CPUs",
                  f"example 01, 1 connection, requests taking turns, {rounds} each "
                  f"(errors {errors}), p50:"]
         lines += [f"  {name} {p50[name]:.2f} ms = {p50[name] / p50['raw']:.2f}x raw"
+                  for name in names]
+        lines.append("  CPU per request (server and its query workers, /proc; on a saturated "
+                     "machine throughput goes as its inverse):")
+        lines += [f"  {name} {cpu_ms[name]:.2f} ms, raw/this = {cpu_ms['raw'] / cpu_ms[name]:.2f}"
                   for name in names]
         slices = interleaved_load({**{n: (port, "/sparql" + query) for n, port in ports.items()},
                                    "raw": (raw_port, "/query" + query)},
