@@ -23,6 +23,7 @@ files of the repository.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,9 @@ from search.textnorm import looks_english
 
 BANK = Path(__file__).with_name("offtopic_bank.txt")
 SERVICE_BANK = Path(__file__).with_name("service_bank.txt")
+# Every bank build_gate trains on, in order: the off-topic side of the first direction, then
+# that of the service direction. The one list bank_texts and the gate's fingerprint read.
+BANKS = (BANK, SERVICE_BANK)
 MIN_DOMAIN_SCORE = -4.8  # logit; tuning queries that need the classifier score >= -4.59
 # An English query sits lower: the in-domain side is Swedish headings. Midway between the
 # highest English string of the bank (-8.64) and the lowest English tuning query (-4.59).
@@ -92,6 +96,7 @@ class DomainGate:
     weights: np.ndarray
     bias: float
     service: DomainGate | None = None  # None (an index saved before it): no second test
+    banks: str = ""  # bank_fingerprint of the texts it was trained on ("": saved before round 6)
 
     def score(self, vector: np.ndarray) -> float:
         """The in-domain logit of one query vector."""
@@ -145,15 +150,18 @@ class DomainGate:
         extra = {} if self.service is None else {
             "service_weights": self.service.weights,
             "service_bias": np.float64(self.service.bias)}
-        np.savez(path, weights=self.weights, bias=np.float64(self.bias), **extra)
+        np.savez(path, weights=self.weights, bias=np.float64(self.bias),
+                 banks=np.str_(self.banks), **extra)
 
     @classmethod
     def load(cls, path: Path) -> DomainGate:
-        """Read a gate written by save() (one saved before the service direction has none)."""
+        """Read a gate written by save() (one saved before the service direction has none,
+        one saved before the fingerprint has banks "": sync_index rebuilds either)."""
         with np.load(path) as data:
             service = cls(data["service_weights"].astype(np.float32),
                           float(data["service_bias"])) if "service_weights" in data.files else None
-            return cls(data["weights"].astype(np.float32), float(data["bias"]), service)
+            banks = str(data["banks"]) if "banks" in data.files else ""
+            return cls(data["weights"].astype(np.float32), float(data["bias"]), service, banks)
 
 
 def domain_texts(passages: list[dict]) -> list[str]:
@@ -163,7 +171,24 @@ def domain_texts(passages: list[dict]) -> list[str]:
 
 def bank_texts() -> list[str]:
     """Every text build_gate embeds that ships with the software (ingest keeps their vectors)."""
-    return [*offtopic_bank(), *offtopic_bank(SERVICE_BANK)]
+    return [text for path in BANKS for text in offtopic_bank(path)]
+
+
+def bank_fingerprint(banks: list[list[str]]) -> str:
+    """A hash of the banks' texts, in order: a gate trained on other texts is out of date."""
+    h = hashlib.sha256()
+    for bank in banks:
+        h.update(("\x1f".join(bank) + "\x1e").encode())
+    return h.hexdigest()[:16]
+
+
+def gate_outdated(gate: DomainGate | None, passages: list[dict]) -> bool:
+    """The saved gate no longer is what build_gate would train: one is missing for a corpus
+    with headings, it lacks the service direction, or the bank texts have changed since."""
+    if gate is None:
+        return bool(domain_texts(passages))
+    current = bank_fingerprint([offtopic_bank(path) for path in BANKS])
+    return gate.service is None or gate.banks != current
 
 
 def build_gate(passages: list[dict], embed_queries) -> DomainGate | None:
@@ -172,6 +197,7 @@ def build_gate(passages: list[dict], embed_queries) -> DomainGate | None:
     if not headings:
         return None
     inside = embed_queries(headings)
-    service = DomainGate.train(inside, embed_queries(offtopic_bank(SERVICE_BANK)))
-    return dataclasses.replace(DomainGate.train(inside, embed_queries(offtopic_bank())),
-                               service=service)
+    offtopic, errands = banks = [offtopic_bank(path) for path in BANKS]
+    service = DomainGate.train(inside, embed_queries(errands))
+    return dataclasses.replace(DomainGate.train(inside, embed_queries(offtopic)),
+                               service=service, banks=bank_fingerprint(banks))

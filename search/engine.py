@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from corpus.passages import Passage
+from search.domain_gate import gate_outdated
 from search.embedder import Embedder, resolve_model
 from search.hybrid import HybridSearcher
 from search.index_store import SearchIndex, SearchIndexError, corpus_hash
@@ -46,6 +47,8 @@ def sync_index(data_dir: Path, passages: list[Passage] | list[dict], embedder: E
     """The index for these passages: loaded as is, updated, or rebuilt. Returns (index, what).
 
     `previous` is the saved index when the caller has already read it (None: there is none).
+    An index whose gate is out of date (saved before the service direction, or trained on
+    other bank texts) is updated although its corpus is the same: its vectors are reused.
     """
     rows = [p if isinstance(p, dict) else dataclasses.asdict(p) for p in passages]
     target = index_dir(data_dir)
@@ -53,7 +56,8 @@ def sync_index(data_dir: Path, passages: list[Passage] | list[dict], embedder: E
         previous = saved_index(data_dir)
     assert previous is None or isinstance(previous, SearchIndex)
     if previous is not None and previous.manifest["model"] == embedder.fingerprint \
-            and previous.manifest["corpus_hash"] == corpus_hash(rows):
+            and previous.manifest["corpus_hash"] == corpus_hash(rows) \
+            and not gate_outdated(previous.gate, rows):
         return previous, "unchanged"
     index = SearchIndex.build(rows, embedder, reuse=previous, progress=progress)
     if save:

@@ -9,6 +9,7 @@ import pytest
 
 from corpus import read_report
 from corpus.passages import build_passages
+from search import domain_gate
 from search.embedder import FakeEmbedder
 from search.engine import open_searcher, sync_index
 from search.hybrid import Filters, HybridSearcher
@@ -145,3 +146,45 @@ def test_snippets_escape_html_before_marking(two_years: HybridSearcher, tmp_path
     hit = HybridSearcher(index, FakeEmbedder()).search("skola", 1, "bm25")[0]
     assert "<script>" not in hit.snippet and "&lt;script&gt;" in hit.snippet
     assert hit.snippet.count("<mark>") == 2
+
+
+def test_a_round_five_gate_is_rebuilt_with_the_service_direction(tmp_path: Path, passages_2025):
+    """An index saved before the service direction (gate.npz holds one direction, no bank
+    fingerprint) is updated by the next sync although its corpus is the same, without
+    embedding a passage again; then the next sync leaves it as it is."""
+    sync_index(tmp_path, passages_2025, FakeEmbedder())
+    gate_file = tmp_path / "index" / "gate.npz"
+    with np.load(gate_file) as data:
+        old = {"weights": data["weights"], "bias": data["bias"]}
+    np.savez(gate_file, **old)  # the round-5 layout
+    assert SearchIndex.load(tmp_path / "index").gate.service is None
+    counting = CountingEmbedder()
+    index, status = sync_index(tmp_path, passages_2025, counting)
+    assert status == "updated" and counting.embedded == 0
+    assert SearchIndex.load(tmp_path / "index").gate.service is not None
+    assert index.gate.service is not None
+    _, status = sync_index(tmp_path, passages_2025, CountingEmbedder())
+    assert status == "unchanged"
+
+
+def test_an_edited_bank_text_is_picked_up(tmp_path: Path, passages_2025,
+                                          monkeypatch: pytest.MonkeyPatch):
+    """A line added to a bank makes the saved gate out of date; the rebuilt gate scores
+    differently and records the new texts' fingerprint."""
+    banks = []
+    for path in domain_gate.BANKS:
+        copy = tmp_path / path.name
+        copy.write_text(path.read_text("utf-8"), "utf-8")
+        banks.append(copy)
+    monkeypatch.setattr(domain_gate, "BANKS", tuple(banks))
+    before, _ = sync_index(tmp_path, passages_2025, FakeEmbedder())
+    _, status = sync_index(tmp_path, passages_2025, FakeEmbedder())
+    assert status == "unchanged"
+    with banks[1].open("a", encoding="utf-8") as bank:
+        bank.write("hur ansöker jag om bygglov för en altan\n")
+    counting = CountingEmbedder()
+    after, status = sync_index(tmp_path, passages_2025, counting)
+    assert status == "updated" and counting.embedded == 0
+    assert after.gate.banks != before.gate.banks
+    assert not np.array_equal(after.gate.service.weights, before.gate.service.weights)
+    assert SearchIndex.load(tmp_path / "index").gate.banks == after.gate.banks
