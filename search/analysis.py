@@ -13,6 +13,9 @@ from search.textnorm import fold, is_stopword, lemma_table, stem, variants, word
 
 FORMAT = "bokslut-swedish-analyzer/1"
 Group = tuple[str, ...]
+# (term, "accent"|"typo"|"partial") of a word that matched only once repaired; "partial":
+# split around a piece the corpus lacks, which repair() does not report (no word to write back)
+Repair = tuple[str, str]
 RESOLVED_CACHE = 50_000  # query words whose resolution is remembered
 # Endings that page-broken words ("anlägg-/ningar") or stems would otherwise make "known" parts.
 NOT_PARTS = frozenset(
@@ -72,11 +75,9 @@ class SwedishAnalyzer:
         self._folded: dict[str, Group] | None = None
         self._typos: DeletionIndex | None = None
         # a query word's resolution (typo repair is the costly part) is asked for by the
-        # query signals and by BM25 alike, and common words recur across queries
-        self._resolved: dict[Group, list[Group]] = {}
-        # word terms -> (term, "accent"|"typo"|"partial"); "partial": split around a piece the
-        # corpus lacks, which repair() does not report (no word to write back)
-        self._repairs: dict[Group, tuple[str, str]] = {}
+        # query signals and by BM25 alike, and common words recur across queries; its groups
+        # and its repair share one entry, so a thread never sees one without the other
+        self._resolved: dict[Group, tuple[list[Group], Repair | None]] = {}
         self._word_terms: dict[str, frozenset[str]] = {}  # snippets ask for every word shown
 
     @classmethod
@@ -131,7 +132,7 @@ class SwedishAnalyzer:
 
     def word_groups(self, word: str) -> list[Group]:
         """query_groups() of one already tokenized word (no second tokenization)."""
-        return [] if is_stopword(word) else self._resolve_cached(variants(word))
+        return [] if is_stopword(word) else self._resolve_cached(variants(word))[0]
 
     def word_terms(self, word: str) -> frozenset[str]:
         """The terms one word of a passage yields, remembered (snippets mark words by them)."""
@@ -154,7 +155,7 @@ class SwedishAnalyzer:
         for word in words(text):
             if is_stopword(word.text):
                 continue
-            groups.extend(self._resolve_cached(variants(word.text)))
+            groups.extend(self._resolve_cached(variants(word.text))[0])
             if word.suspended:
                 pending.append(word.text)
             elif pending:
@@ -169,9 +170,7 @@ class SwedishAnalyzer:
         compound, or matched nothing."""
         if is_stopword(word):
             return None
-        terms = variants(word)
-        self._resolve_cached(terms)
-        found = self._repairs.get(terms)
+        found = self._resolve_cached(variants(word))[1]
         return None if found is None or found[1] == "partial" else found
 
     def partly_known(self, word: str) -> bool:
@@ -179,48 +178,42 @@ class SwedishAnalyzer:
         ("valdistriktsskillnader" -> "rikt" + "skillnad"): a near miss, not a match."""
         if is_stopword(word):
             return False
-        terms = variants(word)
-        self._resolve_cached(terms)
-        found = self._repairs.get(terms)
+        found = self._resolve_cached(variants(word))[1]
         return found is not None and found[1] == "partial"
 
     def forget_queries(self) -> None:
         """Drop what earlier queries taught the word caches (benchmarks time a first analysis)."""
         self._resolved.clear()
-        self._repairs.clear()
 
-    def _resolve_cached(self, terms: Group) -> list[Group]:
+    def _resolve_cached(self, terms: Group) -> tuple[list[Group], Repair | None]:
         """_resolve, remembered (the cache is dropped whole when it grows past a bound)."""
         found = self._resolved.get(terms)
         if found is None:
             if len(self._resolved) >= RESOLVED_CACHE:
                 self._resolved.clear()
-                self._repairs.clear()
             found = self._resolved[terms] = self._resolve(terms)
         return found
 
-    def _resolve(self, terms: Group) -> list[Group]:
-        """Map one query word's terms onto the vocabulary, trying cheaper repairs first."""
-        base = tuple(t for t in terms if t in self._vocab)
+    def _resolve(self, terms: Group) -> tuple[list[Group], Repair | None]:
+        """Map one query word's terms onto the vocabulary, trying cheaper repairs first:
+        the groups, and how the word was repaired (None: as written, or a known compound)."""
+        base, repair = tuple(t for t in terms if t in self._vocab), None
         if not base and (base := self._fold_match(terms)):
-            self._repairs[terms] = (base[0], "accent")
+            repair = (base[0], "accent")
         if not base and (base := self._typo(terms[0], 1)):
-            self._repairs[terms] = (base[0], "typo")
+            repair = (base[0], "typo")
         if base:
-            return [base, *((p,) for p in self._parts(base[0]))]
+            return [base, *((p,) for p in self._parts(base[0]))], repair
         if self.splitter.eligible(terms[0]):
             parts = self.splitter.parts(terms[0])
             if parts:
-                return [(p,) for p in parts]
+                return [(p,) for p in parts], None
         fixed = self._typo(terms[0], 2)
         if fixed:
-            self._repairs[terms] = (fixed[0], "typo")
-            return [fixed, *((p,) for p in self._parts(fixed[0]))]
+            return [fixed, *((p,) for p in self._parts(fixed[0]))], (fixed[0], "typo")
         parts = tuple(p for p in self.splitter.parts(terms[0], allow_unknown=True)
                       if p in self._vocab)
-        if parts:
-            self._repairs[terms] = (parts[0], "partial")
-        return [(p,) for p in parts]
+        return [(p,) for p in parts], (parts[0], "partial") if parts else None
 
     def _parts(self, term: str) -> tuple[str, ...]:
         """Compound parts of a term that is long and not itself frequent."""

@@ -214,3 +214,21 @@ def test_report_index_survives_save_and_load(
     loaded = BM25Index.load(tmp_path)
     for query in ["cykelvägsutbyggnad", "familjecentral i Hovsjo", "suicidprevention"]:
         assert loaded.search(query, 5) == index.search(query, 5)
+
+
+def test_a_repair_survives_the_cache_being_dropped_meanwhile(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The word cache is dropped whole at its bound, perhaps by another thread between a
+    word's lookup and the reading of its repair: one lookup gives both, so none is lost."""
+    analyzer = SwedishAnalyzer.from_texts(FIXTURE, SMALL)
+    looked_up = analyzer._resolve_cached
+
+    def then_dropped(terms):
+        found = looked_up(terms)
+        analyzer.forget_queries()  # what a concurrent query at the bound does
+        return found
+
+    monkeypatch.setattr(analyzer, "_resolve_cached", then_dropped)
+    assert analyzer.repair("Grannsamverkn") == ("grannsamverkan", "typo")
+    assert analyzer.repair("hjalpfond") == ("hjälpfond", "accent")
+    assert analyzer.repair("familjecentral") is None
