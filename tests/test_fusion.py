@@ -231,12 +231,13 @@ def test_build_gate_learns_both_directions_from_the_bundled_banks() -> None:
 
 def test_the_service_bank_is_its_own_and_errands_only() -> None:
     service = offtopic_bank(SERVICE_BANK)
-    assert len(service) >= 30 and len(set(service)) == len(service)
+    # 35 errands, less the 8 that shared their errand with held-out 5 (written at the same time)
+    assert len(service) >= 25 and len(set(service)) == len(service)
     assert not set(service) & set(offtopic_bank())
     data = Path(__file__).resolve().parent / "data"
-    # the test files there were when the bank was written: none of it copied from them
+    # none of it copied from the test files there (held-out 5 was written at the same time)
     for name in ("search_offtopic_heldout.txt", "search_offtopic_heldout3.txt",
-                 "search_offtopic_heldout4.txt"):
+                 "search_offtopic_heldout4.txt", "search_offtopic_heldout5.txt"):
         text = (data / name).read_text("utf-8")
         tested = {line.strip().casefold() for line in text.splitlines()}
         assert not {line.casefold() for line in service} & tested, name
