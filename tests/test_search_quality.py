@@ -151,7 +151,8 @@ def test_round_five_municipal_service_questions(searcher: HybridSearcher) -> Non
     # waste, permits, parking, water and roads are the municipality's business, so the
     # classifier (in-domain side: the report's headings) read them as in domain. Round 6: the
     # gate's service direction (search/service_bank.txt, errands of its own) refuses 7 more;
-    # still through: residents' parking, snow clearing, the municipal tax, guest-harbour berths
+    # still through: residents' parking, snow clearing, the municipal tax, guest-harbour berths.
+    # The same 4 measured (first run) after the 8 errands held-out 5 shares were removed
     assert len(texts) >= 15 and len(with_hits) <= 4, with_hits
 
 
@@ -193,11 +194,13 @@ def test_the_fifth_held_out_set_loses_at_most_what_its_first_run_lost(searcher, 
 def test_round_six_off_topic_strings(searcher: HybridSearcher) -> None:
     texts = offtopic_heldout("search_offtopic_heldout5.txt")
     with_hits = [q for q in texts if searcher.search_page(q, 10).total > 0]
-    # measured 2026-12-02 (first run, after the round-6 choices): 3 of 20 get hits, 9 without
-    # the service direction. Several errands there are close to search/service_bank.txt, written
-    # at the same time by another hand ("när kommer sotaren och vad kostar sotningen" is in
-    # both), so this count flatters the gate; through: the polling station, two everyday ones
-    assert len(texts) >= 20 and len(with_hits) <= 3, with_hits
+    # first run (2026-12-02, after the round-6 choices): 3 of 20 got hits, 9 without the
+    # service direction; but 8 errands of search/service_bank.txt, written at the same time
+    # by another hand, shared their errand with lines here ("när kommer sotaren och vad
+    # kostar sotningen" was in both). The bound is the measured first-run value after that
+    # overlap was removed from the bank (floor re-chosen on the pool: unchanged): 4 of 20,
+    # the polling station, bulky-waste pickup and two everyday ones
+    assert len(texts) >= 20 and len(with_hits) <= 4, with_hits
 
 
 def test_hybrid_beats_both_sides_on_the_fifth_held_out_set(scores) -> None:
