@@ -121,6 +121,9 @@ def run_waitress(app: Any, host: str, port: int, threads: int) -> None:
     """Serve with waitress (the production server) until SIGTERM or Ctrl+C."""
     from waitress import create_server
 
+    from web.cli.log_limits import limit_queue_warnings
+
+    limit_queue_warnings()
     try:
         server = create_server(app, host=host, port=port, threads=threads, ident="bokslut")
     except OSError as exc:
