@@ -20,6 +20,17 @@ FILE = "text_vectors.npz"
 KINDS = ("passage", "query")  # which prompt embedded the text
 
 
+def process_umask() -> int:
+    """This process's umask, read without changing it (os.umask would, for every thread)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0o022  # the common default where /proc is missing
+
+
 class TextVectorsError(ValueError):
     """A saved file of text vectors cannot be read (damaged or of another layout)."""
 
@@ -46,6 +57,9 @@ class TextVectors:
         vectors = np.array([self.kinds[k][t] for k, t in texts], dtype=np.float32)
         handle, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
         try:
+            # mkstemp makes the file 0600; give it the mode a plain open() would, so another
+            # user serving this data directory can read it like gate.npz beside it.
+            os.fchmod(handle, 0o666 & ~process_umask())
             with os.fdopen(handle, "wb") as out:
                 np.savez(out, model=np.array(self.model),
                          kinds=np.array([k for k, _ in texts], dtype=str),

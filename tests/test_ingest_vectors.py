@@ -154,3 +154,12 @@ def test_kept_vectors_round_trip_and_answer_only_their_model(tmp_path: Path) -> 
     assert set(loaded.known("query", "m:4:x")) == {"q"} and loaded.known("query", "n") == {}
     (tmp_path / "text_vectors.npz").write_bytes(b"not a zip")
     assert TextVectors.load(tmp_path) is None and TextVectors.load(tmp_path / "none") is None
+
+
+def test_kept_vectors_get_the_mode_of_a_plainly_created_file(tmp_path: Path) -> None:
+    """Not mkstemp's private 0600: another user serving the data directory reads them too."""
+    plain = tmp_path / "plain"
+    plain.write_bytes(b"")
+    TextVectors("m:4:x", {"query": {"q": np.ones(4, dtype=np.float32)}}).save(tmp_path)
+    mode = (tmp_path / "text_vectors.npz").stat().st_mode & 0o777
+    assert mode == plain.stat().st_mode & 0o777
