@@ -80,10 +80,14 @@ def describe_model(model_dir: Path) -> dict[str, Any]:
     }
 
 
+def file_safe(fingerprint: str) -> str:
+    """A fingerprint as a file name: letters, digits and -_. kept, anything else '_'."""
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in fingerprint)
+
+
 def export_dir(data_dir: Path, source_fingerprint: str) -> Path:
     """Where the export of one model lives: <data>/models/onnx/<fingerprint>/."""
-    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in source_fingerprint)
-    return Path(data_dir) / "models" / "onnx" / safe
+    return Path(data_dir) / "models" / "onnx" / file_safe(source_fingerprint)
 
 
 def is_export(folder: Path, source_fingerprint: str) -> bool:

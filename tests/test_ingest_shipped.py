@@ -4,6 +4,7 @@ half-written or damaged; the result identical with or without them."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -15,7 +16,14 @@ import pytest
 from graph.export import export
 from search.domain_gate import bank_texts
 from search.embedder import FakeEmbedder
-from search.shipped_vectors import load_shipped, save_shipped, shipped_path, updated
+from search.onnx_export import FORMAT, MANIFEST, export_dir, file_safe
+from search.shipped_vectors import (
+    export_of,
+    load_shipped,
+    save_shipped,
+    shipped_path,
+    updated,
+)
 from search.text_vectors import TextVectors
 from tests.conftest import REPORT_PATH
 from tests.test_ingest_vectors import Counting
@@ -171,9 +179,50 @@ def test_the_real_model_gives_the_same_index_and_graphs_from_saved_vectors(
     data = tmp_path / "data"
     data.mkdir()
     (data / "models").symlink_to(built_data / "models")
-    assert saved_texts(built_data, embedder_for(settings["embed_model"], str(built_data),
-                                                bulk=True).fingerprint)
+    real = embedder_for(settings["embed_model"], str(built_data), bulk=True)
+    assert load_shipped(built_data, real.fingerprint, pytest.fail, export_of(real)).get("query")
     ingest(bundled_reports(), data, settings["base_iri"],
            embedder_for(settings["embed_model"], str(built_data), bulk=True),
            progress=lambda _: None)
     assert_same_result(data, built_data)
+
+
+def test_a_new_export_of_the_same_model_never_reuses_the_old_vectors(tmp_path: Path) -> None:
+    """Keyed by the export's manifest too: another FORMAT (an encoder-code change that keeps
+    the model's fingerprint) misses the cache, embeds the shipped texts again and saves them
+    under its own key; the unchanged export hits. Each ingest starts from a data directory
+    holding only the saved shipped vectors (no index whose kept vectors could answer)."""
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / MANIFEST).write_text(json.dumps({"format": FORMAT, "source": FAKE}), "utf-8")
+
+    def ingest_with_cache_of(source: Path | None, data: Path) -> Counting:
+        if source is not None:
+            shutil.copytree(shipped_path(source, FAKE).parent, shipped_path(data, FAKE).parent)
+        counting = Counting()
+        counting.export = export  # what an OnnxEmbedder names its export folder
+        run(data, counting)
+        return counting
+
+    first = ingest_with_cache_of(None, tmp_path / "first")
+    old = shipped_path(tmp_path / "first", FAKE, export)
+    assert set(bank_texts()) <= set(first.queries)
+    assert old.is_file() and old != shipped_path(tmp_path / "first", FAKE)
+    again = ingest_with_cache_of(tmp_path / "first", tmp_path / "again")
+    assert not set(again.queries) & set(bank_texts())
+    (export / MANIFEST).write_text(json.dumps({"format": FORMAT + "-next", "source": FAKE}),
+                                   "utf-8")
+    assert load_shipped(tmp_path / "first", FAKE, pytest.fail, export) == {}
+    rebuilt = ingest_with_cache_of(tmp_path / "first", tmp_path / "rebuilt")
+    assert set(bank_texts()) <= set(rebuilt.queries)
+    new = shipped_path(tmp_path / "rebuilt", FAKE, export)
+    assert new.name != old.name and (new.parent / old.name).is_file()
+    assert set(bank_texts()) <= set(load_shipped(tmp_path / "rebuilt", FAKE, pytest.fail,
+                                                 export)["query"])
+
+
+def test_export_folders_and_vector_files_share_one_file_name_rule(tmp_path: Path) -> None:
+    """One clean-up of a fingerprint into a file name for both."""
+    odd = "hf:org/model name:384:ä"
+    assert export_dir(tmp_path, odd).name == file_safe(odd) == "hf_org_model_name_384_ä"
+    assert shipped_path(tmp_path, odd).name == file_safe(odd) + ".npz"

@@ -30,7 +30,7 @@ from search.embedder import Embedder, for_indexing, with_missing_embedded
 from search.engine import sync_index
 from search.index_store import SearchIndex, SearchIndexError
 from search.rights_signal import RightsSignal
-from search.shipped_vectors import save_shipped, updated
+from search.shipped_vectors import export_of, save_shipped, updated
 from search.text_vectors import TextVectors
 from web.pipeline.inferred import add_inferred, store_articles
 from web.pipeline.ingest_vectors import (
@@ -142,7 +142,8 @@ def ingest(paths: list[Path], data_dir: Path, base: str,
         save_index(builder, index, status)
         save_shipped(data_dir, remembered.fingerprint, shipped,
                      updated(shipped, {"query": remembered.queries},
-                             {"query": shipped_texts(articles)}), progress)
+                             {"query": shipped_texts(articles)}), progress,
+                     export_of(remembered))
     return result
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from search.domain_gate import bank_texts
 from search.embedder import Embedder, Remembered, with_missing_embedded
 from search.index_store import SearchIndex
-from search.shipped_vectors import Vectors, load_shipped
+from search.shipped_vectors import Vectors, export_of, load_shipped
 from web.pipeline.rights_score import query_texts
 from web.pipeline.rights_text import ArticleText, action_sentences
 
@@ -32,7 +32,7 @@ def remembering(embedder: Embedder, previous: SearchIndex | None, data_dir: Path
                 progress: Progress) -> tuple[Remembered, Vectors]:
     """The model remembering what the previous index kept and the shipped texts' saved
     vectors (those returned too, to tell later whether they changed)."""
-    shipped = load_shipped(data_dir, embedder.fingerprint, progress)
+    shipped = load_shipped(data_dir, embedder.fingerprint, progress, export_of(embedder))
     queries = {**shipped.get("query", {}), **known(previous, "query", embedder)}
     return Remembered(embedder, queries, known(previous, "passage", embedder)), shipped
 
