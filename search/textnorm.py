@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
 import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 import spacy
 import Stemmer
 from spacy.lang.sv.stop_words import STOP_WORDS
+
+from search.lemma_store import read_lemma_table
 
 # Function words spaCy's list lacks ("är", "dessa") and abbreviation pieces ("t.ex." -> "ex").
 EXTRA_STOPWORDS = frozenset(
@@ -126,12 +126,28 @@ def fold(word: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-@lru_cache(maxsize=1)
+_lemma_folder: Path | None = None  # where the table's compact copy is kept, when set
+_lemma_table: dict[str, str] | None = None
+_lemma_lock = threading.Lock()
+
+
+def use_lemma_copy(folder: Path) -> None:
+    """Load the lemma table through a compact copy kept in `folder` (takes effect when the
+    table is first loaded; ingest names its data directory's models/)."""
+    global _lemma_folder
+    _lemma_folder = Path(folder)
+
+
 def lemma_table() -> dict[str, str]:
     """spacy-lookups-data's Swedish form -> lemma table (about 660 000 entries, loaded once)."""
-    path = resources.files("spacy_lookups_data") / "data" / "sv_lemma_lookup.json.gz"
-    table = json.loads(gzip.decompress(path.read_bytes()))
-    return {form: lemma for form, lemma in table.items() if isinstance(lemma, str)}
+    global _lemma_table
+    table = _lemma_table  # read once: no lock on the hot path after the first load
+    if table is None:
+        with _lemma_lock:
+            if _lemma_table is None:
+                _lemma_table = read_lemma_table(_lemma_folder)
+            table = _lemma_table
+    return table
 
 
 def is_swedish_word(word: str) -> bool:

@@ -32,6 +32,7 @@ from search.index_store import SearchIndex, SearchIndexError
 from search.rights_signal import RightsSignal
 from search.shipped_vectors import export_of, save_shipped, updated
 from search.text_vectors import TextVectors
+from search.textnorm import use_lemma_copy
 from web.pipeline.inferred import add_inferred, store_articles
 from web.pipeline.ingest_vectors import (
     remember_passages,
@@ -96,6 +97,7 @@ def ingest(paths: list[Path], data_dir: Path, base: str,
     Text or PDF; `given` (--municipality/--year/--title) names a document outside the format.
     """
     result, started = IngestResult(), time.perf_counter()
+    use_lemma_copy(Path(data_dir) / "models")  # the parsed lemma table kept beside the model
     reports = read_reports(paths, given, progress)
     result.seconds["read"] = time.perf_counter() - started
     keys = {report_key(r) for r in reports}
