@@ -9,7 +9,7 @@ from typing import Any
 
 from search.compounds import CompoundSplitter
 from search.fuzzy import DeletionIndex
-from search.textnorm import fold, is_stopword, lemma_table, stem, variants, words
+from search.textnorm import fold, forget_words, is_stopword, lemma_table, stem, variants, words
 
 FORMAT = "bokslut-swedish-analyzer/1"
 Group = tuple[str, ...]
@@ -182,8 +182,11 @@ class SwedishAnalyzer:
         return found is not None and found[1] == "partial"
 
     def forget_queries(self) -> None:
-        """Drop what earlier queries taught the word caches (benchmarks time a first analysis)."""
+        """Drop everything earlier texts left in the caches, this analyzer's and the word
+        functions' (benchmarks time a first analysis; only the loaded pipeline stays)."""
         self._resolved.clear()
+        self.splitter.forget()
+        forget_words()
 
     def _resolve_cached(self, terms: Group) -> tuple[list[Group], Repair | None]:
         """_resolve, remembered (the cache is dropped whole when it grows past a bound)."""

@@ -41,6 +41,10 @@ class CompoundSplitter:
         self.min_part_df = min_part_df
         self._cache: dict[tuple[str, bool, int], tuple[str, ...]] = {}
 
+    def forget(self) -> None:
+        """Drop the remembered splits (benchmarks time a first split)."""
+        self._cache.clear()
+
     def eligible(self, term: str) -> bool:
         """Long and not itself frequent: frequent compounds are kept whole as established terms."""
         return len(term) >= self.min_compound_len and self.df.get(term, 0) <= self.max_df

@@ -185,3 +185,9 @@ def variants(word: str) -> tuple[str, ...]:
         return (plain,)
     via_lemma = stem(lemma)
     return (plain,) if via_lemma == plain or len(via_lemma) < 2 else (plain, via_lemma)
+
+
+def forget_words() -> None:
+    """Empty the per-word and per-text caches (benchmarks time an analysis from scratch)."""
+    for remembered in (_short_words, fold, variants):
+        remembered.cache_clear()
