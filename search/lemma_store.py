@@ -13,10 +13,11 @@ import gzip
 import hashlib
 import json
 import marshal
-import os
 import sys
 from importlib import resources
 from pathlib import Path
+
+from search.file_swap import write_swapped
 
 SOURCE = ("spacy_lookups_data", "data/sv_lemma_lookup.json.gz")
 _DIGEST = 32  # bytes of sha256 before the marshal payload
@@ -56,16 +57,11 @@ def read_copy(path: Path) -> dict[str, str] | None:
 def write_copy(path: Path, table: dict[str, str]) -> None:
     """Write the compact copy beside and rename it in (a failure leaves no file: only a saving)."""
     payload = marshal.dumps(table)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as out:  # open(): the data directory's usual file mode
-            out.write(hashlib.sha256(payload).digest() + payload)
-        os.replace(tmp, path)
+        write_swapped(path, lambda out: out.write(hashlib.sha256(payload).digest() + payload))
     except OSError:
         pass
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def read_lemma_table(folder: Path | None) -> dict[str, str]:

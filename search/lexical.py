@@ -14,6 +14,7 @@ import bm25s
 import numpy as np
 
 from search.analysis import Group, SwedishAnalyzer
+from search.file_swap import write_text_swapped
 
 FORMAT = "bokslut-bm25/1"
 MAX_QUERY_CHARS = 2000
@@ -182,10 +183,8 @@ def _text(text: object, i: int) -> str:
 
 
 def _write_json(path: Path, data: object) -> None:
-    """Write JSON as UTF-8 via a temporary file, so a crash never leaves half a file."""
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-    os.replace(tmp, path)
+    """Write JSON as UTF-8 beside and renamed in, so a crash never leaves half a file."""
+    write_text_swapped(path, json.dumps(data, ensure_ascii=False))
 
 
 def _read_json(path: Path) -> Any:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from search.file_swap import write_text_swapped
 from search.textnorm import fold, is_stopword, variants, words
 
 FORMAT = "bokslut-search-rights/1"
@@ -236,9 +237,8 @@ class RightsSignal:
 
     def save(self, directory: Path) -> None:
         """Write rights.json into an index directory (atomically: a temporary file renamed)."""
-        tmp = Path(directory) / (FILE + ".tmp")
-        tmp.write_text(json.dumps({"format": FORMAT, **self.data}, ensure_ascii=False), "utf-8")
-        tmp.replace(Path(directory) / FILE)
+        write_text_swapped(Path(directory) / FILE,
+                           json.dumps({"format": FORMAT, **self.data}, ensure_ascii=False))
 
     @classmethod
     def load(cls, directory: Path) -> RightsSignal | None:

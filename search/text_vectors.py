@@ -8,27 +8,16 @@ A vector depends only on the model and the text: rows are independent of their b
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from search.file_swap import write_swapped
+
 FILE = "text_vectors.npz"
 KINDS = ("passage", "query")  # which prompt embedded the text
-
-
-def process_umask() -> int:
-    """This process's umask, read without changing it (os.umask would, for every thread)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0o022  # the common default where /proc is missing
 
 
 class TextVectorsError(ValueError):
@@ -51,22 +40,13 @@ class TextVectors:
         self.write(Path(directory) / FILE)
 
     def write(self, path: Path) -> None:
-        """Write to `path` through a private temporary file renamed into place, so a reader
-        (or a second writer) never sees a half-written file."""
+        """Write to `path` beside it and renamed in (search.file_swap), so a reader (or a
+        second writer) never sees a half-written file."""
         texts = [(k, t) for k in KINDS for t in self.kinds.get(k, {})]
         vectors = np.array([self.kinds[k][t] for k, t in texts], dtype=np.float32)
-        handle, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-        try:
-            # mkstemp makes the file 0600; give it the mode a plain open() would, so another
-            # user serving this data directory can read it like gate.npz beside it.
-            os.fchmod(handle, 0o666 & ~process_umask())
-            with os.fdopen(handle, "wb") as out:
-                np.savez(out, model=np.array(self.model),
-                         kinds=np.array([k for k, _ in texts], dtype=str),
-                         texts=np.array([t for _, t in texts], dtype=str), vectors=vectors)
-            os.replace(tmp, path)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        write_swapped(path, lambda out: np.savez(
+            out, model=np.array(self.model), kinds=np.array([k for k, _ in texts], dtype=str),
+            texts=np.array([t for _, t in texts], dtype=str), vectors=vectors))
 
     @classmethod
     def load(cls, directory: Path) -> TextVectors | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from search import lemma_store
+from search import file_swap
 from search.lemma_store import copy_path, parse, read_copy, read_lemma_table, source_bytes
 
 
@@ -53,7 +53,7 @@ def test_an_unwritable_folder_still_gives_the_table(source: dict[str, str], tmp_
     def fail(*_args, **_kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(lemma_store.os, "replace", fail)
+    monkeypatch.setattr(file_swap.os, "replace", fail)  # the copy is written through file_swap
     assert read_lemma_table(tmp_path) == source and list(tmp_path.iterdir()) == []
 
 
