@@ -22,8 +22,8 @@ import numpy as np
 
 from search.embedder import Embedder, SentenceTransformerEmbedder, choose_prompts, prepare_texts
 from search.onnx_export import MANIFEST, ONNX_FILE, ensure_export
+from search.onnx_precision import recipe_for
 from search.onnx_quantize import (
-    CHOSEN,
     QUERY_RECIPE,
     RECIPES,
     Recipe,
@@ -217,15 +217,21 @@ class OnnxEmbedder:
         return self._encode(texts, self.passage_prompt, progress)
 
 
+_RECORDED = "recorded"  # load_embedder's default recipe: the data directory's own
+
+
 def load_embedder(model_dir: Path, data_dir: Path, export: bool = True,
-                  recipe: str | None = CHOSEN,
+                  recipe: str | None = _RECORDED,
                   query_recipe: str | None = QUERY_RECIPE, bulk: bool = False) -> Embedder:
     """The ONNX embedder, made in the data dir if allowed; else torch's.
 
-    `recipe` (int8 on both sides) changes the fingerprint, so its index is refused by the
+    `recipe` (int8 on both sides; by default the one the data directory records, see
+    search/onnx_precision.py) changes the fingerprint, so its index is refused by the
     others; `query_recipe` only speeds up queries against the fp32 index. Each falls back
     to fp32 with a note on stderr. `bulk`: for ingest (OnnxEmbedder.for_indexing, at once).
     """
+    if recipe == _RECORDED:
+        recipe = recipe_for(Path(data_dir))
     try:
         folder = ensure_export(Path(model_dir), Path(data_dir)) if export \
             else existing_export(Path(model_dir), Path(data_dir))

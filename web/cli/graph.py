@@ -27,6 +27,7 @@ from graph import (
 )
 from search.embedder import ModelSettingError
 from search.engine import embedder_for
+from search.onnx_precision import record_precision, recorded_precision
 from web.cli.common import data_option, fail, settings
 from web.cli.documents import metadata, metadata_options
 from web.pipeline.ingest import bundled_reports, ingest, remove_report
@@ -50,12 +51,18 @@ def ingest_cmd(paths: tuple[Path, ...], data: Path | None, municipality: str | N
     """Read reports, text or PDF (default: all in corpus/reports/), into store and index."""
     cfg = settings(data=data)
     targets = list(paths) or bundled_reports()
+    before = recorded_precision(cfg["data"])
     try:
+        note = record_precision(cfg["data"], cfg["encoder_precision"])
+        if note:
+            click.echo(f"obs: {note}", err=True)
         result = ingest(targets, cfg["data"], cfg["base_iri"],
                         lambda: ingest_embedder(cfg),
                         progress=lambda m: click.echo(m, err=True), location=location(cfg),
                         given=metadata(municipality, year, title))
     except (ReportError, StoreError, ModelSettingError) as exc:
+        if recorded_precision(cfg["data"]) != before:  # the index kept its old encoder
+            record_precision(cfg["data"], before)
         fail(f"{exc} (inget ändrades)")
     for key, file_name, triples in result.reports:
         click.echo(f"{key}  {file_name}  {triples} tripler")

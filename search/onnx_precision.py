@@ -1,0 +1,72 @@
+"""Which precision a data directory's encoder runs at: fp32, or one int8 recipe for both sides.
+
+The choice belongs to the data directory, not to the process: its index was embedded with one
+encoder, so serving, search, evaluation and the rights ranking must all embed with that same
+one. `bokslut ingest` records the setting (BOKSLUT_ENCODER_PRECISION) in
+`<data>/models/encoder.json`; everything else reads it from there. A directory without the
+file runs the project default (search/onnx_quantize.py CHOSEN, fp32 when None). The recipe is
+also part of the encoder's fingerprint, which the index records: an index embedded at one
+precision is refused by an encoder at another, and the next ingest rebuilds it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from search.file_swap import write_text_swapped
+from search.model_store import ModelSettingError
+from search.onnx_quantize import CHOSEN, RECIPES
+
+FP32 = "fp32"
+CONFIG = "encoder.json"
+
+
+def config_path(data_dir: Path) -> Path:
+    """Where a data directory records its encoder precision."""
+    return Path(data_dir) / "models" / CONFIG
+
+
+def check_precision(value: str) -> str:
+    """The setting's value as a precision name (empty: none given), or a clear error."""
+    value = value.strip()
+    if value and value != FP32 and value not in RECIPES:
+        names = ", ".join([FP32, *sorted(RECIPES)])
+        raise ModelSettingError(f"BOKSLUT_ENCODER_PRECISION={value!r} finns inte; välj {names}")
+    return value
+
+
+def default_precision() -> str:
+    """The project default for a data directory that has recorded none."""
+    return CHOSEN or FP32
+
+
+def recorded_precision(data_dir: Path) -> str:
+    """The precision the data directory's index is embedded at (the default when unrecorded
+    or unreadable; an unknown name also falls back, and the fingerprint check then decides)."""
+    try:
+        value = json.loads(config_path(data_dir).read_text("utf-8")).get("precision", "")
+        return check_precision(str(value)) or default_precision()
+    except (OSError, ValueError, AttributeError):
+        return default_precision()
+
+
+def recipe_for(data_dir: Path) -> str | None:
+    """The int8 recipe the data directory's encoder uses, or None for fp32."""
+    value = recorded_precision(data_dir)
+    return None if value == FP32 else value
+
+
+def record_precision(data_dir: Path, setting: str) -> str | None:
+    """Record the setting for this data directory (an empty setting keeps what it has);
+    returns a note when the precision changes, so the rebuild that follows is explained."""
+    wanted = check_precision(setting)
+    before = recorded_precision(data_dir)
+    if not wanted or (wanted == before and config_path(data_dir).is_file()):
+        return None
+    config_path(data_dir).parent.mkdir(parents=True, exist_ok=True)
+    write_text_swapped(config_path(data_dir), json.dumps({"precision": wanted}) + "\n")
+    if wanted == before:
+        return None
+    return (f"kodarens precision byts från {before} till {wanted}: sökindexet och "
+            "textvektorerna byggs om med den nya kodaren")
