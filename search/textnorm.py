@@ -110,10 +110,18 @@ ENGLISH_FUNCTION_WORDS = frozenset(
 
 
 def looks_english(text: str) -> bool:
-    """More English function words than Swedish ones ("gambling among teenage boys")."""
+    """More English function words than Swedish ones ("gambling among teenage boys"); on a
+    tie, fewer than half of the other words are Swedish ("survey of invasive plant species in
+    nature reserves": "of" against "in", which Swedish has too)."""
     found = [w.text for w in words(text)]
     english = sum(w in ENGLISH_FUNCTION_WORDS for w in found)
-    return english > sum(is_stopword(w) for w in found)
+    swedish = sum(is_stopword(w) for w in found)
+    if english != swedish or not english:
+        return english > swedish
+    # round 7, chosen on the pool: two English queries of it read as Swedish, no string changed
+    # the other way; a Swedish query typed without å/ä/ö ("for" for "för") keeps its Swedish words
+    content = [w for w in found if w not in ENGLISH_FUNCTION_WORDS and not is_stopword(w)]
+    return 2 * sum(is_swedish_word(w) for w in content) < len(content)
 
 
 _FOLD_KEEP = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ð": "d", "þ": "th"})

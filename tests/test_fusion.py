@@ -140,6 +140,19 @@ def test_a_partly_known_compound_is_a_near_miss_not_a_repair() -> None:
     assert 0.0 < mixed.coverage(1.0, partial_credit=0.0) < mixed.coverage()
 
 
+def test_a_compound_whose_pieces_one_passage_holds_counts_as_written() -> None:
+    bm25 = BM25Index.build(SPLIT_TEXTS)
+    # "skolskillnader": "skol" + "skillnad"; passage 0 holds only "skillnad"
+    apart = top_match(bm25, "skolskillnader", 0)
+    assert apart.exact == 0.0 and apart.repaired == pytest.approx(1.0) and apart.rarest_df == 0
+    both = BM25Index.build([*SPLIT_TEXTS, "Skillnader mellan skolor i Södertälje."])
+    held = top_match(both, "skolskillnader", 4)  # one passage holds every piece
+    assert held.exact == pytest.approx(1.0) and held.repaired == 0.0
+    assert held.rarest_df == 3  # the rarest piece's df ("skol" and "skillnad": 3 passages each)
+    assert top_match(bm25, "zorgskillnader", 0).exact == 0.0  # a partly known one never is
+    assert top_match(bm25, "hjälpfonnd", 0).exact == 0.0  # nor a typo repair
+
+
 # ---------------------------------------------------------------- the domain gate
 
 

@@ -63,6 +63,10 @@ def test_english_is_told_by_its_function_words() -> None:
     assert not looks_english("hur många barn lever i familjer med låg inkomst")
     assert not looks_english("Bostad först")
     assert not looks_english("housing first")  # no function word: left to the Swedish floor
+    # a tie of function words ("of" against "in") goes by the other words: Swedish or not
+    assert looks_english("survey of invasive plant species in nature reserves")
+    assert not looks_english("stöd for familjer med barn")  # "for" typed for "för"
+    assert not looks_english("in the")  # no other word: the tie stays undecided, not English
 
 
 def test_english_queries_meet_a_lower_floor() -> None:
