@@ -2,6 +2,8 @@
 
 Run: .venv/bin/python benchmarks/bench_ingest.py --base /tmp/wt-base [--current /tmp/wt-cur]
      [--rounds 2] [--out benchmarks/results/bench_ingest.txt]
+     .venv/bin/python benchmarks/bench_ingest.py --precision int8-pc-rr [--rounds 2]
+     (fp32 against an int8 recipe on both sides, this checkout; appended to --out)
 
 `--base` is a checkout of the commit to compare with (`git worktree add /tmp/wt-base <commit>`),
 `--current` the one measured (default: this one); each runs on this venv with its own sources
@@ -36,9 +38,10 @@ ROOT = Path(__file__).resolve().parents[1]
 CLI = "from web.cli.main import main; main()"
 
 
-def run_ingest(source: Path, data: Path) -> tuple[float, float, str]:
-    """Wall and CPU seconds of one `bokslut ingest` with `source`'s code, and its stage line."""
-    env = {**os.environ, "PYTHONPATH": str(source)}
+def run_ingest(source: Path, data: Path, precision: str = "") -> tuple[float, float, str]:
+    """Wall and CPU seconds of one `bokslut ingest` with `source`'s code, and its stage line
+    (`precision`: BOKSLUT_ENCODER_PRECISION for it, empty for the directory's default)."""
+    env = {**os.environ, "PYTHONPATH": str(source), "BOKSLUT_ENCODER_PRECISION": precision}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", CLI, "ingest", "--data", str(data)], cwd=source,
@@ -102,15 +105,52 @@ LABELS = {"reference": "reference", "strict": "current, strict (shipped texts em
           "cached": "current, shipped-text vectors saved"}
 
 
+def precision_ab(recipe: str, rounds: int, out: Path) -> None:
+    """fp32 against one int8 recipe on this checkout, strict and with saved shipped-text
+    vectors (each from its own precision's strict run), the precisions' order turning."""
+    lines = [f"# --precision {recipe}: this checkout (git {commit(ROOT)}), load average before "
+             f"{os.getloadavg()}; {os.cpu_count()} CPUs"]
+    walls: dict[tuple[str, str], list[float]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
+        for round_ in range(rounds):
+            order = ["fp32", recipe] if round_ % 2 == 0 else [recipe, "fp32"]
+            for kind in ("strict", "saved"):
+                for name in order:
+                    vectors = Path(tmp) / f"{name}-strict-{round_}" if kind == "saved" else None
+                    data = fresh_data(Path(tmp), f"{name}-{kind}-{round_}", vectors)
+                    wall, cpu, stages = run_ingest(ROOT, data, name)
+                    walls.setdefault((name, kind), []).append(wall)
+                    lines.append(f"{name:<16} {kind:<6} round {round_ + 1}: wall {wall:5.1f} s, "
+                                 f"CPU {cpu:5.1f} s  ({stages}; load {os.getloadavg()[0]:.1f})")
+                    print(lines[-1], flush=True)
+    for kind in ("strict", "saved"):
+        ratios = [b / a for a, b in zip(walls["fp32", kind], walls[recipe, kind], strict=True)]
+        lines.append(f"{kind}: {recipe} / fp32 wall per round " + ", ".join(
+            f"{r:.2f}" for r in ratios) + f"; best wall fp32 {min(walls['fp32', kind]):.1f} s, "
+            f"{recipe} {min(walls[recipe, kind]):.1f} s (aim < 30 s)")
+    lines.append(f"load average after: {os.getloadavg()}")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    with out.open("a", encoding="utf-8") as handle:
+        handle.write("\n" + text)
+
+
 def main() -> None:
     """Alternate reference and current ingests, print the table, the ratios and the check."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base", type=Path, required=True, help="checkout to compare with")
+    parser.add_argument("--base", type=Path, help="checkout to compare with")
+    parser.add_argument("--precision", help="instead: fp32 against this int8 recipe, this "
+                        "checkout, results appended to --out")
     parser.add_argument("--current", type=Path, default=ROOT, help="checkout measured")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--note", default="", help="what the reference checkout is")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/bench_ingest.txt")
     args = parser.parse_args()
+    if args.precision:
+        precision_ab(args.precision, args.rounds, args.out)
+        return
+    if args.base is None:
+        parser.error("--base or --precision is needed")
     lines = [f"load average before: {os.getloadavg()}; {os.cpu_count()} CPUs",
              f"reference: {args.base} (git {commit(args.base)}); current: {args.current} "
              f"(git {commit(args.current)})", *([args.note] if args.note else []), ""]

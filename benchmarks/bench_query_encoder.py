@@ -1,12 +1,18 @@
 """The search-time query encoder: int8 queries against the fp32 index, beside exact fp32 queries.
 
 Run: .venv/bin/python benchmarks/bench_query_encoder.py --data DIR [--out FILE]
+     .venv/bin/python benchmarks/bench_query_encoder.py --pair FP32_DIR INT8_DIR [--out FILE]
 
 DIR is a data directory made by `bokslut ingest` (fp32 index, int8 copy made beside the
 export). For each dev part (tuning, held-out, held-out 2) it prints nDCG@10 of hybrid and
 dense with exact and with int8 queries and their difference (issue 12: less than 0.005),
 the least cosine between the two query vectors, and each encoder's p50 per 20-token
 question, interleaved in one run. No thresholds are asserted.
+
+--pair: two data directories ingested with one encoder each (fp32, and an int8 recipe on both
+sides, BOKSLUT_ENCODER_PRECISION): each one's query encoder and hybrid search over its own
+index, interleaved question by question (the order turning every question), the analyzer's
+caches emptied before each search, so neither side meets a question the other just analysed.
 """
 
 from __future__ import annotations
@@ -56,20 +62,67 @@ def encoder_p50(embedders: dict, questions: list[str], passes: int = 5) -> dict[
     return {name: statistics.median(values) for name, values in times.items()}
 
 
+def hybrid_p50(searchers: dict, questions: list[str], passes: int = 3) -> dict[str, float]:
+    """Milliseconds per hybrid search, each side's analyzer caches emptied before each."""
+    times: dict[str, list[float]] = {name: [] for name in searchers}
+    names = list(searchers)
+    for searcher in searchers.values():
+        for question in questions[:3]:
+            searcher.search(question + " igen", 10, "hybrid")  # warm, on other texts
+    for turn in range(passes * len(questions)):
+        question = questions[turn % len(questions)]
+        for name in names if turn % 2 == 0 else names[::-1]:
+            searchers[name].index.bm25.analyzer.forget_queries()
+            started = time.perf_counter()
+            searchers[name].search(question, 10, "hybrid")
+            times[name].append((time.perf_counter() - started) * 1000)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def pair(fp32_dir: Path, int8_dir: Path, questions: list[str]) -> list[str]:
+    """Encoder and hybrid p50 of two data directories' own encoders, interleaved."""
+    embedders = {name: load_embedder(resolve_model("multilingual-e5-small", d), d)
+                 for name, d in (("fp32", fp32_dir), ("int8", int8_dir))}
+    kinds = {name: f"{getattr(e, 'precision', '?')} ({e.fingerprint.rsplit(':', 1)[-1]})"
+             for name, e in embedders.items()}
+    searchers = {name: open_searcher(index_home(d), embedders[name])
+                 for name, d in (("fp32", fp32_dir), ("int8", int8_dir))}
+    enc = encoder_p50(embedders, questions)
+    hyb = hybrid_p50(searchers, questions)
+    return [f"# --pair: fp32 = {kinds['fp32']}, int8 = {kinds['int8']}; "
+            f"{len(questions)} questions of benchmarks/questions_20_tokens.txt",
+            f"query encoder p50: fp32 {enc['fp32']:.2f} ms, int8 {enc['int8']:.2f} ms "
+            f"({enc['int8'] / enc['fp32']:.2f}x fp32)",
+            f"hybrid in process p50 (own index each): fp32 {hyb['fp32']:.2f} ms, int8 "
+            f"{hyb['int8']:.2f} ms ({hyb['int8'] / hyb['fp32']:.2f}x fp32; aim <= 10 ms)"]
+
+
 def main() -> int:
     """Print (and optionally save) the comparison table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--data", type=Path)
+    parser.add_argument("--pair", type=Path, nargs=2, metavar=("FP32_DIR", "INT8_DIR"))
     parser.add_argument("--out", type=Path)
     parser.add_argument("--recipe", default=QUERY_RECIPE or "int8-pc-rr", choices=sorted(RECIPES),
                         help="the int8 recipe for queries (default: search's, else int8-pc-rr)")
     args = parser.parse_args()
+    questions = [q.strip() for q in QUESTIONS.read_text("utf-8").splitlines()
+                 if q.strip() and not q.startswith("#")]
+    if args.pair:
+        stamp = (f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average "
+                 f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}, 2 cores")
+        text = "\n".join([stamp, *pair(*args.pair, questions)])
+        print(text)
+        if args.out:
+            with args.out.open("a", encoding="utf-8") as out:
+                out.write("\n" + text + "\n")
+        return 0
+    if args.data is None:
+        parser.error("--data or --pair is needed")
     model_dir = resolve_model("multilingual-e5-small", args.data)
     fast = load_embedder(model_dir, args.data, query_recipe=args.recipe)
     exact = for_indexing(fast)
     assert fast.query_precision == "int8" and exact.query_precision == "fp32"
-    questions = [q.strip() for q in QUESTIONS.read_text("utf-8").splitlines()
-                 if q.strip() and not q.startswith("#")]
     lines = [f"# recipe {args.recipe}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
              f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}, 2 cores",
              "part         queries  hybrid fp32  hybrid int8      Δ   dense fp32  dense int8"
