@@ -25,6 +25,7 @@ from search.fusion import (
 from search.index_store import SearchIndex
 from search.query_repair import QueryRepair
 from search.query_signals import PARTIAL_CREDIT, REPAIRED_CREDIT, QuerySignals, top_match
+from search.sentence_signal import SentenceVectors
 from search.snippets import snippet
 
 MODES = ("hybrid", "dense", "bm25")
@@ -97,6 +98,9 @@ class HybridSearcher:
             self.hit_floor = float("-inf")
         self.by_id = {p["id"]: i for i, p in enumerate(index.passages)}
         self.repair = QueryRepair(index.bm25.analyzer, index.bm25.texts)
+        # the action sentences ingest embedded for the rights ranking (none: passages alone)
+        kept = index.texts.known("passage", index.manifest["model"]) if index.texts else {}
+        self.sentences = None if rrf else SentenceVectors.of(index.passages, kept)
 
     def ranked(self, query: str, vector: np.ndarray | None, fetch: int,
                repaired: np.ndarray | None = None) -> dict[str, Ranked]:
@@ -106,11 +110,19 @@ class HybridSearcher:
         if query:
             out["bm25"] = self.index.bm25.search(query, fetch)
         if vector is not None:
-            out["dense"] = self.index.dense.search(vector, fetch)
+            out["dense"] = self.dense_hits(vector, fetch)
             if repaired is not None:
-                out["dense"] = merge_max(out["dense"], self.index.dense.search(repaired, fetch),
-                                         fetch)
+                out["dense"] = merge_max(out["dense"], self.dense_hits(repaired, fetch), fetch)
         return out
+
+    def dense_hits(self, vector: np.ndarray, fetch: int) -> Ranked:
+        """The dense side's best rows, each passage's cosine mixed with its best sentence's
+        (search.sentence_signal) when the index keeps sentence vectors."""
+        hits = self.index.dense.search(vector, fetch)
+        if self.sentences is None:
+            return hits
+        return self.sentences.mixed(hits, vector, fetch,
+                                    lambda row: float(self.index.dense.vector(row) @ vector))
 
     def vectors(self, text: str) -> tuple[np.ndarray, np.ndarray | None]:
         """The query's vector, and its repaired reading's when BM25 repaired a word.
