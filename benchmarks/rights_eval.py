@@ -63,7 +63,10 @@ JUDGED = {"first": ROOT / "tests" / "data" / "rights_judged.jsonl",
           "unseen": ROOT / "tests" / "data" / "rights_judged_3.jsonl",
           "blind4": ROOT / "tests" / "data" / "rights_judged_4.jsonl",
           # round 6's blind check (opened after 9a1a2f6), development since round 7
-          "blind5": ROOT / "tests" / "data" / "rights_judged_5.jsonl"}
+          "blind5": ROOT / "tests" / "data" / "rights_judged_5.jsonl",
+          # judged blind and committed (3d1bd7c) before any run; opened once round 7's method
+          # was final and committed (b3390bc): the blind check, never used to choose anything
+          "blind6": ROOT / "tests" / "data" / "rights_judged_6.jsonl"}
 # since round 7 all five are the development pool (every one has been looked at)
 DEVELOPMENT = ("first", "new", "unseen", "blind4", "blind5")
 STEPS = [round(x, 2) for x in np.arange(-1.0, 4.01, 0.25)]
