@@ -74,22 +74,6 @@ class QueryRepair:
         fixed = spellings.most_common(1)[0][0]
         return None if english and is_swedish_word(fixed) else fixed
 
-    def turns_swedish(self, text: str) -> bool:
-        """A query in another language in which BM25 read a word as a Swedish one ("trust in
-        local politicians": "local" -> "lokal"; "politicians" is neither the report's word nor
-        Swedish): a lexical match it then finds says nothing about the query's meaning."""
-        turned, foreign = False, looks_english(text)
-        for match in _WORD.finditer(text):
-            word = match.group().lower()
-            if is_stopword(word) or is_swedish_word(word):
-                continue
-            found = self.analyzer.repair(word)
-            if found is None:
-                foreign = foreign or not self.analyzer.word_groups(word)
-            elif found[1] != "accent" and (spellings := self._table().get(found[0])):
-                turned = turned or is_swedish_word(spellings.most_common(1)[0][0])
-        return turned and foreign
-
     def repaired(self, text: str) -> str | None:
         """The query with trusted repairs written in, or None when there is none."""
         out: list[str] = []
