@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-from dataclasses import dataclass, field
-
 import numpy as np
 
 from search import section_signal
@@ -22,6 +19,8 @@ from search.fusion import (
     rrf_fuse,
     single,
 )
+from search.hits import MAX_QUERY_CHARS as MAX_QUERY_CHARS  # re-exported: web/ reads it here
+from search.hits import Filters, Hit, Results, clean_query
 from search.index_store import SearchIndex
 from search.query_repair import QueryRepair
 from search.query_signals import PARTIAL_CREDIT, REPAIRED_CREDIT, QuerySignals, top_match
@@ -29,56 +28,7 @@ from search.sentence_signal import SentenceVectors
 from search.snippets import snippet
 
 MODES = ("hybrid", "dense", "bm25")
-MAX_QUERY_CHARS = 2000
 HIT_FLOOR = 0.15  # fused score below which a candidate is no hit; tuning part: relevant >= 0.186
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Restrict hits by report metadata; None means any."""
-
-    year: int | None = None
-    municipality: str | None = None
-    goal_area: int | None = None
-    goal: str | None = None
-    kind: str | None = None
-
-    def accepts(self, p: dict) -> bool:
-        """True when the passage matches every filter that is set."""
-        return all(want is None or p.get(key) == want for key, want in (
-            ("year", self.year), ("municipality", self.municipality),
-            ("goal_area", self.goal_area), ("goal", self.goal), ("kind", self.kind)))
-
-
-@dataclass
-class Hit:
-    """One search result."""
-
-    rank: int
-    score: float
-    passage: dict
-    snippet: str
-    sources: dict[str, int] = field(default_factory=dict)  # method -> rank there
-    same_text: list[str] = field(default_factory=list)  # ids of identical passages folded in
-
-
-def clean_query(query: str) -> str:
-    """NFC, control characters removed, whitespace collapsed; too long -> ValueError."""
-    text = unicodedata.normalize("NFC", query)
-    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
-    text = " ".join(text.split())
-    if len(text) > MAX_QUERY_CHARS:
-        raise ValueError(f"the query is {len(text)} characters; at most {MAX_QUERY_CHARS}")
-    return text
-
-
-@dataclass
-class Results:
-    """One page of hits, how many hits there are in all, and whether the gate said none."""
-
-    hits: list[Hit]
-    total: int  # hits above the threshold, after filters and folding (not the page size)
-    off_topic: bool = False  # the query is about nothing the reports cover
 
 
 class HybridSearcher:
