@@ -111,6 +111,7 @@ def precision_ab(recipe: str, rounds: int, out: Path) -> None:
     lines = [f"# --precision {recipe}: this checkout (git {commit(ROOT)}), load average before "
              f"{os.getloadavg()}; {os.cpu_count()} CPUs"]
     walls: dict[tuple[str, str], list[float]] = {}
+    cpus: dict[tuple[str, str], list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         for round_ in range(rounds):
             order = ["fp32", recipe] if round_ % 2 == 0 else [recipe, "fp32"]
@@ -120,14 +121,17 @@ def precision_ab(recipe: str, rounds: int, out: Path) -> None:
                     data = fresh_data(Path(tmp), f"{name}-{kind}-{round_}", vectors)
                     wall, cpu, stages = run_ingest(ROOT, data, name)
                     walls.setdefault((name, kind), []).append(wall)
+                    cpus.setdefault((name, kind), []).append(cpu)
                     lines.append(f"{name:<16} {kind:<6} round {round_ + 1}: wall {wall:5.1f} s, "
                                  f"CPU {cpu:5.1f} s  ({stages}; load {os.getloadavg()[0]:.1f})")
                     print(lines[-1], flush=True)
     for kind in ("strict", "saved"):
-        ratios = [b / a for a, b in zip(walls["fp32", kind], walls[recipe, kind], strict=True)]
-        lines.append(f"{kind}: {recipe} / fp32 wall per round " + ", ".join(
-            f"{r:.2f}" for r in ratios) + f"; best wall fp32 {min(walls['fp32', kind]):.1f} s, "
-            f"{recipe} {min(walls[recipe, kind]):.1f} s (aim < 30 s)")
+        ratios = {what: ", ".join(f"{b / a:.2f}" for a, b in zip(
+            runs["fp32", kind], runs[recipe, kind], strict=True))
+            for what, runs in (("wall", walls), ("CPU", cpus))}
+        lines.append(f"{kind}: {recipe} / fp32 per round, wall {ratios['wall']}, CPU "
+                     f"{ratios['CPU']}; best wall fp32 {min(walls['fp32', kind]):.1f} s, "
+                     f"{recipe} {min(walls[recipe, kind]):.1f} s (aim < 30 s)")
     lines.append(f"load average after: {os.getloadavg()}")
     text = "\n".join(lines) + "\n"
     print(text)

@@ -4,7 +4,8 @@ Made once, from the fp32 export, into the data directory beside it. Which MatMul
 quantised, and how, is a named recipe; the recipe name goes into the encoder's
 fingerprint, so an index embedded with one recipe is never served with another (or with
 the fp32 export, or with torch). The recipes and their measured cosine and speed are in
-benchmarks/results/bench_quantize.txt; CHOSEN, when set, is the one ingest and search use.
+benchmarks/results/bench_quantize.txt; CHOSEN, when set, is the one a data directory uses
+unless it records another (search/onnx_precision.py).
 Those figures were measured on the unfused export (bokslut-onnx/1). Since export format 2
 the query/key/value projections sit inside fused Attention nodes, which no recipe selects
 (they stay fp32); the FFN and attention-output MatMuls keep their names.
@@ -48,10 +49,12 @@ RECIPES = {r.name: r for r in (
     Recipe("int8-pc-rr-ends", reduce_range=True, exclude=r"/layer\.(0|11)/"),
     Recipe("int8-pc-rr-gather", reduce_range=True, gather=True),
 )}
-# The best recipe, int8-pc-rr (tuning queries: min cosine 0.9956 to fp32, 0.55-0.69x its time
-# per query), is not used by default: with passages and queries both int8 `bokslut eval`
-# moved by 0.008-0.013 nDCG@10 (limit 0.005), and activations quantised per batch move a
-# passage's vector with its batch-mates (cosine 0.996). Ingest and search run the fp32 export.
+# No recipe is the default: ingest and search run the fp32 export. Round 7's pre-registered
+# check (benchmarks/results/bench_int8_index.txt), one int8 model for passages and queries
+# alike: the closest recipe, int8-pc-rr-ffn, keeps query cosine >= 0.993 but moves pooled
+# hybrid nDCG@10 by -0.011 (limit 0.005; the others -0.013 to -0.015), lets 4 more off-topic
+# strings through, and saves 0.80-0.86x ingest CPU and 0.72-0.87x hybrid time. A data
+# directory can still choose one (BOKSLUT_ENCODER_PRECISION, search/onnx_precision.py).
 CHOSEN: str | None = None
 # int8 for queries alone (passages and index fp32) is supported but off: at 0.53-0.71x
 # fp32's time per question its dev nDCG@10 still moved by up to 0.019 on one part
