@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from search.onnx_precision import config_path
 from search.shipped_vectors import shipped_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,7 +59,8 @@ def fresh_data(parent: Path, name: str, vectors: Path | None = None) -> Path:
     data = parent / name
     (data / "models").mkdir(parents=True)
     for entry in (ROOT / "data" / "models").iterdir():
-        if entry.name != shipped_dir(data).name:
+        # not the vectors, nor this checkout's recorded precision (each run sets its own)
+        if entry.name not in (shipped_dir(data).name, config_path(data).name):
             (data / "models" / entry.name).symlink_to(entry)
     if vectors is not None:
         shutil.copytree(shipped_dir(vectors), shipped_dir(data))
