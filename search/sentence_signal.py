@@ -30,22 +30,31 @@ Ranked = list[tuple[int, float]]
 
 
 class SentenceVectors:
-    """Sentence vectors, each with the passage rows whose text contains the sentence."""
+    """Sentence vectors grouped by the passage rows whose text contains them, with those
+    passages' own vectors: the mixed score of every such passage is two matrix products."""
 
-    def __init__(self, vectors: np.ndarray, rows: list[tuple[int, ...]], passages: int) -> None:
-        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        self.rows, self.passages = rows, passages
-        # one entry per (sentence, passage) pair, for vectorised per-passage maxima
-        self._sentence = np.array([i for i, found in enumerate(rows) for _ in found], dtype=int)
-        self._row = np.array([row for found in rows for row in found], dtype=int)
+    def __init__(self, vectors: np.ndarray, rows: list[tuple[int, ...]],
+                 passage_vector: Callable[[int], np.ndarray]) -> None:
+        self.rows = rows
+        pairs = sorted((row, i) for i, found in enumerate(rows) for row in found)
+        owners = [row for row, _ in pairs]
+        self.owners = np.array(sorted(set(owners)), dtype=np.int64)  # rows with a sentence
+        self._starts = np.searchsorted(owners, self.owners)  # each owner's first pair
+        # the sentences (grouped by owner) and then the owners' own vectors: one product
+        own = np.stack([passage_vector(int(row)) for row in self.owners])
+        self._matrix = np.ascontiguousarray(
+            np.vstack([vectors[[i for _, i in pairs]], own]), dtype=np.float32)
+        self._split = len(pairs)
 
     def __len__(self) -> int:
         return len(self.rows)
 
     @classmethod
-    def of(cls, passages: list[dict], texts: dict[str, np.ndarray]) -> SentenceVectors | None:
+    def of(cls, passages: list[dict], texts: dict[str, np.ndarray],
+           passage_vector: Callable[[int], np.ndarray]) -> SentenceVectors | None:
         """The texts that lie inside some longer passage, mapped to those passages (to a
-        passage that is the text whole it adds nothing); None when there are none."""
+        passage that is the text whole it adds nothing); None when there are none.
+        `passage_vector(row)` is the index's vector of a passage."""
         starts, joined = _joined(passages)
         kept, rows = [], []
         for text, vector in texts.items():
@@ -54,21 +63,23 @@ class SentenceVectors:
             if found:
                 kept.append(vector)
                 rows.append(found)
-        return cls(np.stack(kept), rows, len(passages)) if kept else None
+        return cls(np.stack(kept), rows, passage_vector) if kept else None
 
     def mixed(self, hits: Ranked, vector: np.ndarray, k: int,
-              cosine: Callable[[int], float], weight: float = SENTENCE_WEIGHT) -> Ranked:
-        """The k best rows by the mixed dense score. Candidates: the passage side's `hits` and
-        the rows of the k best sentences (`cosine(row)` gives a passage cosine not in hits)."""
-        scores = self.vectors @ np.asarray(vector, dtype=np.float32)
-        best = np.full(self.passages, -np.inf, dtype=np.float32)  # -inf: no sentence
-        np.maximum.at(best, self._row, scores[self._sentence])
-        top = {row for i in np.argsort(-scores, kind="stable")[:k] for row in self.rows[i]}
-        passage = dict(hits)
-        scored = {}
-        for row in set(passage) | top:
-            own = passage[row] if row in passage else cosine(row)
-            scored[row] = (1 - weight) * own + weight * max(own, float(best[row]))
+              weight: float = SENTENCE_WEIGHT) -> Ranked:
+        """The k best rows by the mixed dense score, among the passage side's `hits` and
+        every passage that has a sentence (the others keep their cosine)."""
+        cosines = self._matrix @ np.asarray(vector, dtype=np.float32)
+        best = np.maximum.reduceat(cosines[:self._split], self._starts)
+        own = cosines[self._split:]
+        mixed = (1 - weight) * own + weight * np.maximum(own, best)
+        if len(mixed) > k:  # only the k best owners can be among the k best rows
+            keep = np.argpartition(-mixed, k - 1)[:k]
+            owners, mixed = self.owners[keep], mixed[keep]
+        else:
+            owners = self.owners
+        scored = dict(hits)
+        scored.update(zip(owners.tolist(), mixed.tolist(), strict=True))
         return sorted(scored.items(), key=lambda item: (-item[1], item[0]))[:k]
 
 

@@ -23,42 +23,47 @@ def unit(*values: float) -> np.ndarray:
     return vector / np.linalg.norm(vector)
 
 
+VECTORS = {0: unit(0.6, 0.8, 0), 1: unit(0.7, 0, 0.71414), 2: unit(1, 0, 0)}
+
+
 def test_sentences_belong_to_every_passage_that_holds_them() -> None:
     texts = {"Kommunen bygger bostäder.": unit(1, 0, 0),
              "Broschyrer finns på ungdomsmottagningen.": unit(0, 1, 0),
              "Ungdomsmottagningen har öppet varje dag.": unit(0, 0, 1),  # a whole passage
              "Ingen passage säger detta.": unit(1, 1, 0)}  # in no passage: left out
-    found = SentenceVectors.of(PASSAGES, texts)
+    found = SentenceVectors.of(PASSAGES, texts, VECTORS.__getitem__)
     assert found is not None and len(found) == 2
     # "Kommunen bygger bostäder." is passage 2 whole, yet a detail of passage 0
     assert sorted(found.rows) == [(0,), (0,)]  # never to itself
-    assert SentenceVectors.of(PASSAGES, {"Ingen passage säger detta.": unit(1, 0, 0)}) is None
-    assert SentenceVectors.of([], {}) is None
+    assert found.owners.tolist() == [0]
+    assert SentenceVectors.of(PASSAGES, {"Ingen passage säger detta.": unit(1, 0, 0)},
+                              VECTORS.__getitem__) is None
+    assert SentenceVectors.of([], {}, VECTORS.__getitem__) is None
 
 
 def test_a_passage_s_best_sentence_lifts_its_dense_score() -> None:
     found = SentenceVectors.of(PASSAGES, {"Broschyrer finns på ungdomsmottagningen.":
-                                          unit(0, 1, 0)})
+                                          unit(0, 1, 0)}, VECTORS.__getitem__)
     assert found is not None
     query = unit(0, 1, 0)
-    hits = [(1, 0.7), (0, 0.6)]  # the passage side's ranking: passage 0's average is weak
-    cosines = {0: 0.6, 1: 0.7, 2: 0.1}
-    mixed = dict(found.mixed(hits, query, 3, cosines.__getitem__))
+    own = float(VECTORS[0] @ query)  # 0.8: passage 0's vector averages two topics
+    hits = [(1, 0.85), (0, own)]  # the passage side's ranking
+    mixed = dict(found.mixed(hits, query, 3))
     w = SENTENCE_WEIGHT
-    assert mixed[0] == pytest.approx((1 - w) * 0.6 + w * 1.0)  # its sentence: cosine 1
-    assert mixed[1] == pytest.approx(0.7)  # no sentence of its own: unchanged
+    assert mixed[0] == pytest.approx((1 - w) * own + w * 1.0)  # its sentence: cosine 1
+    assert mixed[1] == pytest.approx(0.85)  # no sentence of its own: unchanged
     assert mixed[0] > mixed[1]
-    # a row only its sentence brings in gets its passage cosine asked for
-    assert dict(found.mixed([(1, 0.7)], query, 2, cosines.__getitem__))[0] == mixed[0]
-    assert found.mixed(hits, query, 1, cosines.__getitem__) == [(0, mixed[0])]  # k best
+    # a passage its sentence brings in is scored although the passage side missed it
+    assert dict(found.mixed([(1, 0.85)], query, 2))[0] == pytest.approx(mixed[0])
+    assert found.mixed(hits, query, 1) == [(0, pytest.approx(mixed[0]))]  # the k best
 
 
 def test_a_sentence_never_lowers_its_passage() -> None:
     found = SentenceVectors.of(PASSAGES, {"Broschyrer finns på ungdomsmottagningen.":
-                                          unit(0, 1, 0)})
+                                          unit(0, 1, 0)}, VECTORS.__getitem__)
     assert found is not None
-    mixed = dict(found.mixed([(0, 0.9)], unit(1, 0, 0), 1, lambda row: 0.0))
-    assert mixed[0] == pytest.approx(0.9)  # the sentence's cosine 0 < the passage's 0.9
+    query = unit(1, 0, 0)  # the sentence's cosine is 0, the passage's 0.6
+    assert dict(found.mixed([], query, 1))[0] == pytest.approx(0.6)
 
 
 def test_the_searcher_reads_sentence_vectors_the_index_keeps() -> None:
