@@ -11,6 +11,7 @@ from web import cache as page_cache
 from web import filters
 from web import services as services_module
 from web.blueprints import BLUEPRINTS
+from web.search import lean_api as search_lean_path
 from web.settings import resolve
 from web.sparql import fast_path as sparql_fast_path
 
@@ -30,6 +31,8 @@ def create_app(test_config: dict[str, Any] | None = None,
         app.register_blueprint(blueprint)
     app.after_request(security_headers)
     page_cache.init_app(app)  # pages are built once per data generation
+    if settings["lean_search"]:
+        search_lean_path.init_app(app)  # a valid GET /api/search skips Flask's machinery
     sparql_fast_path.init_app(app)  # a program's GET /sparql skips Flask's machinery
     return app
 

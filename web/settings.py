@@ -60,6 +60,10 @@ SETTINGS: tuple[Setting, ...] = (
             "The external server's SPARQL Protocol query path (or a full URL)."),
     Setting("store_update_path", "/update",
             "The external server's SPARQL Update path (or a full URL), used to publish."),
+    Setting("lean_search", True,
+            "Answer a program's valid GET /api/search without Flask's request machinery (the "
+            "same response; off: Flask answers it, e.g. to compare the two).",
+            lambda v: flag(v)),
     Setting("host", "127.0.0.1", "Host the web server binds to."),
     Setting("port", 5000, "Port the web server listens on.", int),
 )

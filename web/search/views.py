@@ -11,12 +11,12 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from graph import StoreError
-from search.hybrid import MAX_QUERY_CHARS, MODES, Hit, Results, clean_query
+from search.hybrid import MAX_QUERY_CHARS, MODES, Hit, HybridSearcher, Results, clean_query
 from search.index_store import SearchIndexError
 from web.search.api import make_filters, results_json
 from web.search.data import HitContext, hit_context, passage_in_context
 from web.search.present import group_rows, marked
-from web.services import services
+from web.services import Services, services
 
 bp = Blueprint("search", __name__, template_folder="../templates")
 
@@ -112,11 +112,26 @@ class SearchForm:
         """The hits of the requested page (the searcher is cached by services())."""
         return self.run_page().hits
 
-    def run_page(self) -> Results:
-        """The requested page of hits, the total above the threshold, the gate's verdict."""
+    def run_page(self, searcher: HybridSearcher | None = None) -> Results:
+        """The requested page of hits, the total above the threshold, the gate's verdict
+        (with the app's searcher unless one is given: the lean path has no app context)."""
         filters = make_filters(self.year, self.goal, self.goal_area, self.kind)
-        return services().searcher().search_page(self.text, self.k, self.mode, filters,
-                                                 offset=(self.page - 1) * self.k)
+        searcher = services().searcher() if searcher is None else searcher
+        return searcher.search_page(self.text, self.k, self.mode, filters,
+                                    offset=(self.page - 1) * self.k)
+
+    def api_errors(self) -> str | None:
+        """The /api/search 400's message, or None when the request can be searched."""
+        errors = self.errors or ([] if self.text else ["Parametern q saknas eller är tom."])
+        return " ".join(errors) if errors else None
+
+    def api_response(self, svc: Services) -> Response:
+        """/api/search's 200: results exactly as web.search.api.results_json (the CLI's shape),
+        fields in the documented order. SearchIndexError when there is nothing to search."""
+        found = self.run_page(svc.searcher()) if self.searchable else Results([], 0)
+        body = json.dumps(results_json(self.q, found.hits, svc.base, found.total,
+                                       found.off_topic), ensure_ascii=False)
+        return Response(body, mimetype="application/json")
 
 
 def filter_options(context: HitContext) -> dict[str, Any]:
@@ -146,19 +161,16 @@ def page() -> tuple[str, int] | str:
 
 @bp.get("/api/search")
 def api() -> tuple[Response, int] | Response:
-    """The JSON twin: results exactly as web.search.api.results_json (the CLI's shape)."""
+    """The JSON twin of /sok (a program's plain GET is answered by web.search.lean_api with
+    the same SearchForm methods)."""
     form = SearchForm.parse(request.args)
-    if not form.errors and not form.text:
-        form.errors.append("Parametern q saknas eller är tom.")
-    if form.errors:
-        return jsonify({"error": " ".join(form.errors)}), 400
+    message = form.api_errors()
+    if message is not None:
+        return jsonify({"error": message}), 400
     try:
-        found = form.run_page() if form.searchable else Results([], 0)
+        return form.api_response(services())
     except SearchIndexError:
         return jsonify({"error": NO_DATA}), 503
-    body = json.dumps(results_json(form.q, found.hits, services().base, found.total,
-                                   found.off_topic), ensure_ascii=False)
-    return Response(body, mimetype="application/json")  # field order as documented
 
 
 @bp.get("/sok/kontext/<path:passage>")
