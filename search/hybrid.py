@@ -26,6 +26,7 @@ from search.query_repair import QueryRepair
 from search.query_signals import PARTIAL_CREDIT, REPAIRED_CREDIT, QuerySignals, top_match
 from search.sentence_signal import SentenceVectors
 from search.snippets import snippet
+from search.snippets import warm as warm_snippets
 
 MODES = ("hybrid", "dense", "bm25")
 # The fused score below which a candidate is no hit: under every relevant passage the pool's
@@ -56,6 +57,14 @@ class HybridSearcher:
         kept = index.texts.known("passage", index.manifest["model"]) if index.texts else {}
         self.sentences = None if rrf else SentenceVectors.of(index.passages, kept,
                                                              index.dense.vector)
+
+    def prepare(self) -> None:
+        """Everything a first query would otherwise build (seconds, once): the analyzer's typo
+        and accent tables, the repair's spellings, and every passage's snippet term spans."""
+        self.index.bm25.analyzer.prepare()
+        self.repair.prepare()
+        warm_snippets(dict.fromkeys(p["text"] for p in self.index.passages),
+                      self.index.bm25.analyzer.word_terms)
 
     def ranked(self, query: str, vector: np.ndarray | None, fetch: int,
                repaired: np.ndarray | None = None) -> dict[str, Ranked]:

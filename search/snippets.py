@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from functools import lru_cache
 
 WORD = re.compile(r"[\wåäöÅÄÖéü-]+")
@@ -28,6 +28,14 @@ def term_spans(text: str, analyze: Callable[[str], Collection[str]]
         for term in analyze(m.group(0)):
             found.setdefault(term, []).append(m.span())
     return {term: tuple(spans) for term, spans in found.items()}
+
+
+def warm(texts: Iterable[str], analyze: Callable[[str], Collection[str]]) -> None:
+    """Work out every text's term spans now, so no query's snippets analyse a passage first
+    (about 0.14 ms a new word, 2.5 ms of a cold query's ten snippets; the spans are a
+    function of the text alone, so the snippets stay the same)."""
+    for text in texts:
+        term_spans(text, analyze)
 
 
 def window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, int]:
