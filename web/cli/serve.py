@@ -94,8 +94,7 @@ def warm_up(app: Any) -> None:
     with app.app_context():
         services().store()
         searcher = services().searcher()
-        searcher.index.bm25.analyzer.prepare()  # typo and accent tables: seconds, once
-        searcher.repair.prepare()  # the report's spellings, else built on the first typo query
+        searcher.prepare()  # typo/accent tables, the report's spellings, snippet spans: once
         searcher.search("uppvärmning", 1)  # the encoder's first run allocates its buffers
         shared_pool(PoolConfig.from_settings(services().settings)).start()
 
