@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import html
 import re
+import threading
+import weakref
 from collections.abc import Callable, Collection, Iterable
-from functools import lru_cache
 
 WORD = re.compile(r"[\wåäöÅÄÖéü-]+")
+Spans = dict[str, tuple[tuple[int, int], ...]]
 
 
 def marked_spans(text: str, query_terms: set[str],
@@ -19,15 +21,61 @@ def marked_spans(text: str, query_terms: set[str],
     return sorted({span for term in query_terms for span in where.get(term, ())})
 
 
-@lru_cache(maxsize=4096)
-def term_spans(text: str, analyze: Callable[[str], Collection[str]]
-               ) -> dict[str, tuple[tuple[int, int], ...]]:
+SPANS_PER_ANALYZER = 4096  # passages remembered per analyser (the report has fewer)
+
+# The cache hangs off the analyser weakly (a bound method's object, else the function), so an
+# index reload frees the old analyser, its tables and its spans; the values hold no reference
+# back to it. Keys are (function, text): two methods of one analyser keep apart.
+_spans: weakref.WeakKeyDictionary[object, dict[tuple[object, str], Spans]] = (
+    weakref.WeakKeyDictionary())
+_spans_lock = threading.Lock()
+
+
+def _owner(analyze: Callable[[str], Collection[str]]) -> tuple[object, object]:
+    """The object the cache hangs off (a bound method is made anew at every attribute read)
+    and the function part of the key."""
+    owner = getattr(analyze, "__self__", None)
+    return (analyze, None) if owner is None else (owner, getattr(analyze, "__func__", analyze))
+
+
+def term_spans(text: str, analyze: Callable[[str], Collection[str]]) -> Spans:
     """Each term of a passage -> the spans of the words that yield it (once per passage)."""
+    owner, func = _owner(analyze)
+    try:
+        with _spans_lock:
+            cache = _spans.setdefault(owner, {})
+            found = cache.get((func, text))
+    except TypeError:  # an owner without weak references ("abc".split): not remembered
+        return _term_spans(text, analyze)
+    if found is None:
+        found = _term_spans(text, analyze)
+        with _spans_lock:
+            if len(cache) >= SPANS_PER_ANALYZER:
+                cache.pop(next(iter(cache)))  # the oldest entry
+            cache[(func, text)] = found
+    return found
+
+
+def _term_spans(text: str, analyze: Callable[[str], Collection[str]]) -> Spans:
+    """term_spans() worked out."""
     found: dict[str, list[tuple[int, int]]] = {}
     for m in WORD.finditer(text):
         for term in analyze(m.group(0)):
             found.setdefault(term, []).append(m.span())
     return {term: tuple(spans) for term, spans in found.items()}
+
+
+def cached_spans(analyze: Callable[[str], Collection[str]]) -> int:
+    """How many passages' spans are remembered for this analyser."""
+    owner, _ = _owner(analyze)
+    with _spans_lock:
+        return len(_spans.get(owner, {}))
+
+
+def forget_spans() -> None:
+    """Drop every remembered span (tests and benchmarks start cold)."""
+    with _spans_lock:
+        _spans.clear()
 
 
 def warm(texts: Iterable[str], analyze: Callable[[str], Collection[str]]) -> None:

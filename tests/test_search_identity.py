@@ -4,14 +4,16 @@ out per query, as before."""
 
 from __future__ import annotations
 
+import gc
 import json
+import weakref
 from pathlib import Path
 
 import pytest
 
 from search.engine import embedder_for, open_searcher
 from search.hybrid import HybridSearcher
-from search.snippets import snippet, term_spans, warm
+from search.snippets import cached_spans, forget_spans, snippet, term_spans, warm
 
 DATA = Path(__file__).parent / "data"
 
@@ -30,15 +32,43 @@ class Counting:
 def test_warm_spans_make_the_same_snippet_without_analysing_again() -> None:
     text = "Barn och unga i Södertälje ska ha en trygg uppväxt. " * 12 + "Unga ska höras."
     lazy = Counting()
-    term_spans.cache_clear()
+    forget_spans()
     before = snippet(text, {"unga", "höras"}, lazy)
     assert lazy.calls > 0 and "<mark>unga</mark>" in before
-    term_spans.cache_clear()
+    forget_spans()
     ready = Counting()
     warm([text], ready)
     made = ready.calls
     assert snippet(text, {"unga", "höras"}, ready) == before
     assert ready.calls == made  # the query's snippet analysed no word of the passage
+
+
+class Analyzer:
+    """A stand-in analyser object holding a big table, as the index's does."""
+
+    def __init__(self) -> None:
+        self.table = bytearray(1_000_000)
+
+    def word_terms(self, word: str) -> frozenset[str]:
+        """The word lower-cased."""
+        return frozenset({word.lower()})
+
+
+def test_remembered_spans_do_not_keep_an_old_analyzer_alive() -> None:
+    text = "Barn och unga i Södertälje ska ha en trygg uppväxt."
+    forget_spans()
+    old = Analyzer()
+    warm([text], old.word_terms)
+    assert cached_spans(old.word_terms) == 1
+    before = snippet(text, {"unga"}, old.word_terms)
+    gone = weakref.ref(old)
+    del old  # an index reload drops the old searcher and its analyser
+    gc.collect()
+    assert gone() is None
+    new = Analyzer()
+    assert cached_spans(new.word_terms) == 0
+    assert snippet(text, {"unga"}, new.word_terms) == before
+    assert term_spans(text, new.word_terms)["unga"] == ((9, 13),)
 
 
 def hits(searcher: HybridSearcher, query: str, mode: str) -> list[tuple]:
@@ -66,13 +96,14 @@ def test_prepared_searcher_returns_the_same_hits(built_data: Path) -> None:
     embedder = embedder_for(resolve({"data": built_data})["embed_model"], str(built_data))
     queries = some_judged_queries()
     assert len(queries) >= 20
-    term_spans.cache_clear()  # per query, as before prepare() existed
+    forget_spans()  # per query, as before prepare() existed
     lazy = open_searcher(index_home(built_data), embedder)
     before = {(q, m): hits(lazy, q, m) for q in queries for m in ("hybrid", "bm25")}
-    term_spans.cache_clear()
+    forget_spans()
     ready = open_searcher(index_home(built_data), embedder)
     ready.prepare()
-    assert term_spans.cache_info().currsize >= len({p["text"] for p in ready.index.passages})
+    texts = {p["text"] for p in ready.index.passages}
+    assert cached_spans(ready.index.bm25.analyzer.word_terms) >= len(texts)
     after = {(q, m): hits(ready, q, m) for q in queries for m in ("hybrid", "bm25")}
     assert after == before
     assert any(page[2] for page in after.values())  # the comparison saw real hits
