@@ -69,6 +69,16 @@ def test_english_is_told_by_its_function_words() -> None:
     assert not looks_english("in the")  # no other word: the tie stays undecided, not English
 
 
+def test_swedish_i_counts_as_a_swedish_function_word() -> None:
+    # typed without å/ä/ö, "for" (för) is the only other function word: "i" breaks the tie
+    for query in ("stod for barn i skolan", "plats for lek i parker",
+                  "insatser for unga i arbete"):
+        assert not looks_english(query), query
+    assert looks_english("where can I apply for housing")  # the English pronoun is "I"
+    assert looks_english("support for children in school")
+    assert looks_english("i.e. the support for the families")  # "i.e." is no Swedish "i"
+
+
 def test_english_queries_meet_a_lower_floor() -> None:
     between = (MIN_DOMAIN_SCORE + MIN_DOMAIN_SCORE_ENGLISH) / 2
     gate = DomainGate(np.zeros(4, dtype=np.float32), between)  # every vector scores `between`
