@@ -217,11 +217,11 @@ class OnnxEmbedder:
         return self._encode(texts, self.passage_prompt, progress)
 
 
-_RECORDED = "recorded"  # load_embedder's default recipe: the data directory's own
+RECORDED = "recorded"  # load_embedder's default recipe: the data directory's own
 
 
 def load_embedder(model_dir: Path, data_dir: Path, export: bool = True,
-                  recipe: str | None = _RECORDED,
+                  recipe: str | None = RECORDED,
                   query_recipe: str | None = QUERY_RECIPE, bulk: bool = False) -> Embedder:
     """The ONNX embedder, made in the data dir if allowed; else torch's.
 
@@ -230,7 +230,7 @@ def load_embedder(model_dir: Path, data_dir: Path, export: bool = True,
     others; `query_recipe` only speeds up queries against the fp32 index. Each falls back
     to fp32 with a note on stderr. `bulk`: for ingest (OnnxEmbedder.for_indexing, at once).
     """
-    if recipe == _RECORDED:
+    if recipe == RECORDED:
         recipe = recipe_for(Path(data_dir))
     try:
         folder = ensure_export(Path(model_dir), Path(data_dir)) if export \

@@ -2,8 +2,10 @@
 
 The choice belongs to the data directory, not to the process: its index was embedded with one
 encoder, so serving, search, evaluation and the rights ranking must all embed with that same
-one. `bokslut ingest` records the setting (BOKSLUT_ENCODER_PRECISION) in
-`<data>/models/encoder.json`; everything else reads it from there. A directory without the
+one. `bokslut ingest` reads the setting (BOKSLUT_ENCODER_PRECISION) once at its start,
+embeds with it, and records it in `<data>/models/encoder.json` only when its index is
+published (under the store's writer lock; nothing on any failure); everything else reads it
+from there. A directory without the
 file runs the project default (search/onnx_quantize.py CHOSEN, fp32 when None). The recipe is
 also part of the encoder's fingerprint, which the index records: an index embedded at one
 precision is refused by an encoder at another, and the next ingest rebuilds it.
@@ -12,6 +14,8 @@ precision is refused by an encoder at another, and the next ingest rebuilds it.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from search.file_swap import write_text_swapped
@@ -57,16 +61,59 @@ def recipe_for(data_dir: Path) -> str | None:
     return None if value == FP32 else value
 
 
+def chosen_precision(data_dir: Path, setting: str) -> str:
+    """The precision an ingest embeds at: the setting, or what the directory records."""
+    return check_precision(setting) or recorded_precision(data_dir)
+
+
+def recipe_of(precision: str) -> str | None:
+    """The int8 recipe a precision name means, or None for fp32."""
+    return None if precision == FP32 else precision
+
+
+def change_note(data_dir: Path, precision: str) -> str | None:
+    """What an ingest at `precision` changes about the directory's encoder (None: nothing)."""
+    before = recorded_precision(data_dir)
+    if precision == before:
+        return None
+    return (f"kodarens precision byts från {before} till {precision}: sökindexet och "
+            "textvektorerna byggs om med den nya kodaren")
+
+
+@contextmanager
+def recording(data_dir: Path, precision: str | None) -> Iterator[Callable[[], None]]:
+    """A `record()` for the moment the index is saved into the generation about to be
+    published; if the block then fails (the publish itself, Ctrl-C), the old record returns."""
+    path, old = config_path(data_dir), None
+    wrote = False
+
+    def record() -> None:
+        nonlocal old, wrote
+        if precision is None:
+            return
+        old = path.read_text("utf-8") if path.is_file() else None
+        record_precision(data_dir, precision)
+        wrote = True
+
+    try:
+        yield record
+    except BaseException:
+        if wrote:
+            if old is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_text_swapped(path, old)
+        raise
+
+
 def record_precision(data_dir: Path, setting: str) -> str | None:
     """Record the setting for this data directory (an empty setting keeps what it has);
     returns a note when the precision changes, so the rebuild that follows is explained."""
     wanted = check_precision(setting)
-    before = recorded_precision(data_dir)
-    if not wanted or (wanted == before and config_path(data_dir).is_file()):
+    if not wanted:
         return None
-    config_path(data_dir).parent.mkdir(parents=True, exist_ok=True)
-    write_text_swapped(config_path(data_dir), json.dumps({"precision": wanted}) + "\n")
-    if wanted == before:
-        return None
-    return (f"kodarens precision byts från {before} till {wanted}: sökindexet och "
-            "textvektorerna byggs om med den nya kodaren")
+    note = change_note(data_dir, wanted)
+    if note or not config_path(data_dir).is_file():
+        config_path(data_dir).parent.mkdir(parents=True, exist_ok=True)
+        write_text_swapped(config_path(data_dir), json.dumps({"precision": wanted}) + "\n")
+    return note

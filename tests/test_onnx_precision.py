@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from corpus import ReportError
+from search.embedder import FakeEmbedder
 from search.index_store import SearchIndex, SearchIndexError
 from search.model_store import E5_DIR_NAME, ModelSettingError
 from search.onnx_encoder import OnnxEmbedder, load_embedder
@@ -19,6 +19,7 @@ from search.onnx_precision import (
     recipe_for,
     record_precision,
     recorded_precision,
+    recording,
 )
 from search.onnx_quantize import CHOSEN
 from web.cli.main import main
@@ -64,27 +65,73 @@ def test_cli_ingest_refuses_a_bad_setting_without_a_traceback(tmp_path: Path) ->
     assert "Traceback" not in result.output and not config_path(tmp_path).exists()
 
 
-def test_cli_ingest_records_the_setting_and_restores_it_on_failure(tmp_path: Path,
-                                                                   monkeypatch) -> None:
-    """A failed ingest leaves the index on its old encoder, so the record goes back too."""
+def test_cli_ingest_records_the_precision_only_with_the_published_index(
+        fake_data_copy: Path, monkeypatch) -> None:
+    """The model is built at the precision chosen at the start (never re-read from the file
+    mid-ingest), and the record appears only once the index it describes is published."""
     seen = []
 
-    def fake_ingest(*args, **kwargs):
-        seen.append(recorded_precision(tmp_path))
-        if len(seen) == 2:
-            raise ReportError("rapport.txt", "trasig rapport")
-        return type("R", (), {"reports": [], "passages": 0, "index_status": "built",
-                              "seconds": {}})()
+    def fake_model(cfg, recipe=None):
+        seen.append((recipe, config_path(fake_data_copy).exists()))
+        record_precision(fake_data_copy, FP32)  # another process's record, mid-ingest
+        return FakeEmbedder()
 
-    monkeypatch.setattr("web.cli.graph.ingest", fake_ingest)
-    env = {"BOKSLUT_ENCODER_PRECISION": "int8-pc-rr"}
-    first = CliRunner().invoke(main, ["ingest", "--data", str(tmp_path)], env=env)
-    assert first.exit_code == 0 and "kodarens precision byts" in first.output
-    assert seen == ["int8-pc-rr"]
-    env = {"BOKSLUT_ENCODER_PRECISION": "fp32"}
-    second = CliRunner().invoke(main, ["ingest", "--data", str(tmp_path)], env=env)
-    assert second.exit_code != 0 and "inget ändrades" in second.output
-    assert seen == ["int8-pc-rr", "fp32"] and recorded_precision(tmp_path) == "int8-pc-rr"
+    monkeypatch.setattr("web.cli.graph.ingest_embedder", fake_model)
+    result = CliRunner().invoke(main, ["ingest", "--data", str(fake_data_copy)],
+                                env={"BOKSLUT_ENCODER_PRECISION": "int8-pc-rr"})
+    assert result.exit_code == 0, result.output
+    assert "kodarens precision byts" in result.output
+    assert seen == [("int8-pc-rr", False)]
+    assert recorded_precision(fake_data_copy) == "int8-pc-rr"
+
+
+@pytest.mark.parametrize("error", [OSError(28, "No space left on device"),
+                                   OSError(5, "Input/output error")], ids=["enospc", "eio"])
+def test_cli_ingest_that_fails_with_os_error_records_nothing(fake_data_copy: Path,
+                                                               monkeypatch, error) -> None:
+    """A full disk or a bad one mid-ingest: a `fel:` line, no traceback, the old record and
+    index kept."""
+    record_precision(fake_data_copy, FP32)
+    manifest = (index_dir(fake_data_copy) / "manifest.json").read_bytes()
+
+    def full_disk(cfg, recipe=None):
+        raise error
+
+    monkeypatch.setattr("web.cli.graph.ingest_embedder", full_disk)
+    result = CliRunner().invoke(main, ["ingest", "--data", str(fake_data_copy)],
+                                env={"BOKSLUT_ENCODER_PRECISION": "int8-pc-rr"})
+    assert result.exit_code != 0 and "fel:" in result.output
+    assert "inget ändrades" in result.output
+    assert "Traceback" not in result.output and not isinstance(result.exception, OSError)
+    assert recorded_precision(fake_data_copy) == FP32
+    assert (index_dir(fake_data_copy) / "manifest.json").read_bytes() == manifest
+
+
+def test_ctrl_c_during_the_embedding_leaves_the_old_record(fake_data_copy: Path,
+                                                           monkeypatch) -> None:
+    record_precision(fake_data_copy, FP32)
+
+    def interrupted(cfg, recipe=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("web.cli.graph.ingest_embedder", interrupted)
+    result = CliRunner().invoke(main, ["ingest", "--data", str(fake_data_copy)],
+                                env={"BOKSLUT_ENCODER_PRECISION": "int8-pc-rr"})
+    assert result.exit_code != 0  # click's "Aborted!"
+    assert recorded_precision(fake_data_copy) == FP32
+
+
+def test_a_publish_that_fails_after_the_record_puts_the_old_record_back(tmp_path: Path) -> None:
+    record_precision(tmp_path, FP32)
+    with pytest.raises(KeyboardInterrupt), recording(tmp_path, "int8-pc-rr") as record:
+        record()
+        assert recorded_precision(tmp_path) == "int8-pc-rr"
+        raise KeyboardInterrupt  # e.g. Ctrl-C during the rename
+    assert recorded_precision(tmp_path) == FP32
+    with pytest.raises(OSError), recording(tmp_path / "new", "int8-pc-rr") as record:
+        record()
+        raise OSError("rename failed")
+    assert not config_path(tmp_path / "new").exists()  # a first record goes away again
 
 
 @pytest.mark.slow
@@ -92,13 +139,19 @@ def test_the_embedder_follows_the_record_and_the_index_refuses_another(
         built_data: Path, tmp_path: Path) -> None:
     """A directory that records int8 embeds with the int8 copy, whose fingerprint the fp32
     index refuses; recording fp32 gives back the index's own encoder."""
-    (tmp_path / "models").mkdir()
-    (tmp_path / "models" / "onnx").symlink_to(built_data / "models" / "onnx")
+    shared = built_data / "models" / "onnx"
+    before = sorted(p.name for p in shared.iterdir())
+    (tmp_path / "models" / "onnx").mkdir(parents=True)
+    for export in shared.iterdir():  # only fp32 exports, each linked: the int8 copy is ours
+        if "-int8" not in export.name:
+            (tmp_path / "models" / "onnx" / export.name).symlink_to(export)
     model = built_data / "models" / E5_DIR_NAME
     record_precision(tmp_path, "int8-pc-rr")
     int8 = load_embedder(model, tmp_path)
     assert isinstance(int8, OnnxEmbedder) and int8.precision == "int8"
     assert int8.fingerprint.endswith("+onnx-int8-pc-rr")
+    assert sorted(p.name for p in shared.iterdir()) == before  # nothing written into it
+    assert any((tmp_path / "models" / "onnx").glob("*-int8-pc-rr/model.onnx"))
     with pytest.raises(SearchIndexError, match="bokslut ingest"):
         SearchIndex.load(index_dir(built_data), int8)
     record_precision(tmp_path, "fp32")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from corpus import ReportError
+from corpus.unstructured import Metadata
 from graph import (
     PREFIXES,
     PROJECT_GRAPHS,
@@ -27,10 +29,12 @@ from graph import (
 )
 from search.embedder import ModelSettingError
 from search.engine import embedder_for
-from search.onnx_precision import record_precision, recorded_precision
+from search.model_store import resolve_model
+from search.onnx_encoder import RECORDED, load_embedder
+from search.onnx_precision import change_note, chosen_precision, recipe_of
 from web.cli.common import data_option, fail, settings
 from web.cli.documents import metadata, metadata_options
-from web.pipeline.ingest import bundled_reports, ingest, remove_report
+from web.pipeline.ingest import IngestResult, bundled_reports, ingest, remove_report
 from web.pipeline.layout import store_location
 
 
@@ -51,28 +55,38 @@ def ingest_cmd(paths: tuple[Path, ...], data: Path | None, municipality: str | N
     """Read reports, text or PDF (default: all in corpus/reports/), into store and index."""
     cfg = settings(data=data)
     targets = list(paths) or bundled_reports()
-    before = recorded_precision(cfg["data"])
     try:
-        note = record_precision(cfg["data"], cfg["encoder_precision"])
-        if note:
-            click.echo(f"obs: {note}", err=True)
-        result = ingest(targets, cfg["data"], cfg["base_iri"],
-                        lambda: ingest_embedder(cfg),
-                        progress=lambda m: click.echo(m, err=True), location=location(cfg),
-                        given=metadata(municipality, year, title))
+        result = ingest_recorded(cfg, targets, lambda m: click.echo(m, err=True),
+                                 metadata(municipality, year, title))
     except (ReportError, StoreError, ModelSettingError) as exc:
-        if recorded_precision(cfg["data"]) != before:  # the index kept its old encoder
-            record_precision(cfg["data"], before)
         fail(f"{exc} (inget ändrades)")
+    except OSError as exc:  # e.g. a full disk: the published pair and its record stay as they were
+        fail(f"inläsningen avbröts: {exc.strerror or exc} (inget ändrades)")
     for key, file_name, triples in result.reports:
         click.echo(f"{key}  {file_name}  {triples} tripler")
     click.echo(f"sökindex: {result.passages} textavsnitt ({result.index_status})")
     click.echo("tid: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items()))
 
 
-def ingest_embedder(cfg: dict):
-    """The model for ingest and removal, opened for bulk work."""
-    return embedder_for(cfg["embed_model"], str(cfg["data"]), bulk=True)
+def ingest_recorded(cfg: dict, targets: list[Path], progress: Callable[[str], None],
+                    given: Metadata | None = None) -> IngestResult:
+    """Ingest at the encoder precision chosen now (BOKSLUT_ENCODER_PRECISION, else the
+    directory's record): the model is built at it, and it is recorded with the index."""
+    precision = chosen_precision(cfg["data"], cfg["encoder_precision"])
+    note = change_note(cfg["data"], precision)
+    if note:
+        progress(f"obs: {note}")
+    return ingest(targets, cfg["data"], cfg["base_iri"],
+                  lambda: ingest_embedder(cfg, recipe_of(precision)), progress=progress,
+                  location=location(cfg), given=given, precision=precision)
+
+
+def ingest_embedder(cfg: dict, recipe: str | None = RECORDED):
+    """The model for ingest and removal, opened for bulk work (at `recipe` when given)."""
+    if recipe == RECORDED:
+        return embedder_for(cfg["embed_model"], str(cfg["data"]), bulk=True)
+    data = Path(cfg["data"])
+    return load_embedder(resolve_model(cfg["embed_model"], data), data, recipe=recipe, bulk=True)
 
 
 @click.command("remove")

@@ -16,7 +16,7 @@ from corpus import ReportError
 from graph import StoreError, open_reader, published_generation, push_live, tidy
 from search.embedder import ModelSettingError
 from web.cli.common import data_option, fail, settings
-from web.pipeline.ingest import bundled_reports, index_dir, ingest, store_dir
+from web.pipeline.ingest import bundled_reports, index_dir, store_dir
 from web.pipeline.layout import store_location
 
 DEFAULT_THREADS = 8
@@ -29,17 +29,18 @@ def needs_ingest(data: Path) -> bool:
 
 
 def ingest_bundled(cfg: dict[str, Any]) -> None:
-    """Build store and index from the bundled corpus, printing progress."""
-    from search.engine import embedder_for
+    """Build store and index from the bundled corpus, printing progress (the same path as
+    `bokslut ingest`, so the encoder precision is recorded with the index)."""
+    from web.cli.graph import ingest_recorded
 
     click.echo(f"{cfg['data']}: ingen data ännu, läser in de medföljande boksluten …")
     started = time.perf_counter()
     try:
-        embedder = embedder_for(cfg["embed_model"], str(cfg["data"]))
-        ingest(bundled_reports(), Path(cfg["data"]), cfg["base_iri"], embedder,
-               progress=lambda message: click.echo(f"  {message}"), location=store_location(cfg))
+        ingest_recorded(cfg, bundled_reports(), lambda message: click.echo(f"  {message}"))
     except (ReportError, StoreError, ModelSettingError) as exc:
         fail(f"inläsningen misslyckades: {exc}")
+    except OSError as exc:
+        fail(f"inläsningen misslyckades: {exc.strerror or exc}")
     click.echo(f"inläsningen klar på {time.perf_counter() - started:.0f} s")
 
 

@@ -29,6 +29,7 @@ from graph import (
 from search.embedder import Embedder, for_indexing, with_missing_embedded
 from search.engine import sync_index
 from search.index_store import SearchIndex, SearchIndexError
+from search.onnx_precision import recording
 from search.rights_signal import RightsSignal
 from search.shipped_vectors import export_of, save_shipped, updated
 from search.text_vectors import TextVectors
@@ -88,13 +89,16 @@ def write_graphs(builder: StoreBuilder, reports: list[Report], base: str,
 
 def ingest(paths: list[Path], data_dir: Path, base: str,
            embedder: Embedder | Callable[[], Embedder], progress: Progress = print,
-           location: StoreLocation | None = None, given: Metadata | None = None) -> IngestResult:
+           location: StoreLocation | None = None, given: Metadata | None = None,
+           precision: str | None = None) -> IngestResult:
     """Read every report first (nothing changes on a bad one), then update store and index.
 
     Store and index change under one lock, in one generation, published by one rename: every
     crash leaves the previous pair or the new one. `embedder` may be a factory, called only
     once every report has been read (a bad report is reported without loading the model).
     Text or PDF; `given` (--municipality/--year/--title) names a document outside the format.
+    `precision` (the encoder's, chosen once by the caller, which also built `embedder` at it)
+    is recorded for the data directory with the index: under the lock, only if it publishes.
     """
     result, started = IngestResult(), time.perf_counter()
     use_lemma_copy(Path(data_dir) / "models")  # the parsed lemma table kept beside the model
@@ -108,7 +112,8 @@ def ingest(paths: list[Path], data_dir: Path, base: str,
     # writes the graphs and embeds the article queries. All embed through one Remembered:
     # no (prompt, text) is embedded twice, and the shipped texts' saved vectors answer first.
     # The lock first: a busy store is reported at once, not after the model has loaded.
-    with rebuild(location or StoreLocation(store_dir(data_dir))) as builder, \
+    with recording(data_dir, precision) as record, \
+            rebuild(location or StoreLocation(store_dir(data_dir))) as builder, \
             ThreadPoolExecutor(4, thread_name_prefix="ingest") as pool:
         model = pool.submit(indexing_embedder, embedder)
         previous = previous_index(builder, data_dir)
@@ -146,6 +151,7 @@ def ingest(paths: list[Path], data_dir: Path, base: str,
                      updated(shipped, {"query": remembered.queries},
                              {"query": shipped_texts(articles)}), progress,
                      export_of(remembered))
+        record()  # the last step before the publish; undone if the publish fails
     return result
 
 
