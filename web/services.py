@@ -14,6 +14,9 @@ from graph import GraphReader, Limits, open_reader
 from search.embedder import Embedder
 from search.engine import embedder_for, open_searcher
 from search.hybrid import HybridSearcher
+from search.model_store import resolve_model
+from search.onnx_encoder import load_embedder
+from search.onnx_precision import recipe_of, recorded_precision
 from web.pipeline.layout import INDEX, index_home, store_dir, store_location
 
 
@@ -24,12 +27,15 @@ class Services:
     settings: dict[str, Any]
     embedder: Embedder | None = None
     graph: GraphReader = field(init=False)
+    _fixed: bool = field(default=False, init=False)  # an injected embedder is kept as is
+    _precision: str = field(default="", init=False)  # the recorded precision it was built at
     _searcher: HybridSearcher | None = field(default=None, init=False)
     _index_stamp: tuple[str, float] = field(default=("", -1.0), init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def __post_init__(self) -> None:
         self.graph = open_reader(store_location(self.settings), Limits.from_settings(self.settings))
+        self._fixed = self.embedder is not None
 
     @property
     def data(self) -> Path:
@@ -62,11 +68,27 @@ class Services:
         stamp = (str(home), manifest.stat().st_mtime if manifest.exists() else -1.0)
         with self._lock:
             if self._searcher is None or stamp != self._index_stamp:
-                if self.embedder is None:
-                    self.embedder = embedder_for(self.settings["embed_model"], str(self.data))
-                self._searcher = open_searcher(home, self.embedder)
+                swap = self._searcher is not None
+                self._searcher = open_searcher(home, self._embedder())
                 self._index_stamp = stamp
+                if swap:  # a re-ingest: its tables are built beside the requests, not in one
+                    threading.Thread(target=self._searcher.prepare, daemon=True,
+                                     name="prepare-searcher").start()
             return self._searcher
+
+    def _embedder(self) -> Embedder:
+        """The query encoder, rebuilt when a re-ingest recorded another precision (the new
+        index is embedded with that encoder and refuses the old one)."""
+        if self._fixed and self.embedder is not None:
+            return self.embedder
+        precision = recorded_precision(self.data)
+        if self.embedder is None:
+            self.embedder = embedder_for(self.settings["embed_model"], str(self.data))
+        elif precision != self._precision:
+            self.embedder = load_embedder(resolve_model(self.settings["embed_model"], self.data),
+                                          self.data, recipe=recipe_of(precision))
+        self._precision = precision
+        return self.embedder
 
 
 def services() -> Services:
