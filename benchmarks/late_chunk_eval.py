@@ -12,6 +12,7 @@ it and decides nothing.
 
 from __future__ import annotations
 
+import argparse
 import io
 import sys
 from dataclasses import replace
@@ -83,7 +84,9 @@ def figures(cases: list[R.Case], feats: Features, label: str) -> None:
 
 def main() -> None:
     """Both vector sources through the same cases and evaluation."""
-    cases, inputs = R.load_cases()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    R.add_data_argument(parser)
+    cases, inputs = R.load_cases(data=R.data_dir(parser.parse_args().data))
     feats = inputs.features
     late = late_vectors(inputs)
     missing = [s.text for s in feats.sentences if s.text not in late]

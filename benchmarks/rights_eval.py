@@ -33,9 +33,11 @@ import argparse
 import itertools
 import json
 import math
+import os
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -49,13 +51,14 @@ from graph.reference import project_graphs
 from graph.store_writer import rebuild
 from search.embedder import Embedder
 from search.engine import embedder_for
-from search.index_store import SearchIndex
+from search.index_store import SearchIndex, SearchIndexError
 from web.pipeline.inferred import STATED, store_articles
 from web.pipeline.ingest import bundled_reports
+from web.pipeline.layout import index_dir
 from web.pipeline.rights_rank import CHOSEN, Thresholds, rank_supports
 from web.pipeline.rights_score import Features, PairScore, features, pair_scores
 from web.pipeline.rights_text import action_sentences
-from web.settings import resolve
+from web.settings import BY_NAME, resolve
 
 ROOT = Path(__file__).resolve().parents[1]
 JUDGED = {"first": ROOT / "tests" / "data" / "rights_judged.jsonl",
@@ -215,13 +218,42 @@ def encoder_note(embedder: Embedder) -> str:
     return f"{embedder.name} ({type(embedder).__name__}, {precision})"
 
 
-def load_inputs(scope: bool = True) -> Inputs:
+def data_dir(given: str | Path | None = None, env: Mapping[str, str] | None = None) -> Path:
+    """The data directory to measure: --data, else BOKSLUT_DATA, else web/settings' default
+    under the repo root (not the current directory, where it would build a model of its own)."""
+    env = os.environ if env is None else env
+    if given is None and BY_NAME["data"].env not in env:
+        return ROOT / BY_NAME["data"].default
+    return Path(resolve({"data": given}, env)["data"]).resolve()
+
+
+def ingested(data: Path) -> SearchIndex:
+    """The search index ingest saved in `data`; else exit with a `fel:` message (the figures
+    must come from the encoder ingest used there, never from a model built here for the run)."""
+    try:
+        return SearchIndex.load(index_dir(data))  # the live store generation's index
+    except SearchIndexError:
+        sys.exit(f"fel: {data} har inget användbart sökindex från bokslut ingest; kör "
+                 f"`bokslut ingest --data {data}` först, eller ange --data / BOKSLUT_DATA")
+
+
+def add_data_argument(parser: argparse.ArgumentParser) -> None:
+    """--data DIR, shared by the rights benchmarks."""
+    parser.add_argument("--data", default=None,
+                        help="ingested data directory (default: BOKSLUT_DATA, else the repo "
+                             "root's data/)")
+
+
+def load_inputs(scope: bool = True, data: Path | None = None) -> Inputs:
     """The 2025 report's store, articles, stated links and features, as ingest builds them
-    (without the scope notes' second query when `scope` is false: the round-4 design)."""
+    (without the scope notes' second query when `scope` is false: the round-4 design), with
+    the encoder of the ingested data directory `data` (default: see `data_dir`)."""
+    data = data_dir() if data is None else data
+    index_model = ingested(data).manifest["model"]
     rows = [json.loads(line) | {"group": group} for group, path in JUDGED.items()
             for line in path.read_text(encoding="utf-8").splitlines()
             if not line.startswith("#")]  # set 4 opens with a comment saying how it was judged
-    settings = resolve({})
+    settings = resolve({"data": data})
     base = settings["base_iri"]
     report = read_report(bundled_reports()[0])
     passages = [vars(p) for p in build_passages(report)]
@@ -233,7 +265,10 @@ def load_inputs(scope: bool = True) -> Inputs:
         articles, procedural = store_articles(builder, base)
         articles = articles if scope else [replace(a, scope="") for a in articles]
         stated = {(str(r["action"]), str(r["article"])) for r in builder.select(STATED)}
-    embedder = embedder_for(settings["embed_model"], str(settings["data"]))
+    embedder = embedder_for(settings["embed_model"], str(data))
+    if index_model != embedder.fingerprint:  # e.g. BOKSLUT_EMBED_MODEL names another model
+        sys.exit(f"fel: {data} indexerades med {index_model}, men kodaren här är "
+                 f"{embedder.fingerprint}")
     # as at ingest: every article, procedural ones included, is the centring background
     feats = features(articles, action_sentences(passages, base), embedder)
     return Inputs(rows, feats, passages, stated,
@@ -241,9 +276,10 @@ def load_inputs(scope: bool = True) -> Inputs:
                   base + report_key(report) + "/atgard/", embedder, base)
 
 
-def load_cases(scope: bool = True, mixes: list = MIXES) -> tuple[list[Case], Inputs]:
+def load_cases(scope: bool = True, mixes: list = MIXES,
+               data: Path | None = None) -> tuple[list[Case], Inputs]:
     """Judged articles with scored pairs for every signal mix on the 2025 report."""
-    inputs = load_inputs(scope)
+    inputs = load_inputs(scope, data)
     rows, prefix = inputs.rows, inputs.prefix
     scored = {mix: pair_scores(inputs.features, *mix) for mix in mixes}
     cases = []
@@ -345,9 +381,11 @@ def main() -> None:
     parser.add_argument("--round4", action="store_true",
                         help="the round-4 design: as --round5 without the scope notes, "
                              "round 4's CHOSEN")
+    add_data_argument(parser)
     args = parser.parse_args()
     grid = args.round4 or args.round5
-    cases, inputs = load_cases(scope=not args.round4, mixes=MIXES if grid else FIXED_MIX)
+    cases, inputs = load_cases(scope=not args.round4, mixes=MIXES if grid else FIXED_MIX,
+                               data=data_dir(args.data))
     dev = [c for c in cases if c.group in DEVELOPMENT]
     blind = [c for c in cases if c.group not in DEVELOPMENT]
     chooser, chosen = (choose_grid, ROUND4 if args.round4 else ROUND5) if grid else (
