@@ -14,6 +14,7 @@ recorded output, rights_eval_designs.txt, came from the version in commit 3c5bbf
 
 from __future__ import annotations
 
+import argparse
 import math
 import sys
 from collections.abc import Callable
@@ -151,27 +152,31 @@ def split_stated(cs: list[R.Case]) -> None:
           f"{np.mean([r[0] for r in res]):.3f} / {np.mean([r[1] for r in res]):.2f}")
 
 
-def main() -> None:
-    """Every compared design, one line each, the deployed one first."""
-    inputs = R.load_inputs()
-    feats, emb = inputs.features, inputs.embedder
+def signals(inputs: R.Inputs) -> Signals:
+    """The inputs' signals with each action's sentence columns."""
+    feats = inputs.features
     actions = list(dict.fromkeys(x.action for x in feats.sentences))
-    s = Signals(inputs, [[j for j, x in enumerate(feats.sentences) if x.action == a]
-                         for a in actions], actions)
+    return Signals(inputs, [[j for j, x in enumerate(feats.sentences) if x.action == a]
+                            for a in actions], actions)
+
+
+def sentence_vectors(s: Signals) -> np.ndarray:
+    """One passage-prompt vector per sentence row (each distinct text embedded once)."""
+    feats = s.inputs.features
     texts = list(dict.fromkeys(x.text for x in feats.sentences))
     row = {t: i for i, t in enumerate(texts)}
-    vectors = emb.embed_passages(texts)[[row[x.text] for x in feats.sentences]]
-    arts = feats.articles
+    return s.inputs.embedder.embed_passages(texts)[[row[x.text] for x in feats.sentences]]
 
-    def cosine(first: list[str], second: list[str], embed=emb.embed_queries) -> np.ndarray:
-        return (embed(first) @ vectors.T + embed(second) @ vectors.T) / 2
 
-    print(f"# Model: {R.encoder_note(emb)}. nDCG@10 / P@5 by LOAO on the 35 "
-          f"[former sets: {' | '.join(R.DEVELOPMENT)}]\n# deployed (round 6's design):")
-    base = mixed(feats.dense, feats.lexical)
-    g, ev = pooled(s, base)
-    cs = cases(s, g, ev)
-    loao("round 6: w 0.2, 3 best sentences, centred, bonus 0.5", cs)
+def cosine(s: Signals, vectors: np.ndarray, first: list[str], second: list[str],
+           embed: Callable | None = None) -> np.ndarray:
+    """Mean cosine of the two query texts per article with every sentence."""
+    embed = embed or s.inputs.embedder.embed_queries
+    return (embed(first) @ vectors.T + embed(second) @ vectors.T) / 2
+
+
+def relative_designs(s: Signals, g: np.ndarray, ev: np.ndarray, cs: list[R.Case]) -> None:
+    """härledd's precision by a per-article criterion, and the statement as a prior."""
     print("# härledd precision (a per-article relative criterion):")
     for k in (3, 5, 7, 10):
         loao(f"B  härledd only among the article's {k} best actions", cases(s, g, ev, allowed=k))
@@ -183,6 +188,11 @@ def main() -> None:
         loao(f"A  bonus {c}·ln(45 / stated actions)", cs,
              lambda case, t, c=c: replace(t, stated_bonus=c * math.log(45 / max(
                  len(case.stated), 1))))
+
+
+def pooling_designs(s: Signals, base: np.ndarray, g: np.ndarray, ev: np.ndarray) -> None:
+    """Other ways to pool an action's sentences and to scale or centre the signals."""
+    feats, inputs = s.inputs.features, s.inputs
     print("# pooling and scale:")
     loao("C1 weighted best 3 (3, 2, 1)", cases(s, *pooled(s, base, (3, 2, 1))))
     loao("C1 weighted best 4 (4, 3, 2, 1)", cases(s, *pooled(s, base, (4, 3, 2, 1))))
@@ -194,7 +204,7 @@ def main() -> None:
     for a in (0.75, 0.5):
         loao(f"C6 {a} per-article + {1 - a} shared-scale relevance",
              cases(s, g, ev, a * per_article(g) + (1 - a) * standardised(g)))
-    substantive = np.array([a.iri in inputs.by_notation.values() for a in arts])
+    substantive = np.array([a.iri in inputs.by_notation.values() for a in feats.articles])
     loao("E1 centred on the substantive articles only", cases(s, *pooled(s, mixed(
         feats.dense, feats.lexical, prepare=lambda m: m - m[substantive].mean(0)))))
     loao("E2 each sentence's signals z-scored over articles", cases(s, *pooled(s, mixed(
@@ -202,9 +212,14 @@ def main() -> None:
     loao("E3 minus the action's mean over articles", cases(s, g - g.mean(0), ev))
     loao("C2 best 3 passages (each by its best sentence)", cases(s, *passage_pool(s, base)))
     loao("M  best ceil(n/3) of an action's n sentences, 1 to 5", cases(s, *sized_pool(s, base)))
+
+
+def query_designs(s: Signals, vectors: np.ndarray) -> None:
+    """The article texts embedded otherwise, or their two queries scaled apart."""
+    feats, emb, arts = s.inputs.features, s.inputs.embedder, s.inputs.features.articles
     print("# article texts and signals:")
     q1, q2 = [a.query() for a in arts], [a.scope_query() for a in arts]
-    passage = cosine(q1, q2, emb.embed_passages)
+    passage = cosine(s, vectors, q1, q2, emb.embed_passages)
     loao("D1 article texts embedded as passages", cases(s, *pooled(s, mixed(
         passage, feats.lexical))))
     loao("D2 mean of query- and passage-prompt cosines", cases(s, *pooled(s, mixed(
@@ -215,6 +230,13 @@ def main() -> None:
     first, scope = emb.embed_queries(q1) @ vectors.T, emb.embed_queries(q2) @ vectors.T
     loao("I  the two queries' cosines z-scored apart, then averaged", cases(s, *pooled(
         s, 0.8 * (z(first) + z(scope)) / 2 + 0.2 * z(feats.lexical))))
+
+
+def context_designs(s: Signals, vectors: np.ndarray) -> None:
+    """The sentence's passage, the English titles and the scope query's words as signals."""
+    feats, emb, inputs = s.inputs.features, s.inputs.embedder, s.inputs
+    arts = feats.articles
+    q1, q2 = [a.query() for a in arts], [a.scope_query() for a in arts]
     narrative = {inputs.base + p["id"]: p["text"] for p in inputs.passages
                  if p["kind"] == "narrative" and p.get("source")}
     keys = list(narrative)
@@ -228,6 +250,7 @@ def main() -> None:
     english = {str(a): str(lab) for a, lab in ttl.subject_objects(SKOS.prefLabel)
                if getattr(lab, "language", None) == "en"}
     loao("T2 the English title added to both queries", cases(s, *pooled(s, mixed(cosine(
+        s, vectors,
         [q + " " + english.get(a.iri, "") for q, a in zip(q1, arts, strict=True)],
         [q + " " + english.get(a.iri, "") for q, a in zip(q2, arts, strict=True)]),
         feats.lexical))))
@@ -238,6 +261,25 @@ def main() -> None:
     both = (feats.lexical + lexical_matrix([Scope(a) for a in arts], feats.sentences)) / 2
     loao("L  lexical: mean overlap with both queries", cases(s, *pooled(s, mixed(
         feats.dense, both))))
+
+
+def main() -> None:
+    """Every compared design, one line each, the deployed one first."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    R.add_data_argument(parser)
+    inputs = R.load_inputs(data=R.data_dir(parser.parse_args().data))
+    s = signals(inputs)
+    vectors = sentence_vectors(s)
+    print(f"# Model: {R.encoder_note(inputs.embedder)}. nDCG@10 / P@5 by LOAO on the 35 "
+          f"[former sets: {' | '.join(R.DEVELOPMENT)}]\n# deployed (round 6's design):")
+    base = mixed(inputs.features.dense, inputs.features.lexical)
+    g, ev = pooled(s, base)
+    cs = cases(s, g, ev)
+    loao("round 6: w 0.2, 3 best sentences, centred, bonus 0.5", cs)
+    relative_designs(s, g, ev, cs)
+    pooling_designs(s, base, g, ev)
+    query_designs(s, vectors)
+    context_designs(s, vectors)
 
 
 if __name__ == "__main__":
