@@ -60,11 +60,23 @@ def fresh_data(parent: Path, name: str, vectors: Path | None = None) -> Path:
     (data / "models").mkdir(parents=True)
     for entry in (ROOT / "data" / "models").iterdir():
         # not the vectors, nor this checkout's recorded precision (each run sets its own)
-        if entry.name not in (shipped_dir(data).name, config_path(data).name):
+        if entry.name == "onnx":
+            link_exports(entry, data / "models" / "onnx")
+        elif entry.name not in (shipped_dir(data).name, config_path(data).name):
             (data / "models" / entry.name).symlink_to(entry)
     if vectors is not None:
         shutil.copytree(shipped_dir(vectors), shipped_dir(data))
     return data
+
+
+def link_exports(source: Path, target: Path) -> None:
+    """Each export of `source` linked into a real `target` folder: an int8 copy quantised
+    for this run is written beside them, inside the run's own directory (a link to the whole
+    folder would put it into this checkout's data/models)."""
+    target.mkdir()
+    for export in source.iterdir():
+        if not export.name.startswith("."):
+            (target / export.name).symlink_to(export)
 
 
 def vectors(data: Path) -> np.ndarray:
