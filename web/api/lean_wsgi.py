@@ -11,6 +11,7 @@ answer (its handlers, logging, hooks). Used by GET /sparql (web.sparql.fast_path
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from itertools import chain
 from typing import Any
@@ -33,7 +34,7 @@ _REQUEST_SIGNALS = (request_started, request_finished, request_tearing_down, app
                     appcontext_tearing_down, appcontext_popped)
 
 
-class LeanGetPath:
+class LeanGetPath(ABC):
     """WSGI middleware: GET `path` may be answered by `respond`, all else by the wrapped app."""
 
     path = ""  # the one PATH_INFO this layer looks at
@@ -51,9 +52,9 @@ class LeanGetPath:
             return self.inner(environ, start_response)
         return response(environ, start_response)
 
+    @abstractmethod
     def respond(self, environ: Environ) -> Response | None:
         """The finished response, or None when Flask's view should answer."""
-        raise NotImplementedError
 
     def hooked(self) -> bool:
         """True when Flask must answer: a host check (TRUSTED_HOSTS, SERVER_NAME) or request
