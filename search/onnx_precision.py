@@ -57,8 +57,7 @@ def recorded_precision(data_dir: Path) -> str:
 
 def recipe_for(data_dir: Path) -> str | None:
     """The int8 recipe the data directory's encoder uses, or None for fp32."""
-    value = recorded_precision(data_dir)
-    return None if value == FP32 else value
+    return recipe_of(recorded_precision(data_dir))
 
 
 def chosen_precision(data_dir: Path, setting: str) -> str:

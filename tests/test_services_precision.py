@@ -28,16 +28,11 @@ def loads(fake_data_copy: Path, monkeypatch) -> list[str | None]:
     """Every recipe the services build a query encoder at (the fake one each time)."""
     built: list[str | None] = []
 
-    def first(setting, data_dir, bulk=False):
-        built.append("first")
-        return FakeEmbedder()
-
-    def again(model_dir, data_dir, recipe=None, **kwargs):
+    def load(model_dir, data_dir, recipe=None, **kwargs):
         built.append(recipe)
         return FakeEmbedder()
 
-    monkeypatch.setattr("web.services.embedder_for", first)
-    monkeypatch.setattr("web.services.load_embedder", again)
+    monkeypatch.setattr("web.services.load_embedder", load)
     monkeypatch.setattr("web.services.resolve_model", lambda setting, data: Path(setting))
     return built
 
@@ -49,15 +44,15 @@ def test_a_new_recorded_precision_rebuilds_the_query_encoder(fake_data_copy: Pat
     services.searcher()
     republish(fake_data_copy)  # same precision: the encoder is kept
     services.searcher()
-    assert loads == ["first"]
+    assert loads == [None]  # built once, at the recorded fp32
     record_precision(fake_data_copy, "int8-pc-rr")
     republish(fake_data_copy)
     services.searcher().search("uppvärmning", 1)
-    assert loads == ["first", "int8-pc-rr"]
+    assert loads == [None, "int8-pc-rr"]
     record_precision(fake_data_copy, FP32)
     republish(fake_data_copy)
     services.searcher()
-    assert loads == ["first", "int8-pc-rr", None]
+    assert loads == [None, "int8-pc-rr", None]
 
 
 def test_an_injected_encoder_is_kept(fake_data_copy: Path, loads: list) -> None:

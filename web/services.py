@@ -12,7 +12,7 @@ from flask import Flask, current_app
 
 from graph import GraphReader, Limits, open_reader
 from search.embedder import Embedder
-from search.engine import embedder_for, open_searcher
+from search.engine import open_searcher
 from search.hybrid import HybridSearcher
 from search.model_store import resolve_model
 from search.onnx_encoder import load_embedder
@@ -81,10 +81,8 @@ class Services:
         index is embedded with that encoder and refuses the old one)."""
         if self._fixed and self.embedder is not None:
             return self.embedder
-        precision = recorded_precision(self.data)
-        if self.embedder is None:
-            self.embedder = embedder_for(self.settings["embed_model"], str(self.data))
-        elif precision != self._precision:
+        precision = recorded_precision(self.data)  # read once: the encoder is built at it
+        if self.embedder is None or precision != self._precision:
             self.embedder = load_embedder(resolve_model(self.settings["embed_model"], self.data),
                                           self.data, recipe=recipe_of(precision))
         self._precision = precision
