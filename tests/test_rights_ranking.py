@@ -257,14 +257,16 @@ JUDGED_SETS = {"first": JUDGED, "new": JUDGED.with_name("rights_judged_2.jsonl")
                "unseen": JUDGED.with_name("rights_judged_3.jsonl"),
                "blind4": JUDGED.with_name("rights_judged_4.jsonl"),
                "blind5": JUDGED.with_name("rights_judged_5.jsonl"),
-               "blind6": JUDGED.with_name("rights_judged_6.jsonl")}
+               "blind6": JUDGED.with_name("rights_judged_6.jsonl"),
+               "blind7": JUDGED.with_name("rights_judged_7.jsonl")}
 
 
 def judged_rows(which: str = "first") -> list[dict]:
     """One hand-judged set: the first (13 articles), the one written a round later (5), the
     unseen one (5, judged before any change was measured on it), the blind fourth (6), the
-    blind fifth (6, opened only after round 6's design was committed) or the blind sixth (7,
-    opened only after round 7's method was committed, b3390bc)."""
+    blind fifth (6, opened only after round 6's design was committed), the blind sixth (7,
+    opened only after round 7's method was committed, b3390bc) or the blind seventh (7, with
+    CRC 22 as a negative control that no action supports; run once after round 8's design)."""
     text = JUDGED_SETS[which].read_text(encoding="utf-8")
     return [json.loads(line) for line in text.splitlines() if not line.startswith("#")]
 
