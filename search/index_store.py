@@ -16,12 +16,13 @@ import numpy as np
 from corpus.passages import Passage
 from search.dense import DEFAULT_EXACT_LIMIT, DenseIndex
 from search.domain_gate import DomainGate, build_gate
-from search.embedder import Embedder
+from search.embedder import Embedder, with_missing_embedded
 from search.lexical import BM25Index
 from search.rights_signal import RightsSignal
 from search.text_vectors import TextVectors
 
 FORMAT = "bokslut-search/2"  # 2: the domain gate is saved with the index
+HEADINGS_FILE = "headings.npz"  # the section headings' vectors (search.sentence_signal)
 
 
 class SearchIndexError(RuntimeError):
@@ -52,6 +53,7 @@ class SearchIndex:
     gate: DomainGate | None = None  # None: no gate (an empty corpus), every query passes
     rights: RightsSignal | None = None  # rights vocabulary + ranked support, from ingest
     texts: TextVectors | None = None  # the rights ranking's vectors, reused by the next ingest
+    headings: TextVectors | None = None  # heading -> vector; None: saved before round 8
 
     @classmethod
     def build(cls, passages: list[Passage] | list[dict], embedder: Embedder,
@@ -63,6 +65,7 @@ class SearchIndex:
         with ThreadPoolExecutor(1, thread_name_prefix="bm25") as pool:
             lexical = pool.submit(BM25Index.build, [p["text"] for p in rows])
             vectors = embed_with_reuse(rows, embedder, reuse, progress)
+            headings = heading_vectors(rows, embedder, reuse)
             gate = build_gate(rows, embedder.embed_queries)
             bm25 = lexical.result()
         dense = DenseIndex(embedder.dimension, exact_limit)
@@ -73,7 +76,7 @@ class SearchIndex:
             "dimension": embedder.dimension, "corpus_hash": corpus_hash(rows),
             "passages": len(rows), "dense_index": dense.kind, "created": time.time(),
         }
-        return cls(rows, bm25, dense, manifest, gate)
+        return cls(rows, bm25, dense, manifest, gate, headings=headings)
 
     def save(self, directory: Path) -> None:
         """Write beside the target, then swap it in: a failure leaves the old index intact."""
@@ -92,6 +95,8 @@ class SearchIndex:
             self.rights.save(tmp)
         if self.texts is not None:
             self.texts.save(tmp)
+        if self.headings is not None:
+            self.headings.write(tmp / HEADINGS_FILE)
         (tmp / "manifest.json").write_text(json.dumps(self.manifest, indent=2), "utf-8")
         old = directory.with_name(directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -114,6 +119,7 @@ class SearchIndex:
                 if (directory / "gate.npz").exists() else None
             rights = RightsSignal.load(directory)
             texts = TextVectors.load(directory)
+            headings = TextVectors.load(directory, HEADINGS_FILE)
         except (OSError, ValueError, RuntimeError) as exc:
             raise SearchIndexError(f"{directory}: no usable search index ({exc}); "
                               "run 'bokslut ingest'") from None
@@ -124,7 +130,17 @@ class SearchIndex:
                 f"{directory}: the index was built with {manifest['model']}, but the model "
                 f"setting gives {embedder.fingerprint}; run 'bokslut ingest' to rebuild it "
                 "(models are never mixed in one index)")
-        return cls(passages, bm25, dense, manifest, gate, rights, texts)
+        return cls(passages, bm25, dense, manifest, gate, rights, texts, headings)
+
+
+def heading_vectors(rows: list[dict], embedder: Embedder,
+                    reuse: SearchIndex | None) -> TextVectors:
+    """Every distinct section heading's vector (passage prompt), the previous index's kept."""
+    known = reuse.headings.known("passage", embedder.fingerprint) \
+        if reuse is not None and reuse.headings is not None else {}
+    texts = [h for h in dict.fromkeys(p.get("heading") for p in rows) if h]
+    return TextVectors(embedder.fingerprint, {"passage": with_missing_embedded(
+        texts, known, embedder.embed_passages)})
 
 
 def embed_with_reuse(rows: list[dict], embedder: Embedder, reuse: SearchIndex | None,

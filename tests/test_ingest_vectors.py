@@ -106,7 +106,8 @@ def test_ingest_embeds_each_text_once(tmp_path: Path) -> None:
     sentences = {s.text for s in action_sentences(report_passages(), BASE)}
     passages = {p["text"] for p in report_passages()}
     assert sentences & passages, "the report has a one-sentence passage: the case checked"
-    assert set(counting.passages) == sentences | passages
+    headings = {p["heading"] for p in report_passages() if p["heading"]}  # search's, once each
+    assert set(counting.passages) == sentences | passages | headings
     assert max(counting.passages.values()) == 1
     assert counting.queries and max(counting.queries.values()) == 1
     kept = TextVectors.load(index_dir(tmp_path))

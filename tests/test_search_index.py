@@ -40,7 +40,8 @@ def test_restart_loads_the_saved_index_without_re_embedding(tmp_path: Path, pass
     """The second sync with the same corpus and model embeds nothing."""
     first = CountingEmbedder()
     _, status = sync_index(tmp_path, passages_2025, first)
-    assert status == "built" and first.embedded == len(passages_2025)
+    headings = len({p.heading for p in passages_2025 if p.heading})  # one vector each
+    assert status == "built" and first.embedded == len(passages_2025) + headings
     again = CountingEmbedder()
     index, status = sync_index(tmp_path, passages_2025, again)
     assert status == "unchanged" and again.embedded == 0
@@ -55,7 +56,8 @@ def test_changing_the_model_forces_a_rebuild(tmp_path: Path, passages_2025):
         open_searcher(tmp_path, other)
     index, status = sync_index(tmp_path, passages_2025, other)
     assert status == "rebuilt for a new model"
-    assert other.embedded == len(passages_2025) and index.dense.dimension == 32
+    headings = len({p.heading for p in passages_2025 if p.heading})
+    assert other.embedded == len(passages_2025) + headings and index.dense.dimension == 32
 
 
 def test_a_new_report_is_added_incrementally(tmp_path: Path, passages_2025):
