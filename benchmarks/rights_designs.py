@@ -35,6 +35,7 @@ from web.pipeline.rights_score import (
     per_article,
     standardised,
 )
+from web.pipeline.rights_text import ArticleText
 
 Adjust = Callable[[R.Case, Thresholds], Thresholds]
 
@@ -255,10 +256,8 @@ def context_designs(s: Signals, vectors: np.ndarray) -> None:
         [q + " " + english.get(a.iri, "") for q, a in zip(q2, arts, strict=True)]),
         feats.lexical))))
 
-    class Scope:  # the lexical overlap with the scope query instead of the first
-        def __init__(self, a):
-            self.query = a.scope_query
-    both = (feats.lexical + lexical_matrix([Scope(a) for a in arts], feats.sentences)) / 2
+    # the lexical overlap with the scope query beside the first's
+    both = (feats.lexical + lexical_matrix(arts, feats.sentences, ArticleText.scope_query)) / 2
     loao("L  lexical: mean overlap with both queries", cases(s, *pooled(s, mixed(
         feats.dense, both))))
 

@@ -42,6 +42,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+from rights_fit import pairwise_logistic
 
 from corpus import read_report
 from corpus.ids import report_graph_id
@@ -52,11 +53,13 @@ from graph.store_writer import rebuild
 from search.embedder import Embedder
 from search.engine import embedder_for
 from search.index_store import SearchIndex, SearchIndexError
-from web.pipeline.inferred import STATED, store_articles
+from web.pipeline.inferred import STATED, store_articles, store_goals
 from web.pipeline.ingest import bundled_reports
 from web.pipeline.layout import index_dir
+from web.pipeline.rights_learned import WEIGHTS, combined, signals
+from web.pipeline.rights_learned import learned as learned_relevance
 from web.pipeline.rights_rank import CHOSEN, Thresholds, rank_supports
-from web.pipeline.rights_score import Features, PairScore, features, pair_scores
+from web.pipeline.rights_score import Features, PairScore, features, pair_scores, per_article
 from web.pipeline.rights_text import action_sentences
 from web.settings import BY_NAME, resolve
 
@@ -67,11 +70,13 @@ JUDGED = {"first": ROOT / "tests" / "data" / "rights_judged.jsonl",
           "blind4": ROOT / "tests" / "data" / "rights_judged_4.jsonl",
           # round 6's blind check (opened after 9a1a2f6), development since round 7
           "blind5": ROOT / "tests" / "data" / "rights_judged_5.jsonl",
-          # judged blind and committed (3d1bd7c) before any run; opened once round 7's method
-          # was final and committed (b3390bc): the blind check, never used to choose anything
-          "blind6": ROOT / "tests" / "data" / "rights_judged_6.jsonl"}
-# since round 7 all five are the development pool (every one has been looked at)
-DEVELOPMENT = ("first", "new", "unseen", "blind4", "blind5")
+          # round 7's blind check (opened after b3390bc), development since round 8
+          "blind6": ROOT / "tests" / "data" / "rights_judged_6.jsonl",
+          # round 8's blind check (H-r7): read only with --blind, once round 8's design is
+          # final and committed, never used to choose anything
+          "blind7": ROOT / "tests" / "data" / "rights_judged_7.jsonl"}
+# since round 8 the first six sets are the development pool (every one has been looked at)
+DEVELOPMENT = ("first", "new", "unseen", "blind4", "blind5", "blind6")
 STEPS = [round(x, 2) for x in np.arange(-1.0, 4.01, 0.25)]
 # round 6: the mix (lexical weight, sentences averaged, centring) and the bonus are fixed
 FIXED_MIX = ((CHOSEN.lexical_weight, CHOSEN.top, CHOSEN.centre),)
@@ -80,6 +85,10 @@ MIXES = list(itertools.product((0.0, 0.1, 0.2, 0.3, 0.5), (1, 2, 3), (False, Tru
 BONUSES = (0.0, 0.5, 1.0, 2.0, 9.0)
 # round 5's CHOSEN (chosen on 18 articles), for --round5
 ROUND5 = Thresholds(lexical_weight=0.2, direct=2.25, contributes=1.0, inferred=1.5,
+                    stated_bonus=0.5, top=3, centre=True)
+# round 6's and 7's CHOSEN (chosen on 29 and on 35 articles alike), for --round7: the
+# sentences' pooled relevance alone, before round 8's learned combination
+ROUND7 = Thresholds(lexical_weight=0.2, direct=2.5, contributes=1.0, inferred=0.75,
                     stated_bonus=0.5, top=3, centre=True)
 # round 4's CHOSEN, for --round4 (the design before the articles' scope notes were used)
 ROUND4 = Thresholds(lexical_weight=0.2, direct=1.75, contributes=0.75, inferred=1.5,
@@ -210,6 +219,7 @@ class Inputs:
     prefix: str  # action IRI = prefix + "C-3"
     embedder: Embedder
     base: str
+    goals: dict[str, str]  # action IRI -> its mål and målområde titles (the goal signal)
 
 
 def encoder_note(embedder: Embedder) -> str:
@@ -244,15 +254,23 @@ def add_data_argument(parser: argparse.ArgumentParser) -> None:
                              "root's data/)")
 
 
-def load_inputs(scope: bool = True, data: Path | None = None) -> Inputs:
+def judged_rows(blind: bool = False) -> list[dict]:
+    """The judged rows of the development sets (and of the blind set when `blind`), each
+    with its set's name; the blind set's file is not even read otherwise."""
+    sets = [g for g in JUDGED if blind or g in DEVELOPMENT]
+    return [json.loads(line) | {"group": group} for group in sets
+            for line in JUDGED[group].read_text(encoding="utf-8").splitlines()
+            if not line.startswith("#")]  # sets 4 on open with a comment on how they were judged
+
+
+def load_inputs(scope: bool = True, data: Path | None = None, blind: bool = False) -> Inputs:
     """The 2025 report's store, articles, stated links and features, as ingest builds them
     (without the scope notes' second query when `scope` is false: the round-4 design), with
-    the encoder of the ingested data directory `data` (default: see `data_dir`)."""
+    the encoder of the ingested data directory `data` (default: see `data_dir`); the blind
+    set's rows only when `blind`."""
     data = data_dir() if data is None else data
     index_model = ingested(data).manifest["model"]
-    rows = [json.loads(line) | {"group": group} for group, path in JUDGED.items()
-            for line in path.read_text(encoding="utf-8").splitlines()
-            if not line.startswith("#")]  # set 4 opens with a comment saying how it was judged
+    rows = judged_rows(blind)
     settings = resolve({"data": data})
     base = settings["base_iri"]
     report = read_report(bundled_reports()[0])
@@ -265,6 +283,7 @@ def load_inputs(scope: bool = True, data: Path | None = None) -> Inputs:
         articles, procedural = store_articles(builder, base)
         articles = articles if scope else [replace(a, scope="") for a in articles]
         stated = {(str(r["action"]), str(r["article"])) for r in builder.select(STATED)}
+        goals = store_goals(builder)
     embedder = embedder_for(settings["embed_model"], str(data))
     if index_model != embedder.fingerprint:  # e.g. BOKSLUT_EMBED_MODEL names another model
         sys.exit(f"fel: {data} indexerades med {index_model}, men kodaren här är "
@@ -273,15 +292,71 @@ def load_inputs(scope: bool = True, data: Path | None = None) -> Inputs:
     feats = features(articles, action_sentences(passages, base), embedder)
     return Inputs(rows, feats, passages, stated,
                   {a.notation: a.iri for a in articles if a.iri not in procedural},
-                  base + report_key(report) + "/atgard/", embedder, base)
+                  base + report_key(report) + "/atgard/", embedder, base, goals)
 
 
-def load_cases(scope: bool = True, mixes: list = MIXES,
-               data: Path | None = None) -> tuple[list[Case], Inputs]:
-    """Judged articles with scored pairs for every signal mix on the 2025 report."""
-    inputs = load_inputs(scope, data)
+def load_cases(scope: bool = True, mixes: list = MIXES, data: Path | None = None,
+               blind: bool = False, learned: bool = False) -> tuple[list[Case], Inputs]:
+    """Judged articles with scored pairs for every signal mix on the 2025 report (the
+    deployed learned relevance under WEIGHTS when `learned`, else round 6's)."""
+    inputs = load_inputs(scope, data, blind)
+    if learned:
+        standard, _ = standard_signals(inputs)
+        return judged_cases(inputs, {FIXED_MIX[0]: weighted_pairs(inputs, standard,
+                                                                   WEIGHTS)}), inputs
+    return judged_cases(inputs, {mix: pair_scores(inputs.features, *mix)
+                                 for mix in mixes}), inputs
+
+
+def standard_signals(inputs: Inputs) -> tuple[dict[str, np.ndarray], list[str]]:
+    """The learned design's standardised signals and their action IRIs, as ingest computes
+    them (rights_learned.signals on pair_scores' general value)."""
+    out: dict = {}
+
+    def capture(general: np.ndarray, actions: list[str]) -> np.ndarray:
+        out["signals"] = signals(inputs.features, general, actions, inputs.goals,
+                                 inputs.embedder)
+        out["actions"] = actions
+        return per_article(general)
+    pair_scores(inputs.features, *FIXED_MIX[0], capture)
+    return out["signals"], out["actions"]
+
+
+def weighted_pairs(inputs: Inputs, standard: dict[str, np.ndarray],
+                   weights: dict[str, float]) -> list[PairScore]:
+    """Every pair of the run, relevance = the signals combined under `weights`."""
+    return pair_scores(inputs.features, *FIXED_MIX[0],
+                       lambda general, actions: combined(standard, weights))
+
+
+def design(inputs: Inputs, standard: dict[str, np.ndarray], actions: list[str],
+           cases: list[Case], names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(signals (cases, actions, names), grades (cases, actions)) of judged articles."""
+    row = {a.iri: i for i, a in enumerate(inputs.features.articles)}
+    rows = [row[inputs.by_notation[c.notation]] for c in cases]
+    x = np.stack([np.stack([standard[n][i] for n in names], -1) for i in rows])
+    keys = [a.removeprefix(inputs.prefix) for a in actions]
+    return x, np.array([[c.grades.get(k, 0) for k in keys] for c in cases], dtype=float)
+
+
+def refit_folds(inputs: Inputs, cases: list[Case]):
+    """Leave-one-article-out folds of the learned design: (held-out case, training cases),
+    every case scored with weights fitted without the held-out article."""
+    standard, actions = standard_signals(inputs)
+    x, grades = design(inputs, standard, actions, cases, list(WEIGHTS))
+
+    def fold(i: int) -> tuple[Case, list[Case]]:
+        train = [j for j in range(len(cases)) if j != i]
+        w = dict(zip(WEIGHTS, pairwise_logistic(x[train], grades[train]), strict=True))
+        scored = judged_cases(inputs, {FIXED_MIX[0]: weighted_pairs(inputs, standard, w)})
+        mine = [next(c for c in scored if c.notation == case.notation) for case in cases]
+        return mine[i], mine[:i] + mine[i + 1:]
+    return fold
+
+
+def judged_cases(inputs: Inputs, scored: dict[tuple, list[PairScore]]) -> list[Case]:
+    """The judged articles as cases over these scored pairs (per signal mix)."""
     rows, prefix = inputs.rows, inputs.prefix
-    scored = {mix: pair_scores(inputs.features, *mix) for mix in mixes}
     cases = []
     for notation in dict.fromkeys(r["article"] for r in rows):
         iri = inputs.by_notation[notation]
@@ -289,9 +364,10 @@ def load_cases(scope: bool = True, mixes: list = MIXES,
         cases.append(Case(notation, group,
                           {r["action"]: r["grade"] for r in rows if r["article"] == notation},
                           {a.removeprefix(prefix) for a, art in inputs.stated if art == iri},
-                          {mix: [p for p in scored[mix] if p.article == iri] for mix in mixes},
+                          {mix: [p for p in pairs if p.article == iri]
+                           for mix, pairs in scored.items()},
                           prefix))
-    return cases, inputs
+    return cases
 
 
 def expected(case: Case, action: str, grade: int) -> str | None:
@@ -313,13 +389,16 @@ def baseline(case: Case) -> tuple[float, float]:
     return ndcg(stated, case.grades), precision(stated, case.grades)
 
 
-def cross_validated(out, cases: list[Case], title: str, chooser=choose) -> None:
-    """Leave-one-article-out over these articles, per article and per group."""
+def cross_validated(out, cases: list[Case], title: str, chooser=choose, folds=None) -> None:
+    """Leave-one-article-out over these articles, per article and per group; `folds(i)` gives
+    the held-out case and the training cases when they are scored per fold."""
+    folds = folds or (lambda i: (cases[i], cases[:i] + cases[i + 1:]))
     out.write(f"{title}\n{'article':8} {'set':6} {'stated':>6} {'base nDCG':>9} "
               f"{'base P@5':>8} {'CV nDCG':>8} {'CV P@5':>7} {'härledd':>7}  chosen without it\n")
     rows, agree, hits = [], [], []
-    for i, case in enumerate(cases):
-        t = chooser(cases[:i] + cases[i + 1:])
+    for i in range(len(cases)):
+        case, train = folds(i)
+        t = chooser(train)
         n, p = measure(case, t)
         rows.append((case.group, *baseline(case), n, p))
         classes = dict(ranking(case, t))
@@ -367,7 +446,27 @@ def embedding_cost(out, inputs: Inputs) -> None:
         took.append(time.perf_counter() - start)
     out.write(f"Embedding cost at ingest (same run, this machine's load): the action sentences "
               f"({len(sentences)}) {took[1]:.1f} s, all {len(passages)} passages of the report "
-              f"(what the search index embeds) {took[0]:.1f} s: {took[1] / took[0]:.2f}x\n\n")
+              f"(what the search index embeds) {took[0]:.1f} s: {took[1] / took[0]:.2f}x\n")
+    learned_cost(out, inputs)
+
+
+def learned_cost(out, inputs: Inputs, rounds: int = 5) -> None:
+    """Round 8's extra work at ingest: the learned relevance (the goal texts embedded, the
+    scope terms counted) against the sentences' relevance alone, interleaved, best of rounds."""
+    runs: dict[str, list[float]] = {"alone": [], "learned": []}
+    for _ in range(rounds):
+        for name in runs:
+            start = time.perf_counter()
+            if name == "alone":
+                pair_scores(inputs.features, *FIXED_MIX[0])
+            else:
+                pair_scores(inputs.features, *FIXED_MIX[0], learned_relevance(
+                    inputs.features, inputs.goals, inputs.embedder))
+            runs[name].append(time.perf_counter() - start)
+    alone, with_learned = min(runs["alone"]), min(runs["learned"])
+    out.write(f"Ranking cost at ingest (best of {rounds}, interleaved): pair_scores alone "
+              f"{alone:.2f} s, with the learned relevance {with_learned:.2f} s "
+              f"(+{with_learned - alone:.2f} s: {with_learned / alone:.2f}x)\n\n")
 
 
 def main() -> None:
@@ -375,37 +474,47 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-timing", action="store_true",
                         help="skip measuring the embedding cost")
+    parser.add_argument("--round7", action="store_true",
+                        help="the round-6/7 design: the sentences' relevance alone, three "
+                             "thresholds per fold, round 7's CHOSEN")
     parser.add_argument("--round5", action="store_true",
                         help="the round-5 design: mix, bonus and thresholds (F1) chosen per "
                              "fold on a grid, round 5's CHOSEN")
     parser.add_argument("--round4", action="store_true",
                         help="the round-4 design: as --round5 without the scope notes, "
                              "round 4's CHOSEN")
+    parser.add_argument("--blind", action="store_true",
+                        help="also read and measure the blind set (rights_judged_7.jsonl): "
+                             "once, after the design is final and committed")
     add_data_argument(parser)
     args = parser.parse_args()
     grid = args.round4 or args.round5
+    learned = not (grid or args.round7)
     cases, inputs = load_cases(scope=not args.round4, mixes=MIXES if grid else FIXED_MIX,
-                               data=data_dir(args.data))
+                               data=data_dir(args.data), blind=args.blind, learned=learned)
     dev = [c for c in cases if c.group in DEVELOPMENT]
     blind = [c for c in cases if c.group not in DEVELOPMENT]
     chooser, chosen = (choose_grid, ROUND4 if args.round4 else ROUND5) if grid else (
-        choose, CHOSEN)
+        choose, ROUND7 if args.round7 else CHOSEN)
     design = ("round 4: one query per article, no scope notes, grid per fold" if args.round4
               else "round 5: two queries per article, grid of mixes, F1 thresholds and bonuses "
                    "per fold" if args.round5
-              else "round 6: two queries per article, fixed mix and bonus, three thresholds "
-                   "per fold (härledd by nDCG)")
+              else "round 6/7: two queries per article, fixed mix and bonus, three thresholds "
+                   "per fold (härledd by nDCG)" if args.round7
+              else f"round 8: round 7's sentence relevance, the action's mål and its scope "
+                   f"terms, combined by weights fitted per fold (pairwise logistic; shipped "
+                   f"{WEIGHTS}), three thresholds per fold (härledd by nDCG)")
     out = sys.stdout
     out.write(f"Design: {design}\n")
     choices = (f"{len(MIXES)} signal mixes × thresholds × {len(BONUSES)} bonuses" if grid
-               else "3 class thresholds")
+               else "3 weights and 3 class thresholds" if learned else "3 class thresholds")
     out.write(f"Model: {encoder_note(inputs.embedder)}; judged: {len(cases)} articles × 45 "
               f"actions ({len(dev)} development, {len(blind)} blind); chosen per fold: "
               f"{choices}\n\n")
     if not args.no_timing:
         embedding_cost(out, inputs)
     cross_validated(out, dev, f"Leave-one-article-out on the {len(dev)} development articles",
-                    chooser)
+                    chooser, refit_folds(inputs, dev) if learned else None)
     t = chooser(dev)
     t = replace(t, **{k: float(v) for k, v in vars(t).items() if isinstance(v, np.floating)})
     out.write(f"Chosen on all {len(dev)} (compare the deployed {chosen}):\n  {t}\n"

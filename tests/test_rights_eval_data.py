@@ -6,6 +6,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from search.embedder import FakeEmbedder
@@ -14,7 +15,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def load_rights_eval():
-    """benchmarks/rights_eval.py as a module (benchmarks/ is scripts, not a package)."""
+    """benchmarks/rights_eval.py as a module (benchmarks/ is scripts, not a package; it imports
+    its sibling rights_fit.py, so benchmarks/ goes on the path)."""
+    if str(ROOT / "benchmarks") not in sys.path:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
     spec = importlib.util.spec_from_file_location("rights_eval", ROOT / "benchmarks"
                                                   / "rights_eval.py")
     module = importlib.util.module_from_spec(spec)
@@ -57,7 +61,11 @@ def test_measures_with_the_encoder_the_index_was_built_with(fake_data, monkeypat
     monkeypatch.setattr(R, "embedder_for", lambda model, data: FakeEmbedder())
     inputs = R.load_inputs(data=fake_data)
     assert isinstance(inputs.embedder, FakeEmbedder)
-    assert {r["group"] for r in inputs.rows} >= set(R.DEVELOPMENT)
+    assert {r["group"] for r in inputs.rows} == set(R.DEVELOPMENT)  # never the blind set
+    assert inputs.goals[inputs.prefix + "A-1"] == (
+        "Varje barn lever i ekonomisk trygghet. "
+        "En god start i livet – barn och unga har goda uppväxtvillkor.")
+    assert {a.removeprefix(inputs.prefix)[0] for a in inputs.goals} == set("ABCDEFGHIJKLMNO")
 
     other = FakeEmbedder()
     other.fingerprint = "another-encoder"
@@ -66,3 +74,26 @@ def test_measures_with_the_encoder_the_index_was_built_with(fake_data, monkeypat
         R.load_inputs(data=fake_data)
     assert str(exit_.value.code).startswith("fel: ")
     assert "another-encoder" in str(exit_.value.code)
+
+
+def test_the_shipped_weights_and_thresholds_are_what_the_fitter_gives(built_data):
+    """On a fresh ingest with the real model: the fitter's signals are the recorded ones, its
+    weights are WEIGHTS and the thresholds chosen with them are CHOSEN's (slow tier)."""
+    import rights_fit
+
+    from web.pipeline.rights_learned import WEIGHTS
+    from web.pipeline.rights_rank import CHOSEN
+
+    inputs = R.load_inputs(data=built_data)
+    standard, actions = R.standard_signals(inputs)
+    cases = R.judged_cases(inputs, {})
+    x, grades = R.design(inputs, standard, actions, cases, list(WEIGHTS))
+    saved = np.load(rights_fit.DESIGN)
+    assert [c.notation for c in cases] == list(saved["articles"])
+    assert x == pytest.approx(saved["x"], abs=1e-3)
+    fitted = rights_fit.fitted_weights(x, grades)
+    assert fitted == pytest.approx(WEIGHTS, abs=0.002)
+    t = R.choose(R.judged_cases(inputs, {R.FIXED_MIX[0]: R.weighted_pairs(inputs, standard,
+                                                                          WEIGHTS)}))
+    assert (t.direct, t.contributes, t.inferred) == (CHOSEN.direct, CHOSEN.contributes,
+                                                     CHOSEN.inferred)

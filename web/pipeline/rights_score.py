@@ -11,13 +11,15 @@ general relevance is the mean of the action's `top` best sentences; the best one
 evidence. Its relevance is that value standardised per article over all actions of the run: how
 this action stands among all the actions for this article, so an article described in general
 words (non-discrimination) is judged on its own scale, not against articles with a vocabulary
-of their own.
+of their own. At ingest that standardisation is rights_learned.py's instead: the general value
+combined with two signals of another kind (the action's mål, the article's typical-work terms).
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +37,7 @@ class Features:
     sentences: list[Sentence]
     dense: np.ndarray
     lexical: np.ndarray
+    queries: np.ndarray | None = None  # (2, articles, dimension): see article_queries
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,9 @@ class PairScore:
     general: float = math.inf  # before that, on the scale shared by all articles
 
 
-def lexical_matrix(articles: list[ArticleText], sentences: list[Sentence]) -> np.ndarray:
-    """Idf-weighted share of each article's terms found in each sentence."""
+def lexical_matrix(articles: list[ArticleText], sentences: list[Sentence],
+                   query: Callable[[ArticleText], str] = ArticleText.query) -> np.ndarray:
+    """Idf-weighted share of each article's terms (of its `query` text) found in each sentence."""
     analyzer, docs = SwedishAnalyzer.fit([s.text for s in sentences])
     n = len(docs)
     df = Counter(term for doc in docs for term in set(doc))
@@ -61,7 +65,7 @@ def lexical_matrix(articles: list[ArticleText], sentences: list[Sentence]) -> np
             present[vocab[term], j] = 1.0
     out = np.zeros((len(articles), n), dtype=np.float32)
     for i, article in enumerate(articles):
-        terms = set(analyzer.analyze_document(article.query()))
+        terms = set(analyzer.analyze_document(query(article)))
         # terms the sentences never use still count in the denominator (through the
         # largest idf), so an article described by rare words is not matched by one of them
         weights = {t: idf.get(t, math.log(1 + n)) for t in terms}
@@ -87,7 +91,7 @@ def features(articles: list[ArticleText], sentences: list[Sentence],
     row = {t: i for i, t in enumerate(texts)}
     vectors = embedder.embed_passages(texts)[[row[s.text] for s in sentences]]
     return Features(articles, sentences, (queries @ vectors.T).mean(axis=0),
-                    lexical_matrix(articles, sentences))
+                    lexical_matrix(articles, sentences), queries)
 
 
 def query_texts(articles: list[ArticleText]) -> list[str]:
@@ -131,11 +135,16 @@ def per_article(matrix: np.ndarray) -> np.ndarray:
                      out=np.zeros_like(matrix), where=std > 0)
 
 
-def pair_scores(feats: Features, lexical_weight: float, top: int = 2,
-                centre: bool = True) -> list[PairScore]:
+Relevance = Callable[[np.ndarray, list[str]], np.ndarray]
+
+
+def pair_scores(feats: Features, lexical_weight: float, top: int = 2, centre: bool = True,
+                relevance_of: Relevance = lambda general, actions: per_article(general)
+                ) -> list[PairScore]:
     """Every (article, action) pair: the mean mixed relevance of the action's `top` best
     sentences (one lucky sentence is weaker evidence than several), the best one as
-    evidence, then standardised per article (the general value kept beside it)."""
+    evidence, then standardised per article (the general value kept beside it);
+    `relevance_of` (general matrix, action IRIs) may combine it with other signals."""
     prepare = centred if centre else (lambda m: m)
     mixed = ((1 - lexical_weight) * standardised(prepare(feats.dense))
              + lexical_weight * standardised(prepare(feats.lexical)))
@@ -149,7 +158,7 @@ def pair_scores(feats: Features, lexical_weight: float, top: int = 2,
         order = np.argsort(-block, axis=1)[:, :top]
         general[:, k] = np.take_along_axis(block, order, axis=1).mean(axis=1)
         evidence[:, k] = np.array(cols)[order[:, 0]]
-    relevance = per_article(general)
+    relevance = relevance_of(general, list(columns))
     return [PairScore(article.iri, action, float(relevance[i, k]),
                       feats.sentences[evidence[i, k]], float(general[i, k]))
             for k, action in enumerate(columns) for i, article in enumerate(feats.articles)]
