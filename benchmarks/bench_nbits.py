@@ -171,6 +171,63 @@ def load_costs(model_dir: Path, folders: dict[str, Path], rounds: int) -> dict[s
     return costs
 
 
+SESSION_KINDS = {"spin2": (2, True), "nospin2": (2, False), "spin1": (1, True),
+                 "nospin1": (1, False)}  # threads, spinning; spin2 served until round 8
+
+
+def session_worker(model_dir: str, folder: str, kind: str) -> None:
+    """In a fresh process: one serving session; for each question index read from stdin,
+    embed that question and answer its milliseconds and the vector's checksum."""
+    import hashlib
+
+    threads, spinning = SESSION_KINDS[kind]
+    embedder = OnnxEmbedder(Path(model_dir), Path(folder))
+    embedder._sessions["serve"] = _session(Path(folder) / ONNX_FILE, threads, spinning)
+    questions = [q.strip() for q in QUESTIONS.read_text("utf-8").splitlines()
+                 if q.strip() and not q.startswith("#")]
+    embedder.embed_queries(questions[:3])
+    print("ready", flush=True)
+    for line in sys.stdin:
+        started = time.perf_counter()
+        vector = embedder.embed_queries([questions[int(line)]])
+        ms = (time.perf_counter() - started) * 1000
+        print(f"{ms} {hashlib.sha256(vector.tobytes()).hexdigest()[:12]}", flush=True)
+
+
+def session_options(model_dir: Path, folder: Path, passes: int) -> list[str]:
+    """Query p50 of the spinning two-thread session (served until round 8) against other
+    thread/spinning settings, each alone in its own process, called in turn (order turned
+    every round, a 0.2 s pause after each call so no idle pool is still spinning), with the
+    vectors compared bit for bit."""
+    workers = {kind: subprocess.Popen([sys.executable, __file__, "--worker", str(model_dir),
+                                       str(folder), kind], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, text=True, cwd=ROOT)
+               for kind in SESSION_KINDS}
+    for worker in workers.values():
+        assert worker.stdout.readline().strip() == "ready"
+    count = len([q for q in QUESTIONS.read_text("utf-8").splitlines()
+                 if q.strip() and not q.startswith("#")])
+    times: dict[str, list[float]] = {kind: [] for kind in workers}
+    sums: dict[str, list[str]] = {kind: [] for kind in workers}
+    kinds = list(workers)
+    for turn in range(passes * count):
+        for kind in kinds if turn % 2 == 0 else kinds[::-1]:
+            workers[kind].stdin.write(f"{turn % count}\n")
+            workers[kind].stdin.flush()
+            ms, checksum = workers[kind].stdout.readline().split()
+            times[kind].append(float(ms))
+            sums[kind].append(checksum)
+            time.sleep(0.2)
+    for worker in workers.values():
+        worker.stdin.close()
+        worker.wait()
+    base = statistics.median(times["spin2"])
+    return [f"{kind:<8} query p50 {statistics.median(times[kind]):6.2f} ms "
+            f"({statistics.median(times[kind]) / base:.2f}x spin2), vectors "
+            f"{'bit-identical to' if sums[kind] == sums['spin2'] else 'DIFFERENT from'} spin2"
+            for kind in kinds]
+
+
 def cosines(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     """Min and mean row cosine of two sets of unit vectors."""
     values = np.sum(a * b, axis=1)
@@ -219,10 +276,27 @@ def report(args: argparse.Namespace) -> list[str]:
     return lines
 
 
+def sessions_report(args: argparse.Namespace) -> list[str]:
+    """The --sessions table: the spinning two-thread session against other exact settings."""
+    model_dir = resolve_model("multilingual-e5-small", args.data)
+    export = existing_export(model_dir, args.data)
+    if export is None:
+        raise SystemExit(f"fel: {args.data} has no fp32 ONNX export (run bokslut ingest)")
+    stamp = (f"# bench_nbits.py --sessions --data {args.data}, "
+             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, fp32 export, one process per "
+             f"setting, {args.passes} passes of 20 questions, load average "
+             f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    lines = session_options(model_dir, export, args.passes)
+    return [stamp, *lines, f"# load average at end {' '.join(f'{x:.2f}' for x in os.getloadavg())}"]
+
+
 def main() -> int:
     """Measure and print (and optionally append to --out)."""
     if len(sys.argv) == 5 and sys.argv[1] == "--probe":
         load_probe(sys.argv[2], sys.argv[3], sys.argv[4] == "saved")
+        return 0
+    if len(sys.argv) == 5 and sys.argv[1] == "--worker":
+        session_worker(*sys.argv[2:])
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True)
@@ -230,9 +304,11 @@ def main() -> int:
     parser.add_argument("--passes", type=int, default=5)
     parser.add_argument("--chunks", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--sessions", action="store_true",
+                        help="only the serving session's thread/spinning settings (fp32 export)")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    text = "\n".join(report(args))
+    text = "\n".join(sessions_report(args) if args.sessions else report(args))
     print(text)
     if args.out:
         with args.out.open("a", encoding="utf-8") as out:

@@ -33,6 +33,12 @@ from search.onnx_quantize import (
 )
 
 INTRA_OP_THREADS = 2  # the serving machine has two cores; more threads only contend
+# Serving sessions do not spin-wait either: when another process holds a core (an ingest, a
+# benchmark), a spinning pool thread takes CPU the query's own threads need; one query then
+# took 0.57-0.77x the time of a spinning session, vectors bit-identical
+# (benchmarks/results/bench_nbits.txt, --sessions); on a quiet host it made no difference
+# (benchmarks/results/bench_api_search.txt).
+SERVE_SPINNING = False
 # Small batches: a batch's activations stay in the core's cache. Embedding the corpus's passages
 # (length-sorted, so little padding) took 0.65-0.75x the CPU of batches of 16 on this machine
 # (benchmarks/results/bench_search.txt), and 2 ran slower than 4 on two threads: so a batch
@@ -57,11 +63,11 @@ def token_batches(lengths: list[int], budget: int = BATCH_TOKENS) -> list[list[i
     return out
 
 
-def _session(path: Path, threads: int, spinning: bool = True):
+def _session(path: Path, threads: int, spinning: bool = SERVE_SPINNING):
     """An ONNX Runtime CPU session with full graph optimisation (attention/GELU fusions).
 
-    Spinning keeps idle pool threads busy-waiting for the next operator: good for one
-    query's latency, wasted CPU when other threads need the cores.
+    Spinning keeps idle pool threads busy-waiting for the next operator: it saves a wake-up
+    per operator, and costs CPU other threads and processes need.
     """
     import onnxruntime as ort
 
@@ -96,7 +102,7 @@ class OnnxEmbedder:
     """Queries and passages through the exported encoder; interchangeable with the torch one.
 
     Two sessions over the same export, each opened when first needed: the serving one (two
-    threads, spinning) for a query's latency, the bulk one (one thread, no spinning, its
+    threads, SERVE_SPINNING) for a query's latency, the bulk one (one thread, no spinning, its
     batches on a pool of BULK_WORKERS threads) for passages and, in `bulk` mode (ingest),
     everything.
     """
@@ -141,10 +147,11 @@ class OnnxEmbedder:
             if kind not in self._sessions:
                 if kind == "query":
                     path, threads, spinning = Path(self.query_export) / ONNX_FILE, \
-                        self.threads, True
+                        self.threads, SERVE_SPINNING
                 else:
                     path = self.export / ONNX_FILE
-                    threads, spinning = (1, False) if kind == "bulk" else (self.threads, True)
+                    threads, spinning = (1, False) if kind == "bulk" \
+                        else (self.threads, SERVE_SPINNING)
                 self._sessions[kind] = _session(path, threads, spinning)
             return self._sessions[kind]
 
