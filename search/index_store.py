@@ -16,7 +16,7 @@ import numpy as np
 from corpus.passages import Passage
 from search.dense import DEFAULT_EXACT_LIMIT, DenseIndex
 from search.domain_gate import DomainGate, build_gate
-from search.embedder import Embedder, with_missing_embedded
+from search.embedder import Embedder
 from search.lexical import BM25Index
 from search.rights_signal import RightsSignal
 from search.text_vectors import TextVectors
@@ -64,8 +64,7 @@ class SearchIndex:
         # BM25 (Python) is built while the model embeds (ONNX Runtime releases the GIL)
         with ThreadPoolExecutor(1, thread_name_prefix="bm25") as pool:
             lexical = pool.submit(BM25Index.build, [p["text"] for p in rows])
-            vectors = embed_with_reuse(rows, embedder, reuse, progress)
-            headings = heading_vectors(rows, embedder, reuse)
+            vectors, headings = embed_with_reuse(rows, embedder, reuse, progress)
             gate = build_gate(rows, embedder.embed_queries)
             bm25 = lexical.result()
         dense = DenseIndex(embedder.dimension, exact_limit)
@@ -133,30 +132,28 @@ class SearchIndex:
         return cls(passages, bm25, dense, manifest, gate, rights, texts, headings)
 
 
-def heading_vectors(rows: list[dict], embedder: Embedder,
-                    reuse: SearchIndex | None) -> TextVectors:
-    """Every distinct section heading's vector (passage prompt), the previous index's kept."""
-    known = reuse.headings.known("passage", embedder.fingerprint) \
-        if reuse is not None and reuse.headings is not None else {}
-    texts = [h for h in dict.fromkeys(p.get("heading") for p in rows) if h]
-    return TextVectors(embedder.fingerprint, {"passage": with_missing_embedded(
-        texts, known, embedder.embed_passages)})
-
-
 def embed_with_reuse(rows: list[dict], embedder: Embedder, reuse: SearchIndex | None,
-                     progress: bool) -> np.ndarray:
-    """Vectors for every row, embedding only texts the previous index did not have."""
-    known: dict[str, np.ndarray] = {}
-    if reuse is not None and reuse.manifest.get("model") == embedder.fingerprint:
-        known = {text_key(p): reuse.dense.vector(i) for i, p in enumerate(reuse.passages)}
+                     progress: bool) -> tuple[np.ndarray, TextVectors]:
+    """Vectors for every row and every distinct section heading, embedding only the texts
+    the previous index did not have, in one call (a second call would queue behind the
+    rights sentences ingest embeds beside it, and hold up the index)."""
+    same_model = reuse is not None and reuse.manifest.get("model") == embedder.fingerprint
+    known = {text_key(p): reuse.dense.vector(i) for i, p in enumerate(reuse.passages)} \
+        if same_model else {}
+    kept = reuse.headings.known("passage", embedder.fingerprint) \
+        if reuse is not None and reuse.headings is not None else {}
     missing = [i for i, p in enumerate(rows) if text_key(p) not in known]
-    fresh = embedder.embed_passages([rows[i]["text"] for i in missing], progress=progress) \
-        if missing else np.zeros((0, embedder.dimension), dtype=np.float32)
+    headings = [h for h in dict.fromkeys(p.get("heading") for p in rows) if h]
+    new_headings = [h for h in headings if h not in kept]
+    texts = [rows[i]["text"] for i in missing] + new_headings
+    fresh = embedder.embed_passages(texts, progress=progress) \
+        if texts else np.zeros((0, embedder.dimension), dtype=np.float32)
+    found = {**kept, **dict(zip(new_headings, fresh[len(missing):], strict=True))}
     out = np.zeros((len(rows), embedder.dimension), dtype=np.float32)
-    for row, vec in zip(missing, fresh, strict=True):
+    for row, vec in zip(missing, fresh, strict=False):  # the rows' share of `fresh`
         out[row] = vec
     fresh_rows = set(missing)
     for i, p in enumerate(rows):
         if i not in fresh_rows:
             out[i] = known[text_key(p)]
-    return out
+    return out, TextVectors(embedder.fingerprint, {"passage": {h: found[h] for h in headings}})
