@@ -1,29 +1,29 @@
 """Rights ranking against the hand-judged sets: nDCG@10 and P@5, cross-validated.
 
-Run: .venv/bin/python benchmarks/rights_eval.py > benchmarks/results/rights_eval.txt
-and, for the earlier designs beside it in the same conditions:
+Run: .venv/bin/python benchmarks/rights_eval.py --data DIR > benchmarks/results/rights_eval.txt
+(--blind adds the blind set, once; see below) and, for the earlier designs beside it in the
+same conditions:
 .venv/bin/python benchmarks/rights_eval.py --round5 > benchmarks/results/rights_eval_round5.txt
 .venv/bin/python benchmarks/rights_eval.py --round4 > benchmarks/results/rights_eval_round4.txt
 
 Judged sets, grades 0–3 for every one of the 45 actions: tests/data/rights_judged.jsonl
-(13 articles), rights_judged_2.jsonl (5), rights_judged_3.jsonl (5), rights_judged_4.jsonl
-(6) and rights_judged_5.jsonl (6). All five have been looked at by earlier rounds, so since
-round 7 they are one development pool of 35 articles and everything is chosen by
-leave-one-article-out cross-validation on it: for each article, what the design leaves free is
-chosen on the other 34 and applied to it, so every reported figure comes from an article that
-took no part in choosing it. A blind set (rights_judged_6.jsonl, judged and committed before
-any run on it, opened only after the design was final and committed) gets CHOSEN (chosen on
-the 35) once. Round 7 compared 30 alternatives (benchmarks/rights_designs.py) and kept round
-6's design, whose thresholds chosen on the 35 are the ones chosen on round 6's 29: the
-default run is the round-6 design.
+(13 articles), rights_judged_2.jsonl … _6.jsonl (5, 5, 6, 6, 7). All six have been looked at by
+earlier rounds, so since round 8 they are one development pool of 42 articles and everything
+is chosen by leave-one-article-out cross-validation on it: for each article, what the design
+leaves free is chosen on the other 41 and applied to it, so every reported figure comes from
+an article that took no part in choosing it. A blind set (rights_judged_7.jsonl, judged and
+committed before any run on it) is read only with --blind, once the design is final and
+committed, and gets CHOSEN once.
 
-Round 6 design: the signal mix (lexical weight 0.2, three best sentences, centred) and the
-bonus for stated links (0.5) are fixed, not chosen per fold (round 5 chose 30 mixes × 5 bonuses
-per fold, which fitted its 18 articles and not the blind ones). Per fold only the three class
-thresholds are chosen: bidrar maximises F1 of via målområdet (stated, grade 0), direkt the
-agreement with grade 3 among the supported stated ones, and härledd the mean nDCG@10 (round 5:
-F1 of grade ≥ 2 among the unstated, which kept härledd so scarce that an article the report
-never states got one or two actions).
+The default run is the deployed design, round 6's (kept by round 7, restored after round 8):
+the signal mix (lexical weight 0.2, three best sentences, centred) and the bonus for stated
+links (0.5) are fixed, not chosen per fold (round 5 chose 30 mixes × 5 bonuses per fold, which
+fitted its 18 articles and not the blind ones). Per fold only the three class thresholds are
+chosen: bidrar maximises F1 of via målområdet (stated, grade 0), direkt the agreement with
+grade 3 among the supported stated ones, and härledd the mean nDCG@10 (round 5: F1 of
+grade ≥ 2 among the unstated, which kept härledd so scarce that an article the report never
+states got one or two actions). Round 8's learned combination (benchmarks/rights_learned.py)
+won on the 42 and lost on blind set 7, so it is no longer measured here (its run: 43610ef).
 The baseline is what the report states, in document order (mål, then place).
 """
 
@@ -42,7 +42,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
-from rights_fit import pairwise_logistic
 
 from corpus import read_report
 from corpus.ids import report_graph_id
@@ -53,13 +52,11 @@ from graph.store_writer import rebuild
 from search.embedder import Embedder
 from search.engine import embedder_for
 from search.index_store import SearchIndex, SearchIndexError
-from web.pipeline.inferred import STATED, store_articles, store_goals
+from web.pipeline.inferred import STATED, store_articles
 from web.pipeline.ingest import bundled_reports
 from web.pipeline.layout import index_dir
-from web.pipeline.rights_learned import WEIGHTS, combined, signals
-from web.pipeline.rights_learned import learned as learned_relevance
 from web.pipeline.rights_rank import CHOSEN, Thresholds, rank_supports
-from web.pipeline.rights_score import Features, PairScore, features, pair_scores, per_article
+from web.pipeline.rights_score import Features, PairScore, features, pair_scores
 from web.pipeline.rights_text import action_sentences
 from web.settings import BY_NAME, resolve
 
@@ -72,8 +69,8 @@ JUDGED = {"first": ROOT / "tests" / "data" / "rights_judged.jsonl",
           "blind5": ROOT / "tests" / "data" / "rights_judged_5.jsonl",
           # round 7's blind check (opened after b3390bc), development since round 8
           "blind6": ROOT / "tests" / "data" / "rights_judged_6.jsonl",
-          # round 8's blind check (H-r7): read only with --blind, once round 8's design is
-          # final and committed, never used to choose anything
+          # round 8's blind check (H-r7): read only with --blind, once the design is final
+          # and committed, never used to choose anything (run once, after 43610ef)
           "blind7": ROOT / "tests" / "data" / "rights_judged_7.jsonl"}
 # since round 8 the first six sets are the development pool (every one has been looked at)
 DEVELOPMENT = ("first", "new", "unseen", "blind4", "blind5", "blind6")
@@ -85,10 +82,6 @@ MIXES = list(itertools.product((0.0, 0.1, 0.2, 0.3, 0.5), (1, 2, 3), (False, Tru
 BONUSES = (0.0, 0.5, 1.0, 2.0, 9.0)
 # round 5's CHOSEN (chosen on 18 articles), for --round5
 ROUND5 = Thresholds(lexical_weight=0.2, direct=2.25, contributes=1.0, inferred=1.5,
-                    stated_bonus=0.5, top=3, centre=True)
-# round 6's and 7's CHOSEN (chosen on 29 and on 35 articles alike), for --round7: the
-# sentences' pooled relevance alone, before round 8's learned combination
-ROUND7 = Thresholds(lexical_weight=0.2, direct=2.5, contributes=1.0, inferred=0.75,
                     stated_bonus=0.5, top=3, centre=True)
 # round 4's CHOSEN, for --round4 (the design before the articles' scope notes were used)
 ROUND4 = Thresholds(lexical_weight=0.2, direct=1.75, contributes=0.75, inferred=1.5,
@@ -219,7 +212,6 @@ class Inputs:
     prefix: str  # action IRI = prefix + "C-3"
     embedder: Embedder
     base: str
-    goals: dict[str, str]  # action IRI -> its mål and målområde titles (the goal signal)
 
 
 def encoder_note(embedder: Embedder) -> str:
@@ -283,7 +275,6 @@ def load_inputs(scope: bool = True, data: Path | None = None, blind: bool = Fals
         articles, procedural = store_articles(builder, base)
         articles = articles if scope else [replace(a, scope="") for a in articles]
         stated = {(str(r["action"]), str(r["article"])) for r in builder.select(STATED)}
-        goals = store_goals(builder)
     embedder = embedder_for(settings["embed_model"], str(data))
     if index_model != embedder.fingerprint:  # e.g. BOKSLUT_EMBED_MODEL names another model
         sys.exit(f"fel: {data} indexerades med {index_model}, men kodaren här är "
@@ -292,66 +283,15 @@ def load_inputs(scope: bool = True, data: Path | None = None, blind: bool = Fals
     feats = features(articles, action_sentences(passages, base), embedder)
     return Inputs(rows, feats, passages, stated,
                   {a.notation: a.iri for a in articles if a.iri not in procedural},
-                  base + report_key(report) + "/atgard/", embedder, base, goals)
+                  base + report_key(report) + "/atgard/", embedder, base)
 
 
 def load_cases(scope: bool = True, mixes: list = MIXES, data: Path | None = None,
-               blind: bool = False, learned: bool = False) -> tuple[list[Case], Inputs]:
-    """Judged articles with scored pairs for every signal mix on the 2025 report (the
-    deployed learned relevance under WEIGHTS when `learned`, else round 6's)."""
+               blind: bool = False) -> tuple[list[Case], Inputs]:
+    """Judged articles with scored pairs for every signal mix on the 2025 report."""
     inputs = load_inputs(scope, data, blind)
-    if learned:
-        standard, _ = standard_signals(inputs)
-        return judged_cases(inputs, {FIXED_MIX[0]: weighted_pairs(inputs, standard,
-                                                                   WEIGHTS)}), inputs
     return judged_cases(inputs, {mix: pair_scores(inputs.features, *mix)
                                  for mix in mixes}), inputs
-
-
-def standard_signals(inputs: Inputs) -> tuple[dict[str, np.ndarray], list[str]]:
-    """The learned design's standardised signals and their action IRIs, as ingest computes
-    them (rights_learned.signals on pair_scores' general value)."""
-    out: dict = {}
-
-    def capture(general: np.ndarray, actions: list[str]) -> np.ndarray:
-        out["signals"] = signals(inputs.features, general, actions, inputs.goals,
-                                 inputs.embedder)
-        out["actions"] = actions
-        return per_article(general)
-    pair_scores(inputs.features, *FIXED_MIX[0], capture)
-    return out["signals"], out["actions"]
-
-
-def weighted_pairs(inputs: Inputs, standard: dict[str, np.ndarray],
-                   weights: dict[str, float]) -> list[PairScore]:
-    """Every pair of the run, relevance = the signals combined under `weights`."""
-    return pair_scores(inputs.features, *FIXED_MIX[0],
-                       lambda general, actions: combined(standard, weights))
-
-
-def design(inputs: Inputs, standard: dict[str, np.ndarray], actions: list[str],
-           cases: list[Case], names: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(signals (cases, actions, names), grades (cases, actions)) of judged articles."""
-    row = {a.iri: i for i, a in enumerate(inputs.features.articles)}
-    rows = [row[inputs.by_notation[c.notation]] for c in cases]
-    x = np.stack([np.stack([standard[n][i] for n in names], -1) for i in rows])
-    keys = [a.removeprefix(inputs.prefix) for a in actions]
-    return x, np.array([[c.grades.get(k, 0) for k in keys] for c in cases], dtype=float)
-
-
-def refit_folds(inputs: Inputs, cases: list[Case]):
-    """Leave-one-article-out folds of the learned design: (held-out case, training cases),
-    every case scored with weights fitted without the held-out article."""
-    standard, actions = standard_signals(inputs)
-    x, grades = design(inputs, standard, actions, cases, list(WEIGHTS))
-
-    def fold(i: int) -> tuple[Case, list[Case]]:
-        train = [j for j in range(len(cases)) if j != i]
-        w = dict(zip(WEIGHTS, pairwise_logistic(x[train], grades[train]), strict=True))
-        scored = judged_cases(inputs, {FIXED_MIX[0]: weighted_pairs(inputs, standard, w)})
-        mine = [next(c for c in scored if c.notation == case.notation) for case in cases]
-        return mine[i], mine[:i] + mine[i + 1:]
-    return fold
 
 
 def judged_cases(inputs: Inputs, scored: dict[tuple, list[PairScore]]) -> list[Case]:
@@ -389,16 +329,13 @@ def baseline(case: Case) -> tuple[float, float]:
     return ndcg(stated, case.grades), precision(stated, case.grades)
 
 
-def cross_validated(out, cases: list[Case], title: str, chooser=choose, folds=None) -> None:
-    """Leave-one-article-out over these articles, per article and per group; `folds(i)` gives
-    the held-out case and the training cases when they are scored per fold."""
-    folds = folds or (lambda i: (cases[i], cases[:i] + cases[i + 1:]))
+def cross_validated(out, cases: list[Case], title: str, chooser=choose) -> None:
+    """Leave-one-article-out over these articles, per article and per group."""
     out.write(f"{title}\n{'article':8} {'set':6} {'stated':>6} {'base nDCG':>9} "
               f"{'base P@5':>8} {'CV nDCG':>8} {'CV P@5':>7} {'härledd':>7}  chosen without it\n")
     rows, agree, hits = [], [], []
-    for i in range(len(cases)):
-        case, train = folds(i)
-        t = chooser(train)
+    for i, case in enumerate(cases):
+        t = chooser(cases[:i] + cases[i + 1:])
         n, p = measure(case, t)
         rows.append((case.group, *baseline(case), n, p))
         classes = dict(ranking(case, t))
@@ -446,27 +383,7 @@ def embedding_cost(out, inputs: Inputs) -> None:
         took.append(time.perf_counter() - start)
     out.write(f"Embedding cost at ingest (same run, this machine's load): the action sentences "
               f"({len(sentences)}) {took[1]:.1f} s, all {len(passages)} passages of the report "
-              f"(what the search index embeds) {took[0]:.1f} s: {took[1] / took[0]:.2f}x\n")
-    learned_cost(out, inputs)
-
-
-def learned_cost(out, inputs: Inputs, rounds: int = 5) -> None:
-    """Round 8's extra work at ingest: the learned relevance (the goal texts embedded, the
-    scope terms counted) against the sentences' relevance alone, interleaved, best of rounds."""
-    runs: dict[str, list[float]] = {"alone": [], "learned": []}
-    for _ in range(rounds):
-        for name in runs:
-            start = time.perf_counter()
-            if name == "alone":
-                pair_scores(inputs.features, *FIXED_MIX[0])
-            else:
-                pair_scores(inputs.features, *FIXED_MIX[0], learned_relevance(
-                    inputs.features, inputs.goals, inputs.embedder))
-            runs[name].append(time.perf_counter() - start)
-    alone, with_learned = min(runs["alone"]), min(runs["learned"])
-    out.write(f"Ranking cost at ingest (best of {rounds}, interleaved): pair_scores alone "
-              f"{alone:.2f} s, with the learned relevance {with_learned:.2f} s "
-              f"(+{with_learned - alone:.2f} s: {with_learned / alone:.2f}x)\n\n")
+              f"(what the search index embeds) {took[0]:.1f} s: {took[1] / took[0]:.2f}x\n\n")
 
 
 def main() -> None:
@@ -474,9 +391,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-timing", action="store_true",
                         help="skip measuring the embedding cost")
-    parser.add_argument("--round7", action="store_true",
-                        help="the round-6/7 design: the sentences' relevance alone, three "
-                             "thresholds per fold, round 7's CHOSEN")
     parser.add_argument("--round5", action="store_true",
                         help="the round-5 design: mix, bonus and thresholds (F1) chosen per "
                              "fold on a grid, round 5's CHOSEN")
@@ -489,32 +403,28 @@ def main() -> None:
     add_data_argument(parser)
     args = parser.parse_args()
     grid = args.round4 or args.round5
-    learned = not (grid or args.round7)
     cases, inputs = load_cases(scope=not args.round4, mixes=MIXES if grid else FIXED_MIX,
-                               data=data_dir(args.data), blind=args.blind, learned=learned)
+                               data=data_dir(args.data), blind=args.blind)
     dev = [c for c in cases if c.group in DEVELOPMENT]
     blind = [c for c in cases if c.group not in DEVELOPMENT]
     chooser, chosen = (choose_grid, ROUND4 if args.round4 else ROUND5) if grid else (
-        choose, ROUND7 if args.round7 else CHOSEN)
+        choose, CHOSEN)
     design = ("round 4: one query per article, no scope notes, grid per fold" if args.round4
               else "round 5: two queries per article, grid of mixes, F1 thresholds and bonuses "
                    "per fold" if args.round5
-              else "round 6/7: two queries per article, fixed mix and bonus, three thresholds "
-                   "per fold (härledd by nDCG)" if args.round7
-              else f"round 8: round 7's sentence relevance, the action's mål and its scope "
-                   f"terms, combined by weights fitted per fold (pairwise logistic; shipped "
-                   f"{WEIGHTS}), three thresholds per fold (härledd by nDCG)")
+              else "round 6/7 (restored after round 8): two queries per article, fixed mix "
+                   "and bonus, three thresholds per fold (härledd by nDCG)")
     out = sys.stdout
     out.write(f"Design: {design}\n")
     choices = (f"{len(MIXES)} signal mixes × thresholds × {len(BONUSES)} bonuses" if grid
-               else "3 weights and 3 class thresholds" if learned else "3 class thresholds")
+               else "3 class thresholds")
     out.write(f"Model: {encoder_note(inputs.embedder)}; judged: {len(cases)} articles × 45 "
               f"actions ({len(dev)} development, {len(blind)} blind); chosen per fold: "
               f"{choices}\n\n")
     if not args.no_timing:
         embedding_cost(out, inputs)
     cross_validated(out, dev, f"Leave-one-article-out on the {len(dev)} development articles",
-                    chooser, refit_folds(inputs, dev) if learned else None)
+                    chooser)
     t = chooser(dev)
     t = replace(t, **{k: float(v) for k, v in vars(t).items() if isinstance(v, np.floating)})
     out.write(f"Chosen on all {len(dev)} (compare the deployed {chosen}):\n  {t}\n"

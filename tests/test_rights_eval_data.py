@@ -6,7 +6,6 @@ import importlib.util
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from search.embedder import FakeEmbedder
@@ -15,10 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def load_rights_eval():
-    """benchmarks/rights_eval.py as a module (benchmarks/ is scripts, not a package; it imports
-    its sibling rights_fit.py, so benchmarks/ goes on the path)."""
-    if str(ROOT / "benchmarks") not in sys.path:
-        sys.path.insert(0, str(ROOT / "benchmarks"))
+    """benchmarks/rights_eval.py as a module (benchmarks/ is scripts, not a package)."""
     spec = importlib.util.spec_from_file_location("rights_eval", ROOT / "benchmarks"
                                                   / "rights_eval.py")
     module = importlib.util.module_from_spec(spec)
@@ -62,10 +58,6 @@ def test_measures_with_the_encoder_the_index_was_built_with(fake_data, monkeypat
     inputs = R.load_inputs(data=fake_data)
     assert isinstance(inputs.embedder, FakeEmbedder)
     assert {r["group"] for r in inputs.rows} == set(R.DEVELOPMENT)  # never the blind set
-    assert inputs.goals[inputs.prefix + "A-1"] == (
-        "Varje barn lever i ekonomisk trygghet. "
-        "En god start i livet – barn och unga har goda uppväxtvillkor.")
-    assert {a.removeprefix(inputs.prefix)[0] for a in inputs.goals} == set("ABCDEFGHIJKLMNO")
 
     other = FakeEmbedder()
     other.fingerprint = "another-encoder"
@@ -76,24 +68,10 @@ def test_measures_with_the_encoder_the_index_was_built_with(fake_data, monkeypat
     assert "another-encoder" in str(exit_.value.code)
 
 
-def test_the_shipped_weights_and_thresholds_are_what_the_fitter_gives(built_data):
-    """On a fresh ingest with the real model: the fitter's signals are the recorded ones, its
-    weights are WEIGHTS and the thresholds chosen with them are CHOSEN's (slow tier)."""
-    import rights_fit
-
-    from web.pipeline.rights_learned import WEIGHTS
-    from web.pipeline.rights_rank import CHOSEN
-
-    inputs = R.load_inputs(data=built_data)
-    standard, actions = R.standard_signals(inputs)
-    cases = R.judged_cases(inputs, {})
-    x, grades = R.design(inputs, standard, actions, cases, list(WEIGHTS))
-    saved = np.load(rights_fit.DESIGN)
-    assert [c.notation for c in cases] == list(saved["articles"])
-    assert x == pytest.approx(saved["x"], abs=1e-3)
-    fitted = rights_fit.fitted_weights(x, grades)
-    assert fitted == pytest.approx(WEIGHTS, abs=0.002)
-    t = R.choose(R.judged_cases(inputs, {R.FIXED_MIX[0]: R.weighted_pairs(inputs, standard,
-                                                                          WEIGHTS)}))
-    assert (t.direct, t.contributes, t.inferred) == (CHOSEN.direct, CHOSEN.contributes,
-                                                     CHOSEN.inferred)
+def test_the_blind_set_is_read_only_when_asked():
+    """Without --blind the rows are the development pool's; with it set 7 joins them."""
+    assert {r["group"] for r in R.judged_rows()} == set(R.DEVELOPMENT)
+    rows = R.judged_rows(blind=True)
+    assert {r["group"] for r in rows} == set(R.JUDGED) == {*R.DEVELOPMENT, "blind7"}
+    blind = {r["article"] for r in rows if r["group"] == "blind7"}
+    assert len(blind) == 7 and not blind & {r["article"] for r in R.judged_rows()}

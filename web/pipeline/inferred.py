@@ -2,9 +2,8 @@
 
 The report states rights per målområde, so `bk:supportsRight` links every action under a
 målområde to every right it lists; that keeps meaning exactly what the report states. This
-module scores each pair from the action's own text (web/pipeline/rights_score.py, its
-sentences; rights_learned.py, the learned combination with its mål and its terms), classes and
-ranks them (rights_rank.py) and writes the result to the named graph
+module scores each pair from the action's own sentences (web/pipeline/rights_score.py),
+classes and ranks them (rights_rank.py) and writes the result to the named graph
 `graf/harlett` as reified nodes:
 
     ?node a bk:ScoredSupport ; bk:action ?action ; bk:article ?article ;
@@ -26,7 +25,6 @@ from rdflib.namespace import RDF, XSD
 from graph import BK, INFERRED_GRAPH, REFERENCE_GRAPH, StoreBuilder, sparql_prologue
 from search.embedder import Embedder
 from search.index_store import SearchIndex
-from web.pipeline.rights_learned import WEIGHTS, goal_text, learned
 from web.pipeline.rights_rank import (
     CHOSEN,
     CONTRIBUTES,
@@ -61,13 +59,6 @@ SELECT ?article ?label ?g WHERE {
 }"""
 STATED = sparql_prologue() + """
 SELECT DISTINCT ?action ?article WHERE { GRAPH ?g { ?action bk:supportsRight ?article } }"""
-GOALS = sparql_prologue() + """
-SELECT ?action ?goal ?area WHERE {
-  GRAPH ?g { ?action a bk:Action ; bk:goal ?node }
-  GRAPH ?h { ?node skos:prefLabel ?goal ; bk:goalArea ?areaNode }
-  GRAPH ?i { ?areaNode skos:prefLabel ?area }
-  FILTER(lang(?goal) = "sv" && lang(?area) = "sv")
-}"""
 
 CLASS_TERMS = {DIRECT: BK.SupportDirect, CONTRIBUTES: BK.SupportContributes,
                INFERRED: BK.SupportInferred, VIA_GOAL_AREA: BK.SupportViaGoalArea}
@@ -105,12 +96,6 @@ def store_articles(store: Any, base: str) -> tuple[list[ArticleText], set[str]]:
                          plain(store.select(REPORT_LABELS, trusted=True)))
 
 
-def store_goals(store: Any) -> dict[str, str]:
-    """Action IRI -> the titles of its mål and målområde, as the goal signal embeds them."""
-    rows = sorted(plain(store.select(GOALS, trusted=True)), key=lambda r: r["action"])
-    return {r["action"]: goal_text(r["goal"], r["area"]) for r in rows}
-
-
 def method_text(model_name: str, t: Thresholds) -> str:
     """The bk:method literal: model, signals, aggregation and thresholds."""
     return (f"{model_name}: insatsens {t.top} bästa meningar mot artikelns beskrivning och "
@@ -119,11 +104,7 @@ def method_text(model_name: str, t: Thresholds) -> str:
             f"frågorna, frågeprompt mot meningens egen vektor) och {t.lexical_weight:.0%} "
             f"lexikal överlappning med beskrivningen, "
             f"{'centrerade per mening och ' if t.centre else ''}standardiserade över alla par, "
-            f"sedan per artikel över alla insatser; vägt ({WEIGHTS['sentences']:.2f}) med "
-            f"cosinus mot målets och målområdets rubrik ({WEIGHTS['goal']:.2f}) och "
-            f"överlappningen mellan artikelns typiska arbete och hela insatsens text "
-            f"({WEIGHTS['scope_terms']:.2f}), vikter inlärda på bedömda artiklar; "
-            f"direkt ≥ {t.direct}, "
+            f"sedan per artikel över alla insatser; direkt ≥ {t.direct}, "
             f"bidrar ≥ {t.contributes}, härledd ≥ {t.inferred} (och ≥ {t.floor} på den "
             f"gemensamma skalan); rangordning: relevans + {t.stated_bonus} om bokslutet "
             f"anger rättigheten")
@@ -140,9 +121,8 @@ def scored_supports(store: Any, index: SearchIndex, embedder: Embedder, base: st
     stated = {(str(r["action"]), str(r["article"])) for r in store.select(STATED, trusted=True)}
     # every article, procedural ones included, is the background the signals are centred
     # and standardised against; procedural ones are only kept out of the links
-    feats = features(articles, sentences, embedder)
-    pairs = pair_scores(feats, t.lexical_weight, t.top, t.centre,
-                        learned(feats, store_goals(store), embedder))
+    pairs = pair_scores(features(articles, sentences, embedder), t.lexical_weight, t.top,
+                        t.centre)
     return rank_supports(pairs, stated, report_of, procedural, t)
 
 

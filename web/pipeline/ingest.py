@@ -34,7 +34,7 @@ from search.rights_signal import RightsSignal
 from search.shipped_vectors import export_of, save_shipped, updated
 from search.text_vectors import TextVectors
 from search.textnorm import use_lemma_copy
-from web.pipeline.inferred import add_inferred, store_articles, store_goals
+from web.pipeline.inferred import add_inferred, store_articles
 from web.pipeline.ingest_vectors import (
     remember_passages,
     remembering,
@@ -139,11 +139,8 @@ def ingest(paths: list[Path], data_dir: Path, base: str,
         checkpoint("graphs-written")
         _, result.seconds["rights"] = sentences.result()
         remember_passages(remembered, index, whole)  # the sentences left these to the index
-        # the goal signal's texts are kept beside the sentences, so a re-ingest embeds neither
-        goals = sorted(set(store_goals(builder).values()))
         index.texts = TextVectors(remembered.fingerprint, {
-            "passage": {**sentence_vectors(passages, base, remembered, {}),  # all remembered
-                        **dict(zip(goals, remembered.embed_passages(goals), strict=True))},
+            "passage": sentence_vectors(passages, base, remembered, {}),  # all remembered
             "query": queries})
         t = time.perf_counter()
         add_inferred(builder, index, remembered, base, progress)  # from the graphs just written

@@ -11,8 +11,7 @@ general relevance is the mean of the action's `top` best sentences; the best one
 evidence. Its relevance is that value standardised per article over all actions of the run: how
 this action stands among all the actions for this article, so an article described in general
 words (non-discrimination) is judged on its own scale, not against articles with a vocabulary
-of their own. At ingest that standardisation is rights_learned.py's instead: the general value
-combined with two signals of another kind (the action's mål, the article's typical-work terms).
+of their own.
 """
 
 from __future__ import annotations
@@ -37,7 +36,6 @@ class Features:
     sentences: list[Sentence]
     dense: np.ndarray
     lexical: np.ndarray
-    queries: np.ndarray | None = None  # (2, articles, dimension): see article_queries
 
 
 @dataclass(frozen=True)
@@ -91,7 +89,7 @@ def features(articles: list[ArticleText], sentences: list[Sentence],
     row = {t: i for i, t in enumerate(texts)}
     vectors = embedder.embed_passages(texts)[[row[s.text] for s in sentences]]
     return Features(articles, sentences, (queries @ vectors.T).mean(axis=0),
-                    lexical_matrix(articles, sentences), queries)
+                    lexical_matrix(articles, sentences))
 
 
 def query_texts(articles: list[ArticleText]) -> list[str]:
@@ -135,16 +133,11 @@ def per_article(matrix: np.ndarray) -> np.ndarray:
                      out=np.zeros_like(matrix), where=std > 0)
 
 
-Relevance = Callable[[np.ndarray, list[str]], np.ndarray]
-
-
-def pair_scores(feats: Features, lexical_weight: float, top: int = 2, centre: bool = True,
-                relevance_of: Relevance = lambda general, actions: per_article(general)
-                ) -> list[PairScore]:
+def pair_scores(feats: Features, lexical_weight: float, top: int = 2,
+                centre: bool = True) -> list[PairScore]:
     """Every (article, action) pair: the mean mixed relevance of the action's `top` best
     sentences (one lucky sentence is weaker evidence than several), the best one as
-    evidence, then standardised per article (the general value kept beside it);
-    `relevance_of` (general matrix, action IRIs) may combine it with other signals."""
+    evidence, then standardised per article (the general value kept beside it)."""
     prepare = centred if centre else (lambda m: m)
     mixed = ((1 - lexical_weight) * standardised(prepare(feats.dense))
              + lexical_weight * standardised(prepare(feats.lexical)))
@@ -158,7 +151,7 @@ def pair_scores(feats: Features, lexical_weight: float, top: int = 2, centre: bo
         order = np.argsort(-block, axis=1)[:, :top]
         general[:, k] = np.take_along_axis(block, order, axis=1).mean(axis=1)
         evidence[:, k] = np.array(cols)[order[:, 0]]
-    relevance = relevance_of(general, list(columns))
+    relevance = per_article(general)
     return [PairScore(article.iri, action, float(relevance[i, k]),
                       feats.sentences[evidence[i, k]], float(general[i, k]))
             for k, action in enumerate(columns) for i, article in enumerate(feats.articles)]
