@@ -194,38 +194,39 @@ def session_worker(model_dir: str, folder: str, kind: str) -> None:
         print(f"{ms} {hashlib.sha256(vector.tobytes()).hexdigest()[:12]}", flush=True)
 
 
-def session_options(model_dir: Path, folder: Path, passes: int) -> list[str]:
-    """Query p50 of the spinning two-thread session (served until round 8) against other
-    thread/spinning settings, each alone in its own process, called in turn (order turned
-    every round, a 0.2 s pause after each call so no idle pool is still spinning), with the
-    vectors compared bit for bit."""
-    workers = {kind: subprocess.Popen([sys.executable, __file__, "--worker", str(model_dir),
-                                       str(folder), kind], stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, text=True, cwd=ROOT)
-               for kind in SESSION_KINDS}
+def session_options(model_dir: Path, entries: dict[str, tuple[Path, str]],
+                    passes: int) -> list[str]:
+    """Query p50 of each (export folder, session kind), each alone in its own process, called
+    in turn (order turned every round, a 0.2 s pause after each call so no idle pool is still
+    spinning), against the first entry, with the vectors compared bit for bit."""
+    workers = {label: subprocess.Popen([sys.executable, __file__, "--worker", str(model_dir),
+                                        str(folder), kind], stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE, text=True, cwd=ROOT)
+               for label, (folder, kind) in entries.items()}
     for worker in workers.values():
         assert worker.stdout.readline().strip() == "ready"
     count = len([q for q in QUESTIONS.read_text("utf-8").splitlines()
                  if q.strip() and not q.startswith("#")])
-    times: dict[str, list[float]] = {kind: [] for kind in workers}
-    sums: dict[str, list[str]] = {kind: [] for kind in workers}
-    kinds = list(workers)
+    times: dict[str, list[float]] = {label: [] for label in workers}
+    sums: dict[str, list[str]] = {label: [] for label in workers}
+    labels = list(workers)
     for turn in range(passes * count):
-        for kind in kinds if turn % 2 == 0 else kinds[::-1]:
-            workers[kind].stdin.write(f"{turn % count}\n")
-            workers[kind].stdin.flush()
-            ms, checksum = workers[kind].stdout.readline().split()
-            times[kind].append(float(ms))
-            sums[kind].append(checksum)
+        for label in labels if turn % 2 == 0 else labels[::-1]:
+            workers[label].stdin.write(f"{turn % count}\n")
+            workers[label].stdin.flush()
+            ms, checksum = workers[label].stdout.readline().split()
+            times[label].append(float(ms))
+            sums[label].append(checksum)
             time.sleep(0.2)
     for worker in workers.values():
         worker.stdin.close()
         worker.wait()
-    base = statistics.median(times["spin2"])
-    return [f"{kind:<8} query p50 {statistics.median(times[kind]):6.2f} ms "
-            f"({statistics.median(times[kind]) / base:.2f}x spin2), vectors "
-            f"{'bit-identical to' if sums[kind] == sums['spin2'] else 'DIFFERENT from'} spin2"
-            for kind in kinds]
+    first = labels[0]
+    base = statistics.median(times[first])
+    return [f"{label:<20} query p50 {statistics.median(times[label]):6.2f} ms "
+            f"({statistics.median(times[label]) / base:.2f}x {first}), vectors "
+            f"{'bit-identical to' if sums[label] == sums[first] else 'not identical to'} {first}"
+            for label in labels]
 
 
 def cosines(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
@@ -277,16 +278,21 @@ def report(args: argparse.Namespace) -> list[str]:
 
 
 def sessions_report(args: argparse.Namespace) -> list[str]:
-    """The --sessions table: the spinning two-thread session against other exact settings."""
+    """The --sessions table: fp32's spinning two-thread session against other exact settings,
+    or every variant on the two-thread non-spinning session (serving's since round 8)."""
     model_dir = resolve_model("multilingual-e5-small", args.data)
     export = existing_export(model_dir, args.data)
     if export is None:
         raise SystemExit(f"fel: {args.data} has no fp32 ONNX export (run bokslut ingest)")
-    stamp = (f"# bench_nbits.py --sessions --data {args.data}, "
-             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, fp32 export, one process per "
+    stamp = (f"# bench_nbits.py --sessions {args.sessions} --data {args.data}, "
+             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, one process per "
              f"setting, {args.passes} passes of 20 questions, load average "
              f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    lines = session_options(model_dir, export, args.passes)
+    entries = {kind: (export, kind) for kind in SESSION_KINDS}
+    if args.sessions == "nbits":  # the 4-bit copies on today's serving session, fp32 first
+        folders = variants(export, args.work)
+        entries = {f"{name} nospin2": (folders[name], "nospin2") for name in folders}
+    lines = session_options(model_dir, entries, args.passes)
     return [stamp, *lines, f"# load average at end {' '.join(f'{x:.2f}' for x in os.getloadavg())}"]
 
 
@@ -304,8 +310,9 @@ def main() -> int:
     parser.add_argument("--passes", type=int, default=5)
     parser.add_argument("--chunks", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--sessions", action="store_true",
-                        help="only the serving session's thread/spinning settings (fp32 export)")
+    parser.add_argument("--sessions", choices=("fp32", "nbits"),
+                        help="only query p50, one process per session: fp32's thread/spinning "
+                             "settings, or every variant on the serving session's settings")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     text = "\n".join(sessions_report(args) if args.sessions else report(args))

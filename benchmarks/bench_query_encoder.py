@@ -3,11 +3,12 @@
 Run: .venv/bin/python benchmarks/bench_query_encoder.py --data DIR [--out FILE]
      .venv/bin/python benchmarks/bench_query_encoder.py --pair FP32_DIR INT8_DIR [--out FILE]
 
-DIR is a data directory made by `bokslut ingest` (fp32 index, int8 copy made beside the
-export). For each dev part (tuning, held-out, held-out 2) it prints nDCG@10 of hybrid and
-dense with exact and with int8 queries and their difference (issue 12: less than 0.005),
-the least cosine between the two query vectors, and each encoder's p50 per 20-token
-question, interleaved in one run. No thresholds are asserted.
+DIR is a data directory made by `bokslut ingest` (fp32 index; the --recipe's int8 or 4-bit
+copy is made beside the export). For each dev part it prints nDCG@10 of hybrid and dense with
+exact and with fast queries and their difference (issue 12: less than 0.005), the pool (every
+part but the held-out one) weighted by queries, the least cosine between the two query
+vectors, and each encoder's p50 per 20-token question, interleaved in one run. No thresholds
+are asserted. --out appends.
 
 --pair: two data directories ingested with one encoder each (fp32, and an int8 recipe on both
 sides, BOKSLUT_ENCODER_PRECISION): each one's query encoder and hybrid search over its own
@@ -29,7 +30,8 @@ from search.embedder import for_indexing, resolve_model
 from search.engine import open_searcher
 from search.eval_report import run_part
 from search.evaluate import load_dev_set
-from search.onnx_encoder import load_embedder
+from search.onnx_encoder import OnnxEmbedder, load_embedder
+from search.onnx_nbits import NBITS_RECIPES, ensure_nbits
 from search.onnx_quantize import QUERY_RECIPE, RECIPES
 from web.cli.search import default_dev_sets
 from web.pipeline.layout import index_home
@@ -97,14 +99,55 @@ def pair(fp32_dir: Path, int8_dir: Path, questions: list[str]) -> list[str]:
             f"{hyb['int8']:.2f} ms ({hyb['int8'] / hyb['fp32']:.2f}x fp32; aim <= 10 ms)"]
 
 
+def query_only(model_dir: Path, data: Path, recipe: str):
+    """The serving embedder with the recipe's copy for queries, passages on the fp32 export."""
+    if recipe not in NBITS_RECIPES:
+        return load_embedder(model_dir, data, query_recipe=recipe)
+    fp32 = load_embedder(model_dir, data, query_recipe=None)
+    return OnnxEmbedder(model_dir, fp32.export,
+                        query_export=ensure_nbits(fp32.export, NBITS_RECIPES[recipe]))
+
+
+def part_table(fast, exact, home: Path) -> list[str]:
+    """nDCG@10 of hybrid and dense per dev part with exact and with fast queries, the pool
+    (every part but the reported held-out one) weighted by queries, and the least cosine."""
+    lines = ["part         queries  hybrid fp32  hybrid fast      Δ   dense fp32  dense fast"
+             "      Δ   min cosine"]
+    pooled = dict.fromkeys(("n", "hybrid fp32", "hybrid fast", "dense fp32", "dense fast"), 0.0)
+    for part, path in default_dev_sets().items():
+        queries = load_dev_set(path)
+        texts = [q.query for q in queries]
+        cosines = np.sum(np.vstack([fast.embed_queries([t]) for t in texts])
+                         * np.vstack([exact.embed_queries([t]) for t in texts]), axis=1)
+        a = part_scores(open_searcher(home, exact), queries)
+        b = part_scores(open_searcher(home, fast), queries)
+        lines.append(f"{part:<12} {len(queries):>7}  {a['hybrid']:>11.3f}  {b['hybrid']:>11.3f}"
+                     f"  {b['hybrid'] - a['hybrid']:+.3f}  {a['dense']:>11.3f}  "
+                     f"{b['dense']:>10.3f}  {b['dense'] - a['dense']:+.3f}  {cosines.min():>11.4f}")
+        if part != "held-out":
+            pooled["n"] += len(queries)
+            for mode in ("hybrid", "dense"):
+                pooled[f"{mode} fp32"] += a[mode] * len(queries)
+                pooled[f"{mode} fast"] += b[mode] * len(queries)
+    n = pooled["n"]
+    lines.append(f"{'pool':<12} {n:>7.0f}  {pooled['hybrid fp32'] / n:>11.3f}  "
+                 f"{pooled['hybrid fast'] / n:>11.3f}  "
+                 f"{(pooled['hybrid fast'] - pooled['hybrid fp32']) / n:+.3f}  "
+                 f"{pooled['dense fp32'] / n:>11.3f}  {pooled['dense fast'] / n:>10.3f}  "
+                 f"{(pooled['dense fast'] - pooled['dense fp32']) / n:+.3f}")
+    return lines
+
+
 def main() -> int:
     """Print (and optionally save) the comparison table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path)
     parser.add_argument("--pair", type=Path, nargs=2, metavar=("FP32_DIR", "INT8_DIR"))
     parser.add_argument("--out", type=Path)
-    parser.add_argument("--recipe", default=QUERY_RECIPE or "int8-pc-rr", choices=sorted(RECIPES),
-                        help="the int8 recipe for queries (default: search's, else int8-pc-rr)")
+    parser.add_argument("--recipe", default=QUERY_RECIPE or "int8-pc-rr",
+                        choices=sorted([*RECIPES, *NBITS_RECIPES]),
+                        help="the int8 (or 4-bit) recipe for queries (default: search's, else "
+                             "int8-pc-rr)")
     args = parser.parse_args()
     questions = [q.strip() for q in QUESTIONS.read_text("utf-8").splitlines()
                  if q.strip() and not q.startswith("#")]
@@ -120,31 +163,20 @@ def main() -> int:
     if args.data is None:
         parser.error("--data or --pair is needed")
     model_dir = resolve_model("multilingual-e5-small", args.data)
-    fast = load_embedder(model_dir, args.data, query_recipe=args.recipe)
+    fast = query_only(model_dir, args.data, args.recipe)
     exact = for_indexing(fast)
     assert fast.query_precision == "int8" and exact.query_precision == "fp32"
     lines = [f"# recipe {args.recipe}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
              f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}, 2 cores",
-             "part         queries  hybrid fp32  hybrid int8      Δ   dense fp32  dense int8"
-             "      Δ   min cosine"]
-    for part, path in default_dev_sets().items():
-        queries = load_dev_set(path)
-        texts = [q.query for q in queries]
-        cosines = np.sum(np.vstack([fast.embed_queries([t]) for t in texts])
-                         * np.vstack([exact.embed_queries([t]) for t in texts]), axis=1)
-        home = index_home(args.data)
-        a = part_scores(open_searcher(home, exact), queries)
-        b = part_scores(open_searcher(home, fast), queries)
-        lines.append(f"{part:<12} {len(queries):>7}  {a['hybrid']:>11.3f}  {b['hybrid']:>11.3f}"
-                     f"  {b['hybrid'] - a['hybrid']:+.3f}  {a['dense']:>11.3f}  "
-                     f"{b['dense']:>10.3f}  {b['dense'] - a['dense']:+.3f}  {cosines.min():>11.4f}")
+             *part_table(fast, exact, index_home(args.data))]
     p50 = encoder_p50({"fp32": exact, "int8": fast}, questions)
     lines.append(f"query encoder p50 per 20-token question: fp32 {p50['fp32']:.2f} ms, "
-                 f"int8 {p50['int8']:.2f} ms ({p50['int8'] / p50['fp32']:.2f}× fp32)")
+                 f"{args.recipe} {p50['int8']:.2f} ms ({p50['int8'] / p50['fp32']:.2f}× fp32)")
     text = "\n".join(lines)
     print(text)
-    if args.out:
-        args.out.write_text(text + "\n", "utf-8")
+    if args.out:  # appended: the file keeps every round's runs
+        with args.out.open("a", encoding="utf-8") as out:
+            out.write("\n" + text + "\n")
     return 0
 
 

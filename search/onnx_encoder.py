@@ -22,6 +22,7 @@ import numpy as np
 
 from search.embedder import Embedder, SentenceTransformerEmbedder, choose_prompts, prepare_texts
 from search.onnx_export import MANIFEST, ONNX_FILE, ensure_export
+from search.onnx_nbits import NBITS_RECIPES, nbits_copy
 from search.onnx_precision import recipe_for
 from search.onnx_quantize import (
     QUERY_RECIPE,
@@ -234,8 +235,9 @@ def load_embedder(model_dir: Path, data_dir: Path, export: bool = True,
 
     `recipe` (int8 on both sides; by default the one the data directory records, see
     search/onnx_precision.py) changes the fingerprint, so its index is refused by the
-    others; `query_recipe` only speeds up queries against the fp32 index. Each falls back
-    to fp32 with a note on stderr. `bulk`: for ingest (OnnxEmbedder.for_indexing, at once).
+    others; `query_recipe` (int8 or 4-bit, search/onnx_nbits.py) only speeds up queries
+    against the fp32 index. Each falls back to fp32 with a note on stderr. `bulk`: for
+    ingest (OnnxEmbedder.for_indexing, at once).
     """
     if recipe == RECORDED:
         recipe = recipe_for(Path(data_dir))
@@ -249,11 +251,21 @@ def load_embedder(model_dir: Path, data_dir: Path, export: bool = True,
         if folder is not None:
             if bulk:  # ingest's queries are exact: no int8 copy to make or open
                 return OnnxEmbedder(Path(model_dir), folder, bulk=True)
-            queries = _quantised(folder, RECIPES[query_recipe], export) if query_recipe else None
-            return OnnxEmbedder(Path(model_dir), folder, query_export=queries)
+            return OnnxEmbedder(Path(model_dir), folder,
+                                query_export=_query_copy(folder, query_recipe, export))
     except Exception as exc:  # onnxruntime's load errors derive from Exception alone
         print(f"obs: ONNX-kodaren kan inte användas ({exc}); använder torch", file=sys.stderr)
     return SentenceTransformerEmbedder(Path(model_dir))
+
+
+def _query_copy(export: Path, name: str | None, make: bool) -> Path | None:
+    """The copy of the export queries run on (None: the export itself): a 4-bit recipe's
+    (search/onnx_nbits.py) or an int8 one's."""
+    if not name:
+        return None
+    if name in NBITS_RECIPES:
+        return nbits_copy(export, name, make)
+    return _quantised(export, RECIPES[name], make)
 
 
 def _quantised(export: Path, recipe: Recipe, make: bool) -> Path | None:

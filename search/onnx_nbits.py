@@ -208,3 +208,18 @@ def ensure_nbits(export: Path, recipe: NbitsRecipe) -> Path:
     publish_folder(target, build, lambda t: is_nbits(t, manifest["source"], recipe),
                    f"4-bit rewrite of {export}")
     return target
+
+
+def nbits_copy(export: Path, name: str, make: bool) -> Path | None:
+    """The named recipe's complete 4-bit copy of an export (made first if `make`), or None
+    with a note on stderr when it cannot be had: then fp32 answers."""
+    import sys
+
+    recipe = NBITS_RECIPES[name]
+    try:
+        folder = ensure_nbits(export, recipe) if make else nbits_dir(export, recipe)
+        source = json.loads((export / MANIFEST).read_text("utf-8"))["source"]
+        return folder if is_nbits(folder, source, recipe) else None
+    except (OSError, ValueError, KeyError, OnnxExportError) as exc:
+        print(f"obs: 4-bitarskodaren kan inte användas ({exc}); använder fp32", file=sys.stderr)
+        return None

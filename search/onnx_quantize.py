@@ -59,6 +59,9 @@ CHOSEN: str | None = None
 # int8 for queries alone (passages and index fp32) is supported but off: at 0.53-0.71x
 # fp32's time per question its dev nDCG@10 still moved by up to 0.019 on one part
 # (benchmarks/results/bench_query_encoder.txt; limit 0.005), so search runs fp32 queries.
+# The 4-bit "nbits-acc4" (search/onnx_nbits.py) may be named here too: round 8 measured it
+# at 0.80x fp32 per question with pooled and held-out nDCG@10 within 0.003 (same file);
+# no pre-set rule covered queries alone, so the choice is left open.
 QUERY_RECIPE: str | None = None
 
 

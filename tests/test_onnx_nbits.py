@@ -17,6 +17,7 @@ from search.onnx_nbits import (
     dequantise,
     ensure_nbits,
     is_nbits,
+    nbits_copy,
     nbits_dir,
     pack,
     q4_blocks,
@@ -134,6 +135,23 @@ def test_the_copy_is_made_beside_the_export_with_its_own_fingerprint(tmp_path: P
     assert ensure_nbits(export, EXACT) == folder  # made once
 
 
+def test_a_query_copy_is_only_used_when_complete_and_exact(tmp_path: Path, capsys) -> None:
+    export = tmp_path / "fp32"
+    export.mkdir()
+    onnx.save(matmul_graph(q4_weight(64, 8)), str(export / ONNX_FILE))
+    (export / MANIFEST).write_text(json.dumps({"source": SOURCE, "dimension": 8}), "utf-8")
+    assert nbits_copy(export, "nbits-acc4", make=False) is None  # never made: fp32 answers
+    assert nbits_copy(export, "nbits-acc4", make=True) == tmp_path / "fp32-nbits-acc4"
+    inexact = tmp_path / "other"
+    inexact.mkdir()
+    weight = q4_weight(64, 8)
+    weight[5, 3] += np.float32(1e-4)  # one value off the 4-bit grid
+    onnx.save(matmul_graph(weight), str(inexact / ONNX_FILE))
+    (inexact / MANIFEST).write_text(json.dumps({"source": SOURCE, "dimension": 8}), "utf-8")
+    assert nbits_copy(inexact, "nbits-acc4", make=True) is None
+    assert "4-bitarskodaren kan inte användas" in capsys.readouterr().err
+
+
 @pytest.mark.slow
 def test_the_real_encoder_on_4_bit_weights_answers_as_fp32(built_data: Path) -> None:
     """Every weight of the converted e5-small is exactly 4-bit (ensure_nbits proves it or
@@ -155,3 +173,23 @@ def test_the_real_encoder_on_4_bit_weights_answers_as_fp32(built_data: Path) -> 
     reference = np.vstack([fp32.embed_queries([t]) for t in texts])
     assert np.min(np.sum(mine * reference, axis=1)) >= 0.999
     assert nbits.fingerprint != fp32.fingerprint  # its index is its own
+
+
+@pytest.mark.slow
+def test_4_bit_queries_search_the_fp32_index(built_data: Path) -> None:
+    """As a query recipe, the 4-bit copy answers queries (cosine >= 0.999 to fp32) while the
+    passages and the fingerprint, so the index, stay the fp32 export's."""
+    from search.engine import open_searcher
+    from search.model_store import E5_DIR_NAME
+    from search.onnx_encoder import load_embedder
+    from web.pipeline.layout import index_home
+
+    model = built_data / "models" / E5_DIR_NAME
+    fp32 = load_embedder(model, built_data, export=False, query_recipe=None)
+    fast = load_embedder(model, built_data, query_recipe="nbits-acc4")
+    assert fast.query_export.name.endswith("-nbits-acc4") and fast.export == fp32.export
+    assert fast.fingerprint == fp32.fingerprint
+    text = "Hur många barn lever i ekonomiskt utsatta hushåll i Södertälje?"
+    mine, reference = fast.embed_queries([text]), fp32.embed_queries([text])
+    assert float(np.sum(mine * reference)) >= 0.999 and not np.array_equal(mine, reference)
+    assert open_searcher(index_home(built_data), fast).search(text, 10)  # the index accepts it
