@@ -37,7 +37,7 @@ INTRA_OP_THREADS = 2  # the serving machine has two cores; more threads only con
 # Serving sessions do not spin-wait either: when another process holds a core (an ingest, a
 # benchmark), a spinning pool thread takes CPU the query's own threads need; one query then
 # took 0.57-0.77x the time of a spinning session, vectors bit-identical
-# (benchmarks/results/bench_nbits.txt, --sessions); on a quiet host it made no difference
+# (benchmarks/results/bench_nbits.txt, --sessions fp32); on a quiet host it made no difference
 # (benchmarks/results/bench_api_search.txt).
 SERVE_SPINNING = False
 # Small batches: a batch's activations stay in the core's cache. Embedding the corpus's passages
