@@ -48,8 +48,7 @@ def sync_index(data_dir: Path, passages: list[Passage] | list[dict], embedder: E
 
     `previous` is the saved index when the caller has already read it (None: there is none).
     An index whose gate is out of date (saved before the service direction, or trained on
-    other bank texts), or saved without heading vectors (before round 8), is updated although
-    its corpus is the same: its vectors are reused.
+    other bank texts) is updated although its corpus is the same: its vectors are reused.
     """
     rows = [p if isinstance(p, dict) else dataclasses.asdict(p) for p in passages]
     target = index_dir(data_dir)
@@ -58,7 +57,7 @@ def sync_index(data_dir: Path, passages: list[Passage] | list[dict], embedder: E
     assert previous is None or isinstance(previous, SearchIndex)
     if previous is not None and previous.manifest["model"] == embedder.fingerprint \
             and previous.manifest["corpus_hash"] == corpus_hash(rows) \
-            and not gate_outdated(previous.gate, rows) and previous.headings is not None:
+            and not gate_outdated(previous.gate, rows):
         return previous, "unchanged"
     index = SearchIndex.build(rows, embedder, reuse=previous, progress=progress)
     if save:

@@ -22,7 +22,9 @@ from search.rights_signal import RightsSignal
 from search.text_vectors import TextVectors
 
 FORMAT = "bokslut-search/2"  # 2: the domain gate is saved with the index
-HEADINGS_FILE = "headings.npz"  # the section headings' vectors (search.sentence_signal)
+# An index saved by round 8's code also holds headings.npz (the section headings' vectors, a
+# signal removed after the blind run): load never reads it and save writes a new directory
+# without it, so such an index serves unchanged until the next rebuild drops the file.
 
 
 class SearchIndexError(RuntimeError):
@@ -53,7 +55,6 @@ class SearchIndex:
     gate: DomainGate | None = None  # None: no gate (an empty corpus), every query passes
     rights: RightsSignal | None = None  # rights vocabulary + ranked support, from ingest
     texts: TextVectors | None = None  # the rights ranking's vectors, reused by the next ingest
-    headings: TextVectors | None = None  # heading -> vector; None: saved before round 8
 
     @classmethod
     def build(cls, passages: list[Passage] | list[dict], embedder: Embedder,
@@ -64,7 +65,7 @@ class SearchIndex:
         # BM25 (Python) is built while the model embeds (ONNX Runtime releases the GIL)
         with ThreadPoolExecutor(1, thread_name_prefix="bm25") as pool:
             lexical = pool.submit(BM25Index.build, [p["text"] for p in rows])
-            vectors, headings = embed_with_reuse(rows, embedder, reuse, progress)
+            vectors = embed_with_reuse(rows, embedder, reuse, progress)
             gate = build_gate(rows, embedder.embed_queries)
             bm25 = lexical.result()
         dense = DenseIndex(embedder.dimension, exact_limit)
@@ -75,7 +76,7 @@ class SearchIndex:
             "dimension": embedder.dimension, "corpus_hash": corpus_hash(rows),
             "passages": len(rows), "dense_index": dense.kind, "created": time.time(),
         }
-        return cls(rows, bm25, dense, manifest, gate, headings=headings)
+        return cls(rows, bm25, dense, manifest, gate)
 
     def save(self, directory: Path) -> None:
         """Write beside the target, then swap it in: a failure leaves the old index intact."""
@@ -94,8 +95,6 @@ class SearchIndex:
             self.rights.save(tmp)
         if self.texts is not None:
             self.texts.save(tmp)
-        if self.headings is not None:
-            self.headings.write(tmp / HEADINGS_FILE)
         (tmp / "manifest.json").write_text(json.dumps(self.manifest, indent=2), "utf-8")
         old = directory.with_name(directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -118,7 +117,6 @@ class SearchIndex:
                 if (directory / "gate.npz").exists() else None
             rights = RightsSignal.load(directory)
             texts = TextVectors.load(directory)
-            headings = TextVectors.load(directory, HEADINGS_FILE)
         except (OSError, ValueError, RuntimeError) as exc:
             raise SearchIndexError(f"{directory}: no usable search index ({exc}); "
                               "run 'bokslut ingest'") from None
@@ -129,31 +127,23 @@ class SearchIndex:
                 f"{directory}: the index was built with {manifest['model']}, but the model "
                 f"setting gives {embedder.fingerprint}; run 'bokslut ingest' to rebuild it "
                 "(models are never mixed in one index)")
-        return cls(passages, bm25, dense, manifest, gate, rights, texts, headings)
+        return cls(passages, bm25, dense, manifest, gate, rights, texts)
 
 
 def embed_with_reuse(rows: list[dict], embedder: Embedder, reuse: SearchIndex | None,
-                     progress: bool) -> tuple[np.ndarray, TextVectors]:
-    """Vectors for every row and every distinct section heading, embedding only the texts
-    the previous index did not have, in one call (a second call would queue behind the
-    rights sentences ingest embeds beside it, and hold up the index)."""
-    same_model = reuse is not None and reuse.manifest.get("model") == embedder.fingerprint
-    known = {text_key(p): reuse.dense.vector(i) for i, p in enumerate(reuse.passages)} \
-        if same_model else {}
-    kept = reuse.headings.known("passage", embedder.fingerprint) \
-        if reuse is not None and reuse.headings is not None else {}
+                     progress: bool) -> np.ndarray:
+    """Vectors for every row, embedding only texts the previous index did not have."""
+    known: dict[str, np.ndarray] = {}
+    if reuse is not None and reuse.manifest.get("model") == embedder.fingerprint:
+        known = {text_key(p): reuse.dense.vector(i) for i, p in enumerate(reuse.passages)}
     missing = [i for i, p in enumerate(rows) if text_key(p) not in known]
-    headings = [h for h in dict.fromkeys(p.get("heading") for p in rows) if h]
-    new_headings = [h for h in headings if h not in kept]
-    texts = [rows[i]["text"] for i in missing] + new_headings
-    fresh = embedder.embed_passages(texts, progress=progress) \
-        if texts else np.zeros((0, embedder.dimension), dtype=np.float32)
-    found = {**kept, **dict(zip(new_headings, fresh[len(missing):], strict=True))}
+    fresh = embedder.embed_passages([rows[i]["text"] for i in missing], progress=progress) \
+        if missing else np.zeros((0, embedder.dimension), dtype=np.float32)
     out = np.zeros((len(rows), embedder.dimension), dtype=np.float32)
-    for row, vec in zip(missing, fresh, strict=False):  # the rows' share of `fresh`
+    for row, vec in zip(missing, fresh, strict=True):
         out[row] = vec
     fresh_rows = set(missing)
     for i, p in enumerate(rows):
         if i not in fresh_rows:
             out[i] = known[text_key(p)]
-    return out, TextVectors(embedder.fingerprint, {"passage": {h: found[h] for h in headings}})
+    return out

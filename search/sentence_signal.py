@@ -1,26 +1,23 @@
-"""A passage's best sentence, or its section's heading, speaks for it on the dense side (max-sim).
+"""A passage's best sentence speaks for it on the dense side (max-sim).
 
 One vector per passage averages its sentences: a question about one detail ("broschyrer på
 ungdomsmottagningen") meets a passage whose other sentences are about something else only
 faintly. Ingest already embeds every action sentence for the rights ranking and keeps the
 vectors with the index (search.text_vectors, kind "passage"), so search reads them at no
-extra embedding: each sentence belongs to the passages whose text holds it. A section's
-heading ("Suicidprevention", "Trygghet i offentliga miljöer") names what every passage under
-it is about, which a passage's own words may not say: the index keeps one vector per distinct
-heading (search.index_store, a hundred-odd short texts), and a heading counts as a sentence of
-every passage under it. A passage's dense score becomes
+extra embedding: each sentence belongs to the passages whose text holds it, and a passage's
+dense score becomes
 
     (1 - SENTENCE_WEIGHT) * cos(query, passage) + SENTENCE_WEIGHT * max(cos(query, passage),
-                                   cos(query, its best sentence or its heading)).
+                                                   cos(query, its best sentence)).
 
 Chosen in round 7 on the pool (tuning + held-out 2-5, 286 queries), each choice checked
 leave-one-part-out: hybrid nDCG@10 0.803 -> 0.811 at 0.5 (0.805 / 0.808 / 0.799 at 0.25 /
-0.75 / 1.0; every fold picked 0.5; no part lower). Round 8 (pool + held-out 6, 346 queries):
-the headings 0.7989 -> 0.8020, LOPO the same (every fold picks them), 0.8025 with the hit floor
-re-set (search.hybrid.HIT_FLOOR); as a term of their own beside the sentences (weight
-0.15-0.5) at most 0.8022, LOPO 0.8009. Every sentence of every passage (189 more texts to
-embed at ingest, 28k characters against the headings' 6k) reached 0.8048, with the headings
-0.8071 (LOPO the same): not taken, ingest must stay under 30 s and is near it already.
+0.75 / 1.0; every fold picked 0.5; no part lower). Every sentence of every passage (257 more
+to embed at ingest) reached 0.815: not taken, it would cost ingest time and an index change.
+Round 8 let a section's heading count as a sentence of every passage under it (pool 0.7989 ->
+0.8020, LOPO the same) and removed it again after the blind run: on the 177 queries that never
+chose it (held-out + blind set 7) it was -0.002, under the 0.003 a rule must earn
+(benchmarks/results/eval.txt).
 """
 
 from __future__ import annotations
@@ -58,24 +55,15 @@ class SentenceVectors:
 
     @classmethod
     def of(cls, passages: list[dict], texts: dict[str, np.ndarray],
-           passage_vector: Callable[[int], np.ndarray],
-           headings: dict[str, np.ndarray] | None = None) -> SentenceVectors | None:
+           passage_vector: Callable[[int], np.ndarray]) -> SentenceVectors | None:
         """The texts that lie inside some longer passage, mapped to those passages (to a
-        passage that is the text whole it adds nothing), and each heading mapped to the
-        passages under it; None when there are none. `passage_vector(row)` is the index's
-        vector of a passage, `headings` heading -> vector."""
+        passage that is the text whole it adds nothing); None when there are none.
+        `passage_vector(row)` is the index's vector of a passage."""
         starts, joined = _joined(passages)
-        under = _under_headings(passages)
         kept, rows = [], []
         for text, vector in texts.items():
             found = tuple(row for row in _containing(joined, starts, text)
                           if passages[row]["text"] != text) if text else ()
-            if found:
-                kept.append(vector)
-                rows.append(found)
-        for heading, vector in (headings or {}).items():
-            found = tuple(row for row in under.get(heading, ())
-                          if passages[row]["text"] != heading)
             if found:
                 kept.append(vector)
                 rows.append(found)
@@ -97,15 +85,6 @@ class SentenceVectors:
         scored = dict(hits)
         scored.update(zip(owners.tolist(), mixed.tolist(), strict=True))
         return sorted(scored.items(), key=lambda item: (-item[1], item[0]))[:k]
-
-
-def _under_headings(passages: list[dict]) -> dict[str, list[int]]:
-    """Heading -> the rows of the passages under it."""
-    under: dict[str, list[int]] = {}
-    for row, p in enumerate(passages):
-        if p.get("heading"):
-            under.setdefault(p["heading"], []).append(row)
-    return under
 
 
 def _joined(passages: list[dict]) -> tuple[list[int], str]:

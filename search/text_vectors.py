@@ -49,11 +49,11 @@ class TextVectors:
             texts=np.array([t for _, t in texts], dtype=str), vectors=vectors))
 
     @classmethod
-    def load(cls, directory: Path, name: str = FILE) -> TextVectors | None:
-        """The vectors saved in an index directory's file `name`, or None (none saved, or
-        unreadable: only a saving, a damaged file means embedding those texts again)."""
+    def load(cls, directory: Path) -> TextVectors | None:
+        """The saved vectors of an index directory, or None (none saved, or unreadable:
+        only a saving, a damaged file means embedding those texts again)."""
         try:
-            return cls.read(Path(directory) / name)
+            return cls.read(Path(directory) / FILE)
         except (FileNotFoundError, TextVectorsError):
             return None
 

