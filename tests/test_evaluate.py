@@ -33,7 +33,8 @@ HELDOUT2 = DATA / "search_heldout2.jsonl"  # round 3: written blind, never tuned
 HELDOUT3 = DATA / "search_heldout3.jsonl"  # round 4: written blind, never tuned on
 HELDOUT4 = DATA / "search_heldout4.jsonl"  # round 5: written blind, never tuned on
 HELDOUT5 = DATA / "search_heldout5.jsonl"  # round 6: written blind; round 7: in the pool
-HELDOUT6 = DATA / "search_heldout6.jsonl"  # round 7: written blind, only reported
+HELDOUT6 = DATA / "search_heldout6.jsonl"  # round 7: written blind; round 8: in the pool
+HELDOUT7 = DATA / "search_heldout7.jsonl"  # round 8: written blind, run once, only reported
 REPORT = (Path(__file__).resolve().parents[1] / "corpus" / "reports"
           / "sodertalje-bokslut-social-hallbarhet-2025.txt")
 JUDGED = {"a": 3, "b": 2, "c": 1}
@@ -254,10 +255,10 @@ ANCHORS = {
 
 @pytest.fixture(scope="module")
 def dev_set() -> list[DevQuery]:
-    """Every part: the tuning set and the six held-out sets."""
+    """Every part: the tuning set and the seven held-out sets."""
     return (load_dev_set(TUNE) + load_dev_set(HELDOUT) + load_dev_set(HELDOUT2)
             + load_dev_set(HELDOUT3) + load_dev_set(HELDOUT4) + load_dev_set(HELDOUT5)
-            + load_dev_set(HELDOUT6))
+            + load_dev_set(HELDOUT6) + load_dev_set(HELDOUT7))
 
 
 def test_tuning_and_held_out_parts_are_disjoint() -> None:
@@ -285,6 +286,10 @@ def test_tuning_and_held_out_parts_are_disjoint() -> None:
     assert not {q.id for q in held6} & {q.id for q in earlier}
     assert not {q.query.casefold() for q in held6} & {q.query.casefold() for q in earlier}
     assert len(held6) >= 40
+    held7, earlier = load_dev_set(HELDOUT7), earlier + held6
+    assert not {q.id for q in held7} & {q.id for q in earlier}
+    assert not {q.query.casefold() for q in held7} & {q.query.casefold() for q in earlier}
+    assert len(held7) >= 40
     assert len(held) >= 60 + 25  # 60+ new blind queries and a third of the original ones
     for part in (tune, held):  # the split is stratified: every type on both sides
         assert {q.type for q in part} == {q.type for q in tune + held}

@@ -46,7 +46,7 @@ def searcher(built_data: Path) -> HybridSearcher:
 def parts() -> dict[str, list[DevQuery]]:
     return {part: load_dev_set(DATA / f"search_{part}.jsonl")
             for part in ("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5",
-                         "heldout6")}
+                         "heldout6", "heldout7")}
 
 
 def offtopic_heldout(name: str = "search_offtopic_heldout.txt") -> list[str]:
@@ -174,7 +174,8 @@ def test_no_tuning_query_loses_a_relevant_hit_to_the_threshold(searcher, parts) 
     assert _relevant_lost(searcher, parts["tune"]) == {}
 
 
-@pytest.mark.parametrize("part", ["heldout", "heldout2", "heldout3", "heldout4", "heldout5"])
+@pytest.mark.parametrize("part", ["heldout", "heldout2", "heldout3", "heldout4", "heldout5",
+                                  "heldout7"])
 def test_held_out_queries_keep_their_relevant_hits(searcher, parts, part: str) -> None:
     # round 3 lost one short English query ("gambling among teenage boys"); English queries
     # now meet their own floor (search.domain_gate.MIN_DOMAIN_SCORE_ENGLISH). Round 4 lost
@@ -182,7 +183,9 @@ def test_held_out_queries_keep_their_relevant_hits(searcher, parts, part: str) -
     # under the old absolute floor; the gate now asks for a rare word instead. Held-out 5's
     # first run (round 6) lost two: "survey of invasive plant species in nature reserves"
     # ("of" against "in": read as Swedish) and "cykelstråksbelysning" (a compound of known
-    # pieces counted as half a match); round 7 fixed both on the pool, held-out 5 being part
+    # pieces counted as half a match); round 7 fixed both on the pool, held-out 5 being part.
+    # Held-out 7 (blind, round 8) lost none in its one run of the final code: a guard set at
+    # the measured value, not evidence (the blind figures are in benchmarks/results/eval.txt)
     assert _relevant_lost(searcher, parts[part]) == {}
 
 
@@ -247,3 +250,18 @@ def test_round_seven_off_topic_strings(searcher: HybridSearcher) -> None:
     # first run (2026-12-02 10:45, round 7's code; round 6's the same): 3 of 20 got hits, a
     # heavy-transport permit, splitting a plot through the land survey, and an idiom
     assert len(texts) >= 20 and len(with_hits) <= 3, with_hits
+
+
+def test_hybrid_beats_both_sides_on_the_seventh_held_out_set(scores) -> None:
+    held = scores["heldout7"]  # written blind in round 8, run once on the final code
+    assert held["hybrid"] > max(held["bm25"], held["dense"])
+
+
+def test_round_eight_off_topic_strings(searcher: HybridSearcher) -> None:
+    texts = offtopic_heldout("search_offtopic_heldout7.txt")
+    with_hits = [q for q in texts if searcher.search_page(q, 10).total > 0]
+    # first run of the final code (2026-12-02, round 8, after the heading signal was removed):
+    # 4 of 20 got hits, all municipal errands (a private-road grant, public records, a new wood
+    # stove, becoming a lay judge). The bound is that measured count: a guard against getting
+    # worse, not evidence that the gate works (nothing was chosen with these strings)
+    assert len(texts) >= 20 and len(with_hits) <= 4, with_hits
