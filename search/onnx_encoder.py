@@ -116,19 +116,21 @@ class OnnxEmbedder:
         self.dimension = int(manifest["dimension"])
         # the fp32 export is torch's vector space; a quantised copy names its recipe
         self.fingerprint = str(manifest.get("fingerprint") or manifest["source"])
-        self.precision = "int8" if "quantisation" in manifest else "fp32"
+        self.precision = precision_of(manifest)
         self.query_prompt, self.passage_prompt = choose_prompts(manifest["prompts"])
         self.pad_id = int(manifest["pad_token_id"])
         self.tokenizer = _tokenizer(self.model_dir, int(manifest["max_seq_length"]))
-        # Queries may run on an int8 copy: same space within cosine 0.99 (bench_quantize.txt),
-        # while passages, and so the index and its fingerprint, stay on this export. Its
-        # session opens on the first query: ingest embeds no search query with it.
+        # Queries may run on a 4-bit or int8 copy in the same space (cosine >= 0.99,
+        # bench_query_encoder.txt), while passages, and so the index and its fingerprint, stay
+        # on this export. Serving opens only the copy: ingest embeds no search query with it.
         self.threads, self.query_export, self.bulk = threads, query_export, bulk
-        self.query_precision = "fp32" if query_export is None else "int8"
+        self.query_precision = "fp32" if query_export is None else precision_of(
+            json.loads((Path(query_export) / MANIFEST).read_text("utf-8")))
         self._sessions: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
-        self._open("bulk" if bulk else "serve")  # the one this embedder is mostly used for
+        # the one session this embedder is mostly used for
+        self._open("bulk" if bulk else "serve" if query_export is None else "query")
 
     def for_indexing(self) -> OnnxEmbedder:
         """This embedder in bulk mode with exact queries: what ingest embeds never depends
@@ -223,6 +225,13 @@ class OnnxEmbedder:
     def embed_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
         """Embed passages with the model's passage prompt (on the bulk session)."""
         return self._encode(texts, self.passage_prompt, progress)
+
+
+def precision_of(manifest: dict[str, Any]) -> str:
+    """What an export's manifest says its graph runs at: fp32, int8 or nbits (4-bit weights)."""
+    if "nbits" in manifest:
+        return "nbits"
+    return "int8" if "quantisation" in manifest else "fp32"
 
 
 RECORDED = "recorded"  # load_embedder's default recipe: the data directory's own

