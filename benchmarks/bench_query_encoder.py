@@ -165,7 +165,7 @@ def main() -> int:
     model_dir = resolve_model("multilingual-e5-small", args.data)
     fast = query_only(model_dir, args.data, args.recipe)
     exact = for_indexing(fast)
-    assert fast.query_precision == "int8" and exact.query_precision == "fp32"
+    assert fast.query_precision in ("int8", "nbits") and exact.query_precision == "fp32"
     lines = [f"# recipe {args.recipe}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
              f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}, 2 cores",
              *part_table(fast, exact, index_home(args.data))]
