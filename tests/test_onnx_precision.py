@@ -76,7 +76,7 @@ def test_cli_ingest_records_the_precision_only_with_the_published_index(
         record_precision(fake_data_copy, FP32)  # another process's record, mid-ingest
         return FakeEmbedder()
 
-    monkeypatch.setattr("web.cli.graph.ingest_embedder", fake_model)
+    monkeypatch.setattr("web.pipeline.recorded_ingest.ingest_embedder", fake_model)
     result = CliRunner().invoke(main, ["ingest", "--data", str(fake_data_copy)],
                                 env={"BOKSLUT_ENCODER_PRECISION": "int8-pc-rr"})
     assert result.exit_code == 0, result.output
@@ -97,7 +97,7 @@ def test_cli_ingest_that_fails_with_os_error_records_nothing(fake_data_copy: Pat
     def full_disk(cfg, recipe=None):
         raise error
 
-    monkeypatch.setattr("web.cli.graph.ingest_embedder", full_disk)
+    monkeypatch.setattr("web.pipeline.recorded_ingest.ingest_embedder", full_disk)
     result = CliRunner().invoke(main, ["ingest", "--data", str(fake_data_copy)],
                                 env={"BOKSLUT_ENCODER_PRECISION": "int8-pc-rr"})
     assert result.exit_code != 0 and "fel:" in result.output
@@ -114,7 +114,7 @@ def test_ctrl_c_during_the_embedding_leaves_the_old_record(fake_data_copy: Path,
     def interrupted(cfg, recipe=None):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("web.cli.graph.ingest_embedder", interrupted)
+    monkeypatch.setattr("web.pipeline.recorded_ingest.ingest_embedder", interrupted)
     result = CliRunner().invoke(main, ["ingest", "--data", str(fake_data_copy)],
                                 env={"BOKSLUT_ENCODER_PRECISION": "int8-pc-rr"})
     assert result.exit_code != 0  # click's "Aborted!"

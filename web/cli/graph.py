@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from corpus import ReportError
-from corpus.unstructured import Metadata
 from graph import (
     PREFIXES,
     PROJECT_GRAPHS,
@@ -28,14 +26,11 @@ from graph import (
     violations,
 )
 from search.embedder import ModelSettingError
-from search.engine import embedder_for
-from search.model_store import resolve_model
-from search.onnx_encoder import RECORDED, load_embedder
-from search.onnx_precision import change_note, chosen_precision, recipe_of
 from web.cli.common import data_option, fail, settings
 from web.cli.documents import metadata, metadata_options
-from web.pipeline.ingest import IngestResult, bundled_reports, ingest, remove_report
+from web.pipeline.ingest import bundled_reports, remove_report
 from web.pipeline.layout import store_location
+from web.pipeline.recorded_ingest import ingest_embedder, ingest_recorded
 
 
 def location(cfg: dict) -> StoreLocation:
@@ -55,8 +50,9 @@ def ingest_cmd(paths: tuple[Path, ...], data: Path | None, municipality: str | N
     """Read reports, text or PDF (default: all in corpus/reports/), into store and index."""
     cfg = settings(data=data)
     targets = list(paths) or bundled_reports()
+    store = location(cfg)
     try:
-        result = ingest_recorded(cfg, targets, lambda m: click.echo(m, err=True),
+        result = ingest_recorded(cfg, targets, lambda m: click.echo(m, err=True), store,
                                  metadata(municipality, year, title))
     except (ReportError, StoreError, ModelSettingError) as exc:
         fail(f"{exc} (inget ändrades)")
@@ -66,27 +62,6 @@ def ingest_cmd(paths: tuple[Path, ...], data: Path | None, municipality: str | N
         click.echo(f"{key}  {file_name}  {triples} tripler")
     click.echo(f"sökindex: {result.passages} textavsnitt ({result.index_status})")
     click.echo("tid: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items()))
-
-
-def ingest_recorded(cfg: dict, targets: list[Path], progress: Callable[[str], None],
-                    given: Metadata | None = None) -> IngestResult:
-    """Ingest at the encoder precision chosen now (BOKSLUT_ENCODER_PRECISION, else the
-    directory's record): the model is built at it, and it is recorded with the index."""
-    precision = chosen_precision(cfg["data"], cfg["encoder_precision"])
-    note = change_note(cfg["data"], precision)
-    if note:
-        progress(f"obs: {note}")
-    return ingest(targets, cfg["data"], cfg["base_iri"],
-                  lambda: ingest_embedder(cfg, recipe_of(precision)), progress=progress,
-                  location=location(cfg), given=given, precision=precision)
-
-
-def ingest_embedder(cfg: dict, recipe: str | None = RECORDED):
-    """The model for ingest and removal, opened for bulk work (at `recipe` when given)."""
-    if recipe == RECORDED:
-        return embedder_for(cfg["embed_model"], str(cfg["data"]), bulk=True)
-    data = Path(cfg["data"])
-    return load_embedder(resolve_model(cfg["embed_model"], data), data, recipe=recipe, bulk=True)
 
 
 @click.command("remove")

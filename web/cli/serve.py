@@ -13,11 +13,19 @@ from typing import Any
 import click
 
 from corpus import ReportError
-from graph import StoreError, open_reader, published_generation, push_live, tidy
+from graph import (
+    StoreError,
+    StoreLocation,
+    open_reader,
+    published_generation,
+    push_live,
+    tidy,
+)
 from search.embedder import ModelSettingError
 from web.cli.common import data_option, fail, settings
 from web.pipeline.ingest import bundled_reports, index_dir, store_dir
 from web.pipeline.layout import store_location
+from web.pipeline.recorded_ingest import ingest_recorded
 
 DEFAULT_THREADS = 8
 
@@ -28,15 +36,14 @@ def needs_ingest(data: Path) -> bool:
     return published_generation(store_dir(data)) is None or not index_manifest.is_file()
 
 
-def ingest_bundled(cfg: dict[str, Any]) -> None:
+def ingest_bundled(cfg: dict[str, Any], location: StoreLocation) -> None:
     """Build store and index from the bundled corpus, printing progress (the same path as
     `bokslut ingest`, so the encoder precision is recorded with the index)."""
-    from web.cli.graph import ingest_recorded
-
     click.echo(f"{cfg['data']}: ingen data ännu, läser in de medföljande boksluten …")
     started = time.perf_counter()
     try:
-        ingest_recorded(cfg, bundled_reports(), lambda message: click.echo(f"  {message}"))
+        ingest_recorded(cfg, bundled_reports(), lambda message: click.echo(f"  {message}"),
+                        location)
     except (ReportError, StoreError, ModelSettingError) as exc:
         fail(f"inläsningen misslyckades: {exc}")
     except OSError as exc:
@@ -44,8 +51,9 @@ def ingest_bundled(cfg: dict[str, Any]) -> None:
     click.echo(f"inläsningen klar på {time.perf_counter() - started:.0f} s")
 
 
-def prepare_store(cfg: dict[str, Any]) -> None:
-    """Remove what a crashed writer left; give an empty external server the local data."""
+def prepare_store(cfg: dict[str, Any]) -> StoreLocation:
+    """Where the graph lives (a bad BOKSLUT_STORE is a user error); remove what a crashed
+    writer left there and give an empty external server the local data."""
     try:
         location = store_location(cfg)
         tidy(location)
@@ -55,6 +63,7 @@ def prepare_store(cfg: dict[str, Any]) -> None:
             push_live(location)
     except (StoreError, ValueError) as exc:
         fail(str(exc))
+    return location
 
 
 def bind_problem(host: str, port: int) -> str | None:
@@ -180,9 +189,9 @@ def serve_cmd(host: str | None, port: int | None, production: bool, threads: int
     problem = bind_problem(cfg["host"], cfg["port"])
     if problem:
         fail(problem)
-    prepare_store(cfg)
+    location = prepare_store(cfg)
     if needs_ingest(cfg["data"]):
-        ingest_bundled(cfg)
+        ingest_bundled(cfg, location)
     from web.app import create_app
 
     app = create_app(cfg)
