@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from search.embedder import resolve_model
-from search.onnx_encoder import OnnxEmbedder, existing_export
+from search.onnx_encoder import OnnxEmbedder
+from search.onnx_loading import existing_export
 
 QUESTIONS = Path(__file__).with_name("questions_20_tokens.txt")
 LAYERS, HIDDEN, INTERMEDIATE = 12, 384, 1536  # multilingual-e5-small

@@ -200,7 +200,7 @@ def in_process(data: Path, search_texts: list[str], questions: list[str]) -> dic
     from search.hybrid import HybridSearcher
     from search.index_store import SearchIndex
     from search.model_store import E5_DIR_NAME
-    from search.onnx_encoder import load_embedder
+    from search.onnx_loading import load_embedder
     from web.pipeline.layout import index_dir
 
     ours = embedder_for("multilingual-e5-small", str(data))

@@ -28,7 +28,7 @@ from search.embedder import resolve_model
 from search.engine import open_searcher
 from search.eval_report import run_part
 from search.evaluate import load_dev_set
-from search.onnx_encoder import load_embedder
+from search.onnx_loading import load_embedder
 from web.pipeline.layout import index_home
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -26,8 +26,9 @@ import numpy as np
 
 from search.embedder import resolve_model
 from search.index_store import SearchIndex
-from search.onnx_encoder import OnnxEmbedder, _session, _tokenizer, existing_export, mean_pool
+from search.onnx_encoder import OnnxEmbedder, _session, _tokenizer, mean_pool
 from search.onnx_export import ONNX_FILE
+from search.onnx_loading import existing_export
 from search.onnx_nbits import NBITS_RECIPES, NbitsRecipe, ensure_nbits
 from search.onnx_quantize import RECIPES, ensure_quantised
 from web.pipeline.layout import index_dir

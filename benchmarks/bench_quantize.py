@@ -31,8 +31,9 @@ from search.evaluate import load_dev_set
 from search.hybrid import HybridSearcher
 from search.index_store import SearchIndex
 from search.model_store import E5_DIR_NAME
-from search.onnx_encoder import OnnxEmbedder, existing_export
+from search.onnx_encoder import OnnxEmbedder
 from search.onnx_export import ONNX_FILE
+from search.onnx_loading import existing_export
 from search.onnx_quantize import RECIPES, ensure_quantised
 from web.pipeline.ingest import bundled_reports
 

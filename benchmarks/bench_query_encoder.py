@@ -30,7 +30,8 @@ from search.embedder import for_indexing, resolve_model
 from search.engine import open_searcher
 from search.eval_report import run_part
 from search.evaluate import load_dev_set
-from search.onnx_encoder import OnnxEmbedder, load_embedder
+from search.onnx_encoder import OnnxEmbedder
+from search.onnx_loading import load_embedder
 from search.onnx_nbits import NBITS_RECIPES, ensure_nbits
 from search.onnx_quantize import QUERY_RECIPE, RECIPES
 from web.cli.search import default_dev_sets

@@ -107,7 +107,7 @@ def compare_encoders(data: Path, names: list[str], rows: list[dict]) -> None:
     from bench_engine_parts import QUESTIONS
 
     from search.model_store import E5_DIR_NAME
-    from search.onnx_encoder import load_embedder
+    from search.onnx_loading import load_embedder
 
     model_dir, warm = data / "models" / E5_DIR_NAME, queries(200)
     print(f"{len(QUESTIONS)} questions of about 20 tokens, each searched once, warm process "

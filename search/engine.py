@@ -11,7 +11,7 @@ from search.domain_gate import gate_outdated
 from search.embedder import Embedder, resolve_model
 from search.hybrid import HybridSearcher
 from search.index_store import SearchIndex, SearchIndexError, corpus_hash
-from search.onnx_encoder import load_embedder
+from search.onnx_loading import load_embedder
 
 
 def index_dir(data_dir: Path) -> Path:

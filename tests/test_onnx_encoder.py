@@ -12,7 +12,7 @@ from search.embedder import SentenceTransformerEmbedder, for_indexing
 from search.engine import embedder_for
 from search.index_store import SearchIndex, SearchIndexError
 from search.model_store import E5_DIR_NAME, ensure_e5_model
-from search.onnx_encoder import OnnxEmbedder, load_embedder, mean_pool, token_batches
+from search.onnx_encoder import OnnxEmbedder, mean_pool, token_batches
 from search.onnx_export import (
     FORMAT,
     MANIFEST,
@@ -23,6 +23,7 @@ from search.onnx_export import (
     fuse_graph,
     is_export,
 )
+from search.onnx_loading import load_embedder
 from search.onnx_quantize import QUERY_RECIPE, RECIPES, Recipe
 from web.pipeline.layout import index_dir
 from web.settings import resolve

@@ -157,7 +157,8 @@ def test_the_real_encoder_on_4_bit_weights_answers_as_fp32(built_data: Path) -> 
     """Every weight of the converted e5-small is exactly 4-bit (ensure_nbits proves it or
     refuses), and its queries keep cosine >= 0.999 to the fp32 export's, one at a time."""
     from search.model_store import E5_DIR_NAME
-    from search.onnx_encoder import OnnxEmbedder, existing_export
+    from search.onnx_encoder import OnnxEmbedder
+    from search.onnx_loading import existing_export
 
     model = built_data / "models" / E5_DIR_NAME
     export = existing_export(model, built_data)
@@ -181,7 +182,7 @@ def test_4_bit_queries_search_the_fp32_index(built_data: Path) -> None:
     passages and the fingerprint, so the index, stay the fp32 export's."""
     from search.engine import open_searcher
     from search.model_store import E5_DIR_NAME
-    from search.onnx_encoder import load_embedder
+    from search.onnx_loading import load_embedder
     from web.pipeline.layout import index_home
 
     model = built_data / "models" / E5_DIR_NAME

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from search.embedder import FakeEmbedder
 from search.index_store import SearchIndex, SearchIndexError
 from search.model_store import E5_DIR_NAME, ModelSettingError
-from search.onnx_encoder import OnnxEmbedder, load_embedder
+from search.onnx_encoder import OnnxEmbedder
+from search.onnx_loading import load_embedder
 from search.onnx_precision import (
     FP32,
     config_path,

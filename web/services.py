@@ -15,7 +15,7 @@ from search.embedder import Embedder
 from search.engine import open_searcher
 from search.hybrid import HybridSearcher
 from search.model_store import resolve_model
-from search.onnx_encoder import load_embedder
+from search.onnx_loading import load_embedder
 from search.onnx_precision import recipe_of, recorded_precision
 from web.pipeline.layout import INDEX, index_home, store_dir, store_location
 

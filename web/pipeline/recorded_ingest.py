@@ -11,7 +11,7 @@ from graph import StoreLocation
 from search.embedder import Embedder
 from search.engine import embedder_for
 from search.model_store import resolve_model
-from search.onnx_encoder import RECORDED, load_embedder
+from search.onnx_loading import RECORDED, load_embedder
 from search.onnx_precision import change_note, chosen_precision, recipe_of
 from web.pipeline.ingest import IngestResult, ingest
 
