@@ -25,8 +25,7 @@ from search.index_store import SearchIndex
 from search.query_repair import QueryRepair
 from search.query_signals import PARTIAL_CREDIT, REPAIRED_CREDIT, QuerySignals, top_match
 from search.sentence_signal import SentenceVectors
-from search.snippets import snippet
-from search.snippets import warm as warm_snippets
+from search.snippets import SpanCache, snippet
 
 MODES = ("hybrid", "dense", "bm25")
 # The fused score below which a candidate is no hit: under every relevant passage the pool's
@@ -57,6 +56,7 @@ class HybridSearcher:
             self.hit_floor = float("-inf")
         self.by_id = {p["id"]: i for i, p in enumerate(index.passages)}
         self.repair = QueryRepair(index.bm25.analyzer, index.bm25.texts)
+        self.spans = SpanCache(index.bm25.analyzer.word_terms)  # snippets' words, per passage
         # the action sentences ingest embedded for the rights ranking (none: passages alone)
         kept = index.texts.known("passage", index.manifest["model"]) if index.texts else {}
         self.sentences = None if rrf else SentenceVectors.of(index.passages, kept,
@@ -67,8 +67,7 @@ class HybridSearcher:
         and accent tables, the repair's spellings, and every passage's snippet term spans."""
         self.index.bm25.analyzer.prepare()
         self.repair.prepare()
-        warm_snippets(dict.fromkeys(p["text"] for p in self.index.passages),
-                      self.index.bm25.analyzer.word_terms)
+        self.spans.warm(dict.fromkeys(p["text"] for p in self.index.passages))
 
     def ranked(self, query: str, vector: np.ndarray | None, fetch: int,
                repaired: np.ndarray | None = None) -> dict[str, Ranked]:
@@ -198,7 +197,6 @@ class HybridSearcher:
         hits: list[Hit] = []
         by_text: dict[str, Hit | None] = {}
         terms = set(self.index.bm25.analyzer.analyze_query(query))
-        analyze = self.index.bm25.analyzer.word_terms  # remembered per word
         count = 0
         for row, score, sources in fused:
             passage = self.index.passages[row]
@@ -212,7 +210,8 @@ class HybridSearcher:
             if not offset < count <= offset + k:
                 by_text[passage["text"]] = None  # counted, not on this page
                 continue
-            hit = Hit(count, score, passage, snippet(passage["text"], terms, analyze), sources)
+            marked = snippet(passage["text"], terms, self.spans.of)
+            hit = Hit(count, score, passage, marked, sources)
             by_text[passage["text"]] = hit
             hits.append(hit)
         return hits, count

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import re
 import threading
-import weakref
 from collections.abc import Callable, Collection, Iterable
 
 WORD = re.compile(r"[\wåäöÅÄÖéü-]+")
@@ -13,51 +12,16 @@ Spans = dict[str, tuple[tuple[int, int], ...]]
 
 
 def marked_spans(text: str, query_terms: set[str],
-                 analyze: Callable[[str], Collection[str]]) -> list[tuple[int, int]]:
+                 spans_of: Callable[[str], Spans]) -> list[tuple[int, int]]:
     """Character spans of words whose analysed terms meet the query's terms."""
     if not query_terms:
         return []
-    where = term_spans(text, analyze)
+    where = spans_of(text)
     return sorted({span for term in query_terms for span in where.get(term, ())})
 
 
-SPANS_PER_ANALYZER = 4096  # passages remembered per analyser (the report has fewer)
-
-# The cache hangs off the analyser weakly (a bound method's object, else the function), so an
-# index reload frees the old analyser, its tables and its spans; the values hold no reference
-# back to it. Keys are (function, text): two methods of one analyser keep apart.
-_spans: weakref.WeakKeyDictionary[object, dict[tuple[object, str], Spans]] = (
-    weakref.WeakKeyDictionary())
-_spans_lock = threading.Lock()
-
-
-def _owner(analyze: Callable[[str], Collection[str]]) -> tuple[object, object]:
-    """The object the cache hangs off (a bound method is made anew at every attribute read)
-    and the function part of the key."""
-    owner = getattr(analyze, "__self__", None)
-    return (analyze, None) if owner is None else (owner, getattr(analyze, "__func__", analyze))
-
-
 def term_spans(text: str, analyze: Callable[[str], Collection[str]]) -> Spans:
-    """Each term of a passage -> the spans of the words that yield it (once per passage)."""
-    owner, func = _owner(analyze)
-    try:
-        with _spans_lock:
-            cache = _spans.setdefault(owner, {})
-            found = cache.get((func, text))
-    except TypeError:  # an owner without weak references ("abc".split): not remembered
-        return _term_spans(text, analyze)
-    if found is None:
-        found = _term_spans(text, analyze)
-        with _spans_lock:
-            if len(cache) >= SPANS_PER_ANALYZER:
-                cache.pop(next(iter(cache)))  # the oldest entry
-            cache[(func, text)] = found
-    return found
-
-
-def _term_spans(text: str, analyze: Callable[[str], Collection[str]]) -> Spans:
-    """term_spans() worked out."""
+    """Each term of a passage -> the spans of the words that yield it."""
     found: dict[str, list[tuple[int, int]]] = {}
     for m in WORD.finditer(text):
         for term in analyze(m.group(0)):
@@ -65,25 +29,45 @@ def _term_spans(text: str, analyze: Callable[[str], Collection[str]]) -> Spans:
     return {term: tuple(spans) for term, spans in found.items()}
 
 
-def cached_spans(analyze: Callable[[str], Collection[str]]) -> int:
-    """How many passages' spans are remembered for this analyser."""
-    owner, _ = _owner(analyze)
-    with _spans_lock:
-        return len(_spans.get(owner, {}))
+SPANS_PER_SEARCHER = 4096  # passages remembered (the report has fewer)
 
 
-def forget_spans() -> None:
-    """Drop every remembered span (tests and benchmarks start cold)."""
-    with _spans_lock:
-        _spans.clear()
+class SpanCache:
+    """Every passage's term spans under one word analyser, worked out once.
 
+    A searcher owns one beside its analyser, so an index reload drops the old spans with the
+    old searcher. Warming it at load (about 0.14 ms a new word, 2.5 ms of a cold query's ten
+    snippets) leaves no query's snippets analysing a passage first; the spans are a function
+    of the text alone, so the snippets stay the same.
+    """
 
-def warm(texts: Iterable[str], analyze: Callable[[str], Collection[str]]) -> None:
-    """Work out every text's term spans now, so no query's snippets analyse a passage first
-    (about 0.14 ms a new word, 2.5 ms of a cold query's ten snippets; the spans are a
-    function of the text alone, so the snippets stay the same)."""
-    for text in texts:
-        term_spans(text, analyze)
+    def __init__(self, analyze: Callable[[str], Collection[str]],
+                 limit: int = SPANS_PER_SEARCHER) -> None:
+        self.analyze, self.limit = analyze, limit
+        self._spans: dict[str, Spans] = {}
+        self._lock = threading.Lock()  # the web's worker threads share one searcher
+
+    def __len__(self) -> int:
+        """How many passages' spans are remembered."""
+        with self._lock:
+            return len(self._spans)
+
+    def of(self, text: str) -> Spans:
+        """The text's term spans, worked out on first use and remembered."""
+        with self._lock:
+            found = self._spans.get(text)
+        if found is None:
+            found = term_spans(text, self.analyze)
+            with self._lock:
+                if len(self._spans) >= self.limit:
+                    self._spans.pop(next(iter(self._spans)))  # the oldest entry
+                self._spans[text] = found
+        return found
+
+    def warm(self, texts: Iterable[str]) -> None:
+        """Work out every text's term spans now."""
+        for text in texts:
+            self.of(text)
 
 
 def window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, int]:
@@ -103,10 +87,11 @@ def window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, in
     return begin, end
 
 
-def snippet(text: str, query_terms: set[str], analyze: Callable[[str], Collection[str]],
+def snippet(text: str, query_terms: set[str], spans_of: Callable[[str], Spans],
             width: int = 280) -> str:
-    """An HTML-safe excerpt with <mark> around words that match the query."""
-    spans = marked_spans(text, query_terms, analyze)
+    """An HTML-safe excerpt with <mark> around words that match the query (`spans_of`: a
+    text's term spans, e.g. a SpanCache's `of`)."""
+    spans = marked_spans(text, query_terms, spans_of)
     begin, end = window(text, spans, width)
     out, pos = [], begin
     for s, e in spans:

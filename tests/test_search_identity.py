@@ -1,19 +1,22 @@
 """HybridSearcher.prepare() works out every passage's snippet term spans at load (issue 12's
-speed-up outside the encoder): the hits must be exactly those of a searcher that works them
-out per query, as before."""
+speed-up outside the encoder), in the searcher's own SpanCache: the hits must be exactly
+those of a searcher that works them out per query, as before."""
 
 from __future__ import annotations
 
-import gc
 import json
-import weakref
 from pathlib import Path
 
 import pytest
 
+from corpus import read_report
+from corpus.passages import build_passages
+from search.embedder import FakeEmbedder
 from search.engine import embedder_for, open_searcher
 from search.hybrid import HybridSearcher
-from search.snippets import cached_spans, forget_spans, snippet, term_spans, warm
+from search.index_store import SearchIndex
+from search.snippets import SpanCache, snippet
+from tests.conftest import REPORT_PATH
 
 DATA = Path(__file__).parent / "data"
 
@@ -32,43 +35,38 @@ class Counting:
 def test_warm_spans_make_the_same_snippet_without_analysing_again() -> None:
     text = "Barn och unga i Södertälje ska ha en trygg uppväxt. " * 12 + "Unga ska höras."
     lazy = Counting()
-    forget_spans()
-    before = snippet(text, {"unga", "höras"}, lazy)
+    before = snippet(text, {"unga", "höras"}, SpanCache(lazy).of)
     assert lazy.calls > 0 and "<mark>unga</mark>" in before
-    forget_spans()
     ready = Counting()
-    warm([text], ready)
+    spans = SpanCache(ready)
+    spans.warm([text])
     made = ready.calls
-    assert snippet(text, {"unga", "höras"}, ready) == before
+    assert snippet(text, {"unga", "höras"}, spans.of) == before
     assert ready.calls == made  # the query's snippet analysed no word of the passage
 
 
-class Analyzer:
-    """A stand-in analyser object holding a big table, as the index's does."""
+def test_a_full_cache_forgets_its_oldest_passage_first() -> None:
+    counting = Counting()
+    spans = SpanCache(counting, limit=2)
+    spans.warm(["Barn och unga", "i Södertälje", "ska höras"])
+    assert len(spans) == 2
+    made = counting.calls
+    assert spans.of("ska höras")["höras"] == ((4, 9),) and counting.calls == made  # kept
+    spans.of("Barn och unga")  # the oldest went: analysed again
+    assert counting.calls == made + 3
 
-    def __init__(self) -> None:
-        self.table = bytearray(1_000_000)
 
-    def word_terms(self, word: str) -> frozenset[str]:
-        """The word lower-cased."""
-        return frozenset({word.lower()})
-
-
-def test_remembered_spans_do_not_keep_an_old_analyzer_alive() -> None:
-    text = "Barn och unga i Södertälje ska ha en trygg uppväxt."
-    forget_spans()
-    old = Analyzer()
-    warm([text], old.word_terms)
-    assert cached_spans(old.word_terms) == 1
-    before = snippet(text, {"unga"}, old.word_terms)
-    gone = weakref.ref(old)
-    del old  # an index reload drops the old searcher and its analyser
-    gc.collect()
-    assert gone() is None
-    new = Analyzer()
-    assert cached_spans(new.word_terms) == 0
-    assert snippet(text, {"unga"}, new.word_terms) == before
-    assert term_spans(text, new.word_terms)["unga"] == ((9, 13),)
+def test_each_searcher_prepares_its_own_spans_and_hits_stay_the_same() -> None:
+    """The spans live with the searcher (an index reload drops them with it), and a
+    prepared searcher's hits, snippets included, are those of one that is not."""
+    embedder = FakeEmbedder()
+    index = SearchIndex.build(build_passages(read_report(REPORT_PATH)), embedder)
+    lazy, ready = HybridSearcher(index, embedder), HybridSearcher(index, embedder)
+    ready.prepare()
+    assert len(ready.spans) == len({p["text"] for p in index.passages}) and len(lazy.spans) == 0
+    for query in ("trygg uppväxt", "föreningsbidrag till idrott", "våld i nära relationer"):
+        assert hits(ready, query, "bm25") == hits(lazy, query, "bm25")
+        assert "<mark>" in hits(ready, query, "bm25")[2][0][3]
 
 
 def hits(searcher: HybridSearcher, query: str, mode: str) -> list[tuple]:
@@ -96,14 +94,11 @@ def test_prepared_searcher_returns_the_same_hits(built_data: Path) -> None:
     embedder = embedder_for(resolve({"data": built_data})["embed_model"], str(built_data))
     queries = some_judged_queries()
     assert len(queries) >= 20
-    forget_spans()  # per query, as before prepare() existed
-    lazy = open_searcher(index_home(built_data), embedder)
+    lazy = open_searcher(index_home(built_data), embedder)  # per query, as before prepare()
     before = {(q, m): hits(lazy, q, m) for q in queries for m in ("hybrid", "bm25")}
-    forget_spans()
     ready = open_searcher(index_home(built_data), embedder)
     ready.prepare()
-    texts = {p["text"] for p in ready.index.passages}
-    assert cached_spans(ready.index.bm25.analyzer.word_terms) >= len(texts)
+    assert len(ready.spans) == len({p["text"] for p in ready.index.passages})
     after = {(q, m): hits(ready, q, m) for q in queries for m in ("hybrid", "bm25")}
     assert after == before
     assert any(page[2] for page in after.values())  # the comparison saw real hits

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from search.snippets import snippet
 from web.search.data import same_section
 from web.services import services
@@ -25,15 +23,11 @@ def group_rows(rows: list[dict]) -> list[dict]:
     return groups
 
 
-def _analyzers() -> tuple[Callable[[str], list[str]], Callable[[str], list[str]]]:
-    """The index's own query and document analysers (stemming as the search does it)."""
-    analyzer = services().searcher().index.bm25.analyzer
-    return analyzer.analyze_query, analyzer.analyze_document
-
-
 def marked(text: str, query: str) -> str:
-    """The whole text, HTML-escaped, with the query's words marked (as the hit snippets are)."""
+    """The whole text, HTML-escaped, with the query's words marked (as the hit snippets are:
+    the searcher's analyser and its remembered spans)."""
     if not query.strip():
-        return snippet(text, set(), lambda _: [], width=len(text) + 1)
-    analyze_query, analyze = _analyzers()
-    return snippet(text, set(analyze_query(query)), analyze, width=len(text) + 1)
+        return snippet(text, set(), lambda _: {}, width=len(text) + 1)
+    searcher = services().searcher()
+    terms = set(searcher.index.bm25.analyzer.analyze_query(query))
+    return snippet(text, terms, searcher.spans.of, width=len(text) + 1)
