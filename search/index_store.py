@@ -22,9 +22,6 @@ from search.rights_signal import RightsSignal
 from search.text_vectors import TextVectors
 
 FORMAT = "bokslut-search/2"  # 2: the domain gate is saved with the index
-# An index saved by round 8's code also holds headings.npz (the section headings' vectors, a
-# signal removed after the blind run): load never reads it and save writes a new directory
-# without it, so such an index serves unchanged until the next rebuild drops the file.
 
 
 class SearchIndexError(RuntimeError):

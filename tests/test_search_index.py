@@ -14,7 +14,6 @@ from search.embedder import FakeEmbedder
 from search.engine import open_searcher, sync_index
 from search.hybrid import Filters, HybridSearcher
 from search.index_store import SearchIndex, SearchIndexError
-from search.text_vectors import TextVectors
 from tests.conftest import REPORT_PATH
 from tests.second_report import write_second_report
 
@@ -57,25 +56,6 @@ def test_changing_the_model_forces_a_rebuild(tmp_path: Path, passages_2025):
     index, status = sync_index(tmp_path, passages_2025, other)
     assert status == "rebuilt for a new model"
     assert other.embedded == len(passages_2025) and index.dense.dimension == 32
-
-
-def test_an_index_saved_with_round_eight_heading_vectors_still_serves(tmp_path: Path,
-                                                                      passages_2025):
-    """A stale headings.npz (round 8's removed signal) is ignored, then dropped on rebuild."""
-    embedder = CountingEmbedder()
-    plain, _ = sync_index(tmp_path, passages_2025, embedder)
-    stale = tmp_path / "index" / "headings.npz"
-    headings = {p.heading for p in passages_2025 if p.heading}
-    TextVectors(embedder.fingerprint, {"passage": dict(zip(
-        headings, embedder.embed_passages(sorted(headings)), strict=True))}).write(stale)
-    again = CountingEmbedder()
-    index, status = sync_index(tmp_path, passages_2025, again)
-    assert status == "unchanged" and again.embedded == 0
-    query = "Handlingsplan för suicidprevention"
-    found = HybridSearcher(index, again).search(query, 10)
-    assert found and found == HybridSearcher(plain, again).search(query, 10)
-    sync_index(tmp_path, passages_2025[1:], again)  # a changed corpus saves a new index
-    assert not stale.exists()
 
 
 def test_a_new_report_is_added_incrementally(tmp_path: Path, passages_2025):
