@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -178,14 +179,24 @@ def nbits_fingerprint(source: str, recipe: NbitsRecipe) -> str:
     return f"{source}+onnx-{recipe.name}"
 
 
-def is_nbits(folder: Path, source: str, recipe: NbitsRecipe) -> bool:
-    """True when `folder` holds a complete 4-bit copy of this source model for this recipe."""
+def nbits_stamp(export_manifest: dict[str, Any], recipe: NbitsRecipe) -> dict[str, Any]:
+    """What a copy's manifest records of how it was made: this module's format, the format of
+    the fp32 export it was rewritten from (a re-export in place changes the graph) and the
+    recipe."""
+    return {"format": NBITS_FORMAT, "export_format": export_manifest["format"],
+            **asdict(recipe)}
+
+
+def is_nbits(folder: Path, export_manifest: dict[str, Any], recipe: NbitsRecipe) -> bool:
+    """True when `folder` holds a complete 4-bit copy, for this recipe, of the export whose
+    manifest is given (same source model, same export format)."""
     try:
         manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError):
         return False
-    return manifest.get("nbits") == {"format": NBITS_FORMAT, **asdict(recipe)} \
-        and manifest.get("source") == source and (folder / ONNX_FILE).is_file()
+    return manifest.get("nbits") == nbits_stamp(export_manifest, recipe) \
+        and manifest.get("source") == export_manifest["source"] \
+        and (folder / ONNX_FILE).is_file()
 
 
 def ensure_nbits(export: Path, recipe: NbitsRecipe) -> Path:
@@ -194,18 +205,17 @@ def ensure_nbits(export: Path, recipe: NbitsRecipe) -> Path:
 
     manifest = json.loads((export / MANIFEST).read_text("utf-8"))
     target = nbits_dir(export, recipe)
-    if is_nbits(target, manifest["source"], recipe):
+    if is_nbits(target, manifest, recipe):
         return target
 
     def build(folder: Path) -> None:
         model = rewrite_model(onnx.load(str(export / ONNX_FILE)), recipe)
         onnx.save(model, str(folder / ONNX_FILE))
-        manifest.update(nbits={"format": NBITS_FORMAT, **asdict(recipe)},
-                        fingerprint=nbits_fingerprint(manifest["source"], recipe))
-        (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
-                                       "utf-8")
+        copy = {**manifest, "nbits": nbits_stamp(manifest, recipe),
+                "fingerprint": nbits_fingerprint(manifest["source"], recipe)}
+        (folder / MANIFEST).write_text(json.dumps(copy, indent=2, ensure_ascii=False), "utf-8")
 
-    publish_folder(target, build, lambda t: is_nbits(t, manifest["source"], recipe),
+    publish_folder(target, build, lambda t: is_nbits(t, manifest, recipe),
                    f"4-bit rewrite of {export}")
     return target
 
@@ -218,8 +228,8 @@ def nbits_copy(export: Path, name: str, make: bool) -> Path | None:
     recipe = NBITS_RECIPES[name]
     try:
         folder = ensure_nbits(export, recipe) if make else nbits_dir(export, recipe)
-        source = json.loads((export / MANIFEST).read_text("utf-8"))["source"]
-        return folder if is_nbits(folder, source, recipe) else None
+        manifest = json.loads((export / MANIFEST).read_text("utf-8"))
+        return folder if is_nbits(folder, manifest, recipe) else None
     except (OSError, ValueError, KeyError, OnnxExportError) as exc:
         print(f"obs: 4-bitarskodaren kan inte användas ({exc}); använder fp32", file=sys.stderr)
         return None

@@ -10,7 +10,7 @@ import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from search.onnx_export import MANIFEST, ONNX_FILE
+from search.onnx_export import FORMAT, MANIFEST, ONNX_FILE
 from search.onnx_nbits import (
     NBITS_RECIPES,
     NbitsError,
@@ -121,25 +121,47 @@ def test_an_attention_with_other_attributes_is_refused() -> None:
         rewrite_model(model, EXACT)
 
 
+def write_manifest(export: Path, export_format: str = FORMAT) -> dict:
+    """The small export manifest the copy reads: its format, source and dimension."""
+    manifest = {"format": export_format, "source": SOURCE, "dimension": 8}
+    (export / MANIFEST).write_text(json.dumps(manifest), "utf-8")
+    return manifest
+
+
 def test_the_copy_is_made_beside_the_export_with_its_own_fingerprint(tmp_path: Path) -> None:
     export = tmp_path / "fp32"
     export.mkdir()
     onnx.save(matmul_graph(q4_weight(64, 8)), str(export / ONNX_FILE))
-    (export / MANIFEST).write_text(json.dumps({"source": SOURCE, "dimension": 8}), "utf-8")
+    exported = write_manifest(export)
     folder = ensure_nbits(export, EXACT)
     assert folder == nbits_dir(export, EXACT) == tmp_path / "fp32-nbits-acc1"
-    assert is_nbits(folder, SOURCE, EXACT) and not is_nbits(folder, SOURCE,
-                                                            NBITS_RECIPES["nbits-acc4"])
+    assert is_nbits(folder, exported, EXACT) and not is_nbits(folder, exported,
+                                                              NBITS_RECIPES["nbits-acc4"])
     manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
     assert manifest["fingerprint"] == f"{SOURCE}+onnx-nbits-acc1"
     assert ensure_nbits(export, EXACT) == folder  # made once
+
+
+def test_a_copy_made_from_an_older_export_format_is_made_again(tmp_path: Path) -> None:
+    """An export re-made in place (same source, new format) is not answered by the copy of
+    its old graph: the copy records the export format it was rewritten from."""
+    export = tmp_path / "fp32"
+    export.mkdir()
+    onnx.save(matmul_graph(q4_weight(64, 8)), str(export / ONNX_FILE))
+    write_manifest(export, "bokslut-onnx/1")
+    folder = ensure_nbits(export, EXACT)
+    exported = write_manifest(export)  # the export is re-made in the current format
+    assert not is_nbits(folder, exported, EXACT)
+    assert nbits_copy(export, EXACT.name, make=False) is None  # fp32 answers meanwhile
+    assert ensure_nbits(export, EXACT) == folder and is_nbits(folder, exported, EXACT)
+    assert json.loads((folder / MANIFEST).read_text("utf-8"))["nbits"]["export_format"] == FORMAT
 
 
 def test_a_query_copy_is_only_used_when_complete_and_exact(tmp_path: Path, capsys) -> None:
     export = tmp_path / "fp32"
     export.mkdir()
     onnx.save(matmul_graph(q4_weight(64, 8)), str(export / ONNX_FILE))
-    (export / MANIFEST).write_text(json.dumps({"source": SOURCE, "dimension": 8}), "utf-8")
+    write_manifest(export)
     assert nbits_copy(export, "nbits-acc4", make=False) is None  # never made: fp32 answers
     assert nbits_copy(export, "nbits-acc4", make=True) == tmp_path / "fp32-nbits-acc4"
     inexact = tmp_path / "other"
@@ -147,7 +169,7 @@ def test_a_query_copy_is_only_used_when_complete_and_exact(tmp_path: Path, capsy
     weight = q4_weight(64, 8)
     weight[5, 3] += np.float32(1e-4)  # one value off the 4-bit grid
     onnx.save(matmul_graph(weight), str(inexact / ONNX_FILE))
-    (inexact / MANIFEST).write_text(json.dumps({"source": SOURCE, "dimension": 8}), "utf-8")
+    write_manifest(inexact)
     assert nbits_copy(inexact, "nbits-acc4", make=True) is None
     assert "4-bitarskodaren kan inte användas" in capsys.readouterr().err
 
