@@ -14,11 +14,14 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from search.onnx_export import MANIFEST, ONNX_FILE, OnnxExportError, publish_folder
+
+if TYPE_CHECKING:  # onnx is imported where a graph is rewritten, not when this module loads
+    from onnx import ModelProto, NodeProto, TensorProto
 
 NBITS_FORMAT = "bokslut-onnx-nbits/1"
 BLOCK = 32  # Q4_0's block: 32 weights along the input dimension share one scale
@@ -89,13 +92,13 @@ def unpack(packed: np.ndarray) -> np.ndarray:
 class _Rewrite:
     """The graph being rewritten: its initializers by name and the ones added."""
 
-    def __init__(self, model, recipe: NbitsRecipe) -> None:
+    def __init__(self, model: ModelProto, recipe: NbitsRecipe) -> None:
         from onnx import numpy_helper
 
         self.model, self.recipe = model, recipe
         self.weights = {i.name: i for i in model.graph.initializer}
         self.to_array = numpy_helper.to_array
-        self.added: list = []
+        self.added: list[TensorProto] = []
 
     def matrix(self, name: str) -> np.ndarray | None:
         """A 2-D float initializer by name, or None when the input is not one."""
@@ -104,7 +107,7 @@ class _Rewrite:
             return None
         return self.to_array(tensor)
 
-    def nbits(self, activation: str, weight_name: str, output: str, name: str):
+    def nbits(self, activation: str, weight_name: str, output: str, name: str) -> NodeProto:
         """A MatMulNBits computing activation @ weight, its packed blocks added as initializers."""
         from onnx import helper, numpy_helper
 
@@ -118,7 +121,7 @@ class _Rewrite:
             [output], name=name, domain=MS_DOMAIN, K=k, N=n, bits=4, block_size=BLOCK,
             accuracy_level=self.recipe.accuracy_level)
 
-    def attention(self, node) -> list:
+    def attention(self, node: NodeProto) -> list[NodeProto]:
         """A fused Attention as q/k/v MatMulNBits, Split and MultiHeadAttention (same bias,
         same mask, same heads and scale)."""
         from onnx import helper, numpy_helper
@@ -140,7 +143,7 @@ class _Rewrite:
                                  name=node.name, domain=MS_DOMAIN,
                                  num_heads=attributes["num_heads"])]
 
-    def node(self, node) -> list:
+    def node(self, node: NodeProto) -> list[NodeProto]:
         """The nodes replacing one node (itself when it has no weight matrix)."""
         if node.op_type == "Attention" and node.domain == MS_DOMAIN:
             return self.attention(node)
@@ -149,7 +152,7 @@ class _Rewrite:
         return [node]
 
 
-def rewrite_model(model, recipe: NbitsRecipe):
+def rewrite_model(model: ModelProto, recipe: NbitsRecipe) -> ModelProto:
     """The model with every weight MatMul (and fused Attention) on MatMulNBits; the fp32
     matrices they replace are dropped. NbitsError when any is not exactly 4-bit."""
     from onnx import helper

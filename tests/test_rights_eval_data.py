@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -13,7 +14,7 @@ from search.embedder import FakeEmbedder
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def load_rights_eval():
+def load_rights_eval() -> ModuleType:
     """benchmarks/rights_eval.py as a module (benchmarks/ is scripts, not a package)."""
     spec = importlib.util.spec_from_file_location("rights_eval", ROOT / "benchmarks"
                                                   / "rights_eval.py")
@@ -26,14 +27,16 @@ def load_rights_eval():
 R = load_rights_eval()
 
 
-def test_default_data_dir_is_the_repo_roots_from_any_directory(tmp_path, monkeypatch):
+def test_default_data_dir_is_the_repo_roots_from_any_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without --data or BOKSLUT_DATA, the repo root's data/, wherever the script runs."""
     monkeypatch.chdir(tmp_path)
     assert R.data_dir(None, env={}) == ROOT / "data"
     assert R.data_dir(None, env={"OTHER": "x"}) == ROOT / "data"
 
 
-def test_data_argument_then_environment_relative_to_the_caller(tmp_path, monkeypatch):
+def test_data_argument_then_environment_relative_to_the_caller(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """--data beats BOKSLUT_DATA; a relative one is the caller's, made absolute."""
     monkeypatch.chdir(tmp_path)
     env = {"BOKSLUT_DATA": "from-env"}
@@ -42,7 +45,8 @@ def test_data_argument_then_environment_relative_to_the_caller(tmp_path, monkeyp
     assert R.data_dir(str(tmp_path / "abs"), env={}) == tmp_path / "abs"
 
 
-def test_refuses_a_directory_without_an_index_before_building_a_model(tmp_path, capsys):
+def test_refuses_a_directory_without_an_index_before_building_a_model(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """No index: a `fel:` exit naming the directory, and nothing written there."""
     with pytest.raises(SystemExit) as exit_:
         R.load_inputs(data=tmp_path)
@@ -52,7 +56,8 @@ def test_refuses_a_directory_without_an_index_before_building_a_model(tmp_path, 
     assert list(tmp_path.iterdir()) == []  # no model converted or exported here
 
 
-def test_measures_with_the_encoder_the_index_was_built_with(fake_data, monkeypatch):
+def test_measures_with_the_encoder_the_index_was_built_with(
+        fake_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An ingested directory is measured with its own encoder; another encoder is refused."""
     monkeypatch.setattr(R, "embedder_for", lambda model, data: FakeEmbedder())
     inputs = R.load_inputs(data=fake_data)
@@ -68,7 +73,7 @@ def test_measures_with_the_encoder_the_index_was_built_with(fake_data, monkeypat
     assert "another-encoder" in str(exit_.value.code)
 
 
-def test_the_blind_set_is_read_only_when_asked():
+def test_the_blind_set_is_read_only_when_asked() -> None:
     """Without --blind the rows are the development pool's; with it set 7 joins them."""
     assert {r["group"] for r in R.judged_rows()} == set(R.DEVELOPMENT)
     rows = R.judged_rows(blind=True)
