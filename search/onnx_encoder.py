@@ -5,7 +5,8 @@ exported graph on ONNX Runtime runs the same weights about three times faster. T
 come from the model's own tokenizer.json and pooling repeats sentence-transformers' (mean
 over the attention mask, then L2). The fp32 export keeps the source model's fingerprint (its
 index serves torch too). An int8 copy (search/onnx_quantize.py, used only when a recipe is
-chosen) has a fingerprint naming its recipe, so its index is only searched by that encoder.
+chosen) has a fingerprint naming its recipe, so its index is only searched by that encoder; an
+int8 or 4-bit copy (search/onnx_nbits.py) named for queries alone leaves passages on this one.
 Which export or copy a data directory gets is decided in search/onnx_loading.py.
 """
 
@@ -92,10 +93,10 @@ def mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
 class OnnxEmbedder:
     """Queries and passages through the exported encoder; interchangeable with the torch one.
 
-    Two sessions over the same export, each opened when first needed: the serving one (two
-    threads, SERVE_SPINNING) for a query's latency, the bulk one (one thread, no spinning, its
-    batches on a pool of BULK_WORKERS threads) for passages and, in `bulk` mode (ingest),
-    everything.
+    Sessions over the export, each opened when first needed: the serving one (two threads,
+    SERVE_SPINNING) for a query's latency, the bulk one (one thread, no spinning, its batches
+    on a pool of BULK_WORKERS threads) for passages and, in `bulk` mode (ingest), everything;
+    and, when queries run on an int8 or 4-bit copy, a serving session over that copy.
     """
 
     def __init__(self, model_dir: Path, export: Path, threads: int = INTRA_OP_THREADS,
@@ -162,7 +163,8 @@ class OnnxEmbedder:
         return self._open("serve")
 
     def query_session(self):
-        """The session queries run on: the int8 copy, the bulk one in bulk mode, or serving."""
+        """The session queries run on: the int8 or 4-bit copy, the bulk one in bulk mode, or
+        the serving one."""
         if self.query_export is not None:
             return self._open("query")
         return self._open("bulk" if self.bulk else "serve")

@@ -47,11 +47,23 @@ def load_embedder(model_dir: Path, data_dir: Path, export: bool = True,
         if folder is not None:
             if bulk:  # ingest's queries are exact: no int8 copy to make or open
                 return OnnxEmbedder(Path(model_dir), folder, bulk=True)
-            return OnnxEmbedder(Path(model_dir), folder,
-                                query_export=_query_copy(folder, query_recipe, export))
+            return with_query_copy(Path(model_dir), folder,
+                                   _query_copy(folder, query_recipe, export))
     except Exception as exc:  # onnxruntime's load errors derive from Exception alone
         print(f"obs: ONNX-kodaren kan inte användas ({exc}); använder torch", file=sys.stderr)
     return SentenceTransformerEmbedder(Path(model_dir))
+
+
+def with_query_copy(model_dir: Path, export: Path, copy: Path | None) -> OnnxEmbedder:
+    """The serving embedder with its queries on `copy`; on the export itself (fp32, with a
+    note) when ONNX Runtime cannot open the copy: a damaged copy must not cost the export."""
+    if copy is not None:
+        try:
+            return OnnxEmbedder(model_dir, export, query_export=copy)
+        except Exception as exc:  # onnxruntime's load errors derive from Exception alone
+            print(f"obs: frågekodaren i {copy} kan inte användas ({exc}); använder fp32",
+                  file=sys.stderr)
+    return OnnxEmbedder(model_dir, export)
 
 
 def _query_copy(export: Path, name: str | None, make: bool) -> Path | None:

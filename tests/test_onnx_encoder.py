@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from search.embedder import SentenceTransformerEmbedder, for_indexing
-from search.engine import embedder_for
 from search.index_store import SearchIndex, SearchIndexError
 from search.model_store import E5_DIR_NAME, ensure_e5_model
 from search.onnx_encoder import OnnxEmbedder, mean_pool, token_batches
@@ -23,10 +22,9 @@ from search.onnx_export import (
     fuse_graph,
     is_export,
 )
-from search.onnx_loading import load_embedder
+from search.onnx_loading import load_embedder, with_query_copy
 from search.onnx_quantize import QUERY_RECIPE, RECIPES, Recipe
 from web.pipeline.layout import index_dir
-from web.settings import resolve
 
 ROOT = Path(__file__).resolve().parents[1]
 # Swedish questions as users type them: short, long, typos, no diacritics, digits, punctuation.
@@ -183,13 +181,28 @@ def serving(built_data: Path) -> OnnxEmbedder:
 
 
 @pytest.mark.slow
-def test_search_runs_4_bit_queries_by_default_and_ingest_exact_ones(built_data: Path) -> None:
-    """Search's queries run on the exact 4-bit weights (int8 moved dev nDCG by more than
-    0.005, 4-bit by under 0.003); what ingest embeds, queries included, stays fp32; serving
-    opens only the 4-bit session."""
-    embedder = embedder_for(resolve({"data": built_data})["embed_model"], str(built_data))
-    assert QUERY_RECIPE == "nbits-acc4" and embedder.query_precision == "nbits"
-    assert embedder.precision == "fp32" and set(embedder._sessions) == {"query"}
+def test_a_query_copy_onnx_runtime_cannot_open_falls_back_to_the_export(
+        built_data: Path, tmp_path: Path, capsys) -> None:
+    """A damaged copy costs the queries' speed, never the export: fp32 answers, with a note."""
+    folder = export_dir(built_data, describe_model(model_dir(built_data))["source"])
+    damaged = tmp_path / "copy"
+    damaged.mkdir()
+    (damaged / MANIFEST).write_text((folder / MANIFEST).read_text("utf-8"), "utf-8")
+    (damaged / ONNX_FILE).write_bytes(b"not a model")
+    embedder = with_query_copy(model_dir(built_data), folder, damaged)
+    assert isinstance(embedder, OnnxEmbedder) and embedder.query_precision == "fp32"
+    assert "använder fp32" in capsys.readouterr().err
+    assert embedder.embed_queries(["barns rätt till lek"]).shape == (1, embedder.dimension)
+
+
+@pytest.mark.slow
+def test_search_runs_exact_queries_by_default(built_data: Path) -> None:
+    """Neither int8 nor 4-bit queries showed a gain worth their moves on the dev parts, so
+    search keeps fp32 queries: its serving embedder (a fresh one, not the process-wide cached
+    one other tests share) opens the export's serving session only."""
+    embedder = load_embedder(model_dir(built_data), built_data)
+    assert QUERY_RECIPE is None and embedder.query_precision == "fp32"
+    assert set(embedder._sessions) == {"serve"}
     bulk = for_indexing(embedder)
     assert bulk.bulk and bulk.query_precision == "fp32" and for_indexing(bulk) is bulk
 
