@@ -22,8 +22,9 @@ fitted its 18 articles and not the blind ones). Per fold only the three class th
 chosen: bidrar maximises F1 of via målområdet (stated, grade 0), direkt the agreement with
 grade 3 among the supported stated ones, and härledd the mean nDCG@10 (round 5: F1 of
 grade ≥ 2 among the unstated, which kept härledd so scarce that an article the report never
-states got one or two actions). Round 8's learned combination (benchmarks/rights_learned.py)
-won on the 42 and lost on blind set 7, so it is no longer measured here (its run: 43610ef).
+states got one or two actions). Round 8's learned combination (benchmarks/rights_learned.py,
+removed since) won on the 42 and lost on blind set 7, so it is no longer measured here (its
+code and run: 43610ef).
 The baseline is what the report states, in document order (mål, then place).
 """
 
