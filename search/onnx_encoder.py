@@ -23,6 +23,8 @@ import numpy as np
 
 from search.embedder import choose_prompts, prepare_texts
 from search.onnx_export import MANIFEST, ONNX_FILE
+from search.onnx_nbits import NBITS_KEY
+from search.onnx_quantize import QUANT_KEY
 
 INTRA_OP_THREADS = 2  # the serving machine has two cores; more threads only contend
 # Serving sessions do not spin-wait either: when another process holds a core (an ingest, a
@@ -221,6 +223,6 @@ class OnnxEmbedder:
 
 def precision_of(manifest: dict[str, Any]) -> str:
     """What an export's manifest says its graph runs at: fp32, int8 or nbits (4-bit weights)."""
-    if "nbits" in manifest:
+    if NBITS_KEY in manifest:
         return "nbits"
-    return "int8" if "quantisation" in manifest else "fp32"
+    return "int8" if QUANT_KEY in manifest else "fp32"

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # onnx is imported where a graph is rewritten, not when this 
     from onnx import ModelProto, NodeProto, TensorProto
 
 NBITS_FORMAT = "bokslut-onnx-nbits/1"
+NBITS_KEY = "nbits"  # the copy's manifest entry naming its recipe (onnx_encoder reads it)
 BLOCK = 32  # Q4_0's block: 32 weights along the input dimension share one scale
 ZERO_POINT = 8  # Q4_0 stores q in 0..15 for q - 8; also MatMulNBits' default zero point
 MS_DOMAIN = "com.microsoft"
@@ -197,7 +198,7 @@ def is_nbits(folder: Path, export_manifest: dict[str, Any], recipe: NbitsRecipe)
         manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError):
         return False
-    return manifest.get("nbits") == nbits_stamp(export_manifest, recipe) \
+    return manifest.get(NBITS_KEY) == nbits_stamp(export_manifest, recipe) \
         and manifest.get("source") == export_manifest["source"] \
         and (folder / ONNX_FILE).is_file()
 
@@ -214,7 +215,7 @@ def ensure_nbits(export: Path, recipe: NbitsRecipe) -> Path:
     def build(folder: Path) -> None:
         model = rewrite_model(onnx.load(str(export / ONNX_FILE)), recipe)
         onnx.save(model, str(folder / ONNX_FILE))
-        copy = {**manifest, "nbits": nbits_stamp(manifest, recipe),
+        copy = {**manifest, NBITS_KEY: nbits_stamp(manifest, recipe),
                 "fingerprint": nbits_fingerprint(manifest["source"], recipe)}
         (folder / MANIFEST).write_text(json.dumps(copy, indent=2, ensure_ascii=False), "utf-8")
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from search.onnx_export import MANIFEST, ONNX_FILE, OnnxExportError, publish_folder
 
 QUANT_FORMAT = "bokslut-onnx-int8/2"  # 2: made from the fused export (attention stays fp32)
+QUANT_KEY = "quantisation"  # the copy's manifest entry naming its recipe (onnx_encoder reads it)
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def is_quantised(folder: Path, source: str, recipe: Recipe) -> bool:
         manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError):
         return False
-    return manifest.get("quantisation") == {"format": QUANT_FORMAT, **asdict(recipe)} \
+    return manifest.get(QUANT_KEY) == {"format": QUANT_FORMAT, **asdict(recipe)} \
         and manifest.get("source") == source and (folder / ONNX_FILE).is_file()
 
 
@@ -130,7 +131,7 @@ def ensure_quantised(export: Path, recipe: Recipe) -> Path:
 
     def build(folder: Path) -> None:
         quantise_model(export / ONNX_FILE, folder / ONNX_FILE, recipe)
-        manifest.update(quantisation={"format": QUANT_FORMAT, **asdict(recipe)},
+        manifest.update({QUANT_KEY: {"format": QUANT_FORMAT, **asdict(recipe)}},
                         fingerprint=encoder_fingerprint(manifest["source"], recipe))
         (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
                                        "utf-8")

@@ -11,7 +11,7 @@ import pytest
 from search.embedder import SentenceTransformerEmbedder, for_indexing
 from search.index_store import SearchIndex, SearchIndexError
 from search.model_store import E5_DIR_NAME, ensure_e5_model
-from search.onnx_encoder import OnnxEmbedder, mean_pool, token_batches
+from search.onnx_encoder import OnnxEmbedder, mean_pool, precision_of, token_batches
 from search.onnx_export import (
     FORMAT,
     MANIFEST,
@@ -23,7 +23,8 @@ from search.onnx_export import (
     is_export,
 )
 from search.onnx_loading import load_embedder, with_query_copy
-from search.onnx_quantize import QUERY_RECIPE, RECIPES, Recipe
+from search.onnx_nbits import NBITS_KEY
+from search.onnx_quantize import QUANT_KEY, QUERY_RECIPE, RECIPES, Recipe
 from web.pipeline.layout import index_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,6 +56,13 @@ def dev_queries() -> list[str]:
 def model_dir(data: Path) -> Path:
     """The converted e5-small directory of a data directory."""
     return data / "models" / E5_DIR_NAME
+
+
+def test_a_manifest_names_its_precision_by_the_copy_modules_own_keys() -> None:
+    """The export is fp32; an int8 or 4-bit copy says so under the key its module writes."""
+    assert precision_of({"source": "e5"}) == "fp32"
+    assert precision_of({"source": "e5", QUANT_KEY: {"format": "x"}}) == "int8"
+    assert precision_of({"source": "e5", NBITS_KEY: {"format": "y"}}) == "nbits"
 
 
 def test_mean_pool_ignores_padding_and_normalises() -> None:
