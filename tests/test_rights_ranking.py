@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -78,6 +79,16 @@ def test_the_lexical_signal_prefers_sentences_sharing_the_articles_rare_words() 
     m = lexical_matrix(arts, sents)
     assert m.shape == (1, 3)
     assert m[0, 0] > m[0, 2] > m[0, 1] == 0
+
+
+def test_the_lexical_signal_can_read_another_article_text() -> None:
+    """`query` picks the text whose terms are sought: the scope note's words reach a sentence
+    the description's words miss (rights_designs compares both)."""
+    arts = [dataclasses.replace(article("crc/31", "Lek", "Barnet har rätt till lek."),
+                                scope="Fritidsgårdar och lovaktiviteter.")]
+    sents = [sentence("C-1", "Fritidsgårdarna höll öppet under lovaktiviteterna.")]
+    assert lexical_matrix(arts, sents)[0, 0] == 0
+    assert lexical_matrix(arts, sents, ArticleText.scope_query)[0, 0] > 0
 
 
 def test_pair_scores_take_each_actions_best_sentence_as_evidence() -> None:
