@@ -7,13 +7,16 @@ same conditions:
 .venv/bin/python benchmarks/rights_eval.py --round4 > benchmarks/results/rights_eval_round4.txt
 
 Judged sets, grades 0–3 for every one of the 45 actions: tests/data/rights_judged.jsonl
-(13 articles), rights_judged_2.jsonl … _6.jsonl (5, 5, 6, 6, 7). All six have been looked at by
-earlier rounds, so since round 8 they are one development pool of 42 articles and everything
-is chosen by leave-one-article-out cross-validation on it: for each article, what the design
-leaves free is chosen on the other 41 and applied to it, so every reported figure comes from
-an article that took no part in choosing it. A blind set (rights_judged_7.jsonl, judged and
-committed before any run on it) is read only with --blind, once the design is final and
-committed, and gets CHOSEN once.
+(13 articles), rights_judged_2.jsonl … _7.jsonl (5, 5, 6, 6, 7, 7). All seven have been looked
+at by earlier rounds, so since round 9 they are one development pool of 49 articles (CRC 22 of
+set 7 has no relevant action: a negative control, scoring 0 however it is ranked, so the means
+are also given without it) and everything is chosen by leave-one-article-out cross-validation on
+it: for each article, what the design leaves free is chosen on the other 48 and applied to it,
+so every reported figure comes from an article that took no part in choosing it. A blind set
+(rights_judged_8.jsonl, judged and committed before any run on it) is read only with --blind,
+once the design is final and committed, and gets CHOSEN once. `--judged FILE` measures CHOSEN
+alone on any judged file (nDCG@10, P@5 and the links per class with the share the judges graded
+>= 1 and >= 2): the blind check of one commit against its parent.
 
 The default run is the deployed design, round 6's (kept by round 7, restored after round 8):
 the signal mix (lexical weight 0.2, three best sentences, centred) and the bonus for stated
@@ -70,11 +73,13 @@ JUDGED = {"first": ROOT / "tests" / "data" / "rights_judged.jsonl",
           "blind5": ROOT / "tests" / "data" / "rights_judged_5.jsonl",
           # round 7's blind check (opened after b3390bc), development since round 8
           "blind6": ROOT / "tests" / "data" / "rights_judged_6.jsonl",
-          # round 8's blind check (H-r7): read only with --blind, once the design is final
-          # and committed, never used to choose anything (run once, after 43610ef)
-          "blind7": ROOT / "tests" / "data" / "rights_judged_7.jsonl"}
-# since round 8 the first six sets are the development pool (every one has been looked at)
-DEVELOPMENT = ("first", "new", "unseen", "blind4", "blind5", "blind6")
+          # round 8's blind check (H-r7, run once after 43610ef), development since round 9
+          "blind7": ROOT / "tests" / "data" / "rights_judged_7.jsonl",
+          # round 9's blind check (H-r8): read only with --blind, once the design is final
+          # and committed, never used to choose anything
+          "blind8": ROOT / "tests" / "data" / "rights_judged_8.jsonl"}
+# since round 9 the first seven sets are the development pool (every one has been looked at)
+DEVELOPMENT = ("first", "new", "unseen", "blind4", "blind5", "blind6", "blind7")
 STEPS = [round(x, 2) for x in np.arange(-1.0, 4.01, 0.25)]
 # round 6: the mix (lexical weight, sentences averaged, centring) and the bonus are fixed
 FIXED_MIX = ((CHOSEN.lexical_weight, CHOSEN.top, CHOSEN.centre),)
@@ -250,20 +255,26 @@ def add_data_argument(parser: argparse.ArgumentParser) -> None:
 def judged_rows(blind: bool = False) -> list[dict]:
     """The judged rows of the development sets (and of the blind set when `blind`), each
     with its set's name; the blind set's file is not even read otherwise."""
-    sets = [g for g in JUDGED if blind or g in DEVELOPMENT]
-    return [json.loads(line) | {"group": group} for group in sets
-            for line in JUDGED[group].read_text(encoding="utf-8").splitlines()
-            if not line.startswith("#")]  # sets 4 on open with a comment on how they were judged
+    return [row for group in JUDGED if blind or group in DEVELOPMENT
+            for row in rows_of(JUDGED[group], group)]
 
 
-def load_inputs(scope: bool = True, data: Path | None = None, blind: bool = False) -> Inputs:
+def rows_of(path: Path, group: str) -> list[dict]:
+    """One judged file's rows, each with the set's name (sets 4 on open with comments)."""
+    return [json.loads(line) | {"group": group}
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+def load_inputs(scope: bool = True, data: Path | None = None, blind: bool = False,
+                rows: list[dict] | None = None) -> Inputs:
     """The 2025 report's store, articles, stated links and features, as ingest builds them
     (without the scope notes' second query when `scope` is false: the round-4 design), with
     the encoder of the ingested data directory `data` (default: see `data_dir`); the blind
-    set's rows only when `blind`."""
+    set's rows only when `blind`; `rows` instead of either when given)."""
     data = data_dir() if data is None else data
     index_model = ingested(data).manifest["model"]
-    rows = judged_rows(blind)
+    rows = judged_rows(blind) if rows is None else rows
     settings = resolve({"data": data})
     base = settings["base_iri"]
     report = read_report(bundled_reports()[0])
@@ -288,9 +299,9 @@ def load_inputs(scope: bool = True, data: Path | None = None, blind: bool = Fals
 
 
 def load_cases(scope: bool = True, mixes: list = MIXES, data: Path | None = None,
-               blind: bool = False) -> tuple[list[Case], Inputs]:
+               blind: bool = False, rows: list[dict] | None = None) -> tuple[list[Case], Inputs]:
     """Judged articles with scored pairs for every signal mix on the 2025 report."""
-    inputs = load_inputs(scope, data, blind)
+    inputs = load_inputs(scope, data, blind, rows)
     return judged_cases(inputs, {mix: pair_scores(inputs.features, *mix)
                                  for mix in mixes}), inputs
 
@@ -330,16 +341,51 @@ def baseline(case: Case) -> tuple[float, float]:
     return ndcg(stated, case.grades), precision(stated, case.grades)
 
 
+CLASSES = ("direkt", "bidrar", "härledd", "via målområdet")
+
+
+def links_summary(out, answers: list[tuple[Case, list[tuple[str, str]]]]) -> None:
+    """Per class the links and the share of them the judges graded >= 1 and >= 2, and the
+    recall of the grade >= 2 pairs among all links (of any class)."""
+    for cls in CLASSES:
+        grades = [case.grades[a] for case, ranked in answers for a, c in ranked if c == cls]
+        if grades:
+            out.write(f"  {cls:15} {len(grades):4} links, grade >= 1: "
+                      f"{np.mean([g >= 1 for g in grades]):.3f}, grade >= 2: "
+                      f"{np.mean([g >= 2 for g in grades]):.3f}\n")
+    relevant = [(case, a) for case, _ in answers for a, g in case.grades.items() if g >= 2]
+    linked = {(case.notation, a) for case, ranked in answers for a, _ in ranked}
+    found = sum((case.notation, a) in linked for case, a in relevant)
+    out.write(f"  recall of the grade >= 2 pairs among the links: {found}/{len(relevant)} = "
+              f"{found / max(len(relevant), 1):.3f}\n")
+
+
+def relevant_mean(out, label: str, rows: list[tuple], cases: list[Case]) -> None:
+    """The means over the articles that have a relevant action (an article without one, a
+    negative control such as CRC 22, scores 0 however it is ranked)."""
+    kept = [r for r, c in zip(rows, cases, strict=True) if max(c.grades.values()) > 0]
+    if len(kept) < len(rows):
+        summary(out, f"{label}, {len(kept)} with a relevant action", kept)
+
+
+def ceiling(out, cases: list[Case]) -> None:
+    """The best P@5 the grades allow: min(1, actions of grade >= 2 / 5), averaged."""
+    best = [min(1.0, sum(g >= 2 for g in c.grades.values()) / 5) for c in cases]
+    out.write(f"P@5 ceiling (min(1, grade >= 2 actions / 5), mean over the {len(cases)}): "
+              f"{np.mean(best):.3f}\n")
+
+
 def cross_validated(out, cases: list[Case], title: str, chooser=choose) -> None:
     """Leave-one-article-out over these articles, per article and per group."""
     out.write(f"{title}\n{'article':8} {'set':6} {'stated':>6} {'base nDCG':>9} "
               f"{'base P@5':>8} {'CV nDCG':>8} {'CV P@5':>7} {'härledd':>7}  chosen without it\n")
-    rows, agree, hits = [], [], []
+    rows, agree, hits, answers = [], [], [], []
     for i, case in enumerate(cases):
         t = chooser(cases[:i] + cases[i + 1:])
         n, p = measure(case, t)
         rows.append((case.group, *baseline(case), n, p))
-        classes = dict(ranking(case, t))
+        answers.append((case, ranking(case, t)))
+        classes = dict(answers[-1][1])
         agree += [expected(case, a, g) == classes.get(a) for a, g in case.grades.items()
                   if a in case.stated or g >= 2 or a in classes]
         inferred = [a for a, c in classes.items() if c == "härledd"]
@@ -351,8 +397,11 @@ def cross_validated(out, cases: list[Case], title: str, chooser=choose) -> None:
                   f"bonus={t.stated_bonus}\n")
     out.write("\n")
     summary(out, f"mean, all {len(rows)} articles", rows)
+    relevant_mean(out, "mean", rows, cases)
     for group in dict.fromkeys(r[0] for r in rows):
         summary(out, f"mean, {group} set", [r for r in rows if r[0] == group])
+    out.write("Links of the held-out articles, per class:\n")
+    links_summary(out, answers)
     out.write(f"Class agreement with the grades (held out): {np.mean(agree):.2f} over "
               f"{len(agree)} pairs; härledd links: {len(hits)}, of them grade ≥ 1: "
               f"{np.mean([g >= 1 for g in hits]):.2f}, grade ≥ 2: "
@@ -368,8 +417,11 @@ def deployed(out, cases: list[Case], chosen: Thresholds, title: str) -> None:
         out.write(f"{case.notation:8} {case.group:6} {len(case.stated):6} {rows[-1][1]:9.3f} "
                   f"{rows[-1][2]:8.2f} {rows[-1][3]:8.3f} {rows[-1][4]:7.2f}\n")
     summary(out, f"mean, {len(rows)} articles (base | fixed)", rows)
+    relevant_mean(out, "mean", rows, cases)
     for group in dict.fromkeys(r[0] for r in rows):
         summary(out, f"mean, {group} set (base | fixed)", [r for r in rows if r[0] == group])
+    out.write("Links per class:\n")
+    links_summary(out, [(case, ranking(case, chosen)) for case in cases])
     out.write("\n")
 
 
@@ -387,6 +439,17 @@ def embedding_cost(out, inputs: Inputs) -> None:
               f"(what the search index embeds) {took[0]:.1f} s: {took[1] / took[0]:.2f}x\n\n")
 
 
+def judged_file(path: Path, data: Path) -> None:
+    """The deployed settings (CHOSEN) on one judged file, nothing chosen on it."""
+    cases, inputs = load_cases(mixes=FIXED_MIX, data=data, rows=rows_of(path, "judged"))
+    out = sys.stdout
+    out.write(f"Judged file: {path} ({len(cases)} articles × 45 actions); model: "
+              f"{encoder_note(inputs.embedder)}; deployed: {CHOSEN}\n")
+    ceiling(out, cases)
+    deployed(out, cases, CHOSEN, f"{'article':8} {'set':6} {'stated':>6} {'base nDCG':>9} "
+                                 f"{'base P@5':>8} {'nDCG@10':>8} {'P@5':>7}")
+
+
 def main() -> None:
     """Print the cross-validated figures on the development pool, then the blind check."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -399,10 +462,16 @@ def main() -> None:
                         help="the round-4 design: as --round5 without the scope notes, "
                              "round 4's CHOSEN")
     parser.add_argument("--blind", action="store_true",
-                        help="also read and measure the blind set (rights_judged_7.jsonl): "
+                        help="also read and measure the blind set (rights_judged_8.jsonl): "
                              "once, after the design is final and committed")
+    parser.add_argument("--judged", type=Path, default=None, metavar="FILE",
+                        help="only measure the deployed settings on this judged file "
+                             "(nDCG@10, P@5, links per class): e.g. a blind set, on a commit "
+                             "and on its parent")
     add_data_argument(parser)
     args = parser.parse_args()
+    if args.judged is not None:
+        return judged_file(args.judged, data_dir(args.data))
     grid = args.round4 or args.round5
     cases, inputs = load_cases(scope=not args.round4, mixes=MIXES if grid else FIXED_MIX,
                                data=data_dir(args.data), blind=args.blind)
@@ -424,6 +493,7 @@ def main() -> None:
               f"{choices}\n\n")
     if not args.no_timing:
         embedding_cost(out, inputs)
+    ceiling(out, dev)
     cross_validated(out, dev, f"Leave-one-article-out on the {len(dev)} development articles",
                     chooser)
     t = chooser(dev)

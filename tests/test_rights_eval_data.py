@@ -73,10 +73,45 @@ def test_measures_with_the_encoder_the_index_was_built_with(
     assert "another-encoder" in str(exit_.value.code)
 
 
-def test_the_blind_set_is_read_only_when_asked() -> None:
-    """Without --blind the rows are the development pool's; with it set 7 joins them."""
+def test_the_blind_set_is_read_only_when_asked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --blind the blind file is not even opened; with it its rows join, named."""
+    blind = tmp_path / "rights_judged_blind.jsonl"
+    monkeypatch.setitem(R.JUDGED, "blind8", blind)  # not there yet: reading it would fail
     assert {r["group"] for r in R.judged_rows()} == set(R.DEVELOPMENT)
+    with pytest.raises(FileNotFoundError):
+        R.judged_rows(blind=True)
+    blind.write_text('# how it was judged\n{"article": "CRC 99", "action": "A-1", "grade": 2}\n',
+                     encoding="utf-8")
     rows = R.judged_rows(blind=True)
-    assert {r["group"] for r in rows} == set(R.JUDGED) == {*R.DEVELOPMENT, "blind7"}
-    blind = {r["article"] for r in rows if r["group"] == "blind7"}
-    assert len(blind) == 7 and not blind & {r["article"] for r in R.judged_rows()}
+    assert [r for r in rows if r["group"] == "blind8"] == [
+        {"article": "CRC 99", "action": "A-1", "grade": 2, "group": "blind8"}]
+    assert set(R.JUDGED) == {*R.DEVELOPMENT, "blind8"}
+
+
+def case(grades: dict[str, int], stated: set[str] = frozenset()) -> object:
+    """A judged article without scored pairs (enough for the link counts)."""
+    return R.Case("CRC 99", "judged", grades, set(stated), {}, "")
+
+
+def test_links_are_counted_per_class_with_their_grades_and_the_recall(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Per class: links, share graded >= 1 and >= 2; recall over the grade >= 2 pairs."""
+    graded = case({"A-1": 3, "A-2": 0, "B-1": 1, "B-2": 2, "C-1": 2})
+    R.links_summary(sys.stdout, [(graded, [("A-1", "direkt"), ("B-1", "härledd"),
+                                           ("A-2", "härledd"), ("B-2", "härledd")])])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["direkt", "1", "links,", "grade", ">=", "1:", "1.000,",
+                                "grade", ">=", "2:", "1.000"]
+    assert lines[1].split()[:2] == ["härledd", "3"] and "0.667" in lines[1]
+    assert lines[1].endswith("0.333")
+    assert lines[2].endswith("2/3 = 0.667")  # C-1 (grade 2) got no link
+    assert len(lines) == 3  # classes without links are left out
+
+
+def test_the_p5_ceiling_is_what_the_grades_allow(capsys: pytest.CaptureFixture[str]) -> None:
+    """min(1, grade >= 2 actions / 5) per article, averaged: 2/5 and 1 give 0.7."""
+    few = case({"A-1": 2, "A-2": 3, "A-3": 1})
+    many = case({f"A-{i}": 2 for i in range(7)})
+    R.ceiling(sys.stdout, [few, many])
+    assert capsys.readouterr().out.rstrip().endswith(": 0.700")
