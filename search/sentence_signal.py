@@ -2,10 +2,10 @@
 
 One vector per passage averages its sentences: a question about one detail ("broschyrer på
 ungdomsmottagningen") meets a passage whose other sentences are about something else only
-faintly. Ingest embeds every sentence that lies inside a longer passage (the rights ranking
-reads the actions' ones among them) and keeps the vectors with the index (search.text_vectors,
-kind "passage"; web/pipeline/ingest_vectors.search_sentences): each sentence belongs to the
-passages whose text holds it, and a passage's dense score becomes
+faintly. Ingest already embeds every action sentence for the rights ranking and keeps the
+vectors with the index (search.text_vectors, kind "passage"), so search reads them at no
+extra embedding: each sentence belongs to the passages whose text holds it, and a passage's
+dense score becomes
 
     (1 - SENTENCE_WEIGHT) * cos(query, passage) + SENTENCE_WEIGHT * max(cos(query, passage),
                                                    cos(query, its best sentence)).
@@ -18,11 +18,6 @@ Round 8 let a section's heading count as a sentence of every passage under it (p
 0.8020, LOPO the same) and removed it again after the blind run: on the 177 queries that never
 chose it (held-out + blind set 7) it was -0.002, under the 0.003 a rule must earn
 (benchmarks/results/eval.txt).
-Round 9 took every sentence of every passage, not only the action sentences (189 more short
-texts to embed at ingest, about +3 s CPU): on the pool of 406 queries (tuning + held-out 2-7)
-hybrid nDCG@10 0.7980 -> 0.8026 at the same weight, LOPO the same (every fold picks 0.5 of
-0.25 / 0.5 / 0.75), no part down more than 0.001. An index saved before keeps the action
-sentences alone until the next ingest embeds the others.
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
 """Vectors of texts embedded at ingest besides the passages, kept with the index.
 
-Ingest embeds every sentence inside a passage (passage prompt: the rights ranking reads the
-action sentences, search's sentence signal all of them) and every article query (query
-prompt); kept beside the index under the model's fingerprint, the next ingest embeds only
-texts it has not seen (a re-ingest or a second report keeps most of them).
+The rights ranking embeds every action sentence (passage prompt) and every article query
+(query prompt) at each ingest; kept beside the index under the model's fingerprint, the next
+ingest embeds only texts it has not seen (a re-ingest or a second report keeps most of them).
 A vector depends only on the model and the text: rows are independent of their batch-mates.
 """
 

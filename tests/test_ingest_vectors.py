@@ -17,7 +17,7 @@ from search.embedder import Embedder, FakeEmbedder, Remembered
 from search.text_vectors import TextVectors
 from tests.conftest import REPORT_PATH
 from web.pipeline.ingest import index_dir, ingest, remove_report, store_dir
-from web.pipeline.ingest_vectors import search_sentences, sentence_vectors
+from web.pipeline.ingest_vectors import sentence_vectors
 from web.pipeline.rights_score import features, query_texts
 from web.pipeline.rights_text import ArticleText, action_sentences
 
@@ -87,8 +87,7 @@ def test_the_rights_features_are_the_same_from_memory() -> None:
     fake = FakeEmbedder()
     plain = features(articles, sentences, fake)
     ahead = sentence_vectors(passages, BASE, fake, {})
-    assert set(ahead) == {s.text for s in sentences} | set(search_sentences(passages))
-    assert len(ahead) > 100
+    assert set(ahead) == {s.text for s in sentences} and len(ahead) > 100
     counting = Counting()
     queries = dict(zip(query_texts(articles), fake.embed_queries(query_texts(articles)),
                        strict=True))
@@ -101,11 +100,10 @@ def test_the_rights_features_are_the_same_from_memory() -> None:
 def test_ingest_embeds_each_text_once(tmp_path: Path) -> None:
     """Into an empty data directory: every (prompt, text) is embedded once in the whole ingest
     (a sentence that is a whole passage takes the passage's vector), never again by the
-    ranking, and the rights texts and search's passage sentences are kept with the index."""
+    ranking, and the rights texts are kept with the index."""
     counting = Counting()
     ingest([REPORT_PATH], tmp_path, BASE, counting, progress=lambda _: None)
-    sentences = {s.text for s in action_sentences(report_passages(), BASE)} | set(
-        search_sentences(report_passages()))
+    sentences = {s.text for s in action_sentences(report_passages(), BASE)}
     passages = {p["text"] for p in report_passages()}
     assert sentences & passages, "the report has a one-sentence passage: the case checked"
     assert set(counting.passages) == sentences | passages
@@ -129,15 +127,13 @@ def test_a_reingest_reuses_the_kept_rights_vectors(fake_data_copy: Path) -> None
 
 def test_removing_a_report_keeps_the_rights_vectors(fake_data_copy: Path) -> None:
     """`bokslut remove` keeps the kept vectors: ingesting the report again embeds its
-    passages (they left the index) but no sentence (the rights ranking's or search's) and
-    no article query."""
+    passages (they left the index) but no action sentence or article query."""
     remove_report(fake_data_copy, report_key(read_report(REPORT_PATH)), BASE, FakeEmbedder())
     counting = Counting()
     ingest([REPORT_PATH], fake_data_copy, BASE, counting, progress=lambda _: None)
     gate = set(domain_texts(report_passages())) | set(bank_texts())  # the index's own
     assert counting.queries and set(counting.queries) <= gate  # no article query
-    sentences = {s.text for s in action_sentences(report_passages(), BASE)} | set(
-        search_sentences(report_passages()))
+    sentences = {s.text for s in action_sentences(report_passages(), BASE)}
     passages = {p["text"] for p in report_passages()}  # a one-sentence passage is both
     assert not (sentences - passages) & set(counting.passages)
 

@@ -10,7 +10,6 @@ from search.hybrid import HybridSearcher
 from search.index_store import SearchIndex
 from search.sentence_signal import SENTENCE_WEIGHT, SentenceVectors
 from search.text_vectors import TextVectors
-from web.pipeline.ingest_vectors import search_sentences, sentence_vectors
 
 PASSAGES = [
     {"text": "Kommunen bygger bostäder. Broschyrer finns på ungdomsmottagningen."},
@@ -83,26 +82,3 @@ def test_the_searcher_reads_sentence_vectors_the_index_keeps() -> None:
     assert hits[0].passage["id"] == "p/0"
     index.texts = TextVectors("another model", index.texts.kinds)  # never mixes models
     assert HybridSearcher(index, embedder).sentences is None
-
-
-def test_ingest_embeds_every_sentence_inside_a_passage_of_every_kind() -> None:
-    """Not only the actions' narrative sentences: an indicator's sentences too, for the
-    searcher's sentence signal; a whole passage and a fragment joined into a text that is
-    in no passage are left out (they would add nothing)."""
-    passages = [
-        {"id": "p/0", "kind": "indicator", "source": None, "report": "r", "order": 0,
-         "text": "Andelen elever med godkända betyg ökade. Ökningen gäller båda könen lika."},
-        {"id": "p/1", "kind": "narrative", "source": None, "report": "r", "order": 1,
-         "text": "Kommunen bygger bostäder åt unga vuxna.  Läs mer i mål F."},
-        {"id": "p/2", "kind": "narrative", "source": None, "report": "r", "order": 2,
-         "text": "Ungdomsmottagningen har öppet varje dag."},
-    ]
-    assert search_sentences(passages) == ["Andelen elever med godkända betyg ökade.",
-                                          "Ökningen gäller båda könen lika."]
-    embedder = FakeEmbedder()
-    vectors = sentence_vectors(passages, "b/", embedder, {})  # no action sentence here
-    assert set(vectors) == set(search_sentences(passages))
-    index = SearchIndex.build(passages, embedder)
-    index.texts = TextVectors(embedder.fingerprint, {"passage": vectors})
-    searcher = HybridSearcher(index, embedder)
-    assert searcher.sentences is not None and sorted(searcher.sentences.rows) == [(0,), (0,)]

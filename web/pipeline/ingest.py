@@ -107,11 +107,10 @@ def ingest(paths: list[Path], data_dir: Path, base: str,
     keys = {report_key(r) for r in reports}
     fresh = [dataclasses.asdict(p) for r in reports for p in build_passages(r)]
     # Threads beside this one: the model loads while the store opens and the graphs are
-    # written (which need no vectors); then the index embeds its passages and the sentences
-    # (the rights ranking's and search's) side by side (ONNX Runtime releases the GIL), while
-    # this thread writes the graphs and embeds the article queries. All embed through one
-    # Remembered: no (prompt, text) is embedded twice, and the shipped texts' saved vectors
-    # answer first.
+    # written (which need no vectors); then the index embeds its passages and the rights
+    # ranking its sentences side by side (ONNX Runtime releases the GIL), while this thread
+    # writes the graphs and embeds the article queries. All embed through one Remembered:
+    # no (prompt, text) is embedded twice, and the shipped texts' saved vectors answer first.
     # The lock first: a busy store is reported at once, not after the model has loaded.
     with recording(data_dir, precision) as record, \
             rebuild(location or StoreLocation(store_dir(data_dir))) as builder, \

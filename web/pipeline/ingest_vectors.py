@@ -17,7 +17,7 @@ from search.embedder import Embedder, Remembered, with_missing_embedded
 from search.index_store import SearchIndex
 from search.shipped_vectors import Vectors, export_of, load_shipped
 from web.pipeline.rights_score import query_texts
-from web.pipeline.rights_text import ArticleText, action_sentences, split_sentences
+from web.pipeline.rights_text import ArticleText, action_sentences
 
 Progress = Callable[[str], None]
 
@@ -44,24 +44,13 @@ def shipped_texts(articles: list[ArticleText]) -> list[str]:
     return [*bank_texts(), *query_texts(ontology)]
 
 
-def search_sentences(passages: list[dict]) -> list[str]:
-    """Every sentence that lies inside a longer passage, of every kind of passage: search's
-    sentence signal (search/sentence_signal.py) reads them all, where the rights ranking
-    reads only the actions' narrative ones (round 9: pool LOPO nDCG@10 0.7980 -> 0.8026,
-    benchmarks/results/eval.txt). A whole passage or a joined fragment found in no passage
-    would add nothing, so neither is embedded for it."""
-    return [s for p in passages for s in split_sentences(p["text"])
-            if s != p["text"] and s in p["text"]]
-
-
 def sentence_vectors(passages: list[dict], base: str, embedder: Embedder,
                      kept: dict[str, Any], skip: set[str] | frozenset[str] = frozenset(),
                      ) -> dict[str, Any]:
-    """Text -> vector of the sentences ingest embeds (the rights ranking's action sentences,
-    then search's passage sentences), but those in `skip`: the kept ones as they are, the
-    others embedded now (a row does not depend on its batch-mates)."""
-    texts = [t for t in dict.fromkeys([*(s.text for s in action_sentences(passages, base)),
-                                       *search_sentences(passages)])
+    """Text -> vector of the action sentences the rights ranking embeds, but those in `skip`:
+    the kept ones as they are, the others embedded now (a row does not depend on its
+    batch-mates)."""
+    texts = [t for t in dict.fromkeys(s.text for s in action_sentences(passages, base))
              if t not in skip]
     return with_missing_embedded(texts, kept, embedder.embed_passages)
 
