@@ -81,10 +81,6 @@ JUDGED = {"first": ROOT / "tests" / "data" / "rights_judged.jsonl",
 # since round 9 the first seven sets are the development pool (every one has been looked at)
 DEVELOPMENT = ("first", "new", "unseen", "blind4", "blind5", "blind6", "blind7")
 STEPS = [round(x, 2) for x in np.arange(-1.0, 4.01, 0.25)]
-# round 9: the evidence floors tried per fold (-inf: none; the articles' best general
-# relevance runs from about 1.4 to 4.5), and how much mean nDCG@10 a floor may cost
-FLOORS = (-math.inf, *(round(x, 2) for x in np.arange(1.0, 3.51, 0.25)))
-NDCG_SLACK = 0.005
 # round 6: the mix (lexical weight, sentences averaged, centring) and the bonus are fixed
 FIXED_MIX = ((CHOSEN.lexical_weight, CHOSEN.top, CHOSEN.centre),)
 # round 5 and before: chosen per fold among 30 mixes × 5 bonuses (--round5, --round4)
@@ -175,33 +171,13 @@ def mean_ndcg(cases: list[Case], t: Thresholds) -> float:
 
 
 def choose(cases: list[Case]) -> Thresholds:
-    """Round 9: the fixed mix and bonus; bidrar and direkt by class agreement, härledd by
-    the mean nDCG@10 (ties to the higher, stricter threshold) as round 6 chose them, without
-    the stated bar and the evidence floor; then with the bar on, the floor by
-    `evidence_floor`. (Choosing härledd with the bar on let it fall to 0.25 in most folds:
-    more links in the articles the report does not state, LOAO härledd precision 0.41.)"""
+    """Round 6: the fixed mix and bonus; bidrar and direkt by class agreement, härledd by
+    the mean nDCG@10 (ties to the higher, stricter threshold)."""
     w, top, centre = FIXED_MIX[0]
     direct, contributes, _ = class_thresholds(cases, FIXED_MIX[0])
     t = Thresholds(w, direct, contributes, 0.0, CHOSEN.stated_bonus, top, centre)
     best = max(STEPS, key=lambda x: (mean_ndcg(cases, replace(t, inferred=x)), x))
-    return evidence_floor(cases, replace(
-        t, inferred=best, stated_needs_contributes=CHOSEN.stated_needs_contributes))
-
-
-def inferred_precision(cases: list[Case], t: Thresholds) -> float:
-    """Share of these cases' härledd links the judges graded >= 1 (1 when there are none)."""
-    grades = [c.grades[a] for c in cases for a, cls in ranking(c, t) if cls == "härledd"]
-    return float(np.mean([g >= 1 for g in grades])) if grades else 1.0
-
-
-def evidence_floor(cases: list[Case], t: Thresholds) -> Thresholds:
-    """Round 9: among the floors whose mean nDCG@10 on these cases is within NDCG_SLACK of
-    the best floor's, the one whose härledd links are most often right (ties to the higher):
-    the floor is there for trust in the links, the ranking must not pay for it."""
-    tried = [replace(t, evidence_floor=x) for x in FLOORS]
-    scores = [mean_ndcg(cases, c) for c in tried]
-    kept = [c for c, n in zip(tried, scores, strict=True) if n >= max(scores) - NDCG_SLACK]
-    return max(kept, key=lambda c: (inferred_precision(cases, c), c.evidence_floor))
+    return replace(t, inferred=best)
 
 
 def choose_grid(cases: list[Case]) -> Thresholds:
@@ -506,14 +482,12 @@ def main() -> None:
     design = ("round 4: one query per article, no scope notes, grid per fold" if args.round4
               else "round 5: two queries per article, grid of mixes, F1 thresholds and bonuses "
                    "per fold" if args.round5
-              else "round 9: round 6/7's ranking (two queries per article, fixed mix and "
-                   "bonus, three thresholds per fold, härledd by nDCG), härledd only above an "
-                   "evidence floor per article chosen per fold, and in an article the report "
-                   "states only at bidrar's threshold")
+              else "round 6/7 (restored after round 8): two queries per article, fixed mix "
+                   "and bonus, three thresholds per fold (härledd by nDCG)")
     out = sys.stdout
     out.write(f"Design: {design}\n")
     choices = (f"{len(MIXES)} signal mixes × thresholds × {len(BONUSES)} bonuses" if grid
-               else "3 class thresholds and the evidence floor")
+               else "3 class thresholds")
     out.write(f"Model: {encoder_note(inputs.embedder)}; judged: {len(cases)} articles × 45 "
               f"actions ({len(dev)} development, {len(blind)} blind); chosen per fold: "
               f"{choices}\n\n")

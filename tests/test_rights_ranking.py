@@ -196,33 +196,6 @@ def test_each_report_year_is_ranked_on_its_own() -> None:
         ("r5", "r5/C-2", 1), ("r5", "r5/C-1", 2), ("r6", "r6/C-1", 1)]
 
 
-def scored(article_iri: str, action: str, relevance: float, general: float) -> PairScore:
-    """A pair score with its general (shared-scale) relevance."""
-    return PairScore(BASE + article_iri, BASE + action, relevance,
-                     sentence(action, "x" * 30), general)
-
-
-def test_inferred_links_need_the_articles_best_evidence_and_bidrar_where_it_is_stated() -> None:
-    gated = replace(T, inferred=0.5, contributes=1.0, evidence_floor=2.0,
-                    stated_needs_contributes=True)
-    pairs = [scored("crc/31", "a/A-1", 2.5, 2.5), scored("crc/31", "a/K-1", 0.8, 1.5),
-             scored("crc/31", "a/K-2", 1.2, 1.6),  # stated article: härledd from bidrar's 1.0
-             scored("crc/24", "a/A-1", 3.0, 1.9), scored("crc/24", "a/K-1", 0.6, 1.2),
-             scored("crc/12", "a/A-1", 2.0, 2.2), scored("crc/12", "a/K-1", 0.8, 1.1)]
-    stated = {(BASE + "a/A-1", BASE + "crc/31")}
-    report_of = {p.action: "r2025" for p in pairs}
-
-    def links(t: Thresholds) -> list[tuple[str, str, str]]:
-        return [(r.article[len(BASE):], r.action[len(BASE):], r.support_class)
-                for r in rank_supports(pairs, stated, report_of, set(), t)]
-
-    assert links(gated) == [  # crc/24's best evidence (1.9) is under the floor: nothing
-        ("crc/12", "a/A-1", INFERRED), ("crc/12", "a/K-1", INFERRED),
-        ("crc/31", "a/A-1", DIRECT), ("crc/31", "a/K-2", INFERRED)]
-    ungated = replace(gated, evidence_floor=-np.inf, stated_needs_contributes=False)
-    assert {("crc/24", "a/A-1", INFERRED), ("crc/31", "a/K-1", INFERRED)} <= set(links(ungated))
-
-
 def reference() -> Graph:
     """The reference vocabularies as ingest loads them."""
     return project_graphs(BASE)["graf/referens"]

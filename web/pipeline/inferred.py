@@ -16,7 +16,6 @@ Nodes of class härledd (not stated by the report) are also bk:InferredSupport, 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -107,19 +106,8 @@ def method_text(model_name: str, t: Thresholds) -> str:
             f"{'centrerade per mening och ' if t.centre else ''}standardiserade över alla par, "
             f"sedan per artikel över alla insatser; direkt ≥ {t.direct}, "
             f"bidrar ≥ {t.contributes}, härledd ≥ {t.inferred} (och ≥ {t.floor} på den "
-            f"gemensamma skalan){evidence_rules(t)}; rangordning: relevans + "
-            f"{t.stated_bonus} om bokslutet anger rättigheten")
-
-
-def evidence_rules(t: Thresholds) -> str:
-    """The bk:method clauses for the article-level conditions on härledd, when in use."""
-    rules = []
-    if t.evidence_floor > -math.inf:
-        rules.append(f"bara där artikelns bästa insats når {t.evidence_floor} på den "
-                     f"gemensamma skalan")
-    if t.stated_needs_contributes:
-        rules.append("där bokslutet anger artikeln bara från bidrar-gränsen")
-    return (", härledd " + " och ".join(rules)) if rules else ""
+            f"gemensamma skalan); rangordning: relevans + {t.stated_bonus} om bokslutet "
+            f"anger rättigheten")
 
 
 def scored_supports(store: Any, index: SearchIndex, embedder: Embedder, base: str,
