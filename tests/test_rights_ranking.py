@@ -269,7 +269,8 @@ JUDGED_SETS = {"first": JUDGED, "new": JUDGED.with_name("rights_judged_2.jsonl")
                "blind4": JUDGED.with_name("rights_judged_4.jsonl"),
                "blind5": JUDGED.with_name("rights_judged_5.jsonl"),
                "blind6": JUDGED.with_name("rights_judged_6.jsonl"),
-               "blind7": JUDGED.with_name("rights_judged_7.jsonl")}
+               "blind7": JUDGED.with_name("rights_judged_7.jsonl"),
+               "blind8": JUDGED.with_name("rights_judged_8.jsonl")}
 
 
 def judged_rows(which: str = "first") -> list[dict]:
@@ -277,7 +278,8 @@ def judged_rows(which: str = "first") -> list[dict]:
     unseen one (5, judged before any change was measured on it), the blind fourth (6), the
     blind fifth (6, opened only after round 6's design was committed), the blind sixth (7,
     opened only after round 7's method was committed, b3390bc) or the blind seventh (7, with
-    CRC 22 as a negative control that no action supports; run once after round 8's design)."""
+    CRC 22 as a negative control that no action supports; run once after round 8's design) or
+    the blind eighth (7 articles the report never states; run once in round 9)."""
     text = JUDGED_SETS[which].read_text(encoding="utf-8")
     return [json.loads(line) for line in text.splitlines() if not line.startswith("#")]
 
