@@ -34,7 +34,8 @@ HELDOUT3 = DATA / "search_heldout3.jsonl"  # round 4: written blind, never tuned
 HELDOUT4 = DATA / "search_heldout4.jsonl"  # round 5: written blind, never tuned on
 HELDOUT5 = DATA / "search_heldout5.jsonl"  # round 6: written blind; round 7: in the pool
 HELDOUT6 = DATA / "search_heldout6.jsonl"  # round 7: written blind; round 8: in the pool
-HELDOUT7 = DATA / "search_heldout7.jsonl"  # round 8: written blind, run once, only reported
+HELDOUT7 = DATA / "search_heldout7.jsonl"  # round 8: written blind; round 9: in the pool
+HELDOUT8 = DATA / "search_heldout8.jsonl"  # round 9: written blind, run once, only reported
 REPORT = (Path(__file__).resolve().parents[1] / "corpus" / "reports"
           / "sodertalje-bokslut-social-hallbarhet-2025.txt")
 JUDGED = {"a": 3, "b": 2, "c": 1}
@@ -255,10 +256,10 @@ ANCHORS = {
 
 @pytest.fixture(scope="module")
 def dev_set() -> list[DevQuery]:
-    """Every part: the tuning set and the seven held-out sets."""
+    """Every part: the tuning set and the eight held-out sets."""
     return (load_dev_set(TUNE) + load_dev_set(HELDOUT) + load_dev_set(HELDOUT2)
             + load_dev_set(HELDOUT3) + load_dev_set(HELDOUT4) + load_dev_set(HELDOUT5)
-            + load_dev_set(HELDOUT6) + load_dev_set(HELDOUT7))
+            + load_dev_set(HELDOUT6) + load_dev_set(HELDOUT7) + load_dev_set(HELDOUT8))
 
 
 def test_tuning_and_held_out_parts_are_disjoint() -> None:
@@ -290,6 +291,10 @@ def test_tuning_and_held_out_parts_are_disjoint() -> None:
     assert not {q.id for q in held7} & {q.id for q in earlier}
     assert not {q.query.casefold() for q in held7} & {q.query.casefold() for q in earlier}
     assert len(held7) >= 40
+    held8, earlier = load_dev_set(HELDOUT8), earlier + held7
+    assert not {q.id for q in held8} & {q.id for q in earlier}
+    assert not {q.query.casefold() for q in held8} & {q.query.casefold() for q in earlier}
+    assert len(held8) >= 40
     assert len(held) >= 60 + 25  # 60+ new blind queries and a third of the original ones
     for part in (tune, held):  # the split is stratified: every type on both sides
         assert {q.type for q in part} == {q.type for q in tune + held}

@@ -46,7 +46,7 @@ def searcher(built_data: Path) -> HybridSearcher:
 def parts() -> dict[str, list[DevQuery]]:
     return {part: load_dev_set(DATA / f"search_{part}.jsonl")
             for part in ("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5",
-                         "heldout6", "heldout7")}
+                         "heldout6", "heldout7", "heldout8")}
 
 
 def offtopic_heldout(name: str = "search_offtopic_heldout.txt") -> list[str]:
@@ -265,3 +265,23 @@ def test_round_eight_off_topic_strings(searcher: HybridSearcher) -> None:
     # stove, becoming a lay judge). The bound is that measured count: a guard against getting
     # worse, not evidence that the gate works (nothing was chosen with these strings)
     assert len(texts) >= 20 and len(with_hits) <= 4, with_hits
+
+
+def test_hybrid_beats_both_sides_on_the_eighth_held_out_set(scores) -> None:
+    held = scores["heldout8"]  # written blind in round 9, first run on round 8's (unchanged) design
+    # measured then: hybrid 0.711, dense 0.676, bm25 0.482
+    assert held["hybrid"] > max(held["bm25"], held["dense"])
+
+
+def test_round_nine_off_topic_strings(searcher: HybridSearcher) -> None:
+    texts = offtopic_heldout("search_offtopic_heldout8.txt")
+    with_hits = [q for q in texts if searcher.search_page(q, 10).total > 0]
+    # first run (2026-12-02 15:50, round 8's design): 2 of 20 got hits, both municipal errands
+    # (old paint tins and solvents, an abandoned scrap car). A guard measured once, not a choice
+    assert len(texts) >= 20 and len(with_hits) <= 2, with_hits
+
+
+def test_the_eighth_held_out_set_keeps_its_relevant_hits_but_two(searcher, parts) -> None:
+    lost = _relevant_lost(searcher, parts["heldout8"])
+    # first run: "Företagslots och NKI-råd" loses L353 and the typo "riskabla alkhoolvanor" L718
+    assert len(lost) <= 2, lost

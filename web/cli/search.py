@@ -79,8 +79,8 @@ def search_cmd(query: str | None, k: int, year: int | None, goal: str | None,
 
 
 def default_dev_sets() -> dict[str, Path]:
-    """The bundled query sets by part: tuning and seven held-out parts (tests/data/);
-    held-out and held-out 7 (blind, round 8) are reported only, the rest is the pool."""
+    """The bundled query sets by part: tuning and eight held-out parts (tests/data/);
+    held-out and held-out 8 (blind, round 9) are reported only, the rest is the pool."""
     data = Path(str(resources.files("corpus"))).parent / "tests" / "data"
     return {"tuning": data / "search_tune.jsonl", "held-out": data / "search_heldout.jsonl",
             "held-out 2": data / "search_heldout2.jsonl",
@@ -88,7 +88,8 @@ def default_dev_sets() -> dict[str, Path]:
             "held-out 4": data / "search_heldout4.jsonl",
             "held-out 5": data / "search_heldout5.jsonl",
             "held-out 6": data / "search_heldout6.jsonl",
-            "held-out 7": data / "search_heldout7.jsonl"}
+            "held-out 7": data / "search_heldout7.jsonl",
+            "held-out 8": data / "search_heldout8.jsonl"}
 
 
 @click.command("eval")
