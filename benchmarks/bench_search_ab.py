@@ -1,0 +1,103 @@
+"""bench_engine's hybrid row for several checkouts at once: A/B/... interleaved in one run.
+
+Run: .venv/bin/python benchmarks/bench_search_ab.py --data DIR NAME=CHECKOUT [NAME=CHECKOUT ...]
+         [--rounds 3] [--pause 0.1]
+
+One worker process per checkout (bench_search_overhead.py's worker, run from that checkout:
+its `search` package, the data directory's serving encoder, the searcher prepared and warmed
+on the dev queries). Each round starts fresh workers; every 20-token question then goes once
+to each worker, the order of the workers rotating from question to question, `pause` seconds
+apart, so a change in the host's load falls on all alike. Prints per checkout the p50 of the
+search's wall time, of the part outside the encoder call, and the ratio to the first
+checkout, with the load average. Asserts nothing (the machine is shared).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from bench_engine_parts import QUESTIONS  # noqa: E402
+from bench_search_overhead import ask  # noqa: E402
+
+
+def start(checkout: Path, data: Path):
+    """bench_search_overhead's worker on `checkout`'s code, once it says it is ready."""
+    import subprocess
+
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    script = checkout / "benchmarks" / "bench_search_overhead.py"
+    proc = subprocess.Popen([sys.executable, str(script), "--worker", "--data", str(data)],
+                            cwd=checkout, env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    if proc.stdout.readline().strip() != "ready":
+        raise SystemExit(f"fel: arbetaren för {checkout} startade inte")
+    return proc
+
+
+def run(data: Path, checkouts: dict[str, Path], rounds: int, pause: float) -> dict:
+    """Per checkout, every question's {total, encoder} ms over all rounds."""
+    names = list(checkouts)
+    times: dict[str, list[dict]] = {name: [] for name in names}
+    for r in range(rounds):
+        workers = {name: start(path, data) for name, path in checkouts.items()}
+        try:
+            for n, question in enumerate(QUESTIONS):
+                shift = (n + r) % len(names)
+                for name in names[shift:] + names[:shift]:
+                    time.sleep(pause)
+                    times[name].append(ask(workers[name], question))
+        finally:
+            for proc in workers.values():
+                proc.stdin.close()
+                proc.wait(timeout=60)
+    return times
+
+
+def report(times: dict[str, list[dict]], checkouts: dict[str, Path], rounds: int,
+           load_before: str) -> str:
+    """The table as text."""
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    first = next(iter(times))
+    base = statistics.median(r["total"] for r in times[first])
+    lines = [f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
+             f"load average before {load_before}, after {load}; {rounds} rounds x "
+             f"{len(QUESTIONS)} questions, each once per checkout per round, in rotating turns",
+             f"{'checkout':<14} {'hybrid p50':>10} {'outside enc.':>12} {'encoder':>8} "
+             f"{'vs ' + first:>10}"]
+    for name, rows in times.items():
+        total = statistics.median(r["total"] for r in rows)
+        outside = statistics.median(r["total"] - r["encoder"] for r in rows)
+        encoder = statistics.median(r["encoder"] for r in rows)
+        lines.append(f"{name:<14} {total:10.2f} {outside:12.2f} {encoder:8.2f} "
+                     f"{total / base:9.3f}x  ({checkouts[name]})")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    """Parse NAME=CHECKOUT pairs, run, print."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--pause", type=float, default=0.1)
+    parser.add_argument("checkouts", nargs="+", help="NAME=CHECKOUT (the first is the base)")
+    args = parser.parse_args()
+    checkouts = {}
+    for pair in args.checkouts:
+        name, _, path = pair.partition("=")
+        checkouts[name] = Path(path).resolve()
+    load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(report(run(args.data.resolve(), checkouts, args.rounds, args.pause), checkouts,
+                 args.rounds, load_before))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
