@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
+
 import numpy as np
 
 from search import section_signal
+from search.beside import BESIDE
 from search.domain_gate import GATE_REPAIRED_CREDIT, is_rare
 from search.embedder import Embedder
 from search.fusion import (
@@ -37,6 +43,21 @@ MODES = ("hybrid", "dense", "bm25")
 # counts the same at all three). Re-decided on round 7's ranking after the heading signal
 # was removed; L120 of "BKA" (0.076) stays under every floor of that set.
 HIT_FLOOR = 0.10
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class QuerySide:
+    """What a query yields without its vector: BM25's first candidates (None in a dense
+    search), the lexical match of BM25's top passage, the rights signal it gives (row ->
+    signal, for the fusion), whether it says it asks about a right, and whether it asks what
+    to develop."""
+
+    bm25: Ranked | None
+    match: QuerySignals
+    rights: dict[int, float]
+    said: bool
+    develop: bool
 
 
 class HybridSearcher:
@@ -45,13 +66,16 @@ class HybridSearcher:
     def __init__(self, index: SearchIndex, embedder: Embedder, *, w_max: float = W_MAX,
                  hit_floor: float = HIT_FLOOR, overfetch: int = 5, rrf: bool = False,
                  rights_weight: float = RIGHTS_WEIGHT,
-                 development_weight: float = section_signal.DEVELOPMENT_WEIGHT) -> None:
-        """`rrf=True` is the old equal-weight fusion without threshold (for comparisons)."""
+                 development_weight: float = section_signal.DEVELOPMENT_WEIGHT,
+                 overlap: bool = True) -> None:
+        """`rrf=True` is the old equal-weight fusion without threshold (for comparisons);
+        `overlap=False` does a query's lexical work after its encoder call, never beside it."""
         self.index, self.embedder = index, embedder
         self.rights_weight, self.development_weight = rights_weight, development_weight
         self.development = section_signal.development_rows(index.passages)
         self.w_max, self.hit_floor, self.overfetch = w_max, hit_floor, overfetch
         self.rrf = rrf
+        self.overlap = overlap
         if rrf:
             self.hit_floor = float("-inf")
         self.by_id = {p["id"]: i for i, p in enumerate(index.passages)}
@@ -70,12 +94,14 @@ class HybridSearcher:
         self.spans.warm(dict.fromkeys(p["text"] for p in self.index.passages))
 
     def ranked(self, query: str, vector: np.ndarray | None, fetch: int,
-               repaired: np.ndarray | None = None) -> dict[str, Ranked]:
+               repaired: np.ndarray | None = None,
+               bm25: Ranked | None = None) -> dict[str, Ranked]:
         """Candidate rows per method (BM25 unless vector-only, dense when a vector is given;
-        with the repaired query's vector too, each passage at its better cosine)."""
+        with the repaired query's vector too, each passage at its better cosine). `bm25`:
+        BM25's rows for this fetch, when already searched."""
         out: dict[str, Ranked] = {}
         if query:
-            out["bm25"] = self.index.bm25.search(query, fetch)
+            out["bm25"] = bm25 if bm25 is not None else self.index.bm25.search(query, fetch)
         if vector is not None:
             out["dense"] = self.dense_hits(vector, fetch)
             if repaired is not None:
@@ -95,11 +121,27 @@ class HybridSearcher:
 
         The second encoder call (one batch of two, about 20 ms more) is paid only then.
         """
+        return self.vectors_beside(text, None)[0]
+
+    def vectors_beside(self, text: str, work: Callable[[], T] | None) \
+            -> tuple[tuple[np.ndarray, np.ndarray | None], T | None]:
+        """vectors(text), and work()'s value: the work runs on the worker thread while this
+        thread waits in the encoder (search.beside), or after it when the worker is busy."""
         repaired = None if self.rrf else self.repair.repaired(text)
-        if repaired is None:
-            return self.embedder.embed_queries([text])[0], None
-        both = self.embedder.embed_queries([text, repaired])
-        return both[0], both[1]
+        job = BESIDE.submit(work) if work is not None and self.overlap else None
+        both = self.embedder.embed_queries([text] if repaired is None else [text, repaired])
+        done = job.result() if job is not None else work() if work is not None else None
+        return (both[0], None if repaired is None else both[1]), done
+
+    def query_side(self, text: str, lexical: str, fetch: int, mode: str) -> QuerySide:
+        """Everything search_page needs of the query besides its vector (see QuerySide)."""
+        bm25 = self.index.bm25.search(lexical, fetch) if lexical else None
+        match = self.lexical_match(text, {} if bm25 is None else {"bm25": bm25})
+        named = self.index.rights.scores(text) if self.index.rights is not None else {}
+        rights = self.rows(named) if mode == "hybrid" and not self.rrf else {}
+        said = bool(named) and self.index.rights is not None and self.index.rights.said(text)
+        develop = mode == "hybrid" and section_signal.asks_development(text)
+        return QuerySide(bm25, match, rights, said, develop)
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid",
                filters: Filters | None = None) -> list[Hit]:
@@ -117,24 +159,24 @@ class HybridSearcher:
         filters, offset = filters or Filters(), max(0, offset)
         total = len(self.index.passages)
         fetch = min(total, max((offset + k) * self.overfetch, DENSE_FLOOR_RANK))
-        vector, repaired = self.vectors(text) if mode != "bm25" else (None, None)
         lexical = text if mode != "dense" else ""
-        named = self.index.rights.scores(text) if self.index.rights is not None else {}
-        rights = self.rows(named) if mode == "hybrid" and not self.rrf else {}
-        said = bool(named) and self.index.rights is not None and self.index.rights.said(text)
-        develop = mode == "hybrid" and section_signal.asks_development(text)
-        weights: FusionWeights | None = None
+        side_of = partial(self.query_side, text, lexical, fetch, mode)
+        if mode == "bm25":
+            (vector, repaired), side = (None, None), side_of()
+        else:
+            (vector, repaired), side = self.vectors_beside(text, side_of)
+        first, weights = fetch, None
         while True:
-            lists = self.ranked(lexical, vector, fetch, repaired)
+            lists = self.ranked(lexical, vector, fetch, repaired,
+                                side.bm25 if fetch == first else None)
             if weights is None:  # from the first (smallest) fetch, so paging never changes it
-                match = self.lexical_match(text, lists)
-                if vector is not None and not self.rrf and not said \
-                        and not self.in_domain(text, [vector, repaired], match):
+                if vector is not None and not self.rrf and not side.said \
+                        and not self.in_domain(text, [vector, repaired], side.match):
                     return Results([], 0, off_topic=True)
                 weights = FusionWeights.for_coverage(
-                    self.coverage(text, match) if mode == "hybrid" else 0.0,
+                    self.coverage(text, side.match) if mode == "hybrid" else 0.0,
                     self.w_max, self.rights_weight)
-            fused = self.fuse(lists, weights, rights, develop)
+            fused = self.fuse(lists, weights, side.rights, side.develop)
             page, count = self.collect(text, fused, k, filters, offset)
             if len(page) >= k or fetch >= total or not self.deeper_may_match(lists, weights):
                 return Results(page, count)
