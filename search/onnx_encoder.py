@@ -190,7 +190,12 @@ class OnnxEmbedder:
         if not texts:
             return out
         session = session or self._open("bulk")
-        encodings = self.tokenizer.encode_batch([prompt + t for t in prepare_texts(texts)])
+        prompted = [prompt + t for t in prepare_texts(texts)]
+        # One text (a search query) skips the batch call, which runs on the tokenizer's own
+        # thread pool (two more threads beside the encoder's): same ids, and hybrid search
+        # p50 on 20-token questions 0.94-0.99x in three A/B runs (bench_search.txt, round 9).
+        encodings = [self.tokenizer.encode(prompted[0])] if len(prompted) == 1 \
+            else self.tokenizer.encode_batch(prompted)
         batches = token_batches([len(e.ids) for e in encodings])
         bar = None
         if progress:

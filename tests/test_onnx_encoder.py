@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from search.embedder import SentenceTransformerEmbedder, for_indexing
+from search.embedder import SentenceTransformerEmbedder, for_indexing, prepare_texts
 from search.index_store import SearchIndex, SearchIndexError
 from search.model_store import E5_DIR_NAME, ensure_e5_model
 from search.onnx_encoder import OnnxEmbedder, mean_pool, precision_of, token_batches
@@ -309,3 +309,16 @@ def test_bulk_vectors_are_the_serving_sessions_bit_for_bit(encoders, built_data)
                                       fp32._encode(texts, prompt, session=serve))
     np.testing.assert_array_equal(bulk.embed_queries(QUESTIONS), fp32.embed_queries(QUESTIONS))
     assert set(bulk._sessions) == {"bulk"} and for_indexing(bulk) is bulk
+
+
+@pytest.mark.slow
+def test_one_query_gets_the_batch_calls_ids_and_vector(encoders) -> None:
+    """A single text skips the tokenizer's batch call (and its thread pool): the same ids,
+    and the same vector bit for bit as the batch path gives it."""
+    _, fp32, _ = encoders
+    for text in prepare_texts([*QUESTIONS, *dev_queries()[:40]]):
+        prompted = fp32.query_prompt + text
+        batch = fp32.tokenizer.encode_batch([prompted])
+        assert fp32.tokenizer.encode(prompted).ids == batch[0].ids
+        np.testing.assert_array_equal(fp32.embed_queries([text]),
+                                      fp32._batch(batch, fp32.query_session()))
