@@ -33,6 +33,12 @@ INTRA_OP_THREADS = 2  # the serving machine has two cores; more threads only con
 # (benchmarks/results/bench_nbits.txt, --sessions fp32); on a quiet host it made no difference
 # (benchmarks/results/bench_api_search.txt).
 SERVE_SPINNING = False
+# Short of that, a serving session's pool thread spins 5 µs for the next operator before it
+# sleeps, and stops spinning when a run ends (force_spinning_stop), so no CPU is held between
+# queries: a 20-token query's run took 0.78-0.83x the sleeping session's time on a quiet host,
+# 0.76-0.84x beside one busy process and 0.98x beside two, the outputs bit-identical; longer
+# spins (10-20 µs) were slower under load (bench_search.txt, round 9).
+SERVE_SPIN_US = 5
 # Small batches: a batch's activations stay in the core's cache. Embedding the corpus's passages
 # (length-sorted, so little padding) took 0.65-0.75x the CPU of batches of 16 on this machine
 # (benchmarks/results/bench_search.txt), and 2 ran slower than 4 on two threads: so a batch
@@ -61,14 +67,20 @@ def _session(path: Path, threads: int, spinning: bool = SERVE_SPINNING):
     """An ONNX Runtime CPU session with full graph optimisation (attention/GELU fusions).
 
     Spinning keeps idle pool threads busy-waiting for the next operator: it saves a wake-up
-    per operator, and costs CPU other threads and processes need.
+    per operator, and costs CPU other threads and processes need; a session of more than
+    one thread that does not spin spins briefly instead (SERVE_SPIN_US).
     """
     import onnxruntime as ort
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
-    options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
+    brief = not spinning and threads > 1 and SERVE_SPIN_US > 0
+    options.add_session_config_entry("session.intra_op.allow_spinning",
+                                     "1" if spinning or brief else "0")
+    if brief:
+        options.add_session_config_entry("session.intra_op.spin_duration_us", str(SERVE_SPIN_US))
+        options.add_session_config_entry("session.force_spinning_stop", "1")
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -91,6 +92,32 @@ def test_only_plain_mean_pooling_models_are_exported(tmp_path: Path) -> None:
         {"word_embedding_dimension": 8, "pooling_mode_cls_token": True}), "utf-8")
     with pytest.raises(OnnxExportError, match="mean pooling"):
         describe_model(tmp_path)
+
+
+def test_serving_sessions_spin_briefly_and_bulk_ones_never(monkeypatch) -> None:
+    """A two-thread session that does not spin spins SERVE_SPIN_US and stops when its run
+    ends; a one-thread (bulk) session has no pool thread to spin; spinning asked for stays."""
+    import onnxruntime as ort
+
+    from search import onnx_encoder
+
+    monkeypatch.setattr(ort, "InferenceSession", lambda path, options, providers: options)
+
+    def entries(threads: int, spinning: bool = False) -> dict[str, str]:
+        options = onnx_encoder._session(Path("model.onnx"), threads, spinning)
+        found = {}
+        for key in ("session.intra_op.allow_spinning", "session.intra_op.spin_duration_us",
+                    "session.force_spinning_stop"):
+            with contextlib.suppress(RuntimeError):  # raised for a key not set
+                found[key] = options.get_session_config_entry(key)
+        return found
+
+    assert onnx_encoder.SERVE_SPIN_US == 5
+    assert entries(2) == {"session.intra_op.allow_spinning": "1",
+                          "session.intra_op.spin_duration_us": "5",
+                          "session.force_spinning_stop": "1"}
+    assert entries(1) == {"session.intra_op.allow_spinning": "0"}
+    assert entries(2, spinning=True) == {"session.intra_op.allow_spinning": "1"}
 
 
 def test_batches_hold_a_token_budget_longest_first() -> None:
