@@ -60,7 +60,8 @@ def query_p50(model_dir: Path, folders: dict[str, Path], questions: list[str],
     for name, folder in folders.items():
         for kind, (threads, spinning) in kinds.items():
             embedder = OnnxEmbedder(model_dir, folder)
-            embedder._sessions["serve"] = _session(folder / ONNX_FILE, threads, spinning)
+            # spin_us 0: the nospin kinds do not spin at all, as when round 8 measured them
+            embedder._sessions["serve"] = _session(folder / ONNX_FILE, threads, spinning, 0)
             embedder.embed_queries(questions[:3])  # warm: arenas grown
             embedders[f"{name} {kind}"] = embedder
     times: dict[str, list[float]] = {key: [] for key in embedders}
@@ -172,8 +173,10 @@ def load_costs(model_dir: Path, folders: dict[str, Path], rounds: int) -> dict[s
     return costs
 
 
+# threads, spinning; a nospin kind gets spin_us 0 (no spinning at all, as round 8 measured
+# it, not the serving session's brief spin); spin2 served until round 8
 SESSION_KINDS = {"spin2": (2, True), "nospin2": (2, False), "spin1": (1, True),
-                 "nospin1": (1, False)}  # threads, spinning; spin2 served until round 8
+                 "nospin1": (1, False)}
 
 
 def session_worker(model_dir: str, folder: str, kind: str) -> None:
@@ -183,7 +186,7 @@ def session_worker(model_dir: str, folder: str, kind: str) -> None:
 
     threads, spinning = SESSION_KINDS[kind]
     embedder = OnnxEmbedder(Path(model_dir), Path(folder))
-    embedder._sessions["serve"] = _session(Path(folder) / ONNX_FILE, threads, spinning)
+    embedder._sessions["serve"] = _session(Path(folder) / ONNX_FILE, threads, spinning, 0)
     questions = [q.strip() for q in QUESTIONS.read_text("utf-8").splitlines()
                  if q.strip() and not q.startswith("#")]
     embedder.embed_queries(questions[:3])

@@ -27,17 +27,18 @@ from search.onnx_nbits import NBITS_KEY
 from search.onnx_quantize import QUANT_KEY
 
 INTRA_OP_THREADS = 2  # the serving machine has two cores; more threads only contend
-# Serving sessions do not spin-wait either: when another process holds a core (an ingest, a
-# benchmark), a spinning pool thread takes CPU the query's own threads need; one query then
-# took 0.57-0.77x the time of a spinning session, vectors bit-identical
-# (benchmarks/results/bench_nbits.txt, --sessions fp32); on a quiet host it made no difference
-# (benchmarks/results/bench_api_search.txt).
+# Serving sessions do not spin-wait the default long way: when another process holds a core (an
+# ingest, a benchmark), a spinning pool thread takes CPU the query's own threads need; one query
+# then took 0.57-0.77x the time of a spinning session, vectors bit-identical
+# (benchmarks/results/bench_nbits.txt, --sessions fp32). On a quiet host long spinning is faster
+# than sleeping (0.63-0.79x in round 9) but 0.97-1.8x under load (bench_search.txt, section 4).
 SERVE_SPINNING = False
-# Short of that, a serving session's pool thread spins 5 µs for the next operator before it
-# sleeps, and stops spinning when a run ends (force_spinning_stop), so no CPU is held between
-# queries: a 20-token query's run took 0.78-0.83x the sleeping session's time on a quiet host,
-# 0.76-0.84x beside one busy process and 0.98x beside two, the outputs bit-identical; longer
-# spins (10-20 µs) were slower under load (bench_search.txt, round 9).
+# Instead a serving session's pool thread spins 5 µs for the next operator before it sleeps,
+# and stops spinning when a run ends (force_spinning_stop), so no CPU is held between queries:
+# a 20-token query's run took 0.83x the sleeping session's time in one quiet run, 0.76-0.84x
+# beside one busy process and 0.98x beside two, the outputs bit-identical; longer spins
+# (10-20 µs) were slower under load (bench_search.txt, round 9). Both keys need onnxruntime
+# >= 1.32 (pyproject.toml); older versions ignore them silently.
 SERVE_SPIN_US = 5
 # Small batches: a batch's activations stay in the core's cache. Embedding the corpus's passages
 # (length-sorted, so little padding) took 0.65-0.75x the CPU of batches of 16 on this machine
@@ -63,23 +64,24 @@ def token_batches(lengths: list[int], budget: int = BATCH_TOKENS) -> list[list[i
     return out
 
 
-def _session(path: Path, threads: int, spinning: bool = SERVE_SPINNING):
+def _session(path: Path, threads: int, spinning: bool = SERVE_SPINNING,
+             spin_us: int = SERVE_SPIN_US):
     """An ONNX Runtime CPU session with full graph optimisation (attention/GELU fusions).
 
     Spinning keeps idle pool threads busy-waiting for the next operator: it saves a wake-up
     per operator, and costs CPU other threads and processes need; a session of more than
-    one thread that does not spin spins briefly instead (SERVE_SPIN_US).
+    one thread that does not spin spins `spin_us` briefly instead (0: not at all).
     """
     import onnxruntime as ort
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
-    brief = not spinning and threads > 1 and SERVE_SPIN_US > 0
+    brief = not spinning and threads > 1 and spin_us > 0
     options.add_session_config_entry("session.intra_op.allow_spinning",
                                      "1" if spinning or brief else "0")
     if brief:
-        options.add_session_config_entry("session.intra_op.spin_duration_us", str(SERVE_SPIN_US))
+        options.add_session_config_entry("session.intra_op.spin_duration_us", str(spin_us))
         options.add_session_config_entry("session.force_spinning_stop", "1")
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
@@ -205,7 +207,8 @@ class OnnxEmbedder:
         prompted = [prompt + t for t in prepare_texts(texts)]
         # One text (a search query) skips the batch call, which runs on the tokenizer's own
         # thread pool (two more threads beside the encoder's): same ids, and hybrid search
-        # p50 on 20-token questions 0.94-0.99x in three A/B runs (bench_search.txt, round 9).
+        # p50 on 20-token questions 0.987, 0.935, 0.950 and 0.977x in four A/B runs of this
+        # change alone (bench_search.txt, round 9).
         encodings = [self.tokenizer.encode(prompted[0])] if len(prompted) == 1 \
             else self.tokenizer.encode_batch(prompted)
         batches = token_batches([len(e.ids) for e in encodings])

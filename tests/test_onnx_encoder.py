@@ -95,16 +95,17 @@ def test_only_plain_mean_pooling_models_are_exported(tmp_path: Path) -> None:
 
 
 def test_serving_sessions_spin_briefly_and_bulk_ones_never(monkeypatch) -> None:
-    """A two-thread session that does not spin spins SERVE_SPIN_US and stops when its run
-    ends; a one-thread (bulk) session has no pool thread to spin; spinning asked for stays."""
+    """The config entries each session is given: a two-thread session that does not spin is
+    set to spin SERVE_SPIN_US and to stop when its run ends, spin_us 0 sets no spinning, a
+    one-thread (bulk) session is set not to spin, and spinning asked for is set as such."""
     import onnxruntime as ort
 
     from search import onnx_encoder
 
     monkeypatch.setattr(ort, "InferenceSession", lambda path, options, providers: options)
 
-    def entries(threads: int, spinning: bool = False) -> dict[str, str]:
-        options = onnx_encoder._session(Path("model.onnx"), threads, spinning)
+    def entries(threads: int, spinning: bool = False, **spin_us: int) -> dict[str, str]:
+        options = onnx_encoder._session(Path("model.onnx"), threads, spinning, **spin_us)
         found = {}
         for key in ("session.intra_op.allow_spinning", "session.intra_op.spin_duration_us",
                     "session.force_spinning_stop"):
@@ -112,10 +113,10 @@ def test_serving_sessions_spin_briefly_and_bulk_ones_never(monkeypatch) -> None:
                 found[key] = options.get_session_config_entry(key)
         return found
 
-    assert onnx_encoder.SERVE_SPIN_US == 5
     assert entries(2) == {"session.intra_op.allow_spinning": "1",
-                          "session.intra_op.spin_duration_us": "5",
+                          "session.intra_op.spin_duration_us": str(onnx_encoder.SERVE_SPIN_US),
                           "session.force_spinning_stop": "1"}
+    assert entries(2, spin_us=0) == {"session.intra_op.allow_spinning": "0"}
     assert entries(1) == {"session.intra_op.allow_spinning": "0"}
     assert entries(2, spinning=True) == {"session.intra_op.allow_spinning": "1"}
 
