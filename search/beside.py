@@ -7,8 +7,10 @@ runs the encoder itself, so they run while it waits in ONNX Runtime, not after i
 outside the encoder call went from 2.3 to 1.6 ms p50; bench_search.txt, round 9). The thread
 is used only when it is free: a search that finds it busy (the web's other threads searching
 at the same time) does the work itself, after its encoder call, as before. So under load
-nothing queues behind it (/api/search at 16 connections 1.00x), and the results are the same
-either way: the same calls on the same inputs.
+nothing queues behind it (/api/search at 16 connections, this overlap with single-text
+tokenizing against e59b830: 0.923x and 1.094x in two runs under changing load, 1.00x pooled;
+bench_search.txt, section 3), and the results are the same either way: the same calls on the
+same inputs.
 """
 
 from __future__ import annotations
@@ -28,18 +30,20 @@ class Job(Generic[T]):
     def __init__(self, call: Callable[[], T]) -> None:
         self.call = call
         self._done = threading.Lock()
-        self._done.acquire()  # released by the worker when the call has returned or raised
+        self._done.acquire()  # released by finish(), after the call has returned or raised
         self._value: T | None = None
         self._error: BaseException | None = None
 
     def run(self) -> None:
-        """Make the call (in the worker) and signal its end."""
+        """Make the call (in the worker), keeping its value or its error."""
         try:
             self._value = self.call()
         except BaseException as error:  # handed to the caller, which re-raises it
             self._error = error
-        finally:
-            self._done.release()
+
+    def finish(self) -> None:
+        """Wake the caller waiting in result()."""
+        self._done.release()
 
     def result(self) -> T:
         """The call's value once it has returned; its exception if it raised."""
@@ -56,7 +60,7 @@ class Beside:
 
     def __init__(self) -> None:
         self._free = threading.Lock()  # held from a job's hand-over until it is done
-        self._jobs: queue.SimpleQueue[Job] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[Job]  # made with its thread, in _ensure_thread
         self._pid: int | None = None
         self._start_lock = threading.Lock()
 
@@ -89,12 +93,15 @@ class Beside:
             try:
                 job.run()
             finally:
+                # free before the caller wakes: its next query finds the worker free, not busy
                 self._free.release()
+                job.finish()
 
 
 def _after_fork(worker: Beside) -> Callable[[], None]:
     """A fork's child gets a free worker (a parent's job in flight holds no child's lock)."""
     def reset() -> None:
+        """New locks in the child: free, and no parent thread's hold on them."""
         worker._free = threading.Lock()
         worker._start_lock = threading.Lock()
     return reset

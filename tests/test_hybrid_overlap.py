@@ -12,9 +12,10 @@ import json
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from search.beside import BESIDE, Beside
+from search.beside import BESIDE, Beside, Job
 from search.embedder import FakeEmbedder
 from search.hybrid import HybridSearcher
 from search.index_store import SearchIndex
@@ -44,7 +45,7 @@ class WaitingEmbedder(FakeEmbedder):
         self.side_done = threading.Event()
         self.saw_side_done: list[bool] = []
 
-    def embed_queries(self, texts: list[str]):
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
         self.saw_side_done.append(self.side_done.wait(timeout=1.0))
         return super().embed_queries(texts)
 
@@ -117,3 +118,18 @@ def test_a_job_returns_its_value_and_raises_its_error() -> None:
     with pytest.raises(KeyError, match="borta"):
         job.result()
     assert worker.submit(lambda: 1).result() == 1  # an error does not keep the worker busy
+
+
+def test_the_worker_is_free_before_its_caller_wakes(monkeypatch) -> None:
+    """A caller's next query, submitted as soon as result() returns, never finds it busy."""
+    worker = Beside()
+    free_at_finish: list[bool] = []
+    finish = Job.finish
+
+    def recorded(job: Job) -> None:
+        free_at_finish.append(not worker._free.locked())
+        finish(job)
+
+    monkeypatch.setattr(Job, "finish", recorded)
+    assert worker.submit(lambda: 2).result() == 2
+    assert free_at_finish == [True]
