@@ -52,11 +52,15 @@ class CompoundSplitter:
     def parts(self, term: str, allow_unknown: bool = False, depth: int = 3) -> tuple[str, ...]:
         """Terms for the parts of `term` (recursively), or () when it does not split."""
         key = (term, allow_unknown, depth)
-        if key not in self._cache:
+        # one read and a local: the worker beside the encoder (search.beside) splits too, and
+        # its clear() between another thread's store and re-read would lose the key
+        found = self._cache.get(key)
+        if found is None:
             if len(self._cache) >= MAX_CACHE:  # queries bring endless new words; stay bounded
                 self._cache.clear()
-            self._cache[key] = self._parts(term, allow_unknown, depth)
-        return self._cache[key]
+            found = self._parts(term, allow_unknown, depth)
+            self._cache[key] = found
+        return found
 
     def _parts(self, term: str, allow_unknown: bool, depth: int) -> tuple[str, ...]:
         """Uncached body of `parts`."""
