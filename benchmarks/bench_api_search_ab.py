@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import IO
 from urllib.parse import quote
 
 HERE = Path(__file__).resolve().parent
@@ -38,7 +39,7 @@ from load_web import (  # noqa: E402
 )
 
 
-def serve(checkout: Path, data: Path, port: int, log) -> subprocess.Popen:
+def serve(checkout: Path, data: Path, port: int, log: IO[bytes]) -> subprocess.Popen:
     """`bokslut serve` running `checkout`'s code."""
     command = [str(Path(sys.executable).parent / "bokslut"), "serve", "--data", str(data),
                "--host", HOST, "--port", str(port), "--threads", "8"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,10 +31,8 @@ from bench_engine_parts import QUESTIONS  # noqa: E402
 from bench_search_overhead import ask  # noqa: E402
 
 
-def start(checkout: Path, data: Path):
+def start(checkout: Path, data: Path) -> subprocess.Popen[str]:
     """bench_search_overhead's worker on `checkout`'s code, once it says it is ready."""
-    import subprocess
-
     env = {**os.environ, "PYTHONPATH": str(checkout)}
     script = checkout / "benchmarks" / "bench_search_overhead.py"
     proc = subprocess.Popen([sys.executable, str(script), "--worker", "--data", str(data)],

@@ -44,6 +44,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 
@@ -329,7 +330,7 @@ def expected(case: Case, action: str, grade: int) -> str | None:
     return "härledd" if grade >= 2 else None
 
 
-def summary(out, label: str, rows: list[tuple]) -> None:
+def summary(out: TextIO, label: str, rows: list[tuple]) -> None:
     """Mean baseline and measured figures of some per-article rows."""
     mean = [float(np.mean([r[i] for r in rows])) for i in range(1, 5)]
     out.write(f"{label:34} {mean[0]:9.3f} {mean[1]:8.2f} {mean[2]:8.3f} {mean[3]:7.2f}\n")
@@ -344,7 +345,7 @@ def baseline(case: Case) -> tuple[float, float]:
 CLASSES = ("direkt", "bidrar", "härledd", "via målområdet")
 
 
-def links_summary(out, answers: list[tuple[Case, list[tuple[str, str]]]]) -> None:
+def links_summary(out: TextIO, answers: list[tuple[Case, list[tuple[str, str]]]]) -> None:
     """Per class the links and the share of them the judges graded >= 1 and >= 2, and the
     recall of the grade >= 2 pairs among all links (of any class)."""
     for cls in CLASSES:
@@ -360,7 +361,7 @@ def links_summary(out, answers: list[tuple[Case, list[tuple[str, str]]]]) -> Non
               f"{found / max(len(relevant), 1):.3f}\n")
 
 
-def relevant_mean(out, label: str, rows: list[tuple], cases: list[Case]) -> None:
+def relevant_mean(out: TextIO, label: str, rows: list[tuple], cases: list[Case]) -> None:
     """The means over the articles that have a relevant action (an article without one, a
     negative control such as CRC 22, scores 0 however it is ranked)."""
     kept = [r for r, c in zip(rows, cases, strict=True) if max(c.grades.values()) > 0]
@@ -368,7 +369,7 @@ def relevant_mean(out, label: str, rows: list[tuple], cases: list[Case]) -> None
         summary(out, f"{label}, {len(kept)} with a relevant action", kept)
 
 
-def ceiling(out, cases: list[Case]) -> None:
+def ceiling(out: TextIO, cases: list[Case]) -> None:
     """The best P@5 the grades allow: min(1, actions of grade >= 2 / 5), averaged."""
     best = [min(1.0, sum(g >= 2 for g in c.grades.values()) / 5) for c in cases]
     out.write(f"P@5 ceiling (min(1, grade >= 2 actions / 5), mean over the {len(cases)}): "
