@@ -116,17 +116,12 @@ class HybridSearcher:
             return hits
         return self.sentences.mixed(hits, vector, fetch)
 
-    def vectors(self, text: str) -> tuple[np.ndarray, np.ndarray | None]:
-        """The query's vector, and its repaired reading's when BM25 repaired a word.
-
-        The second encoder call (one batch of two, about 20 ms more) is paid only then.
-        """
-        return self.vectors_beside(text, None)[0]
-
     def vectors_beside(self, text: str, work: Callable[[], T] | None) \
             -> tuple[tuple[np.ndarray, np.ndarray | None], T | None]:
-        """vectors(text), and work()'s value: the work runs on the worker thread while this
-        thread waits in the encoder (search.beside), or after it when the worker is busy."""
+        """The query's vector and its repaired reading's when BM25 repaired a word (the second
+        encoder call, one batch of two, about 20 ms more, is paid only then), and work()'s
+        value: the work runs on the worker thread while this thread waits in the encoder
+        (search.beside), or after it when the worker is busy."""
         repaired = None if self.rrf else self.repair.repaired(text)
         job = BESIDE.submit(work) if work is not None and self.overlap else None
         both = self.embedder.embed_queries([text] if repaired is None else [text, repaired])
