@@ -28,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from bench_engine_parts import QUESTIONS  # noqa: E402
-from bench_search_overhead import ask  # noqa: E402
+from bench_search_overhead import interleave  # noqa: E402
 
 
 def start(checkout: Path, data: Path) -> subprocess.Popen[str]:
@@ -45,21 +45,7 @@ def start(checkout: Path, data: Path) -> subprocess.Popen[str]:
 
 def run(data: Path, checkouts: dict[str, Path], rounds: int, pause: float) -> dict:
     """Per checkout, every question's {total, encoder} ms over all rounds."""
-    names = list(checkouts)
-    times: dict[str, list[dict]] = {name: [] for name in names}
-    for r in range(rounds):
-        workers = {name: start(path, data) for name, path in checkouts.items()}
-        try:
-            for n, question in enumerate(QUESTIONS):
-                shift = (n + r) % len(names)
-                for name in names[shift:] + names[:shift]:
-                    time.sleep(pause)
-                    times[name].append(ask(workers[name], question))
-        finally:
-            for proc in workers.values():
-                proc.stdin.close()
-                proc.wait(timeout=60)
-    return times
+    return interleave(data, checkouts, rounds, pause, launch=start)
 
 
 def report(times: dict[str, list[dict]], checkouts: dict[str, Path], rounds: int,

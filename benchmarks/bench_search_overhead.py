@@ -22,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,25 +86,35 @@ def ask(proc: subprocess.Popen, question: str) -> dict:
     return json.loads(proc.stdout.readline())
 
 
-def run(data: Path, old: Path, rounds: int, pause: float) -> dict[str, list[dict]]:
-    """Every question once per worker per round, the two sides in turns, `pause` seconds
-    apart (the other worker's encoder threads may still be spinning just after its call)."""
+def interleave(data: Path, checkouts: dict[str, Path], rounds: int, pause: float,
+               launch: Callable[[Path, Path], subprocess.Popen] | None = None,
+               ) -> dict[str, list[dict]]:
+    """Every question once per checkout's worker per round, the workers' order rotating from
+    question to question, `pause` seconds apart (the other worker's encoder threads may still
+    be spinning just after its call); fresh workers each round (`launch`, default `start`)."""
     sys.path.insert(0, str(HERE))
     from bench_engine_parts import QUESTIONS
 
-    times: dict[str, list[dict]] = {"new": [], "old": []}
-    for _ in range(rounds):
-        workers = {"new": start(ROOT, data), "old": start(old, data)}
+    names = list(checkouts)
+    times: dict[str, list[dict]] = {name: [] for name in names}
+    for r in range(rounds):
+        workers = {name: (launch or start)(path, data) for name, path in checkouts.items()}
         try:
             for n, question in enumerate(QUESTIONS):
-                for side in (("new", "old") if n % 2 == 0 else ("old", "new")):
+                shift = (n + r) % len(names)
+                for name in names[shift:] + names[:shift]:
                     time.sleep(pause)
-                    times[side].append(ask(workers[side], question))
+                    times[name].append(ask(workers[name], question))
         finally:
             for proc in workers.values():
                 proc.stdin.close()
                 proc.wait(timeout=60)
     return times
+
+
+def run(data: Path, old: Path, rounds: int, pause: float) -> dict[str, list[dict]]:
+    """This checkout ("new") against `old`, interleaved."""
+    return interleave(data, {"new": ROOT, "old": old}, rounds, pause)
 
 
 def report(times: dict[str, list[dict]], old: Path, rounds: int) -> str:
