@@ -263,38 +263,18 @@ def dev_set() -> list[DevQuery]:
 
 
 def test_tuning_and_held_out_parts_are_disjoint() -> None:
-    tune, held, held2 = load_dev_set(TUNE), load_dev_set(HELDOUT), load_dev_set(HELDOUT2)
+    tune, held = load_dev_set(TUNE), load_dev_set(HELDOUT)
     assert not {q.id for q in tune} & {q.id for q in held}
     assert not {q.query.casefold() for q in tune} & {q.query.casefold() for q in held}
-    seen = {q.id for q in tune + held}, {q.query.casefold() for q in tune + held}
-    assert not {q.id for q in held2} & seen[0]
-    assert not {q.query.casefold() for q in held2} & seen[1]
-    assert len(held2) >= 40
-    held3 = load_dev_set(HELDOUT3)
-    assert not {q.id for q in held3} & (seen[0] | {q.id for q in held2})
-    assert not {q.query.casefold() for q in held3} & (seen[1] | {q.query.casefold()
-                                                                  for q in held2})
-    assert len(held3) >= 40
-    held4, earlier = load_dev_set(HELDOUT4), tune + held + held2 + held3
-    assert not {q.id for q in held4} & {q.id for q in earlier}
-    assert not {q.query.casefold() for q in held4} & {q.query.casefold() for q in earlier}
-    assert len(held4) >= 40
-    held5, earlier = load_dev_set(HELDOUT5), earlier + held4
-    assert not {q.id for q in held5} & {q.id for q in earlier}
-    assert not {q.query.casefold() for q in held5} & {q.query.casefold() for q in earlier}
-    assert len(held5) >= 40
-    held6, earlier = load_dev_set(HELDOUT6), earlier + held5
-    assert not {q.id for q in held6} & {q.id for q in earlier}
-    assert not {q.query.casefold() for q in held6} & {q.query.casefold() for q in earlier}
-    assert len(held6) >= 40
-    held7, earlier = load_dev_set(HELDOUT7), earlier + held6
-    assert not {q.id for q in held7} & {q.id for q in earlier}
-    assert not {q.query.casefold() for q in held7} & {q.query.casefold() for q in earlier}
-    assert len(held7) >= 40
-    held8, earlier = load_dev_set(HELDOUT8), earlier + held7
-    assert not {q.id for q in held8} & {q.id for q in earlier}
-    assert not {q.query.casefold() for q in held8} & {q.query.casefold() for q in earlier}
-    assert len(held8) >= 40
+    earlier = tune + held
+    # each later blind part shares no id and no query with any part written before it
+    for path in (HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8):
+        part = load_dev_set(path)
+        assert not {q.id for q in part} & {q.id for q in earlier}, path.name
+        assert not ({q.query.casefold() for q in part}
+                    & {q.query.casefold() for q in earlier}), path.name
+        assert len(part) >= 40, path.name
+        earlier = earlier + part
     assert len(held) >= 60 + 25  # 60+ new blind queries and a third of the original ones
     for part in (tune, held):  # the split is stratified: every type on both sides
         assert {q.type for q in part} == {q.type for q in tune + held}
