@@ -7,21 +7,25 @@ same conditions:
 .venv/bin/python benchmarks/rights_eval.py --round4 > benchmarks/results/rights_eval_round4.txt
 
 Judged sets, grades 0–3 for every one of the 45 actions: tests/data/rights_judged.jsonl
-(13 articles), rights_judged_2.jsonl … _7.jsonl (5, 5, 6, 6, 7, 7). All seven have been looked
-at by earlier rounds, so since round 9 they are one development pool of 49 articles (CRC 22 of
-set 7 has no relevant action: a negative control, scoring 0 however it is ranked, so the means
-are also given without it) and everything is chosen by leave-one-article-out cross-validation on
-it: for each article, what the design leaves free is chosen on the other 48 and applied to it,
-so every reported figure comes from an article that took no part in choosing it. A blind set
-(rights_judged_8.jsonl, judged and committed before any run on it) is read only with --blind,
-once the design is final and committed, and gets CHOSEN once. `--judged FILE` measures CHOSEN
+(13 articles), rights_judged_2.jsonl … _8.jsonl (5, 5, 6, 6, 7, 7, 7). All eight have been looked
+at by earlier rounds (set 8 was round 9's blind set, run once there), so since round 10 they are
+one development pool of 56 articles (CRC 22 of set 7 has no relevant action: a negative control,
+scoring 0 however it is ranked, so the means are also given without it) and everything is
+chosen by leave-one-article-out cross-validation on it: for each article, what the design leaves
+free is chosen on the other 55 and applied to it, so every reported figure comes from an article
+that took no part in choosing it. A blind set (rights_judged_9.jsonl, judged and committed
+before any run on it) is read only with --blind, once the design is final and committed, and
+gets CHOSEN once. `--judged FILE` measures CHOSEN
 alone on any judged file (nDCG@10, P@5 and the links per class with the share the judges graded
 >= 1 and >= 2): the blind check of one commit against its parent.
 
-The default run is the deployed design, round 6's (kept by round 7, restored after round 8):
-the signal mix (lexical weight 0.2, three best sentences, centred) and the bonus for stated
-links (0.5) are fixed, not chosen per fold (round 5 chose 30 mixes × 5 bonuses per fold, which
-fitted its 18 articles and not the blind ones). Per fold only the three class thresholds are
+The default run is the deployed design, round 6's (kept by round 7, restored after round 8)
+with round 10's second evidence, the search engine's view (rights_score.search_evidence on the
+ingested index, at CHOSEN.search_weight; --round4 and --round5 run without it): the signal
+mix (lexical weight 0.2, three best sentences, centred), the bonus for stated links (0.5) and
+the search weight (1.0, chosen once in round 10 among 12 settings) are fixed, not chosen per
+fold (round 5 chose 30 mixes × 5 bonuses per fold, which fitted its 18 articles and not the
+blind ones). Per fold only the three class thresholds are
 chosen: bidrar maximises F1 of via målområdet (stated, grade 0), direkt the agreement with
 grade 3 among the supported stated ones, and härledd the mean nDCG@10 (round 5: F1 of
 grade ≥ 2 among the unstated, which kept härledd so scarce that an article the report never
@@ -56,12 +60,19 @@ from graph.reference import project_graphs
 from graph.store_writer import rebuild
 from search.embedder import Embedder
 from search.engine import embedder_for
+from search.hybrid import HybridSearcher
 from search.index_store import SearchIndex, SearchIndexError
 from web.pipeline.inferred import STATED, store_articles
 from web.pipeline.ingest import bundled_reports
 from web.pipeline.layout import index_dir
 from web.pipeline.rights_rank import CHOSEN, Thresholds, rank_supports
-from web.pipeline.rights_score import Features, PairScore, features, pair_scores
+from web.pipeline.rights_score import (
+    Features,
+    PairScore,
+    features,
+    pair_scores,
+    search_evidence,
+)
 from web.pipeline.rights_text import action_sentences
 from web.settings import BY_NAME, resolve
 
@@ -76,11 +87,13 @@ JUDGED = {"first": ROOT / "tests" / "data" / "rights_judged.jsonl",
           "blind6": ROOT / "tests" / "data" / "rights_judged_6.jsonl",
           # round 8's blind check (H-r7, run once after 43610ef), development since round 9
           "blind7": ROOT / "tests" / "data" / "rights_judged_7.jsonl",
-          # round 9's blind check (H-r8): read only with --blind, once the design is final
-          # and committed, never used to choose anything
-          "blind8": ROOT / "tests" / "data" / "rights_judged_8.jsonl"}
-# since round 9 the first seven sets are the development pool (every one has been looked at)
-DEVELOPMENT = ("first", "new", "unseen", "blind4", "blind5", "blind6", "blind7")
+          # round 9's blind check (H-r8, run once after 9203085), development since round 10
+          "blind8": ROOT / "tests" / "data" / "rights_judged_8.jsonl",
+          # round 10's blind check: read only with --blind, once the design is final and
+          # committed, never used to choose anything
+          "blind9": ROOT / "tests" / "data" / "rights_judged_9.jsonl"}
+# since round 10 the first eight sets are the development pool (every one has been looked at)
+DEVELOPMENT = ("first", "new", "unseen", "blind4", "blind5", "blind6", "blind7", "blind8")
 STEPS = [round(x, 2) for x in np.arange(-1.0, 4.01, 0.25)]
 # round 6: the mix (lexical weight, sentences averaged, centring) and the bonus are fixed
 FIXED_MIX = ((CHOSEN.lexical_weight, CHOSEN.top, CHOSEN.centre),)
@@ -176,7 +189,8 @@ def choose(cases: list[Case]) -> Thresholds:
     the mean nDCG@10 (ties to the higher, stricter threshold)."""
     w, top, centre = FIXED_MIX[0]
     direct, contributes, _ = class_thresholds(cases, FIXED_MIX[0])
-    t = Thresholds(w, direct, contributes, 0.0, CHOSEN.stated_bonus, top, centre)
+    t = Thresholds(w, direct, contributes, 0.0, CHOSEN.stated_bonus, top, centre,
+                   search_weight=CHOSEN.search_weight)
     best = max(STEPS, key=lambda x: (mean_ndcg(cases, replace(t, inferred=x)), x))
     return replace(t, inferred=best)
 
@@ -219,6 +233,7 @@ class Inputs:
     prefix: str  # action IRI = prefix + "C-3"
     embedder: Embedder
     base: str
+    search: np.ndarray | None = None  # rights_score.search_evidence on the ingested index
 
 
 def encoder_note(embedder: Embedder) -> str:
@@ -274,7 +289,8 @@ def load_inputs(scope: bool = True, data: Path | None = None, blind: bool = Fals
     the encoder of the ingested data directory `data` (default: see `data_dir`); the blind
     set's rows only when `blind`; `rows` instead of either when given)."""
     data = data_dir() if data is None else data
-    index_model = ingested(data).manifest["model"]
+    index = ingested(data)
+    index_model = index.manifest["model"]
     rows = judged_rows(blind) if rows is None else rows
     settings = resolve({"data": data})
     base = settings["base_iri"]
@@ -294,16 +310,21 @@ def load_inputs(scope: bool = True, data: Path | None = None, blind: bool = Fals
                  f"{embedder.fingerprint}")
     # as at ingest: every article, procedural ones included, is the centring background
     feats = features(articles, action_sentences(passages, base), embedder)
+    # the search engine's view, as ingest computes it: the ingested index's bm25 and dense
+    search = search_evidence(feats, HybridSearcher(index, embedder), base)
     return Inputs(rows, feats, passages, stated,
                   {a.notation: a.iri for a in articles if a.iri not in procedural},
-                  base + report_key(report) + "/atgard/", embedder, base)
+                  base + report_key(report) + "/atgard/", embedder, base, search)
 
 
 def load_cases(scope: bool = True, mixes: list = MIXES, data: Path | None = None,
-               blind: bool = False, rows: list[dict] | None = None) -> tuple[list[Case], Inputs]:
-    """Judged articles with scored pairs for every signal mix on the 2025 report."""
+               blind: bool = False, rows: list[dict] | None = None,
+               search_weight: float = CHOSEN.search_weight) -> tuple[list[Case], Inputs]:
+    """Judged articles with scored pairs for every signal mix on the 2025 report (with the
+    search engine's view at `search_weight`: 0 for the designs before round 10)."""
     inputs = load_inputs(scope, data, blind, rows)
-    return judged_cases(inputs, {mix: pair_scores(inputs.features, *mix)
+    return judged_cases(inputs, {mix: pair_scores(inputs.features, *mix, inputs.search,
+                                                  search_weight)
                                  for mix in mixes}), inputs
 
 
@@ -463,7 +484,7 @@ def main() -> None:
                         help="the round-4 design: as --round5 without the scope notes, "
                              "round 4's CHOSEN")
     parser.add_argument("--blind", action="store_true",
-                        help="also read and measure the blind set (rights_judged_8.jsonl): "
+                        help="also read and measure the blind set (rights_judged_9.jsonl): "
                              "once, after the design is final and committed")
     parser.add_argument("--judged", type=Path, default=None, metavar="FILE",
                         help="only measure the deployed settings on this judged file "
@@ -475,7 +496,8 @@ def main() -> None:
         return judged_file(args.judged, data_dir(args.data))
     grid = args.round4 or args.round5
     cases, inputs = load_cases(scope=not args.round4, mixes=MIXES if grid else FIXED_MIX,
-                               data=data_dir(args.data), blind=args.blind)
+                               data=data_dir(args.data), blind=args.blind,
+                               search_weight=0.0 if grid else CHOSEN.search_weight)
     dev = [c for c in cases if c.group in DEVELOPMENT]
     blind = [c for c in cases if c.group not in DEVELOPMENT]
     chooser, chosen = (choose_grid, ROUND4 if args.round4 else ROUND5) if grid else (
@@ -483,8 +505,9 @@ def main() -> None:
     design = ("round 4: one query per article, no scope notes, grid per fold" if args.round4
               else "round 5: two queries per article, grid of mixes, F1 thresholds and bonuses "
                    "per fold" if args.round5
-              else "round 6/7 (restored after round 8): two queries per article, fixed mix "
-                   "and bonus, three thresholds per fold (härledd by nDCG)")
+              else "round 10: round 6/7's (two queries per article, fixed mix and bonus, "
+                   "three thresholds per fold, härledd by nDCG) with the search engine's view "
+                   f"at weight {CHOSEN.search_weight}")
     out = sys.stdout
     out.write(f"Design: {design}\n")
     choices = (f"{len(MIXES)} signal mixes × thresholds × {len(BONUSES)} bonuses" if grid
