@@ -67,15 +67,18 @@ class HybridSearcher:
                  hit_floor: float = HIT_FLOOR, overfetch: int = 5, rrf: bool = False,
                  rights_weight: float = RIGHTS_WEIGHT,
                  development_weight: float = section_signal.DEVELOPMENT_WEIGHT,
-                 overlap: bool = True) -> None:
+                 overlap: bool = True, adapt: bool = True) -> None:
         """`rrf=True` is the old equal-weight fusion without threshold (for comparisons);
-        `overlap=False` does a query's lexical work after its encoder call, never beside it."""
+        `overlap=False` does a query's lexical work after its encoder call, never beside it;
+        `adapt=False` searches hybrid's dense side with the bare query vector."""
         self.index, self.embedder = index, embedder
         self.rights_weight, self.development_weight = rights_weight, development_weight
         self.development = section_signal.development_rows(index.passages)
         self.w_max, self.hit_floor, self.overfetch = w_max, hit_floor, overfetch
         self.rrf = rrf
         self.overlap = overlap
+        # hybrid's dense side reads the query through the index's adapter (search.query_adapter)
+        self.adapter = index.adapter if adapt and not rrf else None
         if rrf:
             self.hit_floor = float("-inf")
         self.by_id = {p["id"]: i for i, p in enumerate(index.passages)}
@@ -160,9 +163,11 @@ class HybridSearcher:
             (vector, repaired), side = (None, None), side_of()
         else:
             (vector, repaired), side = self.vectors_beside(text, side_of)
+        dense_q, dense_r = self.adapted(vector, repaired) if mode == "hybrid" \
+            else (vector, repaired)
         first, weights = fetch, None
         while True:
-            lists = self.ranked(lexical, vector, fetch, repaired,
+            lists = self.ranked(lexical, dense_q, fetch, dense_r,
                                 side.bm25 if fetch == first else None)
             if weights is None:  # from the first (smallest) fetch, so paging never changes it
                 if vector is not None and not self.rrf and not side.said \
@@ -176,6 +181,15 @@ class HybridSearcher:
             if len(page) >= k or fetch >= total or not self.deeper_may_match(lists, weights):
                 return Results(page, count)
             fetch = min(total, fetch * 4)
+
+    def adapted(self, vector: np.ndarray | None, repaired: np.ndarray | None) \
+            -> tuple[np.ndarray | None, np.ndarray | None]:
+        """The query vectors hybrid's dense side searches with: through the index's adapter
+        when it has one (the gate keeps the bare vectors, as does `dense` mode)."""
+        if self.adapter is None:
+            return vector, repaired
+        return (None if vector is None else self.adapter.apply(vector),
+                None if repaired is None else self.adapter.apply(repaired))
 
     def lexical_match(self, text: str, lists: dict[str, Ranked]) -> QuerySignals:
         """The IDF shares of the query's words BM25's top passage holds, and its rarest."""

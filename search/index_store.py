@@ -18,6 +18,7 @@ from search.dense import DEFAULT_EXACT_LIMIT, DenseIndex
 from search.domain_gate import DomainGate, build_gate
 from search.embedder import Embedder
 from search.lexical import BM25Index
+from search.query_adapter import EmbedQueries, QueryAdapter
 from search.rights_signal import RightsSignal
 from search.text_vectors import TextVectors
 
@@ -52,6 +53,7 @@ class SearchIndex:
     gate: DomainGate | None = None  # None: no gate (an empty corpus), every query passes
     rights: RightsSignal | None = None  # rights vocabulary + ranked support, from ingest
     texts: TextVectors | None = None  # the rights ranking's vectors, reused by the next ingest
+    adapter: QueryAdapter | None = None  # hybrid's dense query map (None: the bare vector)
 
     @classmethod
     def build(cls, passages: list[Passage] | list[dict], embedder: Embedder,
@@ -63,7 +65,10 @@ class SearchIndex:
         with ThreadPoolExecutor(1, thread_name_prefix="bm25") as pool:
             lexical = pool.submit(BM25Index.build, [p["text"] for p in rows])
             vectors = embed_with_reuse(rows, embedder, reuse, progress)
-            gate = build_gate(rows, embedder.embed_queries)
+            # the gate and the adapter both read the headings as queries: embedded once
+            embed = remembering_queries(embedder.embed_queries)
+            gate = build_gate(rows, embed)
+            adapter = QueryAdapter.fit(rows, vectors, embed)
             bm25 = lexical.result()
         dense = DenseIndex(embedder.dimension, exact_limit)
         if len(rows):
@@ -73,7 +78,7 @@ class SearchIndex:
             "dimension": embedder.dimension, "corpus_hash": corpus_hash(rows),
             "passages": len(rows), "dense_index": dense.kind, "created": time.time(),
         }
-        return cls(rows, bm25, dense, manifest, gate)
+        return cls(rows, bm25, dense, manifest, gate, adapter=adapter)
 
     def save(self, directory: Path) -> None:
         """Write beside the target, then swap it in: a failure leaves the old index intact."""
@@ -92,6 +97,8 @@ class SearchIndex:
             self.rights.save(tmp)
         if self.texts is not None:
             self.texts.save(tmp)
+        if self.adapter is not None:
+            self.adapter.save(tmp)
         (tmp / "manifest.json").write_text(json.dumps(self.manifest, indent=2), "utf-8")
         old = directory.with_name(directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -114,6 +121,7 @@ class SearchIndex:
                 if (directory / "gate.npz").exists() else None
             rights = RightsSignal.load(directory)
             texts = TextVectors.load(directory)
+            adapter = QueryAdapter.load(directory)
         except (OSError, ValueError, RuntimeError) as exc:
             raise SearchIndexError(f"{directory}: no usable search index ({exc}); "
                               "run 'bokslut ingest'") from None
@@ -124,7 +132,23 @@ class SearchIndex:
                 f"{directory}: the index was built with {manifest['model']}, but the model "
                 f"setting gives {embedder.fingerprint}; run 'bokslut ingest' to rebuild it "
                 "(models are never mixed in one index)")
-        return cls(passages, bm25, dense, manifest, gate, rights, texts)
+        if adapter is not None and adapter.dimension != dense.dimension:
+            raise SearchIndexError(f"{directory}: the query adapter does not fit the vectors; "
+                                   "run 'bokslut ingest'")
+        return cls(passages, bm25, dense, manifest, gate, rights, texts, adapter)
+
+
+def remembering_queries(embed: EmbedQueries) -> EmbedQueries:
+    """`embed` that embeds each text once (a row does not depend on its batch-mates)."""
+    seen: dict[str, np.ndarray] = {}
+
+    def embed_once(texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in seen]
+        if missing:
+            seen.update(zip(missing, embed(missing), strict=True))
+        return np.stack([seen[t] for t in texts]) if texts else embed([])
+
+    return embed_once
 
 
 def embed_with_reuse(rows: list[dict], embedder: Embedder, reuse: SearchIndex | None,

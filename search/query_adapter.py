@@ -1,0 +1,144 @@
+"""A linear adapter for query vectors, fitted at ingest from the report's own headings.
+
+The model (multilingual-e5-small) was never shown this report. Its headings are short
+query-like texts with known answers: the passages under them. Ingest embeds each heading
+with the query prompt (the domain gate embeds the same texts, so nothing more is embedded),
+pairs it with the index's vector of every passage under it, and fits a ridge map toward the
+identity in closed form (deterministic, no training loop):
+
+    W = (QᵀQ + λI)⁻¹ (QᵀP + λI),   λ = RIDGE × n / d   (n pairs, d dimensions).
+
+Only headings whose passages all lie under one mål are pseudo-queries: a generic heading
+("Exempel på utvecklingsområden", under every målområde) has no one answer. An indicator
+passage's heading is the indicator's name, so the names are pseudo-queries too.
+
+The hybrid search's dense side searches with normalise((1 − ALPHA) q + ALPHA qW); the domain
+gate and `dense` mode keep the bare query vector (the model as it is: the reference).
+Chosen in round 10 on the pool (tuning + held-out 2-8, 466 queries), leave-one-part-out over
+8 settings and none: pool hybrid nDCG@10 0.7867 -> 0.7924, every fold chose these values
+(benchmarks/results/eval_round10_adapter.txt). RIDGE was taken beforehand from a check on the
+headings alone (fit on half of them, rank the other half's passages).
+
+Cost: the fit about 16 ms at ingest. At a query, W − I has rank at most the number of distinct
+headings (118 here), so it is kept as two factors, d × r and r × d (2 × 181 kB instead of 590 kB:
+in a search the product reads them from memory, not cache, and the full matrix took about
+70 µs there, the factors about half); with r ≥ d/2 the full d × d map is kept instead.
+"""
+
+from __future__ import annotations
+
+import math
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from search.file_swap import write_swapped
+
+FILE = "adapter.npz"
+ALPHA = 0.25  # the adapted vector's share of the searched query vector
+RIDGE = 1.0  # λ per pair and dimension: the pull toward the identity
+
+EmbedQueries = Callable[[list[str]], np.ndarray]
+
+
+def pseudo_pairs(passages: list[dict]) -> list[tuple[str, int]]:
+    """(heading, row) for each passage whose heading lies under one mål only."""
+    where: dict[str, set[tuple[object, object]]] = {}
+    for p in passages:
+        if p.get("heading"):
+            where.setdefault(p["heading"], set()).add((p.get("goal_area"), p.get("goal")))
+    return [(p["heading"], row) for row, p in enumerate(passages)
+            if p.get("heading") and len(where[p["heading"]]) == 1]
+
+
+def fit_ridge(queries: np.ndarray, targets: np.ndarray,
+              ridge: float = RIDGE) -> tuple[np.ndarray, np.ndarray | None]:
+    """W minimising |QW − P|² + λ|W − I|², λ = ridge × n / d, as W − I = left @ right.
+
+    W − I = (QᵀQ + λI)⁻¹ Qᵀ (P − Q): with Q's r distinct rows, left = (QᵀQ + λI)⁻¹ Q_uᵀ
+    (d × r) and right the summed P − Q of each distinct row (r × d). With r ≥ d/2 the
+    product itself is returned (d × d) and right is None. Solved in float64, kept in float32.
+    """
+    q = np.asarray(queries, dtype=np.float64)
+    p = np.asarray(targets, dtype=np.float64)
+    n, d = q.shape
+    distinct, which = np.unique(q, axis=0, return_inverse=True)
+    right = np.zeros((len(distinct), d))
+    np.add.at(right, which.reshape(-1), p - q)
+    left = np.linalg.solve(q.T @ q + ridge * n / d * np.eye(d), distinct.T)
+    if 2 * len(distinct) >= d:
+        return (left @ right).astype(np.float32), None
+    return left.astype(np.float32), right.astype(np.float32)
+
+
+@dataclass(frozen=True)
+class QueryAdapter:
+    """The fitted map W = I + left @ right (right None: I + left) and how much of it the
+    searched vector takes."""
+
+    left: np.ndarray  # d × r (or d × d when right is None)
+    right: np.ndarray | None  # r × d
+    alpha: float = ALPHA
+
+    @property
+    def dimension(self) -> int:
+        """The query vectors' dimension."""
+        return int(self.left.shape[0])
+
+    @property
+    def matrix(self) -> np.ndarray:
+        """W itself (d × d, float32), for inspection and tests."""
+        delta = self.left if self.right is None else self.left @ self.right
+        return (np.eye(self.dimension, dtype=np.float32) + delta).astype(np.float32)
+
+    @classmethod
+    def fit(cls, passages: list[dict], vectors: np.ndarray,
+            embed_queries: EmbedQueries) -> QueryAdapter | None:
+        """Fit on the passages' headings (`vectors`: the passages' own, in row order);
+        None when no heading qualifies."""
+        pairs = pseudo_pairs(passages)
+        if not pairs:
+            return None
+        texts = sorted({text for text, _ in pairs})
+        embedded = dict(zip(texts, embed_queries(texts), strict=True))
+        queries = np.stack([embedded[text] for text, _ in pairs])
+        return cls(*fit_ridge(queries, np.asarray(vectors)[[row for _, row in pairs]]))
+
+    def apply(self, vector: np.ndarray) -> np.ndarray:
+        """normalise((1 − alpha) q + alpha qW) = normalise(q + alpha q(W − I)), float32."""
+        q = np.asarray(vector, dtype=np.float32)
+        delta = q @ self.left
+        if self.right is not None:
+            delta = delta @ self.right
+        mixed = q + self.alpha * delta
+        norm = math.sqrt(float(mixed @ mixed))
+        return mixed / norm if norm > 0 else q
+
+    def save(self, directory: Path) -> None:
+        """Write FILE into an index directory (beside, then renamed in)."""
+        right = np.zeros((0, 0), np.float32) if self.right is None else self.right
+        write_swapped(Path(directory) / FILE, lambda out: np.savez(
+            out, left=self.left, right=right, alpha=np.array(self.alpha)))
+
+    @classmethod
+    def load(cls, directory: Path) -> QueryAdapter | None:
+        """The saved adapter of an index directory; None when there is none (an index saved
+        before round 10 searches with the bare query vector, as it did)."""
+        path = Path(directory) / FILE
+        if not path.is_file():
+            return None
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                left = np.ascontiguousarray(data["left"], dtype=np.float32)
+                right = np.ascontiguousarray(data["right"], dtype=np.float32)
+                alpha = float(data["alpha"])
+        except (OSError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+            raise ValueError(f"{path}: {exc}") from None
+        whole = right.size == 0
+        if left.ndim != 2 or (left.shape[1] != left.shape[0] if whole
+                              else right.shape != left.shape[::-1]):
+            raise ValueError(f"{path}: the factors do not fit each other")
+        return cls(left, None if whole else right, alpha)
