@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from search.compounds import CompoundSplitter
 from search.fuzzy import DeletionIndex
 from search.textnorm import fold, forget_words, is_stopword, lemma_table, stem, variants, words
+
+if TYPE_CHECKING:
+    from search.thesaurus import Expander
 
 FORMAT = "bokslut-swedish-analyzer/1"
 Group = tuple[str, ...]
@@ -79,6 +82,7 @@ class SwedishAnalyzer:
         # and its repair share one entry, so a thread never sees one without the other
         self._resolved: dict[Group, tuple[list[Group], Repair | None]] = {}
         self._word_terms: dict[str, frozenset[str]] = {}  # snippets ask for every word shown
+        self._expander: Expander | None = None
 
     @classmethod
     def from_texts(
@@ -241,6 +245,17 @@ class SwedishAnalyzer:
         """Build the lazy lookup tables now (seconds), so no user's first query waits for them."""
         self._fold_match(("",))
         self._typo("x" * self.config.typo_min_len, 1)
+        _ = self.expander
+
+    @property
+    def expander(self) -> Expander:
+        """The bundled thesaurus over this corpus (search.thesaurus), built on first use."""
+        if self._expander is None:
+            # imported here: the thesaurus analyses its entries with this class
+            from search.thesaurus import Expander, load
+
+            self._expander = Expander(self, load())
+        return self._expander
 
     def _typo(self, term: str, limit: int) -> Group:
         """The nearest vocabulary term within `limit` edits (built on first use), or ()."""

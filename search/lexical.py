@@ -15,9 +15,19 @@ import numpy as np
 
 from search.analysis import Group, SwedishAnalyzer
 from search.file_swap import write_text_swapped
+from search.thesaurus import Alternative, Expander
 
 FORMAT = "bokslut-bm25/1"
 MAX_QUERY_CHARS = 2000
+# A thesaurus key's report terms (search.thesaurus) score at this share of the query's own
+# words (0: no expansion; read at each search). Round 10, chosen leave-one-part-out on the
+# pool (tuning + held-out 2-8, 466 queries) from 0 / 0.25 / 0.5 / 0.75 with the lexical
+# signals seeing the expansion or not (search.query_signals.SIGNALS_SEE_EXPANSION): hybrid
+# nDCG@10 0.7867 -> 0.7943 at 0.5 with them seeing it, every fold's choice; 0.75 scored
+# 0.7960 but cost a pool query a relevant hit to the floor. benchmarks/results/
+# eval_round10_thesaurus.txt has the grid.
+EXPANSION_WEIGHT = 0.5
+PLAIN_TOPS = 10_000  # expanded queries whose unexpanded top passage is remembered
 
 
 # A query word's alternatives (stem and lemma stem, folded or typo-corrected matches) count
@@ -39,6 +49,9 @@ class BM25Index:
         self.analyzer = analyzer
         self._retriever = retriever
         self.params = dict(params)
+        # expanded query -> the top row of its own words alone (None: they match nothing),
+        # for the lexical signals, which describe the query as typed (search.query_signals)
+        self._plain_top: dict[str, int | None] = {}
 
     @classmethod
     def build(
@@ -73,20 +86,64 @@ class BM25Index:
         return tuple(self._texts)
 
     def search(self, query: str, k: int = 10) -> list[tuple[int, float]]:
-        """Top `k` passages for `query` as (index, score), best first; [] when nothing matches."""
+        """Top `k` passages for `query` as (index, score), best first; [] when nothing matches.
+        A thesaurus key the query holds adds its report terms at EXPANSION_WEIGHT."""
         groups = self._groups(query, k)
-        if not groups or self._retriever is None:
+        weight = EXPANSION_WEIGHT
+        extra = self.expander.expansion(query, groups) if weight > 0 else []
+        if not extra:
+            self._plain_top.pop(query, None)
+        if not (groups or extra) or self._retriever is None:
             return []
+        scores = self._scores(groups)
+        if extra:
+            best = int(np.argmax(scores))
+            self._remember(query, best if scores[best] > 0 else None)
+            for alternatives in extra:  # a key counts once, by its best report term
+                scores += weight * np.max([self._scores(a) for a in alternatives], axis=0)
+        hits = np.flatnonzero(scores > 0)
+        order = hits[np.lexsort((hits, -scores[hits]))][:k]
+        return [(int(i), float(scores[i])) for i in order]
+
+    def _scores(self, groups: Sequence[Group] | Alternative) -> np.ndarray:
+        """Every passage's BM25 score: per group its best term's, summed over the groups."""
+        assert self._retriever is not None
         vocab = self._retriever.vocab_dict
         scores = np.zeros(len(self._texts), dtype=np.float64)
         for group in groups:
             ids = [vocab[term] for term in group if term in vocab]
             if ids:
-                per_term = [self._retriever.get_scores_from_ids([i]) for i in ids]
-                scores += np.max(per_term, axis=0)
-        hits = np.flatnonzero(scores > 0)
-        order = hits[np.lexsort((hits, -scores[hits]))][:k]
-        return [(int(i), float(scores[i])) for i in order]
+                scores += np.max([self._term_scores(i) for i in ids], axis=0)
+        return scores
+
+    def _term_scores(self, term_id: int) -> np.ndarray:
+        """One term's BM25 score in every passage, read from its column of the score matrix
+        (bm25s's get_scores_from_ids([term_id]) gives the same array in about twice the time)."""
+        assert self._retriever is not None
+        matrix = self._retriever.scores
+        start, end = matrix["indptr"][term_id], matrix["indptr"][term_id + 1]
+        out = np.zeros(matrix["num_docs"], dtype=self._retriever.dtype)
+        out[matrix["indices"][start:end]] = matrix["data"][start:end]
+        return out
+
+    @property
+    def expander(self) -> Expander:
+        """The bundled thesaurus over this index's analyzer (search.thesaurus)."""
+        return self.analyzer.expander
+
+    def _remember(self, query: str, row: int | None) -> None:
+        """Keep an expanded query's unexpanded top row (the memory is bounded)."""
+        if len(self._plain_top) >= PLAIN_TOPS:
+            self._plain_top.clear()
+        self._plain_top[query] = row
+
+    def expanded(self, query: str) -> bool:
+        """Whether the last search of `query` added thesaurus terms (search.thesaurus)."""
+        return query in self._plain_top
+
+    def plain_top(self, query: str) -> int | None:
+        """The top row of an expanded query's own words (None: they match nothing)."""
+        return self._plain_top.get(query)
 
     def has_term(self, row: int, term: str) -> bool:
         """Whether passage `row` contains the analysed term (read from the BM25 matrix)."""

@@ -22,6 +22,10 @@ REPAIRED_CREDIT = 1.0  # tuned: repairs (typos, compound parts) proved as reliab
 # and held-out 2-4: nDCG@10 0.805 -> 0.811 at 0, 0.810 at 0.25-0.75, flat; 0 is the simplest
 # reading and was picked in two of the three leave-one-part-out folds that differ).
 PARTIAL_CREDIT = 0.0
+# Whether the lexical match of a search the thesaurus expanded reads BM25's top passage with
+# the expansion (a word held only through a report term counts as a repair: fully in the
+# fusion, by half at the gate) or the top passage of the query's own words alone.
+SIGNALS_SEE_EXPANSION = True
 
 
 @dataclass(frozen=True)
@@ -109,8 +113,16 @@ def top_match(bm25, text: str, row: int) -> QuerySignals:
     Words found only after a repair (typo correction, compound split) are kept apart, so
     the fusion and the domain gate can each decide how far to trust a guess. The rarest
     word the passage holds as written (fewest passages) tells the gate whether the match is
-    specific: a name or an acronym, not "bästa" or "2025".
+    specific: a name or an acronym, not "bästa" or "2025". When the thesaurus expanded the
+    search (search.thesaurus), a word the passage holds only through one of its report terms
+    is a repair too (SIGNALS_SEE_EXPANSION).
     """
+    keys = bm25.expander.keys(text) if bm25.expanded(text) else ()
+    if keys and not SIGNALS_SEE_EXPANSION:
+        plain = bm25.plain_top(text)  # the top passage of the query's own words
+        if plain is None:
+            return QuerySignals(0.0, 0.0, 0)  # as for a search that found nothing
+        row, keys = plain, ()
     analyzer = bm25.analyzer
     exact = repaired = partial = total = 0.0
     count, rarest = 0, 0
@@ -118,7 +130,10 @@ def top_match(bm25, text: str, row: int) -> QuerySignals:
         count += 1
         total += weight
         groups = analyzer.word_groups(word.text)
-        if any(bm25.has_term(row, t) for group in groups for t in group):
+        near = analyzer.partly_known(word.text)
+        if near and _through_thesaurus(bm25, keys, terms, row):
+            repaired += weight  # a near miss the thesaurus turns into a match
+        elif any(bm25.has_term(row, t) for group in groups for t in group):
             folded = {fold(t) for t in terms}
             if known or any(fold(t) in folded for t in groups[0]):
                 exact += weight
@@ -130,5 +145,15 @@ def top_match(bm25, text: str, row: int) -> QuerySignals:
                 rarest = min(rarest or whole, whole)
             else:
                 repaired += weight
-                partial += weight if analyzer.partly_known(word.text) else 0.0
+                partial += weight if near else 0.0
+        elif _through_thesaurus(bm25, keys, terms, row):
+            repaired += weight
     return _shares(exact, repaired, total, count, (rarest, analyzer.n_docs), partial)
+
+
+def _through_thesaurus(bm25, keys, terms: tuple[str, ...], row: int) -> bool:
+    """Whether passage `row` holds every word of one report term of a thesaurus key that
+    the query word (`terms`: its variants) is part of."""
+    return any(all(any(bm25.has_term(row, t) for t in group) for group in alternative)
+               for key in keys if key.terms.intersection(terms)
+               for alternative in key.alternatives)

@@ -1,0 +1,144 @@
+"""The thesaurus (search/thesaurus.py): loading, errors, and expansion on a small fixture."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from search import lexical, query_signals, thesaurus
+from search.analysis import AnalyzerConfig, SwedishAnalyzer
+from search.lexical import BM25Index
+from search.query_signals import top_match
+from search.thesaurus import Expander, ThesaurusError, load, parse, unknown_targets
+
+REPORT = (Path(__file__).resolve().parents[1]
+          / "corpus/reports/sodertalje-bokslut-social-hallbarhet-2025.txt")
+TEXTS = [
+    "Alla barn i förskolan får stöd i språkutvecklingen.",
+    "Förskolorna arbetar med matematik och lek.",
+    "Insatser mot narkotika och droger bland unga i skolan.",
+    "Kommunen stödjer arbete och sysselsättning för unga vuxna.",
+    "Äldreomsorgen har fått nya riktlinjer för maten.",
+    "Biblioteket har öppet på lördagar.",
+]
+FIXTURE = """# a fixture: user term<TAB>report term[; report term ...]
+dagis\tförskola
+knark\tnarkotika; droger   # two report terms: the key counts once, by the better
+jobb\tarbete; sysselsättning
+elderly care\täldreomsorg
+care\tstöd
+"""
+
+
+@pytest.fixture(scope="module")
+def index() -> BM25Index:
+    """BM25 over the fixture texts with the fixture thesaurus."""
+    built = BM25Index.build(TEXTS, SwedishAnalyzer.from_texts(TEXTS, AnalyzerConfig(min_part_df=1)))
+    built.analyzer._expander = Expander(built.analyzer, parse(FIXTURE))
+    return built
+
+
+@pytest.fixture
+def weight(monkeypatch: pytest.MonkeyPatch) -> float:
+    """Expansion switched on at half the weight of the query's own words."""
+    monkeypatch.setattr(lexical, "EXPANSION_WEIGHT", 0.5)
+    return 0.5
+
+
+def test_parse_reads_entries_comments_and_several_report_terms() -> None:
+    entries = parse(FIXTURE, "fix.tsv")
+    assert [e.key for e in entries] == ["dagis", "knark", "jobb", "elderly care", "care"]
+    assert entries[1].targets == ("narkotika", "droger") and entries[1].line == 3
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("dagis förskola\n", "fix.tsv:1: expected 'user term<TAB>report term"),
+    ("dagis\tförskola\tskola\n", "fix.tsv:1: expected"),
+    ("# ok\n\tförskola\n", "fix.tsv:2: user term is empty"),
+    ("dagis\t ; \n", "fix.tsv:1: report term is empty"),
+    ("och\tförskola\n", "fix.tsv:1: the user term 'och' has no content word"),
+    ("dagis\tförskola\nDagis\tskola\n", "fix.tsv:2: the user term 'dagis' is already on line 1"),
+])
+def test_a_malformed_line_is_named_by_file_and_line(text: str, message: str) -> None:
+    with pytest.raises(ThesaurusError, match=message):
+        parse(text, "fix.tsv")
+
+
+def test_load_reads_once_and_a_missing_file_is_no_thesaurus(tmp_path: Path) -> None:
+    path = tmp_path / "t.tsv"
+    path.write_text("dagis\tförskola\n", "utf-8")
+    first = load(path)
+    path.write_text("", "utf-8")
+    assert load(path) is first  # read once per process
+    assert load(tmp_path / "none.tsv") == ()
+
+
+def test_keys_match_inflections_and_the_longest_phrase(index: BM25Index) -> None:
+    keys = index.expander.keys
+    assert [e.key for e in keys("dagiset i Geneta")] == ["dagis"]
+    assert [e.key for e in keys("quality of elderly care")] == ["elderly care"]  # not "care"
+    assert [e.key for e in keys("care for the elderly")] == ["care"]
+    assert keys("förskola") == ()
+
+
+def test_expansion_skips_report_terms_the_query_already_has(index: BM25Index) -> None:
+    analyzer = index.analyzer
+    query = "knark och narkotika"
+    assert index.expander.expansion(query, analyzer.query_groups(query)) == []
+    assert index.expander.expansion("knark", analyzer.query_groups("knark")) == [
+        ((("narkotik", "narkotikum"),), (("drog",),))]
+
+
+def test_without_weight_nothing_is_expanded(index: BM25Index,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lexical, "EXPANSION_WEIGHT", 0.0)
+    assert index.search("dagis", 5) == []
+
+
+def test_an_expanded_key_scores_its_report_term_at_the_weight(index: BM25Index,
+                                                             weight: float) -> None:
+    hits = dict(index.search("dagis", 5))
+    assert set(hits) == {0, 1}  # the two förskola passages
+    plain = dict(index.search("förskola", 5))
+    assert hits == pytest.approx({row: weight * score for row, score in plain.items()})
+
+
+def test_a_key_counts_once_by_its_best_report_term(index: BM25Index, weight: float) -> None:
+    both = dict(index.search("knark", 5))
+    narkotika, droger = dict(index.search("narkotika", 5)), dict(index.search("droger", 5))
+    assert both[2] == pytest.approx(weight * max(narkotika[2], droger[2]))
+
+
+def test_the_signals_count_a_word_held_through_the_thesaurus_as_a_repair(
+        index: BM25Index, weight: float) -> None:
+    top = index.search("dagis", 1)[0][0]
+    match = top_match(index, "dagis", top)
+    assert (match.exact, match.repaired, match.rarest_df) == (0.0, 1.0, 0)
+    assert match.coverage(0.5) == 0.5  # the gate's credit for a repair
+
+
+def test_without_the_expansion_the_signals_read_the_query_as_typed(
+        index: BM25Index, weight: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(query_signals, "SIGNALS_SEE_EXPANSION", False)
+    top = index.search("dagis", 1)[0][0]
+    assert top_match(index, "dagis", top).coverage() == 0.0  # nothing as typed
+    rows = index.search("jobb för unga", 5)
+    assert index.expanded("jobb för unga")
+    assert index.plain_top("jobb för unga") in dict(rows)
+
+
+def test_a_search_without_expansion_forgets_an_earlier_one(index: BM25Index,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lexical, "EXPANSION_WEIGHT", 0.5)
+    index.search("dagis", 1)
+    monkeypatch.setattr(lexical, "EXPANSION_WEIGHT", 0.0)
+    index.search("dagis", 1)
+    assert not index.expanded("dagis")
+
+
+def test_every_report_term_of_the_bundled_thesaurus_occurs_in_the_report() -> None:
+    entries = load()
+    assert entries, f"{thesaurus.THESAURUS} is missing or empty"
+    analyzer = SwedishAnalyzer.from_texts(REPORT.read_text("utf-8").split("\n\n"))
+    assert unknown_targets(analyzer, entries) == []
