@@ -19,13 +19,10 @@ gets CHOSEN once. `--judged FILE` measures CHOSEN
 alone on any judged file (nDCG@10, P@5 and the links per class with the share the judges graded
 >= 1 and >= 2): the blind check of one commit against its parent.
 
-The default run is the deployed design, round 6's (kept by round 7, restored after round 8)
-with round 10's second evidence, the search engine's view (rights_score.search_evidence on the
-ingested index, at CHOSEN.search_weight; --round4 and --round5 run without it): the signal
-mix (lexical weight 0.2, three best sentences, centred), the bonus for stated links (0.5) and
-the search weight (1.0, chosen once in round 10 among 12 settings) are fixed, not chosen per
-fold (round 5 chose 30 mixes × 5 bonuses per fold, which fitted its 18 articles and not the
-blind ones). Per fold only the three class thresholds are
+The default run is the deployed design, round 6's (kept by round 7, restored after round 8):
+the signal mix (lexical weight 0.2, three best sentences, centred) and the bonus for stated
+links (0.5) are fixed, not chosen per fold (round 5 chose 30 mixes × 5 bonuses per fold, which
+fitted its 18 articles and not the blind ones). Per fold only the three class thresholds are
 chosen: bidrar maximises F1 of via målområdet (stated, grade 0), direkt the agreement with
 grade 3 among the supported stated ones, and härledd the mean nDCG@10 (round 5: F1 of
 grade ≥ 2 among the unstated, which kept härledd so scarce that an article the report never
@@ -60,19 +57,12 @@ from graph.reference import project_graphs
 from graph.store_writer import rebuild
 from search.embedder import Embedder
 from search.engine import embedder_for
-from search.hybrid import HybridSearcher
 from search.index_store import SearchIndex, SearchIndexError
 from web.pipeline.inferred import STATED, store_articles
 from web.pipeline.ingest import bundled_reports
 from web.pipeline.layout import index_dir
 from web.pipeline.rights_rank import CHOSEN, Thresholds, rank_supports
-from web.pipeline.rights_score import (
-    Features,
-    PairScore,
-    features,
-    pair_scores,
-    search_evidence,
-)
+from web.pipeline.rights_score import Features, PairScore, features, pair_scores
 from web.pipeline.rights_text import action_sentences
 from web.settings import BY_NAME, resolve
 
@@ -87,10 +77,10 @@ JUDGED = {"first": ROOT / "tests" / "data" / "rights_judged.jsonl",
           "blind6": ROOT / "tests" / "data" / "rights_judged_6.jsonl",
           # round 8's blind check (H-r7, run once after 43610ef), development since round 9
           "blind7": ROOT / "tests" / "data" / "rights_judged_7.jsonl",
-          # round 9's blind check (H-r8, run once after 9203085), development since round 10
+          # round 9's blind check (H-r8, run once in round 9), development since round 10
           "blind8": ROOT / "tests" / "data" / "rights_judged_8.jsonl",
-          # round 10's blind check: read only with --blind, once the design is final and
-          # committed, never used to choose anything
+          # round 10's blind check (H-r9): read only with --blind, once the design is final
+          # and committed, never used to choose anything
           "blind9": ROOT / "tests" / "data" / "rights_judged_9.jsonl"}
 # since round 10 the first eight sets are the development pool (every one has been looked at)
 DEVELOPMENT = ("first", "new", "unseen", "blind4", "blind5", "blind6", "blind7", "blind8")
@@ -189,8 +179,7 @@ def choose(cases: list[Case]) -> Thresholds:
     the mean nDCG@10 (ties to the higher, stricter threshold)."""
     w, top, centre = FIXED_MIX[0]
     direct, contributes, _ = class_thresholds(cases, FIXED_MIX[0])
-    t = Thresholds(w, direct, contributes, 0.0, CHOSEN.stated_bonus, top, centre,
-                   search_weight=CHOSEN.search_weight)
+    t = Thresholds(w, direct, contributes, 0.0, CHOSEN.stated_bonus, top, centre)
     best = max(STEPS, key=lambda x: (mean_ndcg(cases, replace(t, inferred=x)), x))
     return replace(t, inferred=best)
 
@@ -233,7 +222,6 @@ class Inputs:
     prefix: str  # action IRI = prefix + "C-3"
     embedder: Embedder
     base: str
-    search: np.ndarray | None = None  # rights_score.search_evidence on the ingested index
 
 
 def encoder_note(embedder: Embedder) -> str:
@@ -289,8 +277,7 @@ def load_inputs(scope: bool = True, data: Path | None = None, blind: bool = Fals
     the encoder of the ingested data directory `data` (default: see `data_dir`); the blind
     set's rows only when `blind`; `rows` instead of either when given)."""
     data = data_dir() if data is None else data
-    index = ingested(data)
-    index_model = index.manifest["model"]
+    index_model = ingested(data).manifest["model"]
     rows = judged_rows(blind) if rows is None else rows
     settings = resolve({"data": data})
     base = settings["base_iri"]
@@ -310,21 +297,16 @@ def load_inputs(scope: bool = True, data: Path | None = None, blind: bool = Fals
                  f"{embedder.fingerprint}")
     # as at ingest: every article, procedural ones included, is the centring background
     feats = features(articles, action_sentences(passages, base), embedder)
-    # the search engine's view, as ingest computes it: the ingested index's bm25 and dense
-    search = search_evidence(feats, HybridSearcher(index, embedder), base)
     return Inputs(rows, feats, passages, stated,
                   {a.notation: a.iri for a in articles if a.iri not in procedural},
-                  base + report_key(report) + "/atgard/", embedder, base, search)
+                  base + report_key(report) + "/atgard/", embedder, base)
 
 
 def load_cases(scope: bool = True, mixes: list = MIXES, data: Path | None = None,
-               blind: bool = False, rows: list[dict] | None = None,
-               search_weight: float = CHOSEN.search_weight) -> tuple[list[Case], Inputs]:
-    """Judged articles with scored pairs for every signal mix on the 2025 report (with the
-    search engine's view at `search_weight`: 0 for the designs before round 10)."""
+               blind: bool = False, rows: list[dict] | None = None) -> tuple[list[Case], Inputs]:
+    """Judged articles with scored pairs for every signal mix on the 2025 report."""
     inputs = load_inputs(scope, data, blind, rows)
-    return judged_cases(inputs, {mix: pair_scores(inputs.features, *mix, inputs.search,
-                                                  search_weight)
+    return judged_cases(inputs, {mix: pair_scores(inputs.features, *mix)
                                  for mix in mixes}), inputs
 
 
@@ -496,8 +478,7 @@ def main() -> None:
         return judged_file(args.judged, data_dir(args.data))
     grid = args.round4 or args.round5
     cases, inputs = load_cases(scope=not args.round4, mixes=MIXES if grid else FIXED_MIX,
-                               data=data_dir(args.data), blind=args.blind,
-                               search_weight=0.0 if grid else CHOSEN.search_weight)
+                               data=data_dir(args.data), blind=args.blind)
     dev = [c for c in cases if c.group in DEVELOPMENT]
     blind = [c for c in cases if c.group not in DEVELOPMENT]
     chooser, chosen = (choose_grid, ROUND4 if args.round4 else ROUND5) if grid else (
@@ -505,9 +486,8 @@ def main() -> None:
     design = ("round 4: one query per article, no scope notes, grid per fold" if args.round4
               else "round 5: two queries per article, grid of mixes, F1 thresholds and bonuses "
                    "per fold" if args.round5
-              else "round 10: round 6/7's (two queries per article, fixed mix and bonus, "
-                   "three thresholds per fold, härledd by nDCG) with the search engine's view "
-                   f"at weight {CHOSEN.search_weight}")
+              else "round 6/7 (restored after round 8): two queries per article, fixed mix "
+                   "and bonus, three thresholds per fold (härledd by nDCG)")
     out = sys.stdout
     out.write(f"Design: {design}\n")
     choices = (f"{len(MIXES)} signal mixes × thresholds × {len(BONUSES)} bonuses" if grid

@@ -270,7 +270,8 @@ JUDGED_SETS = {"first": JUDGED, "new": JUDGED.with_name("rights_judged_2.jsonl")
                "blind5": JUDGED.with_name("rights_judged_5.jsonl"),
                "blind6": JUDGED.with_name("rights_judged_6.jsonl"),
                "blind7": JUDGED.with_name("rights_judged_7.jsonl"),
-               "blind8": JUDGED.with_name("rights_judged_8.jsonl")}
+               "blind8": JUDGED.with_name("rights_judged_8.jsonl"),
+               "blind9": JUDGED.with_name("rights_judged_9.jsonl")}
 
 
 def judged_rows(which: str = "first") -> list[dict]:

@@ -2,9 +2,9 @@
 
 The report states rights per målområde, so `bk:supportsRight` links every action under a
 målområde to every right it lists; that keeps meaning exactly what the report states. This
-module scores each pair from the action's own sentences and the search engine's view of its
-passages (web/pipeline/rights_score.py), classes and ranks them (rights_rank.py) and writes
-the result to the named graph `graf/harlett` as reified nodes:
+module scores each pair from the action's own sentences (web/pipeline/rights_score.py),
+classes and ranks them (rights_rank.py) and writes the result to the named graph
+`graf/harlett` as reified nodes:
 
     ?node a bk:ScoredSupport ; bk:action ?action ; bk:article ?article ;
           bk:supportClass bk:SupportDirect ; bk:rank 1 ; bk:score 3.21 ;
@@ -24,7 +24,6 @@ from rdflib.namespace import RDF, XSD
 
 from graph import BK, INFERRED_GRAPH, REFERENCE_GRAPH, StoreBuilder, sparql_prologue
 from search.embedder import Embedder
-from search.hybrid import HybridSearcher
 from search.index_store import SearchIndex
 from web.pipeline.rights_rank import (
     CHOSEN,
@@ -36,7 +35,7 @@ from web.pipeline.rights_rank import (
     Thresholds,
     rank_supports,
 )
-from web.pipeline.rights_score import features, pair_scores, search_evidence
+from web.pipeline.rights_score import features, pair_scores
 from web.pipeline.rights_text import ArticleText, action_sentences
 
 # These run on the store being built, whose default graph may not yet hold the union of
@@ -105,20 +104,10 @@ def method_text(model_name: str, t: Thresholds) -> str:
             f"frågorna, frågeprompt mot meningens egen vektor) och {t.lexical_weight:.0%} "
             f"lexikal överlappning med beskrivningen, "
             f"{'centrerade per mening och ' if t.centre else ''}standardiserade över alla par, "
-            f"sedan per artikel över alla insatser"
-            f"{search_text(t)}; direkt ≥ {t.direct}, "
+            f"sedan per artikel över alla insatser; direkt ≥ {t.direct}, "
             f"bidrar ≥ {t.contributes}, härledd ≥ {t.inferred} (och ≥ {t.floor} på den "
             f"gemensamma skalan); rangordning: relevans + {t.stated_bonus} om bokslutet "
             f"anger rättigheten")
-
-
-def search_text(t: Thresholds) -> str:
-    """The bk:method literal's part on the search engine's view (nothing when unused)."""
-    if not t.search_weight:
-        return ""
-    return (f", plus {t.search_weight} × sökmotorns bedömning (artikelns två frågor i "
-            f"sökindexet med BM25 och vektorsökning, insatsens bästa textavsnitt, "
-            f"standardiserat per artikel), och standardiserad per artikel igen")
 
 
 def scored_supports(store: Any, index: SearchIndex, embedder: Embedder, base: str,
@@ -132,12 +121,8 @@ def scored_supports(store: Any, index: SearchIndex, embedder: Embedder, base: st
     stated = {(str(r["action"]), str(r["article"])) for r in store.select(STATED, trusted=True)}
     # every article, procedural ones included, is the background the signals are centred
     # and standardised against; procedural ones are only kept out of the links
-    feats = features(articles, sentences, embedder)
-    # the search engine's own view of each pair: bm25 and dense over the index's passages,
-    # never hybrid (whose rights signal is made from this ranking)
-    search = search_evidence(feats, HybridSearcher(index, embedder), base) \
-        if t.search_weight else None
-    pairs = pair_scores(feats, t.lexical_weight, t.top, t.centre, search, t.search_weight)
+    pairs = pair_scores(features(articles, sentences, embedder), t.lexical_weight, t.top,
+                        t.centre)
     return rank_supports(pairs, stated, report_of, procedural, t)
 
 

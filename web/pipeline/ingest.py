@@ -197,12 +197,11 @@ def remove_report(data_dir: Path, key: str, base: str, embedder: Embedder,
         removed = len(previous.passages) - len(kept) if previous else 0
         index, status = sync_index(data_dir, kept, embedder, save=False, previous=previous)
         builder.drop_graph(graph_iri)
-        # the kept rights vectors stay valid (keyed by text and model), so the next ingest
-        # need not embed them again; set before the ranking, whose search evidence reads the
-        # sentence vectors through the index's dense side as a fresh ingest's does
-        index.texts = previous.texts if previous is not None else None
         add_inferred(builder, index, embedder, base, lambda _: None)  # no links to removed actions
         index.rights = RightsSignal(rights_for_search(builder, base))
+        # the kept rights vectors stay valid (keyed by text and model), so the next ingest
+        # need not embed them again
+        index.texts = previous.texts if previous is not None else None
         save_index(builder, index, status)
     return removed
 

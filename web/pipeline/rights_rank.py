@@ -10,12 +10,10 @@ Classes (bk:SupportClasses in the vocabulary):
   via målområdet  the report states it only through the målområde; the text gives no support
 Rank order: every action the text supports (direkt, bidrar, härledd) by relevance, the
 report's own statement adding `stated_bonus`; then the via målområdet ones, by relevance.
-The relevance is the sentences' own plus, since round 10, the search engine's view
-(rights_score.search_evidence, weight `search_weight`). The thresholds are chosen by
-leave-one-article-out cross-validation on the hand-judged articles (tests/data/
-rights_judged.jsonl, _2 … _8: 56 since round 10, set 8 was round 9's blind set);
-rights_judged_9.jsonl is the blind set, run once by the lead; see benchmarks/rights_eval.py,
-benchmarks/results/rights_eval.txt and rights_eval_round10_choices.txt.
+The thresholds were chosen by leave-one-article-out cross-validation on the 35 hand-judged
+articles (tests/data/rights_judged.jsonl, _2 … _5) and are the same chosen on the 42 with _6
+and the 49 with _7 (set 7 is development since 8e4adb7); rights_judged_8.jsonl is the blind
+set, run once in round 9; see benchmarks/rights_eval.py and benchmarks/results/rights_eval.txt.
 """
 
 from __future__ import annotations
@@ -46,9 +44,6 @@ class Thresholds:
     # Fixed by hand, not in the cross-validation: on the 29 judged
     # articles 1.0 scores as no floor at all (CV nDCG@10 0.791 against 0.788; 1.5: 0.763)
     floor: float = 1.0
-    # weight of the search engine's view (rights_score.search_evidence) added to the
-    # per-article relevance before it is standardised again; 0: the sentences alone
-    search_weight: float = 0.0
 
 
 # The mix and the bonus are fixed (round 5's, no longer chosen per fold: that grid fitted its
@@ -64,13 +59,8 @@ class Thresholds:
 # (benchmarks/results/rights_eval_round8_choices.txt).
 # Round 9: on the pool of 49 articles LOAO 0.769 / P@5 0.43 with these thresholds unchanged; the
 # round-9 gate was withdrawn after blind set 8 (benchmarks/results/rights_eval_round9_choices.txt).
-# Round 10: the search engine's view as a second evidence (search_weight 1.0), chosen among 12
-# settings by LOAO on the 56 articles of sets 1-8: nDCG@10 0.742 -> 0.765, P@5 0.40 both; the
-# three thresholds are what rights_eval.py chooses on all 56 with it (direkt 2.25, bidrar 1.25,
-# härledd 0.75: all three in 40 of the 56 folds; 8 chose bidrar 0.75 with härledd 0.25)
-# (benchmarks/results/rights_eval_round10_choices.txt).
-CHOSEN = Thresholds(lexical_weight=0.2, direct=2.25, contributes=1.25, inferred=0.75,
-                    stated_bonus=0.5, top=3, centre=True, search_weight=1.0)
+CHOSEN = Thresholds(lexical_weight=0.2, direct=2.5, contributes=1.0, inferred=0.75,
+                    stated_bonus=0.5, top=3, centre=True)
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,6 @@ evidence. Its relevance is that value standardised per article over all actions 
 this action stands among all the actions for this article, so an article described in general
 words (non-discrimination) is judged on its own scale, not against articles with a vocabulary
 of their own.
-
-A second, independent evidence source (round 10): the search engine's view. The article's two
-queries are searched over the report's passages in bm25 and in dense mode (never hybrid: its
-rights signal reads this ranking), each action's best passage score per list is standardised
-per article over the actions, and the four are averaged (`search_evidence`). The relevance is
-then per_article(relevance + search_weight · that evidence): chosen by leave-one-article-out
-on the 56 judged articles (benchmarks/results/rights_eval_round10_choices.txt).
 """
 
 from __future__ import annotations
@@ -32,8 +25,6 @@ import numpy as np
 
 from search.analysis import SwedishAnalyzer
 from search.embedder import Embedder
-from search.hits import MAX_QUERY_CHARS
-from search.hybrid import HybridSearcher
 from web.pipeline.rights_text import ArticleText, Sentence
 
 
@@ -45,7 +36,6 @@ class Features:
     sentences: list[Sentence]
     dense: np.ndarray
     lexical: np.ndarray
-    queries: np.ndarray | None = None  # (2, articles, dimension): see article_queries
 
 
 @dataclass(frozen=True)
@@ -99,7 +89,7 @@ def features(articles: list[ArticleText], sentences: list[Sentence],
     row = {t: i for i, t in enumerate(texts)}
     vectors = embedder.embed_passages(texts)[[row[s.text] for s in sentences]]
     return Features(articles, sentences, (queries @ vectors.T).mean(axis=0),
-                    lexical_matrix(articles, sentences), queries)
+                    lexical_matrix(articles, sentences))
 
 
 def query_texts(articles: list[ArticleText]) -> list[str]:
@@ -143,67 +133,11 @@ def per_article(matrix: np.ndarray) -> np.ndarray:
                      out=np.zeros_like(matrix), where=std > 0)
 
 
-def actions_of(feats: Features) -> list[str]:
-    """The actions in the order of pair_scores' columns (first sentence first)."""
-    return list(dict.fromkeys(s.action for s in feats.sentences))
-
-
-def search_lists(feats: Features, searcher: HybridSearcher) -> list[np.ndarray]:
-    """Per list (first and scope query, each in bm25 and dense mode) every passage row's
-    score for every article: rows articles, columns the index's passages (BM25: 0 where it
-    found nothing). The dense side reads the query vectors the features were made with."""
-    n = len(searcher.index.passages)
-    vectors = feats.queries if feats.queries is not None else article_queries(
-        feats.articles, searcher.embedder)
-    out = []
-    for k, query in enumerate((ArticleText.query, ArticleText.scope_query)):
-        texts = [query(a)[:MAX_QUERY_CHARS] for a in feats.articles]
-        for found in ([searcher.index.bm25.search(t, n) for t in texts],
-                      [searcher.dense_hits(v, n) for v in vectors[k]]):
-            m = np.zeros((len(texts), n))
-            for i, hits in enumerate(found):
-                for row, score in hits:
-                    m[i, row] = score
-            out.append(m)
-    return out
-
-
-def search_evidence(feats: Features, searcher: HybridSearcher, base: str) -> np.ndarray:
-    """(articles, actions in pair_scores' order): the search engine's view of each pair.
-
-    Each list's best score among the action's own narrative passages, standardised per
-    article over the actions, averaged over the four lists, standardised per article again.
-    Centring the passage scores over the articles first, or reciprocal ranks, did no better
-    (benchmarks/rights_search_evidence.py).
-    """
-    columns = action_rows(searcher.index.passages, actions_of(feats), base)
-    parts = [per_article(best_of_action(m, columns)) for m in search_lists(feats, searcher)]
-    return per_article(np.mean(parts, axis=0))
-
-
-def action_rows(passages: list[dict], actions: list[str], base: str) -> list[list[int]]:
-    """Each action's rows in `passages`: the narrative passages that render it."""
-    rows: dict[str, list[int]] = {}
-    for i, p in enumerate(passages):
-        if p["kind"] == "narrative" and p.get("source"):
-            rows.setdefault(base + p["source"], []).append(i)
-    return [rows.get(a, []) for a in actions]
-
-
-def best_of_action(matrix: np.ndarray, columns: list[list[int]]) -> np.ndarray:
-    """(rows, actions): each action's best value among its columns (0 without any)."""
-    return np.stack([matrix[:, c].max(axis=1) if c else np.zeros(len(matrix))
-                     for c in columns], axis=1)
-
-
-def pair_scores(feats: Features, lexical_weight: float, top: int = 2, centre: bool = True,
-                search: np.ndarray | None = None, search_weight: float = 0.0,
-                ) -> list[PairScore]:
+def pair_scores(feats: Features, lexical_weight: float, top: int = 2,
+                centre: bool = True) -> list[PairScore]:
     """Every (article, action) pair: the mean mixed relevance of the action's `top` best
     sentences (one lucky sentence is weaker evidence than several), the best one as
-    evidence, then standardised per article (the general value kept beside it); with
-    `search` (search_evidence's matrix) the relevance is per_article(relevance +
-    search_weight · search)."""
+    evidence, then standardised per article (the general value kept beside it)."""
     prepare = centred if centre else (lambda m: m)
     mixed = ((1 - lexical_weight) * standardised(prepare(feats.dense))
              + lexical_weight * standardised(prepare(feats.lexical)))
@@ -218,9 +152,6 @@ def pair_scores(feats: Features, lexical_weight: float, top: int = 2, centre: bo
         general[:, k] = np.take_along_axis(block, order, axis=1).mean(axis=1)
         evidence[:, k] = np.array(cols)[order[:, 0]]
     relevance = per_article(general)
-    if search is not None and search_weight:
-        # the general value (the härledd floor's shared scale) stays the sentences' own
-        relevance = per_article(relevance + search_weight * search)
     return [PairScore(article.iri, action, float(relevance[i, k]),
                       feats.sentences[evidence[i, k]], float(general[i, k]))
             for k, action in enumerate(columns) for i, article in enumerate(feats.articles)]
