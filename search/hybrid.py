@@ -28,6 +28,7 @@ from search.fusion import (
 from search.hits import MAX_QUERY_CHARS as MAX_QUERY_CHARS  # re-exported: web/ reads it here
 from search.hits import Filters, Hit, Results, clean_query
 from search.index_store import SearchIndex
+from search.query_adapter import FoldedDense
 from search.query_repair import QueryRepair
 from search.query_signals import PARTIAL_CREDIT, REPAIRED_CREDIT, QuerySignals, top_match
 from search.sentence_signal import SentenceVectors
@@ -88,6 +89,9 @@ class HybridSearcher:
         kept = index.texts.known("passage", index.manifest["model"]) if index.texts else {}
         self.sentences = None if rrf else SentenceVectors.of(index.passages, kept,
                                                              index.dense.vector)
+        # the adapter folded into the vectors once, so a query pays no product (exact index)
+        self.folded = FoldedDense.of(self.adapter, index.passages, index.dense, kept) \
+            if self.adapter is not None and index.dense.kind == "exact" else None
 
     def prepare(self) -> None:
         """Everything a first query would otherwise build (seconds, once): the analyzer's typo
@@ -98,22 +102,32 @@ class HybridSearcher:
 
     def ranked(self, query: str, vector: np.ndarray | None, fetch: int,
                repaired: np.ndarray | None = None,
-               bm25: Ranked | None = None) -> dict[str, Ranked]:
+               bm25: Ranked | None = None, adapted: bool = False) -> dict[str, Ranked]:
         """Candidate rows per method (BM25 unless vector-only, dense when a vector is given;
         with the repaired query's vector too, each passage at its better cosine). `bm25`:
-        BM25's rows for this fetch, when already searched."""
+        BM25's rows for this fetch, when already searched; `adapted`: the dense side reads the
+        query through the index's adapter."""
         out: dict[str, Ranked] = {}
         if query:
             out["bm25"] = bm25 if bm25 is not None else self.index.bm25.search(query, fetch)
         if vector is not None:
-            out["dense"] = self.dense_hits(vector, fetch)
+            exact = repaired is not None  # two readings are compared at their true cosines
+            out["dense"] = self.dense_hits(vector, fetch, adapted, exact)
             if repaired is not None:
-                out["dense"] = merge_max(out["dense"], self.dense_hits(repaired, fetch), fetch)
+                out["dense"] = merge_max(out["dense"],
+                                         self.dense_hits(repaired, fetch, adapted, exact), fetch)
         return out
 
-    def dense_hits(self, vector: np.ndarray, fetch: int) -> Ranked:
+    def dense_hits(self, vector: np.ndarray, fetch: int, adapted: bool = False,
+                   exact: bool = True) -> Ranked:
         """The dense side's best rows, each passage's cosine mixed with its best sentence's
-        (search.sentence_signal) when the index keeps sentence vectors."""
+        (search.sentence_signal) when the index keeps sentence vectors. `adapted`: for the
+        query mapped by the index's adapter (when it has one); then, unless `exact`, the
+        scores may be scaled by a per-query constant (search.query_adapter.FoldedDense)."""
+        if adapted and self.folded is not None:
+            return self.folded.search(vector, fetch, exact)
+        if adapted and self.adapter is not None:
+            vector = self.adapter.apply(vector)
         hits = self.index.dense.search(vector, fetch)
         if self.sentences is None:
             return hits
@@ -163,12 +177,10 @@ class HybridSearcher:
             (vector, repaired), side = (None, None), side_of()
         else:
             (vector, repaired), side = self.vectors_beside(text, side_of)
-        dense_q, dense_r = self.adapted(vector, repaired) if mode == "hybrid" \
-            else (vector, repaired)
         first, weights = fetch, None
         while True:
-            lists = self.ranked(lexical, dense_q, fetch, dense_r,
-                                side.bm25 if fetch == first else None)
+            lists = self.ranked(lexical, vector, fetch, repaired,
+                                side.bm25 if fetch == first else None, mode == "hybrid")
             if weights is None:  # from the first (smallest) fetch, so paging never changes it
                 if vector is not None and not self.rrf and not side.said \
                         and not self.in_domain(text, [vector, repaired], side.match):
@@ -181,15 +193,6 @@ class HybridSearcher:
             if len(page) >= k or fetch >= total or not self.deeper_may_match(lists, weights):
                 return Results(page, count)
             fetch = min(total, fetch * 4)
-
-    def adapted(self, vector: np.ndarray | None, repaired: np.ndarray | None) \
-            -> tuple[np.ndarray | None, np.ndarray | None]:
-        """The query vectors hybrid's dense side searches with: through the index's adapter
-        when it has one (the gate keeps the bare vectors, as does `dense` mode)."""
-        if self.adapter is None:
-            return vector, repaired
-        return (None if vector is None else self.adapter.apply(vector),
-                None if repaired is None else self.adapter.apply(repaired))
 
     def lexical_match(self, text: str, lists: dict[str, Ranked]) -> QuerySignals:
         """The IDF shares of the query's words BM25's top passage holds, and its rarest."""

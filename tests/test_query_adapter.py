@@ -178,22 +178,65 @@ def test_dense_and_bm25_modes_never_use_it(built, mode: str) -> None:
         assert results(adapted, query, mode) == results(bare, query, mode)
 
 
-def test_hybrid_searches_its_dense_side_with_the_adapted_vector_and_gates_the_bare_one(
-        built, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_folded_rows_score_the_mapped_query() -> None:
+    rng = np.random.default_rng(3)
+    for right in (rng.standard_normal((3, 12)), None):
+        left = rng.standard_normal((12, 3 if right is not None else 12))
+        adapter = QueryAdapter(left.astype(np.float32),
+                               None if right is None else right.astype(np.float32), 0.25)
+        q, rows = rng.standard_normal(12), rng.standard_normal((5, 12))
+        assert np.allclose(adapter.folded(rows) @ q, rows @ adapter.mapped(q), atol=1e-4)
+        assert adapter.norm(q) == pytest.approx(np.linalg.norm(adapter.mapped(q)), rel=1e-5)
+
+
+def dense_of(searcher: HybridSearcher, query: str, exact: bool) -> list:
+    """Hybrid's dense candidates for a query, as rows and scores."""
+    vector = FakeEmbedder().embed_queries([query])[0]
+    return searcher.ranked("", vector, 50, adapted=True,
+                           repaired=vector if exact else None)["dense"]
+
+
+def test_the_folded_vectors_rank_as_the_mapped_query_does(built) -> None:
     index, _ = built
     strong = dataclasses.replace(index, adapter=dataclasses.replace(index.adapter, alpha=0.9))
-    searcher = HybridSearcher(strong, FakeEmbedder())
-    searched, gated = [], []
-    dense_hits, in_domain = searcher.dense_hits, searcher.in_domain
-    monkeypatch.setattr(searcher, "dense_hits",
-                        lambda v, k: searched.append(v) or dense_hits(v, k))
+    folded = HybridSearcher(strong, FakeEmbedder())
+    assert folded.folded is not None
+    mapped = HybridSearcher(strong, FakeEmbedder())
+    mapped.folded = None  # the query-side product instead
+    bare = HybridSearcher(strong, FakeEmbedder(), adapt=False)
+    for query in QUERIES:
+        got, want = dense_of(folded, query, True), dense_of(mapped, query, True)
+        assert [r for r, _ in got] == [r for r, _ in want]
+        assert np.allclose([s for _, s in got], [s for _, s in want], atol=1e-5)
+        scaled = dense_of(folded, query, False)  # one reading: scaled by |qM|, same order
+        assert [r for r, _ in scaled] == [r for r, _ in want]
+        assert [r for r, _ in dense_of(bare, query, True)] != [r for r, _ in want]
+        page, same = results(folded, query), results(mapped, query)  # the fused page
+        assert [i for i, _ in page] == [i for i, _ in same]
+        assert np.allclose([x for _, x in page], [x for _, x in same], atol=1e-5)
+
+
+def test_hybrid_gates_the_bare_vector(built, monkeypatch: pytest.MonkeyPatch) -> None:
+    index, _ = built
+    searcher = HybridSearcher(index, FakeEmbedder())
+    gated: list[np.ndarray] = []
+    in_domain = searcher.in_domain
     monkeypatch.setattr(searcher, "in_domain",
                         lambda t, vs, m: gated.extend(vs) or in_domain(t, vs, m))
     searcher.search(QUERIES[0], 10)
-    bare = FakeEmbedder().embed_queries([QUERIES[0]])[0]
-    assert np.allclose(gated[0], bare)
-    assert np.allclose(searched[0], strong.adapter.apply(bare))
-    assert not np.allclose(searched[0], bare, atol=1e-3)
+    assert np.allclose(gated[0], FakeEmbedder().embed_queries([QUERIES[0]])[0])
+
+
+def test_an_approximate_index_maps_the_query_instead(built) -> None:
+    index, _ = built
+    hnsw = SearchIndex.build(index.passages, FakeEmbedder(), exact_limit=10)
+    assert hnsw.dense.kind == "hnsw" and hnsw.adapter is not None
+    searcher = HybridSearcher(hnsw, FakeEmbedder())
+    assert searcher.folded is None
+    vector = FakeEmbedder().embed_queries([QUERIES[0]])[0]
+    want = searcher.dense_hits(hnsw.adapter.apply(vector), 20)
+    assert searcher.dense_hits(vector, 20, adapted=True) == want
+    assert searcher.search(QUERIES[0], 10)
 
 
 def test_the_rrf_baseline_never_uses_it(built) -> None:
