@@ -167,6 +167,30 @@ def test_a_round_five_gate_is_rebuilt_with_the_service_direction(tmp_path: Path,
     assert status == "unchanged"
 
 
+def test_an_index_saved_before_the_query_adapter_gains_one(tmp_path: Path, passages_2025):
+    """An index saved before round 10 (no adapter.npz) is updated by the next sync although
+    its corpus is the same, without embedding a passage again; then it is left as it is."""
+    sync_index(tmp_path, passages_2025, FakeEmbedder())
+    (tmp_path / "index" / "adapter.npz").unlink()
+    assert SearchIndex.load(tmp_path / "index").adapter is None
+    counting = CountingEmbedder()
+    index, status = sync_index(tmp_path, passages_2025, counting)
+    assert status == "updated" and counting.embedded == 0
+    assert index.adapter is not None
+    assert SearchIndex.load(tmp_path / "index").adapter is not None
+    _, status = sync_index(tmp_path, passages_2025, CountingEmbedder())
+    assert status == "unchanged"
+
+
+def test_a_corpus_without_headings_needs_no_adapter(tmp_path: Path):
+    """Passages with no heading fit no adapter, so its absence does not rebuild the index."""
+    rows = [{"id": f"p{i}", "text": f"Text nummer {i} om skolan."} for i in range(3)]
+    index, status = sync_index(tmp_path, rows, FakeEmbedder())
+    assert status == "built" and index.adapter is None
+    _, status = sync_index(tmp_path, rows, CountingEmbedder())
+    assert status == "unchanged"
+
+
 def test_an_edited_bank_text_is_picked_up(tmp_path: Path, passages_2025,
                                           monkeypatch: pytest.MonkeyPatch):
     """A line added to a bank makes the saved gate out of date; the rebuilt gate scores
