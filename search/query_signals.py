@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 
 from search.analysis import SwedishAnalyzer
+from search.domain_gate import is_rare
 from search.textnorm import fold, is_stopword, variants, words
 
 REPAIRED_CREDIT = 1.0  # tuned: repairs (typos, compound parts) proved as reliable as exact words
@@ -24,7 +25,8 @@ REPAIRED_CREDIT = 1.0  # tuned: repairs (typos, compound parts) proved as reliab
 PARTIAL_CREDIT = 0.0
 # Whether the lexical match of a search the thesaurus expanded reads BM25's top passage with
 # the expansion (a word held only through a report term counts as a repair: fully in the
-# fusion, by half at the gate) or the top passage of the query's own words alone.
+# fusion, by half at the gate unless the report term is rare, see _rare_term) or the top
+# passage of the query's own words alone.
 SIGNALS_SEE_EXPANSION = True
 
 
@@ -115,7 +117,8 @@ def top_match(bm25, text: str, row: int) -> QuerySignals:
     word the passage holds as written (fewest passages) tells the gate whether the match is
     specific: a name or an acronym, not "bästa" or "2025". When the thesaurus expanded the
     search (search.thesaurus), a word the passage holds only through one of its report terms
-    is a repair too (SIGNALS_SEE_EXPANSION).
+    is a repair too (SIGNALS_SEE_EXPANSION), or, when that term is rare, a word held as
+    written whose rarity is the term's (_rare_term; the fusion counts both alike).
     """
     keys = bm25.expander.keys(text) if bm25.expanded(text) else ()
     if keys and not SIGNALS_SEE_EXPANSION:
@@ -131,9 +134,14 @@ def top_match(bm25, text: str, row: int) -> QuerySignals:
         total += weight
         groups = analyzer.word_groups(word.text)
         near = analyzer.partly_known(word.text)
-        if near and _through_thesaurus(bm25, keys, terms, row):
-            repaired += weight  # a near miss the thesaurus turns into a match
-        elif any(bm25.has_term(row, t) for group in groups for t in group):
+        held = _through_thesaurus(bm25, keys, terms, row) if keys else []
+        holds = any(bm25.has_term(row, t) for group in groups for t in group)
+        if held and (near or not holds):  # (near: a near miss the thesaurus makes a match)
+            if df := _rare_term(held, analyzer.n_docs):
+                exact, rarest = exact + weight, min(rarest or df, df)
+            else:
+                repaired += weight
+        elif holds:
             folded = {fold(t) for t in terms}
             if known or any(fold(t) in folded for t in groups[0]):
                 exact += weight
@@ -146,14 +154,29 @@ def top_match(bm25, text: str, row: int) -> QuerySignals:
             else:
                 repaired += weight
                 partial += weight if near else 0.0
-        elif _through_thesaurus(bm25, keys, terms, row):
-            repaired += weight
     return _shares(exact, repaired, total, count, (rarest, analyzer.n_docs), partial)
 
 
-def _through_thesaurus(bm25, keys, terms: tuple[str, ...], row: int) -> bool:
-    """Whether passage `row` holds every word of one report term of a thesaurus key that
-    the query word (`terms`: its variants) is part of."""
-    return any(all(any(bm25.has_term(row, t) for t in group) for group in alternative)
-               for key in keys if key.terms.intersection(terms)
-               for alternative in key.alternatives)
+def _rare_term(dfs: list[int], n_docs: int) -> int:
+    """The df of the rarest report term the passage holds when it is rare (is_rare), else 0.
+
+    Round 10 (H-sfin): such a word counts at the gate as one held as written, its report
+    term standing for its rarity, so "neighbourhood watch" (-> "grannsamverkan", 1 passage)
+    passes as "grannsamverkan" does. A common report term stays a repair (half a match)."""
+    return dfs[0] if dfs and is_rare(dfs[0], n_docs) else 0
+
+
+def _through_thesaurus(bm25, keys, terms: tuple[str, ...], row: int) -> list[int]:
+    """The corpus dfs, rarest first, of the report terms of thesaurus keys the query word
+    (`terms`: its variants) is part of that passage `row` holds every word of (a term's df:
+    that of its rarest word; empty: the thesaurus does not hold the word there)."""
+    df = bm25.analyzer.df
+    out = []
+    for key in keys:
+        if not key.terms.intersection(terms):
+            continue
+        for alternative in key.alternatives:
+            held = [[t for t in group if bm25.has_term(row, t)] for group in alternative]
+            if all(held):
+                out.append(min(max(df.get(t, 0) for t in group) for group in held))
+    return sorted(out)

@@ -28,6 +28,7 @@ from search.hybrid import HybridSearcher
 from search.index_store import SearchIndex
 from search.lexical import BM25Index
 from search.query_signals import signals, top_match
+from search.thesaurus import Expander, parse
 
 TEXTS = [
     "Kommunen har en social hjälpfond för barn i familjer med låga inkomster.",
@@ -190,6 +191,22 @@ def test_top_match_reports_the_rarest_word_the_passage_holds() -> None:
     assert common.rarest_df > 1 and not is_rare(common.rarest_df, common.n_docs)
     typo = top_match(bm25, "hjälpfonnd", 0)  # found only after a repair: not as written
     assert typo.rarest_df == 0
+
+
+def test_a_rare_report_term_held_through_the_thesaurus_counts_as_written_at_the_gate() -> None:
+    # round 10: "neighbourhood watch" -> "grannsamverkan" (one passage) passes the gate as
+    # "grannsamverkan" does; a common report term ("barn", most passages) stays a repair
+    texts = [*TEXTS, *(f"Barn i förskolan nummer {i}." for i in range(8))]
+    bm25 = BM25Index.build(texts)
+    bm25.analyzer._expander = Expander(bm25.analyzer, parse(
+        "neighbourhood watch\tgrannsamverkan\nchildren\tbarn\n"))
+    row = bm25.search("neighbourhood watch", 1)[0][0]
+    rare = top_match(bm25, "neighbourhood watch", row)
+    assert (rare.exact, rare.repaired, rare.rarest_df) == (1.0, 0.0, 1)
+    never = DomainGate(np.zeros(4, dtype=np.float32), -100.0)
+    assert never.accepts(np.zeros(4), rare.coverage(0.5), is_rare(rare.rarest_df, rare.n_docs))
+    common = top_match(bm25, "children", bm25.search("children", 1)[0][0])
+    assert (common.exact, common.repaired, common.rarest_df) == (0.0, 1.0, 0)
 
 
 def test_a_long_passage_does_not_hide_an_exact_rare_name() -> None:
