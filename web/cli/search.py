@@ -79,8 +79,9 @@ def search_cmd(query: str | None, k: int, year: int | None, goal: str | None,
 
 
 def default_dev_sets() -> dict[str, Path]:
-    """The bundled query sets by part: tuning and eight held-out parts (tests/data/);
-    held-out and held-out 8 (blind, round 9) are reported only, the rest is the pool."""
+    """The bundled query sets by part: tuning and nine held-out parts (tests/data/);
+    held-out and held-out 9 (blind, round 10) are reported only; the pool is tuning and
+    held-out 2-8."""
     data = Path(str(resources.files("corpus"))).parent / "tests" / "data"
     return {"tuning": data / "search_tune.jsonl", "held-out": data / "search_heldout.jsonl",
             "held-out 2": data / "search_heldout2.jsonl",
@@ -89,7 +90,8 @@ def default_dev_sets() -> dict[str, Path]:
             "held-out 5": data / "search_heldout5.jsonl",
             "held-out 6": data / "search_heldout6.jsonl",
             "held-out 7": data / "search_heldout7.jsonl",
-            "held-out 8": data / "search_heldout8.jsonl"}
+            "held-out 8": data / "search_heldout8.jsonl",
+            "held-out 9": data / "search_heldout9.jsonl"}
 
 
 @click.command("eval")
