@@ -279,8 +279,9 @@ def judged_rows(which: str = "first") -> list[dict]:
     unseen one (5, judged before any change was measured on it), the blind fourth (6), the
     blind fifth (6, opened only after round 6's design was committed), the blind sixth (7,
     opened only after round 7's method was committed, b3390bc) or the blind seventh (7, with
-    CRC 22 as a negative control that no action supports; run once after round 8's design) or
-    the blind eighth (7 articles the report never states; run once in round 9)."""
+    CRC 22 as a negative control that no action supports; run once after round 8's design),
+    the blind eighth (7 articles the report never states; run once in round 9) or the blind
+    ninth (7, none stated, UDHR 17 a negative control; run once in round 10)."""
     text = JUDGED_SETS[which].read_text(encoding="utf-8")
     return [json.loads(line) for line in text.splitlines() if not line.startswith("#")]
 
