@@ -4,9 +4,11 @@
 ("dagis<TAB>förskola", "knark<TAB>narkotika; droger"), `#` starts a comment. Both sides go
 through the analyzer BM25 uses, so a key matches the query's word in any inflection
 ("dagiset", "dagisen") and a report term becomes the BM25 terms the report's own word yields.
-A key may be several words ("early childhood"); they must follow each other in the query,
-stopwords left out on both sides. The file is read once per process; each BM25 index builds
-its own lookup, since which terms exist depends on the corpus.
+A key may be several words ("early childhood"); the query must hold all of them in order and
+next to each other, a stopword as written ("utan jobb" is not "jobb", "sex work" is not
+"work"). Keys that match at the same place ("jobb", "jobba") make one group: the query word
+gains their report terms once, by the best. The file is read once per process; each BM25
+index builds its own lookup, since which terms exist depends on the corpus.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from search.analysis import Group, SwedishAnalyzer
 from search.textnorm import is_stopword, variants, words
 
 THESAURUS = Path(__file__).with_name("thesaurus.tsv")
+CACHE_LIMIT = 10_000  # query texts whose keys (and expansion) are remembered; then dropped whole
 # One report term: the BM25 groups of its words (all of them must be scored, summed).
 Alternative = tuple[Group, ...]
 
@@ -39,7 +42,8 @@ class Entry:
 
 @dataclass(frozen=True)
 class Expansion:
-    """One key of the thesaurus: the terms of its words and the report terms it adds."""
+    """The keys matched at one place of a query ("jobb", "jobba": one key each, or several
+    that analyse alike): the terms of their content words and the report terms they add."""
 
     key: str
     terms: frozenset[str]
@@ -88,6 +92,13 @@ def _content(text: str) -> list[str]:
     return [w.text for w in words(text) if not is_stopword(w.text)]
 
 
+def _word_terms(text: str) -> tuple[frozenset[str], ...]:
+    """Every word of a phrase, in order, as it matches: a content word by its variant terms
+    (any inflection), a stopword only as written (so a key keeps every word it has)."""
+    return tuple(frozenset((w.text,) if is_stopword(w.text) else variants(w.text))
+                 for w in words(text))
+
+
 class Expander:
     """The thesaurus over one corpus's analyzer: a query's expansion terms, as BM25 groups."""
 
@@ -99,13 +110,14 @@ class Expander:
         # first key word's term -> (every key word's term set, the key's alternatives)
         self._by_first: dict[str, list[tuple[tuple[frozenset[str], ...], Expansion]]] = {}
         for entry in entries:
-            key_words = tuple(frozenset(variants(w)) for w in _content(entry.key))
+            key_words = _word_terms(entry.key)
             alternatives = tuple(a for a in map(self.target, entry.targets) if a)
             if not alternatives:
                 continue
+            content = [frozenset(variants(w)) for w in _content(entry.key)]
             for term in key_words[0]:
                 self._by_first.setdefault(term, []).append(
-                    (key_words, Expansion(entry.key, frozenset().union(*key_words),
+                    (key_words, Expansion(entry.key, frozenset().union(*content),
                                           alternatives)))
         self._cache: dict[str, tuple[Expansion, ...]] = {}
 
@@ -139,17 +151,18 @@ class Expander:
         """The thesaurus keys the query holds, in query order (remembered per text)."""
         found = self._cache.get(text)
         if found is None:
-            if len(self._cache) >= 10_000:
+            if len(self._cache) >= CACHE_LIMIT:
                 self._cache.clear()
             found = self._cache[text] = self._find(text)
         return found
 
     def _find(self, text: str) -> tuple[Expansion, ...]:
-        """keys() without the cache: at each word the longest keys that start there, then on
-        after them (so "early childhood education" does not also expand "education")."""
+        """keys() without the cache: at each word the longest keys that start there, merged
+        into one, then on after them (so "early childhood education" does not also expand
+        "education", and "jobb" and "jobba" add their report terms once)."""
         if not self._by_first:
             return ()
-        terms = [frozenset(variants(w)) for w in _content(text)]
+        terms = _word_terms(text)
         out: list[Expansion] = []
         i = 0
         while i < len(terms):
@@ -157,23 +170,43 @@ class Expander:
                      for t in terms[i] for key_words, expansion in self._by_first.get(t, ())
                      if _follows(terms[i:], key_words)]
             longest = max((n for n, _ in found), default=0)
-            out.extend(expansion for n, expansion in found if n == longest)
+            if longest:
+                out.append(_merged([e for n, e in found if n == longest]))
             i += max(longest, 1)
         return tuple(dict.fromkeys(out))
 
     def expansion(self, text: str, own: Sequence[Group]) -> list[tuple[Alternative, ...]]:
-        """Per key the query holds, its alternatives without the groups the query already
-        has (`own`: the query's groups); keys whose every alternative is the query's own
-        words are left out."""
+        """Per place in the query a key matched, its alternatives (see expansions)."""
+        return [kept for _, kept in self.expansions(text, own)]
+
+    def expansions(self, text: str,
+                   own: Sequence[Group]) -> list[tuple[Expansion, tuple[Alternative, ...]]]:
+        """Per place in the query a key matched: the key(s) and their alternatives without the
+        groups the query already has (`own`: the query's groups). A place whose alternative is
+        wholly the query's own words is left out; a report term counts once per query."""
         held = {term for group in own for term in group}
-        out: list[tuple[Alternative, ...]] = []
+        out: list[tuple[Expansion, tuple[Alternative, ...]]] = []
+        used: set[Alternative] = set()
         for expansion in self.keys(text):
             kept = tuple(
                 rest for alt in expansion.alternatives
                 if (rest := tuple(g for g in alt if not held.intersection(g))))
-            if kept and len(kept) == len(expansion.alternatives) and kept not in out:
-                out.append(kept)
+            if len(kept) != len(expansion.alternatives):
+                continue
+            kept = tuple(alt for alt in kept if alt not in used)
+            if kept:
+                used.update(kept)
+                out.append((expansion, kept))
         return out
+
+
+def _merged(found: Sequence[Expansion]) -> Expansion:
+    """Keys matched at one place as one: their words' terms, each report term once."""
+    if len(found) == 1:
+        return found[0]
+    return Expansion(" / ".join(e.key for e in found),
+                     frozenset().union(*(e.terms for e in found)),
+                     tuple(dict.fromkeys(a for e in found for a in e.alternatives)))
 
 
 def _follows(terms: Sequence[frozenset[str]], key_words: Sequence[frozenset[str]]) -> bool:

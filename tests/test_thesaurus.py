@@ -21,6 +21,7 @@ TEXTS = [
     "Kommunen stödjer arbete och sysselsättning för unga vuxna.",
     "Äldreomsorgen har fått nya riktlinjer för maten.",
     "Biblioteket har öppet på lördagar.",
+    "Arbetslösheten bland unga vuxna har minskat.",
 ]
 FIXTURE = """# a fixture: user term<TAB>report term[; report term ...]
 dagis\tförskola
@@ -28,6 +29,8 @@ knark\tnarkotika; droger   # two report terms: the key counts once, by the bette
 jobb\tarbete; sysselsättning
 elderly care\täldreomsorg
 care\tstöd
+utan jobb\tarbetslöshet
+jobba\tarbete; matematik
 """
 
 
@@ -48,7 +51,8 @@ def weight(monkeypatch: pytest.MonkeyPatch) -> float:
 
 def test_parse_reads_entries_comments_and_several_report_terms() -> None:
     entries = parse(FIXTURE, "fix.tsv")
-    assert [e.key for e in entries] == ["dagis", "knark", "jobb", "elderly care", "care"]
+    assert [e.key for e in entries] == ["dagis", "knark", "jobb", "elderly care", "care",
+                                        "utan jobb", "jobba"]
     assert entries[1].targets == ("narkotika", "droger") and entries[1].line == 3
 
 
@@ -80,6 +84,39 @@ def test_keys_match_inflections_and_the_longest_phrase(index: BM25Index) -> None
     assert [e.key for e in keys("quality of elderly care")] == ["elderly care"]  # not "care"
     assert [e.key for e in keys("care for the elderly")] == ["care"]
     assert keys("förskola") == ()
+
+
+def test_a_key_keeps_its_stopwords(index: BM25Index) -> None:
+    """Review finding 1: "utan jobb" lost "utan" and fired on every "jobb"."""
+    keys = index.expander.keys
+    assert [e.key for e in keys("unga utan jobb")] == ["utan jobb"]
+    assert "utan jobb" not in [e.key for e in keys("jobb för unga")]
+    assert 6 not in dict(index.search("jobb", 10))  # the arbetslöshet passage
+    assert 6 in dict(index.search("utan jobb", 10))
+
+
+def test_every_bundled_key_matches_only_with_all_its_words() -> None:
+    entries = load()
+    targets = [t for entry in entries for t in entry.targets]
+    expander = Expander(SwedishAnalyzer.from_texts(targets), entries)
+
+    def matched(text: str) -> set[str]:
+        return {key for e in expander.keys(text) for key in e.key.split(" / ")}
+
+    for entry in entries:
+        assert entry.key in matched(entry.key), entry
+        content = " ".join(thesaurus._content(entry.key))
+        if content != " ".join(w.text for w in thesaurus.words(entry.key)):
+            assert entry.key not in matched(content), entry  # a stopword is part of the key
+
+
+def test_keys_that_analyse_alike_make_one_group(index: BM25Index) -> None:
+    """Review finding 2: "jobb" and "jobba" both fired and their additions summed."""
+    analyzer = index.analyzer
+    groups = index.expander.expansion("jobb", analyzer.query_groups("jobb"))
+    assert len(groups) == 1  # one place in the query, one take-the-best group
+    alternatives = groups[0]
+    assert len(alternatives) == len(set(alternatives)) == 3  # arbete, sysselsättning, matematik
 
 
 def test_expansion_skips_report_terms_the_query_already_has(index: BM25Index) -> None:
