@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from numbers import Integral
 from pathlib import Path
 from typing import Any
@@ -15,19 +16,24 @@ import numpy as np
 
 from search.analysis import Group, SwedishAnalyzer
 from search.file_swap import write_text_swapped
-from search.thesaurus import Alternative, Expander
+from search.textnorm import is_stopword, variants, words
+from search.thesaurus import CACHE_LIMIT, Alternative, Expander
 
 FORMAT = "bokslut-bm25/1"
 MAX_QUERY_CHARS = 2000
 # A thesaurus key's report terms (search.thesaurus) score at this share of the query's own
-# words (0: no expansion; read at each search). Round 10, chosen leave-one-part-out on the
-# pool (tuning + held-out 2-8, 466 queries) from 0 / 0.25 / 0.5 / 0.75 with the lexical
-# signals seeing the expansion or not (search.query_signals.SIGNALS_SEE_EXPANSION): hybrid
-# nDCG@10 0.7867 -> 0.7943 at 0.5 with them seeing it, every fold's choice; 0.75 scored
-# 0.7960 but cost a pool query a relevant hit to the floor. benchmarks/results/
-# eval_round10_thesaurus.txt has the grid.
+# words (0: no expansion; read at each search). Chosen in round 10 leave-one-part-out on the
+# pool; docs/search.md and benchmarks/results/eval_round10_thesaurus.txt have the figures.
 EXPANSION_WEIGHT = 0.5
-PLAIN_TOPS = 10_000  # expanded queries whose unexpanded top passage is remembered
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a query searches for: its own groups and the thesaurus's additions."""
+
+    groups: tuple[Group, ...]  # the query's own words' groups
+    expanded: tuple[Group, ...]  # the same, less typo guesses for words a key stands for
+    extra: tuple[tuple[Alternative, ...], ...]  # per place a key matched, its alternatives
 
 
 # A query word's alternatives (stem and lemma stem, folded or typo-corrected matches) count
@@ -49,9 +55,7 @@ class BM25Index:
         self.analyzer = analyzer
         self._retriever = retriever
         self.params = dict(params)
-        # expanded query -> the top row of its own words alone (None: they match nothing),
-        # for the lexical signals, which describe the query as typed (search.query_signals)
-        self._plain_top: dict[str, int | None] = {}
+        self._plans: dict[str, Plan] = {}  # query text -> its plan (a pure function of it)
 
     @classmethod
     def build(
@@ -88,22 +92,44 @@ class BM25Index:
     def search(self, query: str, k: int = 10) -> list[tuple[int, float]]:
         """Top `k` passages for `query` as (index, score), best first; [] when nothing matches.
         A thesaurus key the query holds adds its report terms at EXPANSION_WEIGHT."""
-        groups = self._groups(query, k)
-        weight = EXPANSION_WEIGHT
-        extra = self.expander.expansion(query, groups) if weight > 0 else []
-        if not extra:
-            self._plain_top.pop(query, None)
+        self._groups(query, k)
+        plan, weight = self.plan(query), EXPANSION_WEIGHT
+        extra = plan.extra if weight > 0 else ()
+        groups = plan.expanded if extra else plan.groups
         if not (groups or extra) or self._retriever is None:
             return []
         scores = self._scores(groups)
-        if extra:
-            best = int(np.argmax(scores))
-            self._remember(query, best if scores[best] > 0 else None)
-            for alternatives in extra:  # a key counts once, by its best report term
-                scores += weight * np.max([self._scores(a) for a in alternatives], axis=0)
+        for alternatives in extra:  # a place counts once, by its best report term
+            scores += weight * np.max([self._scores(a) for a in alternatives], axis=0)
         hits = np.flatnonzero(scores > 0)
         order = hits[np.lexsort((hits, -scores[hits]))][:k]
         return [(int(i), float(scores[i])) for i in order]
+
+    def plan(self, query: str) -> Plan:
+        """The query's groups and thesaurus additions (remembered per text; no argument checks)."""
+        found = self._plans.get(query)
+        if found is None:
+            if len(self._plans) >= CACHE_LIMIT:
+                self._plans.clear()
+            found = self._plans[query] = self._plan(query)
+        return found
+
+    def _plan(self, query: str) -> Plan:
+        """plan() without the cache. A word a thesaurus key stands for that the corpus lacks
+        is not also typo-corrected: "snut" means polis, not the nearest spelling "snus"."""
+        groups = self.analyzer.query_groups(query)
+        found = self.expander.expansions(query, groups)
+        keyed = frozenset().union(*(expansion.terms for expansion, _ in found))
+        guessed, kept = set(), set()
+        for word in words(query):
+            if is_stopword(word.text):
+                continue
+            own = self.analyzer.word_groups(word.text)
+            repair = self.analyzer.repair(word.text)
+            typo = repair is not None and repair[1] == "typo"
+            (guessed if typo and keyed.intersection(variants(word.text)) else kept).update(own)
+        expanded = tuple(g for g in groups if g in kept or g not in guessed)
+        return Plan(tuple(groups), expanded, tuple(alternatives for _, alternatives in found))
 
     def _scores(self, groups: Sequence[Group] | Alternative) -> np.ndarray:
         """Every passage's BM25 score: per group its best term's, summed over the groups."""
@@ -131,19 +157,9 @@ class BM25Index:
         """The bundled thesaurus over this index's analyzer (search.thesaurus)."""
         return self.analyzer.expander
 
-    def _remember(self, query: str, row: int | None) -> None:
-        """Keep an expanded query's unexpanded top row (the memory is bounded)."""
-        if len(self._plain_top) >= PLAIN_TOPS:
-            self._plain_top.clear()
-        self._plain_top[query] = row
-
     def expanded(self, query: str) -> bool:
-        """Whether the last search of `query` added thesaurus terms (search.thesaurus)."""
-        return query in self._plain_top
-
-    def plain_top(self, query: str) -> int | None:
-        """The top row of an expanded query's own words (None: they match nothing)."""
-        return self._plain_top.get(query)
+        """Whether a search of `query` adds thesaurus terms (search.thesaurus)."""
+        return EXPANSION_WEIGHT > 0 and bool(self.plan(query).extra)
 
     def has_term(self, row: int, term: str) -> bool:
         """Whether passage `row` contains the analysed term (read from the BM25 matrix)."""
@@ -170,6 +186,7 @@ class BM25Index:
         analyzer, docs = SwedishAnalyzer.fit(combined, self.analyzer.config)
         self._retriever = _bm25(docs, self.params["k1"], self.params["b"])
         self.analyzer, self._texts = analyzer, combined
+        self._plans = {}  # planned against the old vocabulary
         return range(start, len(combined))
 
     def save(self, directory: str | os.PathLike[str]) -> None:

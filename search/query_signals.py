@@ -23,11 +23,6 @@ REPAIRED_CREDIT = 1.0  # tuned: repairs (typos, compound parts) proved as reliab
 # and held-out 2-4: nDCG@10 0.805 -> 0.811 at 0, 0.810 at 0.25-0.75, flat; 0 is the simplest
 # reading and was picked in two of the three leave-one-part-out folds that differ).
 PARTIAL_CREDIT = 0.0
-# Whether the lexical match of a search the thesaurus expanded reads BM25's top passage with
-# the expansion (a word held only through a report term counts as a repair: fully in the
-# fusion, by half at the gate unless the report term is rare, see _rare_term) or the top
-# passage of the query's own words alone.
-SIGNALS_SEE_EXPANSION = True
 
 
 @dataclass(frozen=True)
@@ -117,15 +112,11 @@ def top_match(bm25, text: str, row: int) -> QuerySignals:
     word the passage holds as written (fewest passages) tells the gate whether the match is
     specific: a name or an acronym, not "bästa" or "2025". When the thesaurus expanded the
     search (search.thesaurus), a word the passage holds only through one of its report terms
-    is a repair too (SIGNALS_SEE_EXPANSION), or, when that term is rare, a word held as
-    written whose rarity is the term's (_rare_term; the fusion counts both alike).
+    is a repair too (fully in the fusion, by half at the gate), or, when that term is rare,
+    a word held as written whose rarity is the term's (_rare_term; the fusion counts both
+    alike). Whether the search was expanded is read from the query itself (bm25.expanded).
     """
     keys = bm25.expander.keys(text) if bm25.expanded(text) else ()
-    if keys and not SIGNALS_SEE_EXPANSION:
-        plain = bm25.plain_top(text)  # the top passage of the query's own words
-        if plain is None:
-            return QuerySignals(0.0, 0.0, 0)  # as for a search that found nothing
-        row, keys = plain, ()
     analyzer = bm25.analyzer
     exact = repaired = partial = total = 0.0
     count, rarest = 0, 0

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from search import lexical, query_signals, thesaurus
+from search import lexical, thesaurus
 from search.analysis import AnalyzerConfig, SwedishAnalyzer
 from search.lexical import BM25Index
 from search.query_signals import top_match
@@ -22,6 +22,8 @@ TEXTS = [
     "Äldreomsorgen har fått nya riktlinjer för maten.",
     "Biblioteket har öppet på lördagar.",
     "Arbetslösheten bland unga vuxna har minskat.",
+    "Polisen och kommunen samverkar mot brott.",
+    "Snus och tobak bland unga.",
 ]
 FIXTURE = """# a fixture: user term<TAB>report term[; report term ...]
 dagis\tförskola
@@ -31,6 +33,7 @@ elderly care\täldreomsorg
 care\tstöd
 utan jobb\tarbetslöshet
 jobba\tarbete; matematik
+snut\tpolis
 """
 
 
@@ -52,7 +55,7 @@ def weight(monkeypatch: pytest.MonkeyPatch) -> float:
 def test_parse_reads_entries_comments_and_several_report_terms() -> None:
     entries = parse(FIXTURE, "fix.tsv")
     assert [e.key for e in entries] == ["dagis", "knark", "jobb", "elderly care", "care",
-                                        "utan jobb", "jobba"]
+                                        "utan jobb", "jobba", "snut"]
     assert entries[1].targets == ("narkotika", "droger") and entries[1].line == 3
 
 
@@ -155,23 +158,22 @@ def test_the_signals_count_a_word_held_through_the_thesaurus_as_a_repair(
     assert match.coverage(0.5) == 0.5  # the gate's credit for a repair
 
 
-def test_without_the_expansion_the_signals_read_the_query_as_typed(
+def test_a_key_the_corpus_lacks_is_not_also_typo_corrected(
         index: BM25Index, weight: float, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(query_signals, "SIGNALS_SEE_EXPANSION", False)
-    top = index.search("dagis", 1)[0][0]
-    assert top_match(index, "dagis", top).coverage() == 0.0  # nothing as typed
-    rows = index.search("jobb för unga", 5)
-    assert index.expanded("jobb för unga")
-    assert index.plain_top("jobb för unga") in dict(rows)
-
-
-def test_a_search_without_expansion_forgets_an_earlier_one(index: BM25Index,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(lexical, "EXPANSION_WEIGHT", 0.5)
-    index.search("dagis", 1)
+    """Review finding 3: "snut" (the corpus lacks it) also matched "snus" at full weight."""
+    assert index.analyzer.repair("snut") == ("snus", "typo")  # the guess without the thesaurus
+    assert [row for row, _ in index.search("snut", 5)] == [7]  # the police, never the snus
     monkeypatch.setattr(lexical, "EXPANSION_WEIGHT", 0.0)
-    index.search("dagis", 1)
-    assert not index.expanded("dagis")
+    assert [row for row, _ in index.search("snut", 5)] == [8]  # no thesaurus: the guess
+
+
+def test_expanded_is_read_from_the_query_not_from_an_earlier_search(
+        index: BM25Index, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review finding 4: expanded() read state the last search() of the same text left."""
+    monkeypatch.setattr(lexical, "EXPANSION_WEIGHT", 0.5)
+    assert index.expanded("dagis i Geneta") and not index.expanded("förskola")
+    monkeypatch.setattr(lexical, "EXPANSION_WEIGHT", 0.0)
+    assert not index.expanded("dagis i Geneta")
 
 
 def test_every_report_term_of_the_bundled_thesaurus_occurs_in_the_report() -> None:
