@@ -10,6 +10,7 @@ from search import lexical, thesaurus
 from search.analysis import AnalyzerConfig, SwedishAnalyzer
 from search.lexical import BM25Index
 from search.query_signals import top_match
+from search.textnorm import ENGLISH_FUNCTION_WORDS, is_stopword
 from search.thesaurus import Expander, ThesaurusError, load, parse, unknown_targets
 
 REPORT = (Path(__file__).resolve().parents[1]
@@ -174,6 +175,21 @@ def test_expanded_is_read_from_the_query_not_from_an_earlier_search(
     assert index.expanded("dagis i Geneta") and not index.expanded("förskola")
     monkeypatch.setattr(lexical, "EXPANSION_WEIGHT", 0.0)
     assert not index.expanded("dagis i Geneta")
+
+
+# Words that stand in most questions: a key among them fires on nearly every query.
+FUNCTION_LIKE = frozenset({
+    *("work", "help", "goal", "goals", "home", "staff", "case", "cases", "people", "thing"),
+    *("way", "make", "get", "need", "use", "good", "new", "year", "time", "many", "much"),
+    *("göra", "få", "ha", "bra", "ny", "nya", "år", "tid", "många", "mycket", "sätt", "sak"),
+})
+
+
+def test_no_bundled_key_is_a_function_like_word() -> None:
+    """Review finding 6: "work", "help", "home" ... expanded most English questions."""
+    keys = {entry.key for entry in load()}
+    assert not keys & (FUNCTION_LIKE | ENGLISH_FUNCTION_WORDS)
+    assert not {key for key in keys if is_stopword(key)}
 
 
 def test_every_report_term_of_the_bundled_thesaurus_occurs_in_the_report() -> None:
