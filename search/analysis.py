@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -83,6 +84,7 @@ class SwedishAnalyzer:
         self._resolved: dict[Group, tuple[list[Group], Repair | None]] = {}
         self._word_terms: dict[str, frozenset[str]] = {}  # snippets ask for every word shown
         self._expander: Expander | None = None
+        self._expander_lock = threading.Lock()
 
     @classmethod
     def from_texts(
@@ -185,6 +187,17 @@ class SwedishAnalyzer:
         found = self._resolve_cached(variants(word))[1]
         return found is not None and found[1] == "partial"
 
+    def known_parts(self, word: str) -> list[Group]:
+        """A word the vocabulary lacks split into known compound parts, without a typo repair
+        (so no typo table is built); [] when it is known, matches with å/ä/ö restored, or
+        does not split into known parts."""
+        terms = variants(word)
+        if is_stopword(word) or any(t in self._vocab for t in terms) or self._fold_match(terms):
+            return []
+        if not self.splitter.eligible(terms[0]):
+            return []
+        return [(p,) for p in self.splitter.parts(terms[0])]
+
     def forget_queries(self) -> None:
         """Drop everything earlier texts left in the caches, this analyzer's and the word
         functions' (benchmarks time a first analysis; only the loaded pipeline stays)."""
@@ -251,10 +264,12 @@ class SwedishAnalyzer:
     def expander(self) -> Expander:
         """The bundled thesaurus over this corpus (search.thesaurus), built on first use."""
         if self._expander is None:
-            # imported here: the thesaurus analyses its entries with this class
-            from search.thesaurus import Expander, load
+            with self._expander_lock:  # built once, though two first queries race for it
+                if self._expander is None:
+                    # imported here: the thesaurus analyses its entries with this class
+                    from search.thesaurus import Expander, load
 
-            self._expander = Expander(self, load())
+                    self._expander = Expander(self, load())
         return self._expander
 
     def _typo(self, term: str, limit: int) -> Group:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -175,6 +176,15 @@ def test_expanded_is_read_from_the_query_not_from_an_earlier_search(
     assert index.expanded("dagis i Geneta") and not index.expanded("förskola")
     monkeypatch.setattr(lexical, "EXPANSION_WEIGHT", 0.0)
     assert not index.expanded("dagis i Geneta")
+
+
+def test_the_expander_is_built_once_and_without_the_typo_table() -> None:
+    """Review finding 5: its start-up built the typo table (about a second), with no lock."""
+    analyzer = SwedishAnalyzer.from_texts(TEXTS, AnalyzerConfig(min_part_df=1))
+    with ThreadPoolExecutor(2) as pool:
+        built = list(pool.map(lambda _: analyzer.expander, range(4)))
+    assert all(e is built[0] for e in built)
+    assert analyzer._typos is None
 
 
 # Words that stand in most questions: a key among them fires on nearly every query.
