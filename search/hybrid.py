@@ -250,7 +250,7 @@ class HybridSearcher:
         """Filter, fold identical texts, count them all, and build snippets for one page."""
         hits: list[Hit] = []
         by_text: dict[str, Hit | None] = {}
-        terms = set(self.index.bm25.analyzer.analyze_query(query))
+        terms = set(self.index.bm25.highlight_terms(query))  # with the thesaurus's terms
         count = 0
         for row, score, sources in fused:
             passage = self.index.passages[row]

@@ -161,6 +161,15 @@ class BM25Index:
         """Whether a search of `query` adds thesaurus terms (search.thesaurus)."""
         return EXPANSION_WEIGHT > 0 and bool(self.plan(query).extra)
 
+    def highlight_terms(self, query: str) -> frozenset[str]:
+        """The terms a search of `query` matches by, for snippets: its own words' (less a typo
+        guess the thesaurus replaced) and, when expanded, the report terms it added."""
+        plan = self.plan(query)
+        if not self.expanded(query):
+            return frozenset(t for group in plan.groups for t in group)
+        added = (g for alternatives in plan.extra for alt in alternatives for g in alt)
+        return frozenset(t for group in (*plan.expanded, *added) for t in group)
+
     def has_term(self, row: int, term: str) -> bool:
         """Whether passage `row` contains the analysed term (read from the BM25 matrix)."""
         if self._retriever is None or term not in self._retriever.vocab_dict:

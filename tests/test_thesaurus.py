@@ -169,6 +169,14 @@ def test_a_key_the_corpus_lacks_is_not_also_typo_corrected(
     assert [row for row, _ in index.search("snut", 5)] == [8]  # no thesaurus: the guess
 
 
+def test_snippets_mark_the_report_terms_a_search_added(index: BM25Index,
+                                                       weight: float) -> None:
+    """Review finding 8: a hit found through the thesaurus showed no <mark>."""
+    assert "förskol" in index.highlight_terms("dagis")
+    assert "polis" in index.highlight_terms("snut") and "snus" not in index.highlight_terms("snut")
+    assert index.highlight_terms("förskola") == frozenset(index.analyzer.analyze_query("förskola"))
+
+
 def test_expanded_is_read_from_the_query_not_from_an_earlier_search(
         index: BM25Index, monkeypatch: pytest.MonkeyPatch) -> None:
     """Review finding 4: expanded() read state the last search() of the same text left."""
