@@ -143,14 +143,26 @@ class BM25Index:
         return scores
 
     def _term_scores(self, term_id: int) -> np.ndarray:
-        """One term's BM25 score in every passage, read from its column of the score matrix
-        (bm25s's get_scores_from_ids([term_id]) gives the same array in about twice the time)."""
+        """One term's BM25 score in every passage (0 where it is absent)."""
         assert self._retriever is not None
-        matrix = self._retriever.scores
-        start, end = matrix["indptr"][term_id], matrix["indptr"][term_id + 1]
-        out = np.zeros(matrix["num_docs"], dtype=self._retriever.dtype)
-        out[matrix["indices"][start:end]] = matrix["data"][start:end]
+        rows, values = self._column(term_id)
+        out = np.zeros(len(self._texts), dtype=self._retriever.dtype)
+        out[rows] = values
         return out
+
+    def _column(self, term_id: int) -> tuple[np.ndarray, np.ndarray]:
+        """The passages holding one term and its scores there, read from bm25s's score matrix
+        (a private layout: about twice as fast as get_scores_from_ids, which is the fallback
+        should a bm25s version lay it out otherwise)."""
+        assert self._retriever is not None
+        try:
+            matrix = self._retriever.scores
+            start, end = matrix["indptr"][term_id], matrix["indptr"][term_id + 1]
+            return matrix["indices"][start:end], matrix["data"][start:end]
+        except (KeyError, TypeError, IndexError):
+            scores = np.asarray(self._retriever.get_scores_from_ids([term_id]))
+            rows = np.flatnonzero(scores)
+            return rows, scores[rows]
 
     @property
     def expander(self) -> Expander:
@@ -174,9 +186,8 @@ class BM25Index:
         """Whether passage `row` contains the analysed term (read from the BM25 matrix)."""
         if self._retriever is None or term not in self._retriever.vocab_dict:
             return False
-        matrix, column = self._retriever.scores, self._retriever.vocab_dict[term]
-        docs = matrix["indices"][matrix["indptr"][column]:matrix["indptr"][column + 1]]
-        return bool((docs == row).any())
+        rows, _ = self._column(self._retriever.vocab_dict[term])
+        return bool((rows == row).any())
 
     def _groups(self, query: str, k: int) -> list[Group]:
         """Validate the arguments and analyse the query."""

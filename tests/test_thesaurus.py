@@ -215,3 +215,20 @@ def test_every_report_term_of_the_bundled_thesaurus_occurs_in_the_report() -> No
     assert entries, f"{thesaurus.THESAURUS} is missing or empty"
     analyzer = SwedishAnalyzer.from_texts(REPORT.read_text("utf-8").split("\n\n"))
     assert unknown_targets(analyzer, entries) == []
+
+
+def test_the_score_matrix_read_matches_bm25s_public_call(index: BM25Index,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review finding 9: _term_scores reads bm25s's private layout; it gives what the public
+    get_scores_from_ids gives, which is its fallback should a bm25s version change the layout."""
+    retriever = index._retriever
+    assert retriever is not None
+    ids = [retriever.vocab_dict[t] for t in index.analyzer.vocabulary if t in retriever.vocab_dict]
+    public = {i: retriever.get_scores_from_ids([i]) for i in ids}
+    for i in ids:
+        assert index._term_scores(i) == pytest.approx(public[i])
+    monkeypatch.setattr(retriever, "scores", {"layout": "changed"})
+    monkeypatch.setattr(retriever, "get_scores_from_ids", lambda found: public[found[0]])
+    for i in ids:
+        assert index._term_scores(i) == pytest.approx(public[i])
+    assert index.has_term(2, "narkotik") and not index.has_term(0, "narkotik")
