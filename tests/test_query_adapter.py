@@ -240,6 +240,13 @@ def test_an_approximate_index_maps_the_query_instead(built) -> None:
 
 
 def test_the_rrf_baseline_never_uses_it(built) -> None:
+    """The rrf baseline ranks alike with and without the adapter (not only its attribute)."""
     index, _ = built
     assert HybridSearcher(index, FakeEmbedder(), rrf=True).adapter is None
     assert HybridSearcher(index, FakeEmbedder()).adapter is index.adapter
+    with_it = HybridSearcher(index, FakeEmbedder(), rrf=True)
+    without = HybridSearcher(dataclasses.replace(index, adapter=None), FakeEmbedder(), rrf=True)
+    for query in QUERIES:
+        ranked = [[(h.passage["id"], round(h.score, 6)) for h in s.search(query, 10)]
+                  for s in (with_it, without)]
+        assert ranked[0] == ranked[1] and ranked[0], query

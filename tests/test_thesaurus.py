@@ -210,6 +210,7 @@ def test_no_bundled_key_is_a_function_like_word() -> None:
     assert not {key for key in keys if is_stopword(key)}
 
 
+@pytest.mark.slow  # fits an analyzer on the whole report (about 10 s)
 def test_every_report_term_of_the_bundled_thesaurus_occurs_in_the_report() -> None:
     entries = load()
     assert entries, f"{thesaurus.THESAURUS} is missing or empty"
