@@ -14,16 +14,14 @@ passage's heading is the indicator's name, so the names are pseudo-queries too.
 
 The hybrid search's dense side searches with normalise((1 − ALPHA) q + ALPHA qW); the domain
 gate and `dense` mode keep the bare query vector (the model as it is: the reference).
-Chosen in round 10 on the pool (tuning + held-out 2-8, 466 queries), leave-one-part-out over
-8 settings and none: pool hybrid nDCG@10 0.7867 -> 0.7924, every fold chose these values
-(benchmarks/results/eval_round10_adapter.txt). RIDGE was taken beforehand from a check on the
-headings alone (fit on half of them, rank the other half's passages).
+Chosen in round 10 on the pool, leave-one-part-out; RIDGE was taken beforehand from a check
+on the headings alone. The figures (and the cost) are in docs/search.md and
+benchmarks/results/eval_round10_adapter.txt.
 
-Cost: the fit about 16 ms at ingest. W − I has rank at most the number of distinct headings
-(118 here), so it is kept as two factors, d × r and r × d (with r ≥ d/2 the whole d × d map).
-At a query nothing: a searcher folds the map into copies of the passage and sentence vectors
-(FoldedDense, once, when it opens an exact index); an approximate (HNSW) index maps the query
-vector instead, one product that read the factors from memory in 0.06-0.10 ms inside a search.
+W − I has rank at most the number of distinct headings, so it is kept as two factors, d × r
+and r × d (with r ≥ d/2 the whole d × d map). At a query nothing: a searcher folds the map
+into copies of the passage and sentence vectors (FoldedDense, once per index, when it opens
+an exact one); an approximate (HNSW) index maps the query vector instead.
 """
 
 from __future__ import annotations
@@ -166,10 +164,10 @@ class FoldedDense:
     """The adapter folded into copies of the passage and sentence vectors (rows v Mᵀ).
 
     A bare query vector q searched against them scores qM · v = |qM| cos(q', v), so a search
-    pays no product of its own (inside a search the query-side product read the factors from
-    memory: 0.06-0.10 ms). The fusion rescales the dense scores between the 50th candidate and
-    the top, and the sentence mix is homogeneous: a per-query scale changes nothing there. Only
-    merging two readings of a query compares scales, so `exact` divides by |qM| then.
+    pays no product of its own (its cost: docs/search.md). The fusion rescales the dense
+    scores between the 50th candidate and the top, and the sentence mix is homogeneous: a
+    per-query scale changes nothing there. Only merging two readings of a query compares
+    scales, so `exact` divides by |qM| then.
     """
 
     def __init__(self, adapter: QueryAdapter, dense: DenseIndex,
