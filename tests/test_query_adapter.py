@@ -250,3 +250,12 @@ def test_the_rrf_baseline_never_uses_it(built) -> None:
         ranked = [[(h.passage["id"], round(h.score, 6)) for h in s.search(query, 10)]
                   for s in (with_it, without)]
         assert ranked[0] == ranked[1] and ranked[0], query
+
+
+def test_searchers_over_one_index_share_its_folded_vectors(built) -> None:
+    """Review finding 13: every searcher kept its own copy of the folded vectors."""
+    index, _ = built
+    first, second = HybridSearcher(index, FakeEmbedder()), HybridSearcher(index, FakeEmbedder())
+    assert first.folded is not None and first.folded is second.folded
+    other = HybridSearcher(dataclasses.replace(index), FakeEmbedder())
+    assert other.folded is not first.folded  # another index object: its own
