@@ -10,6 +10,7 @@ import pytest
 from search.engine import embedder_for, open_searcher
 from search.evaluate import DevQuery, evaluate, load_dev_set
 from search.hybrid import HybridSearcher
+from search.query_adapter import FoldedDense
 
 pytestmark = pytest.mark.slow
 
@@ -45,10 +46,11 @@ def searcher(built_data: Path) -> HybridSearcher:
 @pytest.fixture(scope="module")
 def parts() -> dict[str, list[DevQuery]]:
     # every part counts in the development and rights "gain" guards (type_ndcg reads them
-    # all), so adding held-out 8 here widened those two guards too, not only its own tests
+    # all), so adding held-out 8 and 9 here widened those two guards too, not only their own
+    # tests. The pool is tuning and held-out 2-8; held-out and held-out 9 are reported only
     return {part: load_dev_set(DATA / f"search_{part}.jsonl")
             for part in ("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5",
-                         "heldout6", "heldout7", "heldout8")}
+                         "heldout6", "heldout7", "heldout8", "heldout9")}
 
 
 def offtopic_heldout(name: str = "search_offtopic_heldout.txt") -> list[str]:
@@ -177,7 +179,7 @@ def test_no_tuning_query_loses_a_relevant_hit_to_the_threshold(searcher, parts) 
 
 
 @pytest.mark.parametrize("part", ["heldout", "heldout2", "heldout3", "heldout4", "heldout5",
-                                  "heldout7"])
+                                  "heldout7", "heldout9"])
 def test_held_out_queries_keep_their_relevant_hits(searcher, parts, part: str) -> None:
     # round 3 lost one short English query ("gambling among teenage boys"); English queries
     # now meet their own floor (search.domain_gate.MIN_DOMAIN_SCORE_ENGLISH). Round 4 lost
@@ -187,7 +189,11 @@ def test_held_out_queries_keep_their_relevant_hits(searcher, parts, part: str) -
     # ("of" against "in": read as Swedish) and "cykelstråksbelysning" (a compound of known
     # pieces counted as half a match); round 7 fixed both on the pool, held-out 5 being part.
     # Held-out 7 (blind, round 8) lost none in its one run of the final code: a guard set at
-    # the measured value, not evidence (the blind figures are in benchmarks/results/eval.txt)
+    # the measured value, not evidence (the blind figures are in benchmarks/results/eval.txt).
+    # Round 10: the thesaurus let the open search find "neighbourhood watch"'s L790 through
+    # "grannsamverkan" while the gate still refused the query (0 hits before the thesaurus
+    # too); the gate now counts a word held through a rare report term as held as written.
+    # Held-out 9 (blind, round 10) lost none on round 10's final code (measured, not chosen)
     assert _relevant_lost(searcher, parts[part]) == {}
 
 
@@ -196,6 +202,9 @@ def test_a_passage_s_best_sentence_lifts_the_dense_side(searcher, parts) -> None
     assert searcher.sentences is not None and len(searcher.sentences) >= 100
     plain = HybridSearcher(searcher.index, searcher.embedder)
     plain.sentences = None
+    if plain.folded is not None:  # round 10: hybrid's dense side reads the adapter's folded
+        # copy, with its own sentences (without this, hybrid compared with itself: equal)
+        plain.folded = FoldedDense(plain.folded.adapter, plain.folded.dense, None)
     pool = [q for part in ("tune", "heldout2", "heldout3", "heldout4", "heldout5")
             for q in parts[part]]
 
@@ -286,4 +295,21 @@ def test_round_nine_off_topic_strings(searcher: HybridSearcher) -> None:
 def test_the_eighth_held_out_set_keeps_its_relevant_hits_but_two(searcher, parts) -> None:
     lost = _relevant_lost(searcher, parts["heldout8"])
     # first run: "Företagslots och NKI-råd" loses L353 and the typo "riskabla alkhoolvanor" L718
+    # (round 10's code: L705 instead of L718, the same two queries)
     assert len(lost) <= 2, lost
+
+
+def test_hybrid_beats_both_sides_on_the_ninth_held_out_set(scores) -> None:
+    held = scores["heldout9"]  # written blind in round 10, run once by the lead, only reported
+    # measured on round 10's final code: hybrid 0.773, dense 0.707, bm25 0.632 (the floor sits
+    # a little under it: a guard against getting worse, nothing was chosen with this set)
+    assert held["hybrid"] >= 0.76
+    assert held["hybrid"] >= max(held["bm25"], held["dense"])
+
+
+def test_round_ten_off_topic_strings(searcher: HybridSearcher) -> None:
+    texts = offtopic_heldout("search_offtopic_heldout9.txt")
+    with_hits = [q for q in texts if searcher.search_page(q, 10).total > 0]
+    # measured on round 10's final code: 2 of 20 got hits, an errand (old records from the
+    # municipal archive for family history) and an everyday one (sanding a parquet floor)
+    assert len(texts) >= 20 and len(with_hits) <= 2, with_hits
