@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from search.bounded_cache import BoundedCache
 from search.compounds import CompoundSplitter
 from search.fuzzy import DeletionIndex
 from search.textnorm import fold, forget_words, is_stopword, lemma_table, stem, variants, words
@@ -81,8 +82,10 @@ class SwedishAnalyzer:
         # a query word's resolution (typo repair is the costly part) is asked for by the
         # query signals and by BM25 alike, and common words recur across queries; its groups
         # and its repair share one entry, so a thread never sees one without the other
-        self._resolved: dict[Group, tuple[list[Group], Repair | None]] = {}
-        self._word_terms: dict[str, frozenset[str]] = {}  # snippets ask for every word shown
+        self._resolved: BoundedCache[Group, tuple[list[Group], Repair | None]] = \
+            BoundedCache(RESOLVED_CACHE)
+        # snippets ask for every word shown
+        self._word_terms: BoundedCache[str, frozenset[str]] = BoundedCache(RESOLVED_CACHE)
         self._expander: Expander | None = None
         self._expander_lock = threading.Lock()
 
@@ -142,13 +145,7 @@ class SwedishAnalyzer:
 
     def word_terms(self, word: str) -> frozenset[str]:
         """The terms one word of a passage yields, remembered (snippets mark words by them)."""
-        key = word.lower()
-        found = self._word_terms.get(key)
-        if found is None:
-            if len(self._word_terms) >= RESOLVED_CACHE:
-                self._word_terms.clear()
-            found = self._word_terms[key] = frozenset(self.analyze_document(word))
-        return found
+        return self._word_terms.get(word.lower(), lambda _: frozenset(self.analyze_document(word)))
 
     def analyze_query(self, text: str) -> list[str]:
         """Query terms, typo-corrected and accent-folded against the vocabulary (deduplicated)."""
@@ -207,12 +204,7 @@ class SwedishAnalyzer:
 
     def _resolve_cached(self, terms: Group) -> tuple[list[Group], Repair | None]:
         """_resolve, remembered (the cache is dropped whole when it grows past a bound)."""
-        found = self._resolved.get(terms)
-        if found is None:
-            if len(self._resolved) >= RESOLVED_CACHE:
-                self._resolved.clear()
-            found = self._resolved[terms] = self._resolve(terms)
-        return found
+        return self._resolved.get(terms, self._resolve)
 
     def _resolve(self, terms: Group) -> tuple[list[Group], Repair | None]:
         """Map one query word's terms onto the vocabulary, trying cheaper repairs first:

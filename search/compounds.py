@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+from search.bounded_cache import BoundedCache
+
 # (unknown pieces, pieces, unknown letters, linking letters, -sum log(1 + df)): lower is better.
 Cost = tuple[int, int, int, int, float]
 Segments = tuple[tuple[str, bool], ...]
@@ -39,7 +41,7 @@ class CompoundSplitter:
         self.links = frozenset(linking_letters)
         self.max_df = max_df
         self.min_part_df = min_part_df
-        self._cache: dict[tuple[str, bool, int], tuple[str, ...]] = {}
+        self._cache: BoundedCache[tuple[str, bool, int], tuple[str, ...]] = BoundedCache(MAX_CACHE)
 
     def forget(self) -> None:
         """Drop the remembered splits (benchmarks time a first split)."""
@@ -51,16 +53,7 @@ class CompoundSplitter:
 
     def parts(self, term: str, allow_unknown: bool = False, depth: int = 3) -> tuple[str, ...]:
         """Terms for the parts of `term` (recursively), or () when it does not split."""
-        key = (term, allow_unknown, depth)
-        # one read and a local: the worker beside the encoder (search.beside) splits too, and
-        # its clear() between another thread's store and re-read would lose the key
-        found = self._cache.get(key)
-        if found is None:
-            if len(self._cache) >= MAX_CACHE:  # queries bring endless new words; stay bounded
-                self._cache.clear()
-            found = self._parts(term, allow_unknown, depth)
-            self._cache[key] = found
-        return found
+        return self._cache.get((term, allow_unknown, depth), lambda key: self._parts(*key))
 
     def _parts(self, term: str, allow_unknown: bool, depth: int) -> tuple[str, ...]:
         """Uncached body of `parts`."""

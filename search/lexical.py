@@ -15,6 +15,7 @@ import bm25s
 import numpy as np
 
 from search.analysis import Group, SwedishAnalyzer
+from search.bounded_cache import BoundedCache
 from search.file_swap import write_text_swapped
 from search.textnorm import is_stopword, variants, words
 from search.thesaurus import CACHE_LIMIT, Alternative, Expander
@@ -55,7 +56,8 @@ class BM25Index:
         self.analyzer = analyzer
         self._retriever = retriever
         self.params = dict(params)
-        self._plans: dict[str, Plan] = {}  # query text -> its plan (a pure function of it)
+        # query text -> its plan (a pure function of it)
+        self._plans: BoundedCache[str, Plan] = BoundedCache(CACHE_LIMIT)
 
     @classmethod
     def build(
@@ -107,12 +109,7 @@ class BM25Index:
 
     def plan(self, query: str) -> Plan:
         """The query's groups and thesaurus additions (remembered per text; no argument checks)."""
-        found = self._plans.get(query)
-        if found is None:
-            if len(self._plans) >= CACHE_LIMIT:
-                self._plans.clear()
-            found = self._plans[query] = self._plan(query)
-        return found
+        return self._plans.get(query, self._plan)
 
     def _plan(self, query: str) -> Plan:
         """plan() without the cache. A word a thesaurus key stands for that the corpus lacks
@@ -206,7 +203,7 @@ class BM25Index:
         analyzer, docs = SwedishAnalyzer.fit(combined, self.analyzer.config)
         self._retriever = _bm25(docs, self.params["k1"], self.params["b"])
         self.analyzer, self._texts = analyzer, combined
-        self._plans = {}  # planned against the old vocabulary
+        self._plans = BoundedCache(CACHE_LIMIT)  # planned against the old vocabulary
         return range(start, len(combined))
 
     def save(self, directory: str | os.PathLike[str]) -> None:

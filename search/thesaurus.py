@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from search.analysis import Group, SwedishAnalyzer
+from search.bounded_cache import BoundedCache
 from search.textnorm import is_stopword, variants, words
 
 THESAURUS = Path(__file__).with_name("thesaurus.tsv")
@@ -119,7 +120,7 @@ class Expander:
                 self._by_first.setdefault(term, []).append(
                     (key_words, Expansion(entry.key, frozenset().union(*content),
                                           alternatives)))
-        self._cache: dict[str, tuple[Expansion, ...]] = {}
+        self._cache: BoundedCache[str, tuple[Expansion, ...]] = BoundedCache(CACHE_LIMIT)
 
     def target(self, phrase: str) -> Alternative:
         """The BM25 groups of a report term: each word's terms the corpus has; a word the
@@ -150,12 +151,7 @@ class Expander:
 
     def keys(self, text: str) -> tuple[Expansion, ...]:
         """The thesaurus keys the query holds, in query order (remembered per text)."""
-        found = self._cache.get(text)
-        if found is None:
-            if len(self._cache) >= CACHE_LIMIT:
-                self._cache.clear()
-            found = self._cache[text] = self._find(text)
-        return found
+        return self._cache.get(text, self._find)
 
     def _find(self, text: str) -> tuple[Expansion, ...]:
         """keys() without the cache: at each word the longest keys that start there, merged
