@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -30,7 +28,6 @@ from search.fusion import (
 from search.hits import MAX_QUERY_CHARS as MAX_QUERY_CHARS  # re-exported: web/ reads it here
 from search.hits import Filters, Hit, Results, clean_query
 from search.index_store import SearchIndex
-from search.query_adapter import FoldedDense
 from search.query_repair import QueryRepair
 from search.query_signals import PARTIAL_CREDIT, REPAIRED_CREDIT, QuerySignals, top_match
 from search.sentence_signal import SentenceVectors
@@ -63,32 +60,6 @@ class QuerySide:
     develop: bool
 
 
-# index (by id, while it lives) -> what its folded vectors were built from, and them: several
-# searchers over one index (benchmarks build a few) share one copy of the vectors
-_FOLDED: dict[int, tuple[weakref.ref, tuple, FoldedDense]] = {}
-_FOLDED_LOCK = threading.Lock()
-
-
-def _folded(index: SearchIndex, kept: dict[str, np.ndarray]) -> FoldedDense:
-    """The index's adapter folded into its vectors, once per index (search.query_adapter)."""
-    assert index.adapter is not None
-    source = (index.adapter, index.dense, len(index.dense), len(index.passages), frozenset(kept))
-    key = id(index)
-    with _FOLDED_LOCK:
-        found = _FOLDED.get(key)
-        if found and found[0]() is index and _same(found[1], source):
-            return found[2]
-        folded = FoldedDense.of(index.adapter, index.passages, index.dense, kept)
-        _FOLDED[key] = (weakref.ref(index, lambda _, key=key: _FOLDED.pop(key, None)),
-                        source, folded)
-        return folded
-
-
-def _same(old: tuple, new: tuple) -> bool:
-    """Whether two sources of folded vectors are the same objects, sizes and sentences."""
-    return old[0] is new[0] and old[1] is new[1] and old[2:] == new[2:]
-
-
 class HybridSearcher:
     """Searches one SearchIndex with one embedder."""
 
@@ -118,7 +89,7 @@ class HybridSearcher:
         self.sentences = None if rrf else SentenceVectors.of(index.passages, kept,
                                                              index.dense.vector)
         # the adapter folded into the vectors once, so a query pays no product (exact index)
-        self.folded = _folded(index, kept) \
+        self.folded = index.folded(kept) \
             if self.adapter is not None and index.dense.kind == "exact" else None
 
     def prepare(self) -> None:

@@ -6,9 +6,10 @@ import dataclasses
 import hashlib
 import json
 import shutil
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ from search.dense import DEFAULT_EXACT_LIMIT, DenseIndex
 from search.domain_gate import DomainGate, build_gate
 from search.embedder import Embedder
 from search.lexical import BM25Index
-from search.query_adapter import EmbedQueries, QueryAdapter
+from search.query_adapter import EmbedQueries, FoldedDense, QueryAdapter
 from search.rights_signal import RightsSignal
 from search.text_vectors import TextVectors
 
@@ -42,6 +43,14 @@ def corpus_hash(passages: list[dict]) -> str:
     return h.hexdigest()
 
 
+_FOLD_LOCK = threading.Lock()  # two first queries on two threads build one fold
+
+
+def _same_source(old: tuple, new: tuple) -> bool:
+    """Whether two folds' sources are the same adapter and vectors at the same sizes."""
+    return old[0] is new[0] and old[1] is new[1] and old[2:] == new[2:]
+
+
 @dataclass
 class SearchIndex:
     """Everything search needs, in passage order."""
@@ -54,6 +63,20 @@ class SearchIndex:
     rights: RightsSignal | None = None  # rights vocabulary + ranked support, from ingest
     texts: TextVectors | None = None  # the rights ranking's vectors, reused by the next ingest
     adapter: QueryAdapter | None = None  # hybrid's dense query map (None: the bare vector)
+    # the adapter folded into the vectors, with what it was built from (see folded())
+    _folded: tuple[tuple, FoldedDense] | None = field(default=None, init=False, repr=False,
+                                                      compare=False)
+
+    def folded(self, kept: dict[str, np.ndarray]) -> FoldedDense:
+        """The adapter folded into the vectors: one copy shared by this index's searchers."""
+        # built again only when the adapter, the vectors or the kept sentences change
+        assert self.adapter is not None
+        source = (self.adapter, self.dense, len(self.dense), len(self.passages), frozenset(kept))
+        with _FOLD_LOCK:
+            if self._folded is None or not _same_source(self._folded[0], source):
+                built = FoldedDense.of(self.adapter, self.passages, self.dense, kept)
+                self._folded = (source, built)
+            return self._folded[1]
 
     @classmethod
     def build(cls, passages: list[Passage] | list[dict], embedder: Embedder,
