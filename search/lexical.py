@@ -94,7 +94,7 @@ class BM25Index:
     def search(self, query: str, k: int = 10) -> list[tuple[int, float]]:
         """Top `k` passages for `query` as (index, score), best first; [] when nothing matches.
         A thesaurus key the query holds adds its report terms at EXPANSION_WEIGHT."""
-        self._groups(query, k)
+        self._check(query, k)
         plan, weight = self.plan(query), EXPANSION_WEIGHT
         extra = plan.extra if weight > 0 else ()
         groups = plan.expanded if extra else plan.groups
@@ -186,15 +186,14 @@ class BM25Index:
         rows, _ = self._column(self._retriever.vocab_dict[term])
         return bool((rows == row).any())
 
-    def _groups(self, query: str, k: int) -> list[Group]:
-        """Validate the arguments and analyse the query."""
+    def _check(self, query: str, k: int) -> None:
+        """Refuse arguments search() cannot take (the analysis is plan()'s, remembered)."""
         if not isinstance(query, str):
             raise TypeError(f"query must be str, not {type(query).__name__}")
         if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
             raise ValueError(f"k must be a positive integer, not {k!r}")
         if len(query) > MAX_QUERY_CHARS:
             raise ValueError(f"query is {len(query)} characters; the limit is {MAX_QUERY_CHARS}")
-        return self.analyzer.query_groups(query)
 
     def add(self, texts: Sequence[str]) -> range:
         """Append passages (full rebuild and analyzer refit); returns their new indices."""
