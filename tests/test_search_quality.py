@@ -46,11 +46,11 @@ def searcher(built_data: Path) -> HybridSearcher:
 @pytest.fixture(scope="module")
 def parts() -> dict[str, list[DevQuery]]:
     # every part counts in the development and rights "gain" guards (type_ndcg reads them
-    # all), so adding held-out 8 and 9 here widened those two guards too, not only their own
-    # tests. The pool is tuning and held-out 2-8; held-out and held-out 9 are reported only
+    # all), so adding held-out 8, 9 and 10 here widened those two guards too, not only their
+    # own tests. The pool is tuning and held-out 2-9; held-out and held-out 10 are reported only
     return {part: load_dev_set(DATA / f"search_{part}.jsonl")
             for part in ("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5",
-                         "heldout6", "heldout7", "heldout8", "heldout9")}
+                         "heldout6", "heldout7", "heldout8", "heldout9", "heldout10")}
 
 
 def offtopic_heldout(name: str = "search_offtopic_heldout.txt") -> list[str]:
@@ -312,4 +312,21 @@ def test_round_ten_off_topic_strings(searcher: HybridSearcher) -> None:
     with_hits = [q for q in texts if searcher.search_page(q, 10).total > 0]
     # measured on round 10's final code: 2 of 20 got hits, an errand (old records from the
     # municipal archive for family history) and an everyday one (sanding a parquet floor)
+    assert len(texts) >= 20 and len(with_hits) <= 2, with_hits
+
+
+def test_hybrid_beats_both_sides_on_the_tenth_held_out_set(scores) -> None:
+    held = scores["heldout10"]  # written blind in round 11, run once by the lead, only reported
+    # first run, round 10's final code (a962ded): hybrid 0.714, dense 0.707, bm25 0.535; its
+    # initiative and compound queries name a thing inside a longer phrase, and twice (t48,
+    # t60) the dense side misses what BM25 ranks first (see eval_round11_lift.txt)
+    assert held["hybrid"] >= 0.70
+    assert held["hybrid"] >= max(held["bm25"], held["dense"])
+
+
+def test_round_eleven_off_topic_strings(searcher: HybridSearcher) -> None:
+    texts = offtopic_heldout("search_offtopic_heldout10.txt")
+    with_hits = [q for q in texts if searcher.search_page(q, 10).total > 0]
+    # first run, round 10's final code: 2 of 20 got hits, both errands at a municipal venue
+    # (a market stall at the square, a party room in the community hall)
     assert len(texts) >= 20 and len(with_hits) <= 2, with_hits
