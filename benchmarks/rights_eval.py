@@ -7,17 +7,17 @@ same conditions:
 .venv/bin/python benchmarks/rights_eval.py --round4 > benchmarks/results/rights_eval_round4.txt
 
 Judged sets, grades 0–3 for every one of the 45 actions: tests/data/rights_judged.jsonl
-(13 articles), rights_judged_2.jsonl … _8.jsonl (5, 5, 6, 6, 7, 7, 7). All eight have been looked
-at by earlier rounds (set 8 was round 9's blind set, run once there), so since round 10 they are
-one development pool of 56 articles (CRC 22 of set 7 has no relevant action: a negative control,
-scoring 0 however it is ranked, so the means are also given without it) and everything is
-chosen by leave-one-article-out cross-validation on it: for each article, what the design leaves
-free is chosen on the other 55 and applied to it, so every reported figure comes from an article
-that took no part in choosing it. A blind set (rights_judged_9.jsonl, judged and committed
-before any run on it) is read only with --blind, once the design is final and committed, and
-gets CHOSEN once. `--judged FILE` measures CHOSEN
-alone on any judged file (nDCG@10, P@5 and the links per class with the share the judges graded
->= 1 and >= 2): the blind check of one commit against its parent.
+(13 articles), rights_judged_2.jsonl … _9.jsonl (5, 5, 6, 6, 7, 7, 7, 7). All nine have been
+looked at by earlier rounds (set 9 was round 10's blind set, run once there), so since round 11
+they are one development pool of 63 articles (CRC 22 of set 7 has no relevant action: a
+negative control, scoring 0 however it is ranked, so the means are also given without it) and
+everything is chosen by leave-one-article-out cross-validation on it: for each article, what the
+design leaves free is chosen on the other 62 and applied to it, so every reported figure comes
+from an article that took no part in choosing it. A blind set (rights_judged_10.jsonl, judged
+and committed before any run on it) is read only with --blind, once the design is final and
+committed, and gets CHOSEN once. `--judged FILE` measures CHOSEN alone on any judged file
+(nDCG@10, P@5 and the links per class with the share the judges graded >= 1 and >= 2): the
+blind check of one commit against its parent.
 
 The default run is the deployed design, round 6's (kept by round 7, restored after round 8):
 the signal mix (lexical weight 0.2, three best sentences, centred) and the bonus for stated
@@ -79,11 +79,14 @@ JUDGED = {"first": ROOT / "tests" / "data" / "rights_judged.jsonl",
           "blind7": ROOT / "tests" / "data" / "rights_judged_7.jsonl",
           # round 9's blind check (H-r8, run once in round 9), development since round 10
           "blind8": ROOT / "tests" / "data" / "rights_judged_8.jsonl",
-          # round 10's blind check (H-r9): read only with --blind, once the design is final
-          # and committed, never used to choose anything
-          "blind9": ROOT / "tests" / "data" / "rights_judged_9.jsonl"}
-# since round 10 the first eight sets are the development pool (every one has been looked at)
-DEVELOPMENT = ("first", "new", "unseen", "blind4", "blind5", "blind6", "blind7", "blind8")
+          # round 10's blind check (H-r9, run once in round 10), development since round 11
+          "blind9": ROOT / "tests" / "data" / "rights_judged_9.jsonl",
+          # round 11's blind check: read only with --blind, once the design is final and
+          # committed, never used to choose anything
+          "blind10": ROOT / "tests" / "data" / "rights_judged_10.jsonl"}
+# since round 11 the first nine sets are the development pool (every one has been looked at)
+DEVELOPMENT = ("first", "new", "unseen", "blind4", "blind5", "blind6", "blind7", "blind8",
+               "blind9")
 STEPS = [round(x, 2) for x in np.arange(-1.0, 4.01, 0.25)]
 # round 6: the mix (lexical weight, sentences averaged, centring) and the bonus are fixed
 FIXED_MIX = ((CHOSEN.lexical_weight, CHOSEN.top, CHOSEN.centre),)
@@ -174,12 +177,12 @@ def mean_ndcg(cases: list[Case], t: Thresholds) -> float:
     return float(np.mean([measure(c, t)[0] for c in cases]))
 
 
-def choose(cases: list[Case]) -> Thresholds:
+def choose(cases: list[Case], bonus: float = CHOSEN.stated_bonus) -> Thresholds:
     """Round 6: the fixed mix and bonus; bidrar and direkt by class agreement, härledd by
     the mean nDCG@10 (ties to the higher, stricter threshold)."""
     w, top, centre = FIXED_MIX[0]
     direct, contributes, _ = class_thresholds(cases, FIXED_MIX[0])
-    t = Thresholds(w, direct, contributes, 0.0, CHOSEN.stated_bonus, top, centre)
+    t = Thresholds(w, direct, contributes, 0.0, bonus, top, centre)
     best = max(STEPS, key=lambda x: (mean_ndcg(cases, replace(t, inferred=x)), x))
     return replace(t, inferred=best)
 
@@ -466,7 +469,7 @@ def main() -> None:
                         help="the round-4 design: as --round5 without the scope notes, "
                              "round 4's CHOSEN")
     parser.add_argument("--blind", action="store_true",
-                        help="also read and measure the blind set (rights_judged_9.jsonl): "
+                        help="also read and measure the blind set (rights_judged_10.jsonl): "
                              "once, after the design is final and committed")
     parser.add_argument("--judged", type=Path, default=None, metavar="FILE",
                         help="only measure the deployed settings on this judged file "
