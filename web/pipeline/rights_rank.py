@@ -12,8 +12,8 @@ Rank order: every action the text supports (direkt, bidrar, härledd) by relevan
 report's own statement adding `stated_bonus`; then the via målområdet ones, by relevance.
 The thresholds were chosen by leave-one-article-out cross-validation on the 35 hand-judged
 articles (tests/data/rights_judged.jsonl, _2 … _5) and are the same chosen on the 42 with _6
-the 49 with _7 and the 56 with _8 (set 8, round 9's blind set, is development since round 10);
-rights_judged_9.jsonl is the blind set, run once in round 10; see benchmarks/rights_eval.py and
+the 49 with _7, the 56 with _8 and the 63 with _9 (set 9, round 10's blind set, is development
+since round 11); rights_judged_10.jsonl is the blind set; see benchmarks/rights_eval.py and
 benchmarks/results/rights_eval.txt.
 """
 
@@ -63,6 +63,9 @@ class Thresholds:
 # Round 10: pool of 56, LOAO 0.742 / 0.40; the search engine's view as a second evidence won on it
 # (0.765) and lost on blind set 9 (0.595 -> 0.558), so it was withdrawn
 # (benchmarks/results/rights_eval_round10_choices.txt).
+# Round 11: pool of 63, LOAO 0.726 / 0.37, the same thresholds in every fold; a learned logistic
+# ranker over these signals and the stated flag reached 0.731 at best, under its +0.015 bar, and
+# was not adopted (code and run: bb311bb, benchmarks/results/rights_eval_round11_choices.txt).
 CHOSEN = Thresholds(lexical_weight=0.2, direct=2.5, contributes=1.0, inferred=0.75,
                     stated_bonus=0.5, top=3, centre=True)
 

@@ -133,45 +133,24 @@ def per_article(matrix: np.ndarray) -> np.ndarray:
                      out=np.zeros_like(matrix), where=std > 0)
 
 
-def mixed_signal(feats: Features, lexical_weight: float, centre: bool = True
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(mixed, dense, lexical) per (article, sentence): each signal centred (when `centre`)
-    and standardised over all pairs of the run, mixed (1 − w)·dense + w·lexical."""
-    prepare = centred if centre else (lambda m: m)
-    dense, lexical = standardised(prepare(feats.dense)), standardised(prepare(feats.lexical))
-    return (1 - lexical_weight) * dense + lexical_weight * lexical, dense, lexical
-
-
-def action_columns(sentences: list[Sentence]) -> dict[str, list[int]]:
-    """Action IRI -> the columns of its sentences, actions in reading order."""
-    columns: dict[str, list[int]] = {}
-    for j, s in enumerate(sentences):
-        columns.setdefault(s.action, []).append(j)
-    return columns
-
-
-def top_mean(matrix: np.ndarray, columns: dict[str, list[int]], top: int
-             ) -> tuple[np.ndarray, np.ndarray]:
-    """(mean of each action's `top` best sentence values, column of the best one), each of
-    shape (articles, actions)."""
-    general = np.zeros((matrix.shape[0], len(columns)))
-    evidence = np.zeros(general.shape, dtype=int)
-    for k, cols in enumerate(columns.values()):
-        block = matrix[:, cols]
-        order = np.argsort(-block, axis=1)[:, :top]
-        general[:, k] = np.take_along_axis(block, order, axis=1).mean(axis=1)
-        evidence[:, k] = np.array(cols)[order[:, 0]]
-    return general, evidence
-
-
 def pair_scores(feats: Features, lexical_weight: float, top: int = 2,
                 centre: bool = True) -> list[PairScore]:
     """Every (article, action) pair: the mean mixed relevance of the action's `top` best
     sentences (one lucky sentence is weaker evidence than several), the best one as
     evidence, then standardised per article (the general value kept beside it)."""
-    mixed = mixed_signal(feats, lexical_weight, centre)[0]
-    columns = action_columns(feats.sentences)
-    general, evidence = top_mean(mixed, columns, top)
+    prepare = centred if centre else (lambda m: m)
+    mixed = ((1 - lexical_weight) * standardised(prepare(feats.dense))
+             + lexical_weight * standardised(prepare(feats.lexical)))
+    columns: dict[str, list[int]] = {}
+    for j, s in enumerate(feats.sentences):
+        columns.setdefault(s.action, []).append(j)
+    general = np.zeros((len(feats.articles), len(columns)))
+    evidence = np.zeros(general.shape, dtype=int)
+    for k, cols in enumerate(columns.values()):
+        block = mixed[:, cols]
+        order = np.argsort(-block, axis=1)[:, :top]
+        general[:, k] = np.take_along_axis(block, order, axis=1).mean(axis=1)
+        evidence[:, k] = np.array(cols)[order[:, 0]]
     relevance = per_article(general)
     return [PairScore(article.iri, action, float(relevance[i, k]),
                       feats.sentences[evidence[i, k]], float(general[i, k]))
