@@ -77,16 +77,16 @@ def test_the_blind_set_is_read_only_when_asked(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without --blind the blind file is not even opened; with it its rows join, named."""
     blind = tmp_path / "rights_judged_blind.jsonl"
-    monkeypatch.setitem(R.JUDGED, "blind9", blind)  # not there yet: reading it would fail
+    monkeypatch.setitem(R.JUDGED, "blind10", blind)  # not there yet: reading it would fail
     assert {r["group"] for r in R.judged_rows()} == set(R.DEVELOPMENT)
     with pytest.raises(FileNotFoundError):
         R.judged_rows(blind=True)
     blind.write_text('# how it was judged\n{"article": "CRC 99", "action": "A-1", "grade": 2}\n',
                      encoding="utf-8")
     rows = R.judged_rows(blind=True)
-    assert [r for r in rows if r["group"] == "blind9"] == [
-        {"article": "CRC 99", "action": "A-1", "grade": 2, "group": "blind9"}]
-    assert set(R.JUDGED) == {*R.DEVELOPMENT, "blind9"}
+    assert [r for r in rows if r["group"] == "blind10"] == [
+        {"article": "CRC 99", "action": "A-1", "grade": 2, "group": "blind10"}]
+    assert set(R.JUDGED) == {*R.DEVELOPMENT, "blind10"}
 
 
 def case(grades: dict[str, int], stated: set[str] = frozenset()) -> object:
