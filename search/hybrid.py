@@ -29,7 +29,13 @@ from search.hits import MAX_QUERY_CHARS as MAX_QUERY_CHARS  # re-exported: web/ 
 from search.hits import Filters, Hit, Results, clean_query
 from search.index_store import SearchIndex
 from search.query_repair import QueryRepair
-from search.query_signals import PARTIAL_CREDIT, REPAIRED_CREDIT, QuerySignals, top_match
+from search.query_signals import (
+    PARTIAL_CREDIT,
+    REPAIRED_CREDIT,
+    QuerySignals,
+    phrases_of,
+    top_match,
+)
 from search.sentence_signal import SentenceVectors
 from search.snippets import SpanCache, snippet
 
@@ -210,12 +216,15 @@ class HybridSearcher:
     def in_domain(self, text: str, vectors: list[np.ndarray | None],
                   match: QuerySignals) -> bool:
         """The domain gate's verdict, the same in every mode (no gate: every query passes);
-        a query passes when it, or its repaired reading, is in domain."""
+        a query passes when it, or its repaired reading, is in domain, or when it holds a rare
+        phrase of the corpus (the query as written: a repair does not make a phrase)."""
         if self.index.gate is None:
             return True
         share = match.coverage(GATE_REPAIRED_CREDIT)
         rare = is_rare(match.rarest_df, match.n_docs)
-        return any(self.index.gate.accepts(v, share, rare, text) for v in vectors if v is not None)
+        phrase = phrases_of(self.index.passages).rare_phrase(text) is not None
+        return any(self.index.gate.accepts(v, share, rare, text, phrase)
+                   for v in vectors if v is not None)
 
     def rows(self, scores: dict[str, float]) -> dict[int, float]:
         """Passage id -> value, as index row -> value (ids the index lacks are left out)."""
