@@ -330,6 +330,8 @@ def test_round_eleven_off_topic_strings(searcher: HybridSearcher) -> None:
     # first run, round 10's final code: 2 of 20 got hits, both errands at a municipal venue
     # (a market stall at the square, a party room in the community hall)
     assert len(texts) >= 20 and len(with_hits) <= 2, with_hits
+
+
 def test_a_name_inside_a_longer_question_opens_the_gate(searcher: HybridSearcher) -> None:
     # round 11 (held-out 10, t48): refused while the name's words were diluted by the question's
     # (lexical match 0.5 < 2/3, the classifier at -5.08); the run "krogar mot knark" is one
