@@ -317,7 +317,8 @@ def test_round_ten_off_topic_strings(searcher: HybridSearcher) -> None:
 
 def test_hybrid_beats_both_sides_on_the_tenth_held_out_set(scores) -> None:
     held = scores["heldout10"]  # written blind in round 11, run once by the lead, only reported
-    # first run, round 10's final code (a962ded): hybrid 0.714, dense 0.707, bm25 0.535; its
+    # first run, round 10's code (a962ded): hybrid 0.714, dense 0.707, bm25 0.535 (0.730 with
+    # round 11's rare-phrase gate, prompted by this set's t48, so not blind for it); its
     # initiative and compound queries name a thing inside a longer phrase, and twice (t48,
     # t60) the dense side misses what BM25 ranks first (see eval_round11_lift.txt)
     assert held["hybrid"] >= 0.70
