@@ -37,7 +37,11 @@ HELDOUT6 = DATA / "search_heldout6.jsonl"  # round 7: written blind; round 8: in
 HELDOUT7 = DATA / "search_heldout7.jsonl"  # round 8: written blind; round 9: in the pool
 HELDOUT8 = DATA / "search_heldout8.jsonl"  # round 9: written blind; round 10: in the pool
 HELDOUT9 = DATA / "search_heldout9.jsonl"  # round 10: written blind; round 11: in the pool
-HELDOUT10 = DATA / "search_heldout10.jsonl"  # round 11: written blind, run once, only reported
+HELDOUT10 = DATA / "search_heldout10.jsonl"  # round 11: written blind; round 12: in the pool
+HELDOUT11 = DATA / "search_heldout11.jsonl"  # round 12: written blind, run once, only reported
+# the blind parts in the order they were written (each checked against all before it)
+LATER_PARTS = (HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8, HELDOUT9,
+               HELDOUT10, HELDOUT11)
 REPORT = (Path(__file__).resolve().parents[1] / "corpus" / "reports"
           / "sodertalje-bokslut-social-hallbarhet-2025.txt")
 JUDGED = {"a": 3, "b": 2, "c": 1}
@@ -258,11 +262,8 @@ ANCHORS = {
 
 @pytest.fixture(scope="module")
 def dev_set() -> list[DevQuery]:
-    """Every part: the tuning set and the ten held-out sets."""
-    return (load_dev_set(TUNE) + load_dev_set(HELDOUT) + load_dev_set(HELDOUT2)
-            + load_dev_set(HELDOUT3) + load_dev_set(HELDOUT4) + load_dev_set(HELDOUT5)
-            + load_dev_set(HELDOUT6) + load_dev_set(HELDOUT7) + load_dev_set(HELDOUT8)
-            + load_dev_set(HELDOUT9) + load_dev_set(HELDOUT10))
+    """Every part: the tuning set and the eleven held-out sets."""
+    return [query for path in (TUNE, HELDOUT, *LATER_PARTS) for query in load_dev_set(path)]
 
 
 def test_tuning_and_held_out_parts_are_disjoint() -> None:
@@ -271,8 +272,7 @@ def test_tuning_and_held_out_parts_are_disjoint() -> None:
     assert not {q.query.casefold() for q in tune} & {q.query.casefold() for q in held}
     earlier = tune + held
     # each later blind part shares no id and no query with any part written before it
-    for path in (HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8,
-                 HELDOUT9, HELDOUT10):
+    for path in LATER_PARTS:
         part = load_dev_set(path)
         assert not {q.id for q in part} & {q.id for q in earlier}, path.name
         assert not ({q.query.casefold() for q in part}

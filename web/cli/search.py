@@ -79,9 +79,9 @@ def search_cmd(query: str | None, k: int, year: int | None, goal: str | None,
 
 
 def default_dev_sets() -> dict[str, Path]:
-    """The bundled query sets by part: tuning and ten held-out parts (tests/data/);
-    held-out and held-out 10 (blind, round 11) are reported only; the pool is tuning and
-    held-out 2-9."""
+    """The bundled query sets by part: tuning and eleven held-out parts (tests/data/);
+    held-out and held-out 11 (blind, round 12) are reported only; the pool is tuning and
+    held-out 2-10."""
     data = Path(str(resources.files("corpus"))).parent / "tests" / "data"
     return {"tuning": data / "search_tune.jsonl", "held-out": data / "search_heldout.jsonl",
             "held-out 2": data / "search_heldout2.jsonl",
@@ -92,7 +92,8 @@ def default_dev_sets() -> dict[str, Path]:
             "held-out 7": data / "search_heldout7.jsonl",
             "held-out 8": data / "search_heldout8.jsonl",
             "held-out 9": data / "search_heldout9.jsonl",
-            "held-out 10": data / "search_heldout10.jsonl"}
+            "held-out 10": data / "search_heldout10.jsonl",
+            "held-out 11": data / "search_heldout11.jsonl"}
 
 
 @click.command("eval")
