@@ -10,10 +10,11 @@ errands (search/service_bank.txt: bins, permits, parking, fees), which the first
 municipality's business. A query passes when both accept it, or when
 the lexical side finds it anyway, which keeps names and acronyms the model has never seen:
 one passage holds most of the query's IDF mass, and among the words it holds as written is
-a rare one (in at most 1% of the passages); or the query holds a rare phrase, two content
-words or more that few passages hold word for word (search.query_signals.Phrases), which keeps
-a name inside a longer question. The tests are relative to the corpus, not to a BM25 score,
-which falls with the passage's length ("RSMH" in a long passage scores 1.78).
+a rare one (in at most 1% of the passages). The tests are relative to the corpus, not to a
+BM25 score, which falls with the passage's length ("RSMH" in a long passage scores 1.78). A
+query this gate refuses may still pass by a rare phrase, two content words or more that few
+passages hold word for word (search.query_signals.Phrases, asked by
+search.hybrid.HybridSearcher.in_domain only then), which keeps a name inside a longer question.
 
 The thresholds were chosen on the tuning part of the dev set (every tuning query passes)
 and the off-topic bank (as many rejected as possible); the suite checks them on other
@@ -111,17 +112,16 @@ class DomainGate:
         return self.service.score(vector) if self.service is not None else float("inf")
 
     def accepts(self, vector: np.ndarray | None, match: float, rare: bool,
-                text: str = "", phrase: bool = False) -> bool:
-        """In domain by meaning, or by a specific lexical match: one passage holds most of it,
-        or the query holds a rare phrase of the corpus.
+                text: str = "") -> bool:
+        """In domain by meaning, or by a specific lexical match: one passage holds most of it.
 
         `match` is the IDF share of the query's words BM25's top passage contains
         (search.query_signals.top_match): "bästa sushi i Stockholm" finds "bästa" in one
         passage and "Stockholm" in another, but no passage about both. `rare`: that passage
-        holds a rare word of the query as written (is_rare). `phrase`: the query holds a run
-        of words few passages hold verbatim (search.query_signals.Phrases.rare_phrase).
+        holds a rare word of the query as written (is_rare). A refused query may still pass by
+        a rare phrase (search.hybrid.HybridSearcher.in_domain), which this gate does not read.
         """
-        if phrase or (rare and match >= MIN_MATCH):
+        if rare and match >= MIN_MATCH:
             return True
         if match == 0 and looks_like_nonsense(text):
             return False  # the embedding of "jjjjjjjj" is noise; nothing in the corpus matched

@@ -33,7 +33,6 @@ from search.query_signals import (
     PARTIAL_CREDIT,
     REPAIRED_CREDIT,
     QuerySignals,
-    phrases_of,
     top_match,
 )
 from search.sentence_signal import SentenceVectors
@@ -100,9 +99,11 @@ class HybridSearcher:
 
     def prepare(self) -> None:
         """Everything a first query would otherwise build (seconds, once): the analyzer's typo
-        and accent tables, the repair's spellings, and every passage's snippet term spans."""
+        and accent tables, the repair's spellings, every passage's snippet term spans, and the
+        domain gate's phrase table."""
         self.index.bm25.analyzer.prepare()
         self.repair.prepare()
+        self.index.phrases()
         self.spans.warm(dict.fromkeys(p["text"] for p in self.index.passages))
 
     def ranked(self, query: str, vector: np.ndarray | None, fetch: int,
@@ -216,15 +217,17 @@ class HybridSearcher:
     def in_domain(self, text: str, vectors: list[np.ndarray | None],
                   match: QuerySignals) -> bool:
         """The domain gate's verdict, the same in every mode (no gate: every query passes);
-        a query passes when it, or its repaired reading, is in domain, or when it holds a rare
-        phrase of the corpus (the query as written: a repair does not make a phrase)."""
-        if self.index.gate is None:
+        a query passes when it, or its repaired reading, is in domain, or else when it holds a
+        rare phrase of the corpus (the query as written: a repair does not make a phrase).
+        The phrase is looked for only in a query the gate refuses: it changes no other verdict."""
+        gate = self.index.gate
+        if gate is None:
             return True
         share = match.coverage(GATE_REPAIRED_CREDIT)
         rare = is_rare(match.rarest_df, match.n_docs)
-        phrase = phrases_of(self.index.passages).rare_phrase(text) is not None
-        return any(self.index.gate.accepts(v, share, rare, text, phrase)
-                   for v in vectors if v is not None)
+        if any(gate.accepts(v, share, rare, text) for v in vectors if v is not None):
+            return True
+        return self.index.phrases().rare_phrase(text) is not None
 
     def rows(self, scores: dict[str, float]) -> dict[int, float]:
         """Passage id -> value, as index row -> value (ids the index lacks are left out)."""

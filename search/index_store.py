@@ -20,6 +20,7 @@ from search.domain_gate import DomainGate, build_gate
 from search.embedder import Embedder
 from search.lexical import BM25Index
 from search.query_adapter import EmbedQueries, FoldedDense, QueryAdapter
+from search.query_signals import Phrases
 from search.rights_signal import RightsSignal
 from search.text_vectors import TextVectors
 
@@ -44,6 +45,7 @@ def corpus_hash(passages: list[dict]) -> str:
 
 
 _FOLD_LOCK = threading.Lock()  # two first queries on two threads build one fold
+_PHRASE_LOCK = threading.Lock()  # and one phrase table
 
 
 def _same_source(old: tuple, new: tuple) -> bool:
@@ -66,6 +68,9 @@ class SearchIndex:
     # the adapter folded into the vectors, with what it was built from (see folded())
     _folded: tuple[tuple, FoldedDense] | None = field(default=None, init=False, repr=False,
                                                       compare=False)
+    # the domain gate's phrase table, with the passage list it was built from (see phrases())
+    _phrases: tuple[list[dict], Phrases] | None = field(default=None, init=False, repr=False,
+                                                        compare=False)
 
     def folded(self, kept: dict[str, np.ndarray]) -> FoldedDense:
         """The adapter folded into the vectors: one copy shared by this index's searchers."""
@@ -77,6 +82,14 @@ class SearchIndex:
                 built = FoldedDense.of(self.adapter, self.passages, self.dense, kept)
                 self._folded = (source, built)
             return self._folded[1]
+
+    def phrases(self) -> Phrases:
+        """The passages' phrase table (search.query_signals.Phrases): one per index, built on
+        first use (HybridSearcher.prepare builds it before the first query, ~150 ms)."""
+        with _PHRASE_LOCK:
+            if self._phrases is None or self._phrases[0] is not self.passages:
+                self._phrases = (self.passages, Phrases.of(self.passages))
+            return self._phrases[1]
 
     @classmethod
     def build(cls, passages: list[Passage] | list[dict], embedder: Embedder,

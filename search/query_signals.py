@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from search.analysis import SwedishAnalyzer
-from search.bounded_cache import BoundedCache
 from search.domain_gate import is_rare
 from search.textnorm import fold, is_stopword, variants, words
 
@@ -235,15 +234,3 @@ class Phrases:
                         and is_rare(len(rows), len(self.texts)):
                     return run.strip()
         return None
-
-
-_PHRASES: BoundedCache[int, tuple[Sequence[dict], Phrases]] = BoundedCache(4)
-
-
-def phrases_of(passages: Sequence[dict]) -> Phrases:
-    """The phrase table of an index's passages, built once per passage list (by identity)."""
-    held, phrases = _PHRASES.get(id(passages), lambda _: (passages, Phrases.of(passages)))
-    if held is not passages:  # another list that took a freed list's id: build afresh
-        _PHRASES.clear()
-        return phrases_of(passages)
-    return phrases

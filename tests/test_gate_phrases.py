@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
+import pytest
 
 from search.domain_gate import DomainGate
-from search.query_signals import Phrases, phrase_words, phrases_of
+from search.embedder import FakeEmbedder
+from search.hybrid import HybridSearcher
+from search.index_store import SearchIndex
+from search.query_signals import Phrases, phrase_words
 
 PASSAGES = [
     {"text": "Initiativet Krogar mot knark utbildar personal på restauranger."},
     {"text": "Fritidsgårdar och föreningar får stöd. Barn och unga möts i föreningar och idrott."},
     {"text": "Barn och unga i föreningar: idrott, kultur och idrottsgalan."},
 ]
+NAMED = "Krogar mot knark – vad har kartlagts om droger på restauranger"
+# the name diluted by the question's own words: BM25's top passage holds 36% of it (< 2/3)
+DILUTED = "Krogar mot knark – vad har kartlagts om droger på nattklubbar och barer i city"
+EVERYDAY = "recept på kanelbullar"
 
 
 def test_phrase_words_fold_case_and_drop_punctuation() -> None:
@@ -20,8 +30,7 @@ def test_phrase_words_fold_case_and_drop_punctuation() -> None:
 
 def test_a_name_inside_a_longer_question_is_a_rare_phrase() -> None:
     phrases = Phrases.of(PASSAGES)
-    question = "Krogar mot knark – vad har kartlagts om droger på restauranger"
-    assert phrases.rare_phrase(question) == "krogar mot knark"
+    assert phrases.rare_phrase(NAMED) == "krogar mot knark"
     assert phrases.rare_phrase("KROGAR MOT KNARK!") == "krogar mot knark"
 
 
@@ -40,13 +49,85 @@ def test_a_phrase_many_passages_hold_is_not_rare() -> None:
     assert phrases.rare_phrase(longer) == "barn och unga i föreningar"
 
 
-def test_the_gate_lets_a_rare_phrase_through_where_the_classifier_refuses() -> None:
-    never = DomainGate(np.zeros(4, dtype=np.float32), -100.0)
-    assert never.accepts(np.zeros(4), match=0.5, rare=True, phrase=True)
-    assert not never.accepts(np.zeros(4), match=0.5, rare=True, phrase=False)
+# ---------------------------------------------------------------- at the gate, in the searcher
 
 
-def test_the_phrase_table_is_built_once_per_passage_list() -> None:
-    passages = list(PASSAGES)
-    assert phrases_of(passages) is phrases_of(passages)
-    assert phrases_of(list(PASSAGES)) is not phrases_of(passages)
+@pytest.fixture(scope="module")
+def searcher() -> HybridSearcher:
+    """A searcher over PASSAGES whose classifier refuses every query (bias -100)."""
+    rows = [{"id": f"p/{i}", "heading": None, "kind": "narrative", **p}
+            for i, p in enumerate(PASSAGES)]
+    embedder = FakeEmbedder()
+    never = DomainGate(np.zeros(embedder.dimension, dtype=np.float32), -100.0)
+    return HybridSearcher(dataclasses.replace(SearchIndex.build(rows, embedder), gate=never),
+                          embedder)
+
+
+def verdict(searcher: HybridSearcher, text: str, gate: DomainGate | None = None) -> bool:
+    """in_domain for `text` as search_page asks it (its vector, BM25's top passage's match)."""
+    engine = searcher if gate is None else HybridSearcher(
+        dataclasses.replace(searcher.index, gate=gate), searcher.embedder)
+    vector = engine.embedder.embed_queries([text])[0]
+    return engine.in_domain(text, [vector, None], engine.lexical_match(text, {}))
+
+
+class Counting(Phrases):
+    """A phrase table that counts the queries it is asked about."""
+
+    asked: list[str]
+
+    def rare_phrase(self, text: str) -> str | None:
+        self.asked.append(text)
+        return super().rare_phrase(text)
+
+
+def counting(searcher: HybridSearcher, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Make the searcher's index answer with a Counting table; the list of texts it is asked."""
+    table = Counting(*dataclasses.astuple(Phrases.of(searcher.index.passages)))
+    object.__setattr__(table, "asked", [])
+    monkeypatch.setattr(searcher.index, "phrases", lambda: table)
+    return table.asked
+
+
+def test_the_gate_lets_a_rare_phrase_through_where_the_classifier_refuses(
+        searcher, monkeypatch) -> None:
+    assert searcher.search_page(DILUTED, 10).hits
+    assert verdict(searcher, DILUTED)
+    assert not verdict(searcher, EVERYDAY)
+    assert searcher.search_page(EVERYDAY, 10).off_topic
+    monkeypatch.setattr(Phrases, "rare_phrase", lambda self, text: None)
+    assert not verdict(searcher, DILUTED)  # without the phrase: refused
+
+
+def test_the_phrase_is_asked_only_when_the_gate_refuses(searcher, monkeypatch) -> None:
+    asked = counting(searcher, monkeypatch)
+    always = DomainGate(np.zeros(searcher.embedder.dimension, dtype=np.float32), 100.0)
+    always_searcher = HybridSearcher(dataclasses.replace(searcher.index, gate=always),
+                                     searcher.embedder)
+    monkeypatch.setattr(always_searcher.index, "phrases", searcher.index.phrases)
+    assert verdict(always_searcher, DILUTED) and verdict(always_searcher, EVERYDAY)
+    assert asked == []  # the classifier accepted: no phrase looked for
+    assert verdict(searcher, NAMED)  # the lexical match accepts (70% of it, a rare word)
+    assert asked == []
+    assert verdict(searcher, DILUTED) and not verdict(searcher, EVERYDAY)
+    assert asked == [DILUTED, EVERYDAY]  # refused by classifier and match: the phrase decides
+
+
+def test_the_phrase_table_is_the_index_s_and_prepare_builds_it(searcher, monkeypatch) -> None:
+    built: list[int] = []
+    of = Phrases.of
+
+    def counted(passages):  # type: ignore[no-untyped-def]
+        built.append(len(passages))
+        return of(passages)
+
+    monkeypatch.setattr(Phrases, "of", staticmethod(counted))
+    fresh = HybridSearcher(dataclasses.replace(searcher.index), searcher.embedder)
+    assert built == []  # not at construction
+    fresh.prepare()
+    assert built == [len(PASSAGES)]  # prepare pays for it, not the first query
+    table = fresh.index.phrases()
+    assert fresh.search_page(DILUTED, 10).hits and fresh.index.phrases() is table
+    assert built == [len(PASSAGES)]  # one table per index, however often it is asked
+    assert HybridSearcher(dataclasses.replace(searcher.index), searcher.embedder) \
+        .index.phrases() is not table  # another index builds its own
