@@ -37,6 +37,10 @@ PARTIAL_CREDIT = 0.0
 MIN_PHRASE_WORDS = 2
 MIN_PHRASE_CONTENT_WORDS = 2
 PHRASE_WORD = re.compile(r"[^\W_]+")
+# A phrase does not cross the end of a sentence or clause, on the passage side or the query's:
+# "... knark. Vad ..." holds no phrase "knark vad" (round 12, from round 11's review)
+SENTENCE_BREAK = re.compile(r"[.!?;:\r\n]+")
+BREAK = "|"  # what stands between two sentences of a passage's phrase text (never a word)
 
 
 @dataclass(frozen=True)
@@ -192,20 +196,33 @@ def phrase_words(text: str) -> list[str]:
     return PHRASE_WORD.findall(text.casefold())
 
 
+def phrase_pieces(text: str) -> list[list[str]]:
+    """The phrase words of each sentence or clause of a text (split at . ! ? ; : and line
+    breaks), empty pieces left out: a phrase lies within one piece."""
+    return [words for piece in SENTENCE_BREAK.split(text) if (words := phrase_words(piece))]
+
+
+def _phrase_text(text: str) -> str:
+    """A passage's phrase text: each sentence's words by single spaces, BREAK between
+    sentences, one space either end (so " run " finds whole words within one sentence)."""
+    sentences = (" ".join(words) for words in phrase_pieces(text))
+    return " " + f" {BREAK} ".join(sentences) + " "
+
+
 @dataclass(frozen=True)
 class Phrases:
     """The corpus's passages as word sequences, to count the passages holding a run verbatim."""
 
-    texts: tuple[str, ...]  # each passage's words joined by single spaces, padded with one
+    texts: tuple[str, ...]  # each passage's words, single spaces, BREAK between sentences
     rows_of: dict[str, tuple[int, ...]]  # word -> the passages holding it
 
     @classmethod
     def of(cls, passages: Sequence[dict]) -> Phrases:
         """The phrase table of these passages (one row each, same texts counted apart)."""
-        texts = tuple(" " + " ".join(phrase_words(p["text"])) + " " for p in passages)
+        texts = tuple(_phrase_text(p["text"]) for p in passages)
         rows: dict[str, list[int]] = {}
         for row, text in enumerate(texts):
-            for word in set(text.split()):
+            for word in set(text.split()) - {BREAK}:
                 rows.setdefault(word, []).append(row)
         return cls(texts, {word: tuple(found) for word, found in rows.items()})
 
@@ -216,8 +233,15 @@ class Phrases:
 
         A name inside a longer question ("Krogar mot knark – vad har kartlagts …"): the
         question's own words dilute its lexical match, but the name, word for word, is the
-        report's. A run that no passage holds cannot grow into one, so each start stops there."""
-        query = phrase_words(text)
+        report's. A run that no passage holds cannot grow into one, so each start stops there.
+        A run lies within one sentence of the query and is found within one of a passage's."""
+        for piece in phrase_pieces(text):
+            if (run := self._rare_run(piece)) is not None:
+                return run
+        return None
+
+    def _rare_run(self, query: list[str]) -> str | None:
+        """rare_phrase within one sentence's words."""
         for start, first in enumerate(query):
             if is_stopword(first):
                 continue

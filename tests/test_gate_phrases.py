@@ -11,7 +11,7 @@ from search.domain_gate import DomainGate
 from search.embedder import FakeEmbedder
 from search.hybrid import HybridSearcher
 from search.index_store import SearchIndex
-from search.query_signals import Phrases, phrase_words
+from search.query_signals import Phrases, phrase_pieces, phrase_words
 
 PASSAGES = [
     {"text": "Initiativet Krogar mot knark utbildar personal på restauranger."},
@@ -26,6 +26,24 @@ EVERYDAY = "recept på kanelbullar"
 
 def test_phrase_words_fold_case_and_drop_punctuation() -> None:
     assert phrase_words("Krogar mot KNARK – vad?") == ["krogar", "mot", "knark", "vad"]
+
+
+def test_phrase_pieces_split_at_sentence_punctuation_and_line_breaks() -> None:
+    assert phrase_pieces("Krogar mot knark – vad? Jo: stöd;\nmer. ..! ") == [
+        ["krogar", "mot", "knark", "vad"], ["jo"], ["stöd"], ["mer"]]
+    assert phrase_pieces("barn, unga och äldre") == [["barn", "unga", "och", "äldre"]]
+
+
+def test_a_phrase_does_not_cross_the_end_of_a_sentence() -> None:
+    phrases = Phrases.of(PASSAGES)
+    # the passage side: "... får stöd. Barn och unga ..." and "föreningar: idrott"
+    assert phrases.rare_phrase("stöd barn och unga") is None
+    assert phrases.rare_phrase("föreningar idrott") is None
+    assert phrases.rare_phrase("föreningar och idrott") == "föreningar och idrott"
+    # the query side: "knark utbildar" is one passage's, but not across the query's full stop
+    assert phrases.rare_phrase("knark utbildar") == "knark utbildar"
+    assert phrases.rare_phrase("Om knark. Utbildar ni?") is None
+    assert phrases.rare_phrase("Om knark. Krogar mot knark?") == "krogar mot knark"
 
 
 def test_a_name_inside_a_longer_question_is_a_rare_phrase() -> None:
