@@ -218,16 +218,28 @@ class HybridSearcher:
                   match: QuerySignals) -> bool:
         """The domain gate's verdict, the same in every mode (no gate: every query passes);
         a query passes when it, or its repaired reading, is in domain, or else when it holds a
-        rare phrase of the corpus (the query as written: a repair does not make a phrase).
-        The phrase is looked for only in a query the gate refuses: it changes no other verdict."""
-        gate = self.index.gate
-        if gate is None:
+        rare phrase of the corpus (the query as written: a repair does not make a phrase), or
+        else when it is in domain read with a split compound joined ("idrotts galan": the
+        lexical match of "idrottsgalan"). The last two are asked only of a query the gate
+        refuses: they change no other verdict."""
+        if self.index.gate is None:
             return True
+        if self.gate_accepts(text, vectors, match):
+            return True
+        phrases = self.index.phrases()
+        if phrases.rare_phrase(text) is not None:
+            return True
+        joined = phrases.joined_compound(text)
+        return joined is not None and \
+            self.gate_accepts(text, vectors, self.lexical_match(joined, {}))
+
+    def gate_accepts(self, text: str, vectors: list[np.ndarray | None],
+                     match: QuerySignals) -> bool:
+        """The domain gate (there is one) accepts a vector of the query with this lexical match."""
+        assert self.index.gate is not None
         share = match.coverage(GATE_REPAIRED_CREDIT)
         rare = is_rare(match.rarest_df, match.n_docs)
-        if any(gate.accepts(v, share, rare, text) for v in vectors if v is not None):
-            return True
-        return self.index.phrases().rare_phrase(text) is not None
+        return any(self.index.gate.accepts(v, share, rare, text) for v in vectors if v is not None)
 
     def rows(self, scores: dict[str, float]) -> dict[int, float]:
         """Passage id -> value, as index row -> value (ids the index lacks are left out)."""

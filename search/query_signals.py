@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from search.analysis import SwedishAnalyzer
 from search.domain_gate import is_rare
@@ -39,6 +40,7 @@ MIN_PHRASE_CONTENT_WORDS = 2
 PHRASE_WORD = re.compile(r"[^\W_]+")
 # A phrase does not cross the end of a sentence or clause, on the passage side or the query's:
 # "... knark. Vad ..." holds no phrase "knark vad" (round 12, from round 11's review)
+LETTERS = re.compile(r"[^\W\d_]+")  # a query's words for joining a split compound
 SENTENCE_BREAK = re.compile(r"[.!?;:\r\n]+")
 BREAK = "|"  # what stands between two sentences of a passage's phrase text (never a word)
 
@@ -257,4 +259,20 @@ class Phrases:
                 if end - start + 1 >= MIN_PHRASE_WORDS and content >= MIN_PHRASE_CONTENT_WORDS \
                         and is_rare(len(rows), len(self.texts)):
                     return run.strip()
+        return None
+
+    def joined_compound(self, text: str) -> str | None:
+        """The query with its first pair of adjacent content words that a passage writes as one
+        word, joined (as written, the first word's linking "s" dropped, or an "s" added:
+        "idrotts galan" -> "idrottsgalan"), or None.
+
+        Round 12 (G3 of eval_round11_gate.txt, adopted in eval_round12_phrase.txt part C): a
+        compound split in two is two common words to the lexical match, and refused."""
+        for first, second in pairwise(LETTERS.finditer(text)):
+            a, b = first[0].casefold(), second[0].casefold()
+            if is_stopword(a) or is_stopword(b):
+                continue
+            forms = (a + b, *((a[:-1] + b,) if a.endswith("s") else ()), a + "s" + b)
+            if word := next((f for f in forms if f in self.rows_of), None):
+                return text[:first.start()] + word + text[second.end():]
         return None

@@ -149,3 +149,40 @@ def test_the_phrase_table_is_the_index_s_and_prepare_builds_it(searcher, monkeyp
     assert built == [len(PASSAGES)]  # one table per index, however often it is asked
     assert HybridSearcher(dataclasses.replace(searcher.index), searcher.embedder) \
         .index.phrases() is not table  # another index builds its own
+
+
+# ---------------------------------------------------------------- a split compound, joined
+
+
+def test_a_split_compound_is_joined_when_a_passage_writes_it_as_one_word() -> None:
+    phrases = Phrases.of(PASSAGES)
+    assert phrases.joined_compound("idrotts galan") == "idrottsgalan"
+    assert phrases.joined_compound("Idrott galan 2025?") == "idrottsgalan 2025?"  # "s" added
+    assert phrases.joined_compound("när är idrotts galan") == "när är idrottsgalan"
+    assert phrases.joined_compound("idrotten galan") is None  # other forms are not tried
+    assert phrases.joined_compound("idrott och galan") is None  # not adjacent
+    assert phrases.joined_compound("fritids gårdar") == "fritidsgårdar"  # "s" kept as written
+    assert phrases.joined_compound("galan idrott") is None
+
+
+def test_the_gate_reads_a_refused_query_with_its_split_compound_joined(
+        searcher, monkeypatch) -> None:
+    assert verdict(searcher, "idrotts galan")  # as "idrottsgalan": one passage's rare word
+    assert searcher.search_page("idrotts galan", 10).hits
+    assert not verdict(searcher, "recept galan")  # nothing joins
+    monkeypatch.setattr(Phrases, "joined_compound", lambda self, text: None)
+    assert not verdict(searcher, "idrotts galan")  # as written: refused
+
+
+def test_the_joined_reading_is_asked_only_when_all_else_refuses(searcher, monkeypatch) -> None:
+    asked: list[str] = []
+    joined = Phrases.joined_compound
+
+    def counted(self: Phrases, text: str) -> str | None:
+        asked.append(text)
+        return joined(self, text)
+
+    monkeypatch.setattr(Phrases, "joined_compound", counted)
+    assert verdict(searcher, NAMED) and verdict(searcher, DILUTED)  # lexical match, phrase
+    assert asked == []
+    assert verdict(searcher, "idrotts galan") and asked == ["idrotts galan"]
