@@ -330,7 +330,13 @@ def test_blind_off_topic_strings(searcher: HybridSearcher, name: str) -> None:
 def test_a_name_inside_a_longer_question_opens_the_gate(searcher: HybridSearcher) -> None:
     # round 11 (held-out 10, t48): refused while the name's words were diluted by the question's
     # (lexical match 0.5 < 2/3, the classifier at -5.08); the run "krogar mot knark" is one
-    # passage's, verbatim (search.query_signals.Phrases). "idrotts galan" (t60) stays refused:
-    # the split-compound variant was not the one the rule picked (eval_round11_gate.txt)
+    # passage's, verbatim (search.query_signals.Phrases)
     question = "Krogar mot knark – vad har kartlagts om droger på restauranger"
     assert searcher.search_page(question, 10).hits
+
+
+def test_a_split_compound_of_the_report_opens_the_gate(searcher: HybridSearcher) -> None:
+    # round 11 (held-out 10, t60): two common words to the lexical match, refused; round 12
+    # joins them at the gate only ("idrottsgalan" is one passage's word; eval_round12_phrase.txt)
+    page = searcher.search_page("idrotts galan", 10)
+    assert page.hits and "idrottsgalan" in page.hits[0].passage["text"].casefold()
