@@ -13,11 +13,13 @@ they are one development pool of 63 articles (CRC 22 of set 7 has no relevant ac
 negative control, scoring 0 however it is ranked, so the means are also given without it) and
 everything is chosen by leave-one-article-out cross-validation on it: for each article, what the
 design leaves free is chosen on the other 62 and applied to it, so every reported figure comes
-from an article that took no part in choosing it. A blind set (rights_judged_10.jsonl, judged
-and committed before any run on it) is read only with --blind, once the design is final and
-committed, and gets CHOSEN once. `--judged FILE` measures CHOSEN alone on any judged file
-(nDCG@10, P@5 and the links per class with the share the judges graded >= 1 and >= 2): the
-blind check of one commit against its parent.
+from an article that took no part in choosing it. The blind sets (rights_judged_10.jsonl,
+round 11's, and rights_judged_11.jsonl, round 12's, each judged and committed before any run
+on it) are read only with --blind, once the design is final and committed, and get CHOSEN
+once; each is reported on its own and both together (a missing file is an error then only).
+`--judged FILE` measures CHOSEN alone on any judged file (nDCG@10, P@5 and the links per class
+with the share the judges graded >= 1 and >= 2): the blind check of one commit against its
+parent.
 
 The default run is the deployed design, round 6's (kept by round 7, restored after round 8):
 the signal mix (lexical weight 0.2, three best sentences, centred) and the bonus for stated
@@ -81,9 +83,10 @@ JUDGED = {"first": ROOT / "tests" / "data" / "rights_judged.jsonl",
           "blind8": ROOT / "tests" / "data" / "rights_judged_8.jsonl",
           # round 10's blind check (H-r9, run once in round 10), development since round 11
           "blind9": ROOT / "tests" / "data" / "rights_judged_9.jsonl",
-          # round 11's blind check: read only with --blind, once the design is final and
-          # committed, never used to choose anything
-          "blind10": ROOT / "tests" / "data" / "rights_judged_10.jsonl"}
+          # round 11's and round 12's blind checks: read only with --blind, once the design
+          # is final and committed, never used to choose anything
+          "blind10": ROOT / "tests" / "data" / "rights_judged_10.jsonl",
+          "blind11": ROOT / "tests" / "data" / "rights_judged_11.jsonl"}
 # since round 11 the first nine sets are the development pool (every one has been looked at)
 DEVELOPMENT = ("first", "new", "unseen", "blind4", "blind5", "blind6", "blind7", "blind8",
                "blind9")
@@ -260,8 +263,14 @@ def add_data_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def judged_rows(blind: bool = False) -> list[dict]:
-    """The judged rows of the development sets (and of the blind set when `blind`), each
-    with its set's name; the blind set's file is not even read otherwise."""
+    """The judged rows of the development sets (and of the blind sets when `blind`), each
+    with its set's name; the blind sets' files are not even looked at otherwise."""
+    if blind:
+        missing = [f"{g}: {JUDGED[g]}" for g in JUDGED
+                   if g not in DEVELOPMENT and not JUDGED[g].is_file()]
+        if missing:
+            raise FileNotFoundError(f"--blind needs every blind set; missing: "
+                                    f"{'; '.join(missing)}")
     return [row for group in JUDGED if blind or group in DEVELOPMENT
             for row in rows_of(JUDGED[group], group)]
 
@@ -415,14 +424,18 @@ def cross_validated(out, cases: list[Case], title: str, chooser=choose) -> None:
               f"{np.mean([g >= 2 for g in hits]):.2f}\n\n")
 
 
-def deployed(out, cases: list[Case], chosen: Thresholds, title: str) -> None:
-    """Fixed settings on these articles, beside the report's own list."""
+def deployed(out, cases: list[Case], chosen: Thresholds, title: str,
+             per_article: bool = True) -> None:
+    """Fixed settings on these articles, beside the report's own list (each article's line
+    too unless `per_article` is false)."""
     out.write(f"{title}\n")
     rows = []
     for case in cases:
         rows.append((case.group, *baseline(case), *measure(case, chosen)))
-        out.write(f"{case.notation:8} {case.group:6} {len(case.stated):6} {rows[-1][1]:9.3f} "
-                  f"{rows[-1][2]:8.2f} {rows[-1][3]:8.3f} {rows[-1][4]:7.2f}\n")
+        if per_article:
+            out.write(f"{case.notation:8} {case.group:6} {len(case.stated):6} "
+                      f"{rows[-1][1]:9.3f} {rows[-1][2]:8.2f} {rows[-1][3]:8.3f} "
+                      f"{rows[-1][4]:7.2f}\n")
     summary(out, f"mean, {len(rows)} articles (base | fixed)", rows)
     relevant_mean(out, "mean", rows, cases)
     for group in dict.fromkeys(r[0] for r in rows):
@@ -457,6 +470,18 @@ def judged_file(path: Path, data: Path) -> None:
                                  f"{'base P@5':>8} {'nDCG@10':>8} {'P@5':>7}")
 
 
+def blind_sets(out, cases: list[Case], chosen: Thresholds) -> None:
+    """Each blind set measured once with the deployed settings on its own, then all together."""
+    groups = list(dict.fromkeys(c.group for c in cases))
+    for group in groups:
+        deployed(out, [c for c in cases if c.group == group], chosen,
+                 f"Blind set {group}, measured once with the deployed settings")
+    if len(groups) > 1:
+        deployed(out, cases, chosen, f"Blind sets {' + '.join(groups)} together "
+                 f"({len(cases)} articles), measured once with the deployed settings",
+                 per_article=False)
+
+
 def main() -> None:
     """Print the cross-validated figures on the development pool, then the blind check."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -469,8 +494,9 @@ def main() -> None:
                         help="the round-4 design: as --round5 without the scope notes, "
                              "round 4's CHOSEN")
     parser.add_argument("--blind", action="store_true",
-                        help="also read and measure the blind set (rights_judged_10.jsonl): "
-                             "once, after the design is final and committed")
+                        help="also read and measure the blind sets (rights_judged_10.jsonl "
+                             "and rights_judged_11.jsonl), each and together: once, after "
+                             "the design is final and committed")
     parser.add_argument("--judged", type=Path, default=None, metavar="FILE",
                         help="only measure the deployed settings on this judged file "
                              "(nDCG@10, P@5, links per class): e.g. a blind set, on a commit "
@@ -480,8 +506,11 @@ def main() -> None:
     if args.judged is not None:
         return judged_file(args.judged, data_dir(args.data))
     grid = args.round4 or args.round5
-    cases, inputs = load_cases(scope=not args.round4, mixes=MIXES if grid else FIXED_MIX,
-                               data=data_dir(args.data), blind=args.blind)
+    try:
+        cases, inputs = load_cases(scope=not args.round4, mixes=MIXES if grid else FIXED_MIX,
+                                   data=data_dir(args.data), blind=args.blind)
+    except FileNotFoundError as missing:  # only a blind set can be (not yet committed)
+        sys.exit(f"fel: {missing}")
     dev = [c for c in cases if c.group in DEVELOPMENT]
     blind = [c for c in cases if c.group not in DEVELOPMENT]
     chooser, chosen = (choose_grid, ROUND4 if args.round4 else ROUND5) if grid else (
@@ -510,7 +539,7 @@ def main() -> None:
               f"P@5 {np.mean([measure(c, t)[1] for c in dev]):.2f}\n\n")
     deployed(out, dev, chosen, "The deployed settings on the development articles (fitted)")
     if blind:
-        deployed(out, blind, chosen, "Blind set, measured once with the deployed settings")
+        blind_sets(out, blind, chosen)
 
 
 if __name__ == "__main__":

@@ -73,20 +73,43 @@ def test_measures_with_the_encoder_the_index_was_built_with(
     assert "another-encoder" in str(exit_.value.code)
 
 
-def test_the_blind_set_is_read_only_when_asked(
+def test_the_blind_sets_are_read_only_when_asked(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without --blind the blind file is not even opened; with it its rows join, named."""
-    blind = tmp_path / "rights_judged_blind.jsonl"
-    monkeypatch.setitem(R.JUDGED, "blind10", blind)  # not there yet: reading it would fail
+    """Without --blind no blind file is even looked at; with it both sets' rows join, named,
+    and a missing one is a clear error naming it."""
+    ten, eleven = tmp_path / "rights_judged_ten.jsonl", tmp_path / "rights_judged_eleven.jsonl"
+    monkeypatch.setitem(R.JUDGED, "blind10", ten)  # not there yet: reading it would fail
+    monkeypatch.setitem(R.JUDGED, "blind11", eleven)
     assert {r["group"] for r in R.judged_rows()} == set(R.DEVELOPMENT)
-    with pytest.raises(FileNotFoundError):
+    row = '# how it was judged\n{"article": "CRC 99", "action": "A-1", "grade": 2}\n'
+    ten.write_text(row, encoding="utf-8")
+    with pytest.raises(FileNotFoundError, match="blind11") as missing:
         R.judged_rows(blind=True)
-    blind.write_text('# how it was judged\n{"article": "CRC 99", "action": "A-1", "grade": 2}\n',
-                     encoding="utf-8")
+    assert "blind10" not in str(missing.value)
+    eleven.write_text(row.replace("CRC 99", "CRC 98"), encoding="utf-8")
     rows = R.judged_rows(blind=True)
-    assert [r for r in rows if r["group"] == "blind10"] == [
-        {"article": "CRC 99", "action": "A-1", "grade": 2, "group": "blind10"}]
-    assert set(R.JUDGED) == {*R.DEVELOPMENT, "blind10"}
+    assert [r for r in rows if r["group"] not in R.DEVELOPMENT] == [
+        {"article": "CRC 99", "action": "A-1", "grade": 2, "group": "blind10"},
+        {"article": "CRC 98", "action": "A-1", "grade": 2, "group": "blind11"}]
+    assert set(R.JUDGED) == {*R.DEVELOPMENT, "blind10", "blind11"}
+
+
+def test_each_blind_set_is_reported_apart_and_then_together(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """One block per blind set with its articles, then one with both sets' means only."""
+    monkeypatch.setattr(R, "measure", lambda c, t: (0.5, 0.2))
+    monkeypatch.setattr(R, "ranking", lambda c, t: [])
+    cases = [R.Case(n, g, {"A-1": 2}, set(), {}, "")
+             for n, g in (("CRC 1", "blind10"), ("CRC 2", "blind11"), ("CRC 3", "blind11"))]
+    R.blind_sets(sys.stdout, cases, R.CHOSEN)
+    out = capsys.readouterr().out
+    titles = [line for line in out.splitlines() if line.startswith("Blind set")]
+    assert [t.split(",")[0] for t in titles] == [
+        "Blind set blind10", "Blind set blind11",
+        "Blind sets blind10 + blind11 together (3 articles)"]
+    together = out[out.index("Blind sets"):]
+    assert "CRC 1" not in together and "mean, 3 articles" in together
+    assert "mean, blind10 set" in together and "mean, blind11 set" in together
 
 
 def case(grades: dict[str, int], stated: set[str] = frozenset()) -> object:
