@@ -272,7 +272,8 @@ JUDGED_SETS = {"first": JUDGED, "new": JUDGED.with_name("rights_judged_2.jsonl")
                "blind7": JUDGED.with_name("rights_judged_7.jsonl"),
                "blind8": JUDGED.with_name("rights_judged_8.jsonl"),
                "blind9": JUDGED.with_name("rights_judged_9.jsonl"),
-               "blind10": JUDGED.with_name("rights_judged_10.jsonl")}
+               "blind10": JUDGED.with_name("rights_judged_10.jsonl"),
+               "blind11": JUDGED.with_name("rights_judged_11.jsonl")}
 
 
 def judged_rows(which: str = "first") -> list[dict]:
@@ -283,7 +284,8 @@ def judged_rows(which: str = "first") -> list[dict]:
     CRC 22 as a negative control that no action supports; run once after round 8's design),
     the blind eighth (7 articles the report never states; run once in round 9), the blind
     ninth (7, none stated, UDHR 17 a negative control; run once in round 10) or the blind
-    tenth (7, none stated, three near-negative; run once in round 11)."""
+    tenth (7, none stated, three near-negative; run once in round 11) or the blind eleventh (8,
+    none stated, four grade-1 pairs and none higher; run once in round 12)."""
     text = JUDGED_SETS[which].read_text(encoding="utf-8")
     return [json.loads(line) for line in text.splitlines() if not line.startswith("#")]
 
