@@ -38,10 +38,11 @@ HELDOUT7 = DATA / "search_heldout7.jsonl"  # round 8: written blind; round 9: in
 HELDOUT8 = DATA / "search_heldout8.jsonl"  # round 9: written blind; round 10: in the pool
 HELDOUT9 = DATA / "search_heldout9.jsonl"  # round 10: written blind; round 11: in the pool
 HELDOUT10 = DATA / "search_heldout10.jsonl"  # round 11: written blind; round 12: in the pool
-HELDOUT11 = DATA / "search_heldout11.jsonl"  # round 12: written blind, run once, only reported
+HELDOUT11 = DATA / "search_heldout11.jsonl"  # round 12: written blind, the first gates' set
+HELDOUT12 = DATA / "search_heldout12.jsonl"  # round 12: written blind, the second gate's set
 # the blind parts in the order they were written (each checked against all before it)
 LATER_PARTS = (HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8, HELDOUT9,
-               HELDOUT10, HELDOUT11)
+               HELDOUT10, HELDOUT11, HELDOUT12)
 REPORT = (Path(__file__).resolve().parents[1] / "corpus" / "reports"
           / "sodertalje-bokslut-social-hallbarhet-2025.txt")
 JUDGED = {"a": 3, "b": 2, "c": 1}
@@ -262,7 +263,7 @@ ANCHORS = {
 
 @pytest.fixture(scope="module")
 def dev_set() -> list[DevQuery]:
-    """Every part: the tuning set and the eleven held-out sets."""
+    """Every part: the tuning set and the twelve held-out sets."""
     return [query for path in (TUNE, HELDOUT, *LATER_PARTS) for query in load_dev_set(path)]
 
 

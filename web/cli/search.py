@@ -79,8 +79,8 @@ def search_cmd(query: str | None, k: int, year: int | None, goal: str | None,
 
 
 def default_dev_sets() -> dict[str, Path]:
-    """The bundled query sets by part: tuning and eleven held-out parts (tests/data/);
-    held-out and held-out 11 (blind, round 12) are reported only; the pool is tuning and
+    """The bundled query sets by part: tuning and twelve held-out parts (tests/data/);
+    held-out, held-out 11 and 12 (blind, round 12) are reported only; the pool is tuning and
     held-out 2-10."""
     data = Path(str(resources.files("corpus"))).parent / "tests" / "data"
     return {"tuning": data / "search_tune.jsonl", "held-out": data / "search_heldout.jsonl",
@@ -93,7 +93,8 @@ def default_dev_sets() -> dict[str, Path]:
             "held-out 8": data / "search_heldout8.jsonl",
             "held-out 9": data / "search_heldout9.jsonl",
             "held-out 10": data / "search_heldout10.jsonl",
-            "held-out 11": data / "search_heldout11.jsonl"}
+            "held-out 11": data / "search_heldout11.jsonl",
+            "held-out 12": data / "search_heldout12.jsonl"}
 
 
 @click.command("eval")
