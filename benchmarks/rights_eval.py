@@ -509,7 +509,7 @@ def main() -> None:
     try:
         cases, inputs = load_cases(scope=not args.round4, mixes=MIXES if grid else FIXED_MIX,
                                    data=data_dir(args.data), blind=args.blind)
-    except FileNotFoundError as missing:  # only a blind set can be (not yet committed)
+    except FileNotFoundError as missing:  # a judged set or an input file of the data directory
         sys.exit(f"fel: {missing}")
     dev = [c for c in cases if c.group in DEVELOPMENT]
     blind = [c for c in cases if c.group not in DEVELOPMENT]

@@ -11,7 +11,7 @@ import numpy as np
 
 from search import section_signal
 from search.beside import BESIDE
-from search.domain_gate import GATE_REPAIRED_CREDIT, is_rare
+from search.domain_gate import GATE_REPAIRED_CREDIT, DomainGate, is_rare
 from search.embedder import Embedder
 from search.fusion import (
     DENSE_FLOOR_RANK,
@@ -173,7 +173,8 @@ class HybridSearcher:
             raise ValueError(f"unknown search mode {mode!r}; expected one of {', '.join(MODES)}")
         text = clean_query(query)
         if not text or not any(ch.isalnum() for ch in text) or k <= 0:
-            return Results([], 0)
+            # signs alone ("!!!") are nonsense, as digits and signs are at the gate
+            return Results([], 0, off_topic=bool(text) and k > 0)
         filters, offset = filters or Filters(), max(0, offset)
         total = len(self.index.passages)
         fetch = min(total, max((offset + k) * self.overfetch, DENSE_FLOOR_RANK))
@@ -222,24 +223,17 @@ class HybridSearcher:
         else when it is in domain read with a split compound joined ("idrotts galan": the
         lexical match of "idrottsgalan"). The last two are asked only of a query the gate
         refuses: they change no other verdict."""
-        if self.index.gate is None:
+        gate = self.index.gate
+        if gate is None:
             return True
-        if self.gate_accepts(text, vectors, match):
+        if gate_accepts(gate, text, vectors, match):
             return True
         phrases = self.index.phrases()
         if phrases.rare_phrase(text) is not None:
             return True
         joined = phrases.joined_compound(text)
         return joined is not None and \
-            self.gate_accepts(text, vectors, self.lexical_match(joined, {}))
-
-    def gate_accepts(self, text: str, vectors: list[np.ndarray | None],
-                     match: QuerySignals) -> bool:
-        """The domain gate (there is one) accepts a vector of the query with this lexical match."""
-        assert self.index.gate is not None
-        share = match.coverage(GATE_REPAIRED_CREDIT)
-        rare = is_rare(match.rarest_df, match.n_docs)
-        return any(self.index.gate.accepts(v, share, rare, text) for v in vectors if v is not None)
+            gate_accepts(gate, text, vectors, self.lexical_match(joined, {}))
 
     def rows(self, scores: dict[str, float]) -> dict[int, float]:
         """Passage id -> value, as index row -> value (ids the index lacks are left out)."""
@@ -306,3 +300,11 @@ class HybridSearcher:
         own_text = self.index.passages[row]["text"]
         rows = [x for x in rows if self.index.passages[x[0]]["text"] != own_text]
         return self.collect("", rows, k, filters)[0]
+
+
+def gate_accepts(gate: DomainGate, text: str, vectors: list[np.ndarray | None],
+                 match: QuerySignals) -> bool:
+    """The domain gate accepts a vector of the query with this lexical match."""
+    share = match.coverage(GATE_REPAIRED_CREDIT)
+    rare = is_rare(match.rarest_df, match.n_docs)
+    return any(gate.accepts(v, share, rare, text) for v in vectors if v is not None)

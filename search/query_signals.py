@@ -39,10 +39,12 @@ MIN_PHRASE_WORDS = 2
 MIN_PHRASE_CONTENT_WORDS = 2
 PHRASE_WORD = re.compile(r"[^\W_]+")
 # A phrase does not cross the end of a sentence or clause, on the passage side or the query's:
-# "... knark. Vad ..." holds no phrase "knark vad" (round 12, from round 11's review)
-LETTERS = re.compile(r"[^\W\d_]+")  # a query's words for joining a split compound
+# "... knark. Vad ..." holds no phrase "knark vad" (round 12, from round 11's review). The
+# full stops of abbreviations ("bl.a.", "t.ex.") and decimals break too: that costs only a
+# phrase spanning them, never a wrong one.
 SENTENCE_BREAK = re.compile(r"[.!?;:\r\n]+")
 BREAK = "|"  # what stands between two sentences of a passage's phrase text (never a word)
+LETTERS = re.compile(r"[^\W\d_]+")  # a query's words for joining a split compound
 
 
 @dataclass(frozen=True)
@@ -270,8 +272,9 @@ class Phrases:
         compound split in two is two common words to the lexical match, and refused."""
         for first, second in pairwise(LETTERS.finditer(text)):
             a, b = first[0].casefold(), second[0].casefold()
-            if is_stopword(a) or is_stopword(b):
-                continue
+            between = text[first.end():second.start()]
+            if not between.isspace() or is_stopword(a) or is_stopword(b):
+                continue  # only two words side by side ("idrott 2025 galan", "idrott. galan")
             forms = (a + b, *((a[:-1] + b,) if a.endswith("s") else ()), a + "s" + b)
             if word := next((f for f in forms if f in self.rows_of), None):
                 return text[:first.start()] + word + text[second.end():]

@@ -331,3 +331,13 @@ def test_indicator_queries_point_at_indicator_passages(
         if query.type == "indicator":
             best = [pid for pid, g in query.relevant.items() if g == 3]
             assert any(passages[pid].kind == "indicator" for pid in best), query.id
+
+
+def test_the_reported_parts_are_bundled_and_the_rest_is_the_pool() -> None:
+    from web.cli.search import REPORTED_PARTS, default_dev_sets
+
+    parts = default_dev_sets()
+    assert all(path.exists() for path in parts.values())
+    pool = set(parts) - set(REPORTED_PARTS)
+    assert set(REPORTED_PARTS) <= set(parts)
+    assert pool == {"tuning", *(f"held-out {n}" for n in range(2, 11))}

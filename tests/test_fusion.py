@@ -341,6 +341,7 @@ def test_nonsense_words_are_recognised_only_when_every_word_is_one() -> None:
     # no word at all (round 12: "0000 #### !!!" passed the classifier with 38 hits)
     assert looks_like_nonsense("1234") and looks_like_nonsense("0000 #### !!!")
     assert not looks_like_nonsense("Mål A 2030")  # one word of two letters is enough
+    assert not looks_like_nonsense("") and not looks_like_nonsense("   ")  # no text: not judged
 
 
 def test_rrf_baseline_hand_computed() -> None:

@@ -163,6 +163,10 @@ def test_a_split_compound_is_joined_when_a_passage_writes_it_as_one_word() -> No
     assert phrases.joined_compound("idrott och galan") is None  # not adjacent
     assert phrases.joined_compound("fritids gårdar") == "fritidsgårdar"  # "s" kept as written
     assert phrases.joined_compound("galan idrott") is None
+    # only words side by side: a number or a sentence end between them is not a split compound
+    assert phrases.joined_compound("idrott 2025 galan") is None
+    assert phrases.joined_compound("idrott. galan") is None
+    assert phrases.joined_compound("idrott-galan") is None
 
 
 def test_the_gate_reads_a_refused_query_with_its_split_compound_joined(

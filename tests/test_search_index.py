@@ -114,6 +114,12 @@ def test_bad_queries_give_an_empty_result(two_years: HybridSearcher, query: str)
         assert two_years.search(query, 5, mode) == []
 
 
+def test_signs_alone_are_said_to_match_nothing(two_years: HybridSearcher):
+    """Signs only are nonsense (the page says nothing matches); an empty query is no query."""
+    assert two_years.search_page("!!! ??? ...", 5).off_topic
+    assert not two_years.search_page("   ", 5).off_topic
+
+
 def test_control_characters_inside_words_are_spaces(two_years: HybridSearcher):
     """Control characters are dropped, the rest of the query still works."""
     hits = two_years.search("Bostad\x00 först\x1b", 3, "bm25")

@@ -340,6 +340,12 @@ def test_a_text_with_no_word_gets_no_hits(searcher: HybridSearcher, text: str) -
     assert page.off_topic and page.total == 0
 
 
+def test_a_number_the_report_holds_still_passes(searcher: HybridSearcher) -> None:
+    # the nonsense rule is asked only when nothing matched lexically: "99" is one passage's
+    page = searcher.search_page("### 99 ###", 10)
+    assert not page.off_topic and page.hits
+
+
 def test_a_name_inside_a_longer_question_opens_the_gate(searcher: HybridSearcher) -> None:
     # round 11 (held-out 10, t48): refused while the name's words were diluted by the question's
     # (lexical match 0.5 < 2/3, the classifier at -5.08); the run "krogar mot knark" is one

@@ -78,6 +78,11 @@ def search_cmd(query: str | None, k: int, year: int | None, goal: str | None,
             print_plain(payload)
 
 
+# The parts only reported, never used to choose (the rest, tuning and held-out 2-10, is the pool):
+# a loop meant for the pool must leave these out (round 12: one over every part read set 12).
+REPORTED_PARTS = ("held-out", "held-out 11", "held-out 12")
+
+
 def default_dev_sets() -> dict[str, Path]:
     """The bundled query sets by part: tuning and twelve held-out parts (tests/data/);
     held-out, held-out 11 and 12 (blind, round 12) are reported only; the pool is tuning and
