@@ -32,6 +32,8 @@ sys.path.insert(0, str(HERE))
 import bench_engine_parts  # noqa: E402
 from bench_search_overhead import interleave  # noqa: E402
 
+from search.domain_gate import offtopic_bank  # noqa: E402
+
 
 def start(checkout: Path, data: Path) -> subprocess.Popen[str]:
     """bench_search_overhead's worker on `checkout`'s code, once it says it is ready."""
@@ -45,15 +47,10 @@ def start(checkout: Path, data: Path) -> subprocess.Popen[str]:
     return proc
 
 
-def read_queries(path: Path) -> list[str]:
-    """A query file's queries: one a line, blank and '#' lines skipped."""
-    lines = path.read_text("utf-8").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
-
-
-def run(data: Path, checkouts: dict[str, Path], rounds: int, pause: float) -> dict:
+def run(data: Path, checkouts: dict[str, Path], rounds: int, pause: float,
+        questions: list[str]) -> dict:
     """Per checkout, every question's {total, encoder} ms over all rounds."""
-    return interleave(data, checkouts, rounds, pause, launch=start)
+    return interleave(data, checkouts, rounds, pause, launch=start, questions=questions)
 
 
 def p95(values: list[float]) -> float:
@@ -63,14 +60,14 @@ def p95(values: list[float]) -> float:
 
 
 def report(times: dict[str, list[dict]], checkouts: dict[str, Path], rounds: int,
-           load_before: str) -> str:
+           load_before: str, questions: int) -> str:
     """The table as text."""
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     first = next(iter(times))
     base = statistics.median(r["total"] for r in times[first])
     lines = [f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
              f"load average before {load_before}, after {load}; {rounds} rounds x "
-             f"{len(bench_engine_parts.QUESTIONS)} questions, each once per checkout per round, "
+             f"{questions} questions, each once per checkout per round, "
              "in rotating turns",
              f"{'checkout':<14} {'hybrid p50':>10} {'p95':>7} {'outside enc.':>12} {'p95':>7} "
              f"{'encoder':>8} {'vs ' + first:>10}"]
@@ -94,15 +91,16 @@ def main() -> int:
                         help="a query file (one a line) instead of the 20-token questions")
     parser.add_argument("checkouts", nargs="+", help="NAME=CHECKOUT (the first is the base)")
     args = parser.parse_args()
-    if args.queries is not None:  # interleave() reads bench_engine_parts.QUESTIONS when called
-        bench_engine_parts.QUESTIONS = read_queries(args.queries)
+    # a query file is read as the off-topic bank is (one a line, '#' lines skipped)
+    questions = bench_engine_parts.QUESTIONS if args.queries is None \
+        else offtopic_bank(args.queries)
     checkouts = {}
     for pair in args.checkouts:
         name, _, path = pair.partition("=")
         checkouts[name] = Path(path).resolve()
     load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(report(run(args.data.resolve(), checkouts, args.rounds, args.pause), checkouts,
-                 args.rounds, load_before))
+    times = run(args.data.resolve(), checkouts, args.rounds, args.pause, questions)
+    print(report(times, checkouts, args.rounds, load_before, len(questions)))
     return 0
 
 

@@ -88,10 +88,11 @@ def ask(proc: subprocess.Popen, question: str) -> dict:
 
 def interleave(data: Path, checkouts: dict[str, Path], rounds: int, pause: float,
                launch: Callable[[Path, Path], subprocess.Popen] | None = None,
-               ) -> dict[str, list[dict]]:
-    """Every question once per checkout's worker per round, the workers' order rotating from
-    question to question, `pause` seconds apart (the other worker's encoder threads may still
-    be spinning just after its call); fresh workers each round (`launch`, default `start`)."""
+               questions: list[str] | None = None) -> dict[str, list[dict]]:
+    """Every question (default: bench_engine_parts.QUESTIONS) once per checkout's worker per
+    round, the workers' order rotating from question to question, `pause` seconds apart (the
+    other worker's encoder threads may still be spinning just after its call); fresh workers
+    each round (`launch`, default `start`)."""
     sys.path.insert(0, str(HERE))
     from bench_engine_parts import QUESTIONS
 
@@ -100,7 +101,7 @@ def interleave(data: Path, checkouts: dict[str, Path], rounds: int, pause: float
     for r in range(rounds):
         workers = {name: (launch or start)(path, data) for name, path in checkouts.items()}
         try:
-            for n, question in enumerate(QUESTIONS):
+            for n, question in enumerate(questions or QUESTIONS):
                 shift = (n + r) % len(names)
                 for name in names[shift:] + names[:shift]:
                     time.sleep(pause)
