@@ -91,6 +91,12 @@ def _not_a_word(word: str) -> bool:
     return vowels == 0 or vowels == len(word) or len(set(word)) == 1
 
 
+def specific_match(match: float, rare: bool) -> bool:
+    """A lexical match specific enough to pass on its own: most of the query's IDF mass in one
+    passage, which holds a rare word of it as written."""
+    return rare and match >= MIN_MATCH
+
+
 def is_rare(df: int, n_docs: int) -> bool:
     """A word held by at most RARE_DOC_SHARE of the corpus's passages, or by one."""
     return 0 < df <= max(1.0, RARE_DOC_SHARE * n_docs)
@@ -128,9 +134,10 @@ class DomainGate:
         (search.query_signals.top_match): "bästa sushi i Stockholm" finds "bästa" in one
         passage and "Stockholm" in another, but no passage about both. `rare`: that passage
         holds a rare word of the query as written (is_rare). A refused query may still pass by
-        a rare phrase (search.hybrid.HybridSearcher.in_domain), which this gate does not read.
+        a rare phrase, or by a specific match once a split compound is joined
+        (search.hybrid.HybridSearcher.in_domain); this gate reads neither.
         """
-        if rare and match >= MIN_MATCH:
+        if specific_match(match, rare):
             return True
         if match == 0 and looks_like_nonsense(text):
             return False  # the embedding of "jjjjjjjj" is noise; nothing in the corpus matched

@@ -11,7 +11,7 @@ import numpy as np
 
 from search import section_signal
 from search.beside import BESIDE
-from search.domain_gate import GATE_REPAIRED_CREDIT, DomainGate, is_rare
+from search.domain_gate import GATE_REPAIRED_CREDIT, DomainGate, is_rare, specific_match
 from search.embedder import Embedder
 from search.fusion import (
     DENSE_FLOOR_RANK,
@@ -231,9 +231,9 @@ class HybridSearcher:
         phrases = self.index.phrases()
         if phrases.rare_phrase(text) is not None:
             return True
+        # the joined reading changes only the lexical match: the vectors were just refused
         joined = phrases.joined_compound(text)
-        return joined is not None and \
-            gate_accepts(gate, text, vectors, self.lexical_match(joined, {}))
+        return joined is not None and specific_match(*gate_lexical(self.lexical_match(joined, {})))
 
     def rows(self, scores: dict[str, float]) -> dict[int, float]:
         """Passage id -> value, as index row -> value (ids the index lacks are left out)."""
@@ -302,9 +302,14 @@ class HybridSearcher:
         return self.collect("", rows, k, filters)[0]
 
 
+def gate_lexical(match: QuerySignals) -> tuple[float, bool]:
+    """What the domain gate reads of a lexical match: its share (a repair counts in part) and
+    whether the top passage holds a rare word of the query as written."""
+    return match.coverage(GATE_REPAIRED_CREDIT), is_rare(match.rarest_df, match.n_docs)
+
+
 def gate_accepts(gate: DomainGate, text: str, vectors: list[np.ndarray | None],
                  match: QuerySignals) -> bool:
     """The domain gate accepts a vector of the query with this lexical match."""
-    share = match.coverage(GATE_REPAIRED_CREDIT)
-    rare = is_rare(match.rarest_df, match.n_docs)
+    share, rare = gate_lexical(match)
     return any(gate.accepts(v, share, rare, text) for v in vectors if v is not None)
