@@ -81,12 +81,10 @@ def searcher() -> HybridSearcher:
                           embedder)
 
 
-def verdict(searcher: HybridSearcher, text: str, gate: DomainGate | None = None) -> bool:
+def verdict(searcher: HybridSearcher, text: str) -> bool:
     """in_domain for `text` as search_page asks it (its vector, BM25's top passage's match)."""
-    engine = searcher if gate is None else HybridSearcher(
-        dataclasses.replace(searcher.index, gate=gate), searcher.embedder)
-    vector = engine.embedder.embed_queries([text])[0]
-    return engine.in_domain(text, [vector, None], engine.lexical_match(text, {}))
+    vector = searcher.embedder.embed_queries([text])[0]
+    return searcher.in_domain(text, [vector, None], searcher.lexical_match(text, {}))
 
 
 class Counting(Phrases):
@@ -108,7 +106,7 @@ def counting(searcher: HybridSearcher, monkeypatch: pytest.MonkeyPatch) -> list[
 
 
 def test_the_gate_lets_a_rare_phrase_through_where_the_classifier_refuses(
-        searcher, monkeypatch) -> None:
+        searcher: HybridSearcher, monkeypatch: pytest.MonkeyPatch) -> None:
     assert searcher.search_page(DILUTED, 10).hits
     assert verdict(searcher, DILUTED)
     assert not verdict(searcher, EVERYDAY)
@@ -117,7 +115,8 @@ def test_the_gate_lets_a_rare_phrase_through_where_the_classifier_refuses(
     assert not verdict(searcher, DILUTED)  # without the phrase: refused
 
 
-def test_the_phrase_is_asked_only_when_the_gate_refuses(searcher, monkeypatch) -> None:
+def test_the_phrase_is_asked_only_when_the_gate_refuses(searcher: HybridSearcher,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     asked = counting(searcher, monkeypatch)
     always = DomainGate(np.zeros(searcher.embedder.dimension, dtype=np.float32), 100.0)
     always_searcher = HybridSearcher(dataclasses.replace(searcher.index, gate=always),
@@ -131,7 +130,8 @@ def test_the_phrase_is_asked_only_when_the_gate_refuses(searcher, monkeypatch) -
     assert asked == [DILUTED, EVERYDAY]  # refused by classifier and match: the phrase decides
 
 
-def test_the_phrase_table_is_the_index_s_and_prepare_builds_it(searcher, monkeypatch) -> None:
+def test_the_phrase_table_is_the_index_s_and_prepare_builds_it(searcher: HybridSearcher,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     built: list[int] = []
     of = Phrases.of
 
@@ -170,7 +170,7 @@ def test_a_split_compound_is_joined_when_a_passage_writes_it_as_one_word() -> No
 
 
 def test_the_gate_reads_a_refused_query_with_its_split_compound_joined(
-        searcher, monkeypatch) -> None:
+        searcher: HybridSearcher, monkeypatch: pytest.MonkeyPatch) -> None:
     assert verdict(searcher, "idrotts galan")  # as "idrottsgalan": one passage's rare word
     assert searcher.search_page("idrotts galan", 10).hits
     assert not verdict(searcher, "recept galan")  # nothing joins
@@ -178,7 +178,8 @@ def test_the_gate_reads_a_refused_query_with_its_split_compound_joined(
     assert not verdict(searcher, "idrotts galan")  # as written: refused
 
 
-def test_the_joined_reading_is_asked_only_when_all_else_refuses(searcher, monkeypatch) -> None:
+def test_the_joined_reading_is_asked_only_when_all_else_refuses(searcher: HybridSearcher,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     asked: list[str] = []
     joined = Phrases.joined_compound
 
