@@ -38,11 +38,12 @@ HELDOUT7 = DATA / "search_heldout7.jsonl"  # round 8: written blind; round 9: in
 HELDOUT8 = DATA / "search_heldout8.jsonl"  # round 9: written blind; round 10: in the pool
 HELDOUT9 = DATA / "search_heldout9.jsonl"  # round 10: written blind; round 11: in the pool
 HELDOUT10 = DATA / "search_heldout10.jsonl"  # round 11: written blind; round 12: in the pool
-HELDOUT11 = DATA / "search_heldout11.jsonl"  # round 12: written blind, the first gates' set
-HELDOUT12 = DATA / "search_heldout12.jsonl"  # round 12: written blind, the second gate's set
+HELDOUT11 = DATA / "search_heldout11.jsonl"  # round 12: written blind; round 13: in the pool
+HELDOUT12 = DATA / "search_heldout12.jsonl"  # round 12: written blind; round 13: in the pool
+HELDOUT13 = DATA / "search_heldout13.jsonl"  # round 13: written blind, the gates' set
 # the blind parts in the order they were written (each checked against all before it)
 LATER_PARTS = (HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8, HELDOUT9,
-               HELDOUT10, HELDOUT11, HELDOUT12)
+               HELDOUT10, HELDOUT11, HELDOUT12, HELDOUT13)
 REPORT = (Path(__file__).resolve().parents[1] / "corpus" / "reports"
           / "sodertalje-bokslut-social-hallbarhet-2025.txt")
 JUDGED = {"a": 3, "b": 2, "c": 1}
@@ -340,4 +341,4 @@ def test_the_reported_parts_are_bundled_and_the_rest_is_the_pool() -> None:
     assert all(path.exists() for path in parts.values())
     pool = set(parts) - set(REPORTED_PARTS)
     assert set(REPORTED_PARTS) <= set(parts)
-    assert pool == {"tuning", *(f"held-out {n}" for n in range(2, 11))}
+    assert pool == {"tuning", *(f"held-out {n}" for n in range(2, 13))}
