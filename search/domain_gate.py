@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from search.textnorm import looks_english
+from search.textnorm import is_stopword, looks_english, words
 
 BANK = Path(__file__).with_name("offtopic_bank.txt")
 SERVICE_BANK = Path(__file__).with_name("service_bank.txt")
@@ -83,6 +83,17 @@ def looks_like_nonsense(text: str) -> bool:
     if not found:
         return bool(text.strip())  # digits and signs only ("" = no text given: not judged)
     return all(_not_a_word(w) for w in found)
+
+
+def has_no_term(text: str) -> bool:
+    """No word the lexical analyzer keeps: every word a stopword or a single character ("och i
+    att", "det som är"), or none at all ("!!!").
+
+    Round 13: such a query passed the gate and got about 30 hits in hybrid and dense mode (the
+    dense side answers anything); search.hybrid.HybridSearcher.search_page refuses it in every
+    mode, before the gate. English words, numbers of two digits or more and misspellings are
+    terms: they are not Swedish stopwords (search.textnorm.is_stopword)."""
+    return all(is_stopword(word.text) for word in words(text))
 
 
 def _not_a_word(word: str) -> bool:

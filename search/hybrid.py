@@ -11,7 +11,13 @@ import numpy as np
 
 from search import section_signal
 from search.beside import BESIDE
-from search.domain_gate import GATE_REPAIRED_CREDIT, DomainGate, is_rare, specific_match
+from search.domain_gate import (
+    GATE_REPAIRED_CREDIT,
+    DomainGate,
+    has_no_term,
+    is_rare,
+    specific_match,
+)
 from search.embedder import Embedder
 from search.fusion import (
     DENSE_FLOOR_RANK,
@@ -172,8 +178,10 @@ class HybridSearcher:
         if mode not in MODES:
             raise ValueError(f"unknown search mode {mode!r}; expected one of {', '.join(MODES)}")
         text = clean_query(query)
-        if not text or not any(ch.isalnum() for ch in text) or k <= 0:
-            # signs alone ("!!!") are nonsense, as digits and signs are at the gate
+        if not text or k <= 0 or has_no_term(text):
+            # signs alone ("!!!") or stopwords alone ("och i att") are nonsense in every mode,
+            # as digits and signs are at the gate: no term to find, and the dense side would
+            # answer anything
             return Results([], 0, off_topic=bool(text) and k > 0)
         filters, offset = filters or Filters(), max(0, offset)
         total = len(self.index.passages)

@@ -126,10 +126,29 @@ def test_control_characters_inside_words_are_spaces(two_years: HybridSearcher):
     assert hits and hits[0].passage["goal"] == "J"
 
 
-def test_stopwords_only_find_nothing_lexically(two_years: HybridSearcher):
-    """A query of stopwords has no BM25 terms; the dense side still answers in hybrid."""
-    assert two_years.search("och i att", 5, "bm25") == []
-    assert len(two_years.search("och i att", 5, "hybrid")) == 5
+@pytest.mark.parametrize("query", ["och i att", "det som är", "vad är det"])
+def test_stopwords_alone_are_refused_as_nonsense(two_years: HybridSearcher, query: str):
+    """A query of stopwords has no BM25 term, and the dense side would answer anything (it
+    gave "och i att" 5 hits here until round 13): refused as nonsense in every mode."""
+    for mode in ("bm25", "dense", "hybrid"):
+        page = two_years.search_page(query, 5, mode)
+        assert page.off_topic and page.hits == [] and page.total == 0, mode
+
+
+@pytest.mark.parametrize("query", ["what does the municipality do for children", "2025", "99",
+                                   "artikel 12", "barnkonvetionen"])
+def test_english_numbers_rights_and_misspellings_have_terms(query: str):
+    """English words (the analyzer is Swedish, they are no stopwords), numbers of two digits
+    or more, a right's article and a misspelled word are terms: not refused as stopwords."""
+    assert not domain_gate.has_no_term(query)
+
+
+def test_an_english_query_of_common_words_is_searched(two_years: HybridSearcher):
+    """The stopword rule leaves an English query of common words alone, in every mode (the
+    real model's verdict: tests/web/test_search_paging.py)."""
+    for mode in ("bm25", "dense", "hybrid"):
+        page = two_years.search_page("what does the municipality do for children", 5, mode)
+        assert not page.off_topic and page.hits, mode
 
 
 def test_a_10_kb_query_is_a_clear_error(two_years: HybridSearcher):
