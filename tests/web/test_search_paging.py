@@ -55,3 +55,33 @@ def test_nonsense_gets_an_empty_list_and_a_swedish_note(client, q: str) -> None:
 
 def test_a_matching_query_has_no_note(client) -> None:
     assert "note" not in api(client, q=QUERY)
+
+
+@pytest.mark.parametrize("q", ["och i att", "vad är det"])
+def test_stopwords_alone_get_the_note(client, q: str) -> None:
+    """No term for the lexical analyzer: nonsense (round 13; the dense side had answered)."""
+    payload = api(client, q=q)
+    assert payload["results"] == [] and payload["total"] == 0
+    assert "Inget i boksluten matchar" in payload["note"]
+    html = client.get("/sok", query_string={"q": q}).get_data(as_text=True)
+    assert "Inget i boksluten matchar" in html and 'class="hit"' not in html
+
+
+def test_an_english_query_of_common_words_still_passes(client) -> None:
+    """English words are no Swedish stopwords: the stopword rule leaves the query alone."""
+    payload = api(client, q="what does the municipality do for children")
+    assert payload["results"] and "note" not in payload
+
+
+def test_signs_alone_get_the_note_in_the_api_and_an_explanation_on_the_page(client) -> None:
+    """Signs alone ("!!!") are answered before the searcher, with the note it gives nonsense
+    (round 13: "results": [] had come without one); the page says in Swedish there is
+    nothing to search for and what to write instead."""
+    payload = api(client, q="!!!")
+    assert payload["results"] == [] and payload["total"] == 0
+    assert "Inget i boksluten matchar" in payload["note"]
+    response = client.get("/sok", query_string={"q": "!!!"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'class="hit"' not in html
+    assert "inga ord att söka på" in html and "Skriv ett eller flera ord" in html
+    assert client.get("/api/search", query_string={"q": ""}).status_code == 400

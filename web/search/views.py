@@ -108,6 +108,11 @@ class SearchForm:
         """True when the query has at least one letter or digit."""
         return any(ch.isalnum() for ch in self.text)
 
+    def unsearched(self) -> Results:
+        """The answer when no search is run: signs alone ("!!!") match nothing, said as the
+        searcher says it of other nonsense; no text, or a bad parameter, is no question."""
+        return Results([], 0, off_topic=bool(self.text) and not self.errors)
+
     def run(self) -> list[Hit]:
         """The hits of the requested page (the searcher is cached by services())."""
         return self.run_page().hits
@@ -128,7 +133,7 @@ class SearchForm:
     def api_response(self, svc: Services) -> Response:
         """/api/search's 200: results exactly as web.search.api.results_json (the CLI's shape),
         fields in the documented order. SearchIndexError when there is nothing to search."""
-        found = self.run_page(svc.searcher()) if self.searchable else Results([], 0)
+        found = self.run_page(svc.searcher()) if self.searchable else self.unsearched()
         body = json.dumps(results_json(self.q, found.hits, svc.base, found.total,
                                        found.off_topic), ensure_ascii=False)
         return Response(body, mimetype="application/json")
@@ -149,7 +154,7 @@ def page() -> tuple[str, int] | str:
     form = SearchForm.parse(request.args)
     context = hit_context()
     options = filter_options(context)
-    found = form.run_page() if form.searchable and not form.errors else Results([], 0)
+    found = form.run_page() if form.searchable and not form.errors else form.unsearched()
     rows = [{"hit": h, **context.for_passage(h.passage)} for h in found.hits]
     html = render_template("search/search.html", form=form, hits=rows, groups=group_rows(rows),
                            options=options, total=found.total, off_topic=found.off_topic,
