@@ -12,7 +12,7 @@ from search.embedder import Embedder, resolve_model
 from search.hybrid import HybridSearcher
 from search.index_store import SearchIndex, SearchIndexError, corpus_hash
 from search.onnx_loading import load_embedder
-from search.query_adapter import QueryAdapter, pseudo_pairs
+from search.query_adapter import QueryAdapter, pairs_source, pseudo_pairs
 
 
 def index_dir(data_dir: Path) -> Path:
@@ -49,8 +49,9 @@ def sync_index(data_dir: Path, passages: list[Passage] | list[dict], embedder: E
 
     `previous` is the saved index when the caller has already read it (None: there is none).
     An index whose gate is out of date (saved before the service direction, or trained on
-    other bank texts) or that lacks the query adapter its headings would fit (saved before
-    round 10) is updated although its corpus is the same: its vectors are reused.
+    other bank texts) or whose query adapter is missing (saved before round 10) or was fitted
+    from other judged queries than the bundled ones (search/adapter_queries.jsonl) is updated
+    although its corpus is the same: its vectors are reused.
     """
     rows = [p if isinstance(p, dict) else dataclasses.asdict(p) for p in passages]
     target = index_dir(data_dir)
@@ -60,7 +61,7 @@ def sync_index(data_dir: Path, passages: list[Passage] | list[dict], embedder: E
     if previous is not None and previous.manifest["model"] == embedder.fingerprint \
             and previous.manifest["corpus_hash"] == corpus_hash(rows) \
             and not gate_outdated(previous.gate, rows) \
-            and not adapter_missing(previous.adapter, rows):
+            and not adapter_outdated(previous.adapter, rows):
         return previous, "unchanged"
     index = SearchIndex.build(rows, embedder, reuse=previous, progress=progress)
     if save:
@@ -71,10 +72,14 @@ def sync_index(data_dir: Path, passages: list[Passage] | list[dict], embedder: E
     return index, "updated" if same_model else "rebuilt for a new model"
 
 
-def adapter_missing(adapter: QueryAdapter | None, passages: list[dict]) -> bool:
-    """No saved adapter although these passages have headings to fit one from (an index saved
-    before round 10 would otherwise search with the bare query vector until a fresh ingest)."""
-    return adapter is None and bool(pseudo_pairs(passages))
+def adapter_outdated(adapter: QueryAdapter | None, passages: list[dict]) -> bool:
+    """No saved adapter although these passages have pairs to fit one from (an index saved
+    before round 10), or one fitted from other judged queries than those now bundled for
+    these passages (an index saved before round 13, or before the pairs file changed)."""
+    source = pairs_source(passages)
+    if adapter is None:
+        return bool(source) or bool(pseudo_pairs(passages))
+    return adapter.source != source
 
 
 def open_searcher(data_dir: Path, embedder: Embedder) -> HybridSearcher:

@@ -1,4 +1,5 @@
-"""A linear adapter for query vectors, fitted at ingest from the report's own headings.
+"""A linear adapter for query vectors, fitted at ingest from the report's own headings
+(and, for the bundled report, from judged development queries).
 
 The model (multilingual-e5-small) was never shown this report. Its headings are short
 query-like texts with known answers: the passages under them. Ingest embeds each heading
@@ -18,6 +19,14 @@ Chosen in round 10 on the pool, leave-one-part-out; RIDGE was taken beforehand f
 on the headings alone. The figures (and the cost) are in docs/search.md and
 benchmarks/results/eval_round10_adapter.txt.
 
+Round 13: QUERIES (search/adapter_queries.jsonl, made by benchmarks/make_adapter_queries.py
+from the pool's judged parts, never a reported one) adds real queries: each is paired with
+every judged relevant passage the index holds, the pair repeated `grade` times, and the
+searched vector then takes QUERY_ALPHA of qW. The passage ids name one report, so another
+report's index fits on its headings alone, as before. Chosen leave-one-part-out over the 12
+pool parts: benchmarks/results/eval_round13_adapter.txt. The saved adapter records which
+query pairs it was fitted from (`source`), so an index whose pairs changed is refitted.
+
 W − I has rank at most the number of distinct headings, so it is kept as two factors, d × r
 and r × d (with r ≥ d/2 the whole d × d map). At a query nothing: a searcher folds the map
 into copies of the passage and sentence vectors (FoldedDense, once per index, when it opens
@@ -26,6 +35,8 @@ an exact one); an approximate (HNSW) index maps the query vector instead.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import zipfile
 from collections.abc import Callable
@@ -41,6 +52,8 @@ from search.sentence_signal import Ranked, SentenceVectors
 FILE = "adapter.npz"
 ALPHA = 0.25  # the adapted vector's share of the searched query vector
 RIDGE = 1.0  # λ per pair and dimension: the pull toward the identity
+QUERY_ALPHA = 0.4  # the adapted share when judged queries are fitted too (round 13)
+QUERIES = Path(__file__).with_name("adapter_queries.jsonl")  # judged queries, bundled report
 
 EmbedQueries = Callable[[list[str]], np.ndarray]
 
@@ -53,6 +66,42 @@ def pseudo_pairs(passages: list[dict]) -> list[tuple[str, int]]:
             where.setdefault(p["heading"], set()).add((p.get("goal_area"), p.get("goal")))
     return [(p["heading"], row) for row, p in enumerate(passages)
             if p.get("heading") and len(where[p["heading"]]) == 1]
+
+
+@dataclass(frozen=True)
+class JudgedQuery:
+    """A development query and its judged passages (id -> grade 1-3)."""
+
+    text: str
+    relevant: dict[str, int]
+
+
+def load_judged(path: Path = QUERIES) -> list[JudgedQuery]:
+    """The judged queries of a pairs file ('#' lines are its header); none when it is absent."""
+    if not Path(path).is_file():
+        return []
+    rows = [json.loads(line) for line in Path(path).read_text("utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    return [JudgedQuery(row["query"], {str(k): int(g) for k, g in row["relevant"].items()})
+            for row in rows]
+
+
+def query_pairs(passages: list[dict], judged: list[JudgedQuery]) -> list[tuple[str, int]]:
+    """(query, row) for each judged passage the index holds, repeated `grade` times."""
+    rows = {p["id"]: row for row, p in enumerate(passages) if "id" in p}
+    return [(q.text, rows[pid]) for q in judged for pid, grade in sorted(q.relevant.items())
+            if pid in rows for _ in range(max(grade, 0))]
+
+
+def pairs_source(passages: list[dict], judged: list[JudgedQuery] | None = None) -> str:
+    """A hash of the query pairs an adapter for these passages is fitted from ('' for none)."""
+    pairs = query_pairs(passages, load_judged() if judged is None else judged)
+    if not pairs:
+        return ""
+    h = hashlib.sha256()
+    for text, row in pairs:
+        h.update(f"{text}\x1f{passages[row]['id']}\x1e".encode())
+    return h.hexdigest()
 
 
 def fit_ridge(queries: np.ndarray, targets: np.ndarray,
@@ -83,6 +132,7 @@ class QueryAdapter:
     left: np.ndarray  # d × r (or d × d when right is None)
     right: np.ndarray | None  # r × d
     alpha: float = ALPHA
+    source: str = ""  # pairs_source of the judged queries fitted ('' : headings alone)
 
     @property
     def dimension(self) -> int:
@@ -96,17 +146,21 @@ class QueryAdapter:
         return (np.eye(self.dimension, dtype=np.float32) + delta).astype(np.float32)
 
     @classmethod
-    def fit(cls, passages: list[dict], vectors: np.ndarray,
-            embed_queries: EmbedQueries) -> QueryAdapter | None:
-        """Fit on the passages' headings (`vectors`: the passages' own, in row order);
-        None when no heading qualifies."""
-        pairs = pseudo_pairs(passages)
+    def fit(cls, passages: list[dict], vectors: np.ndarray, embed_queries: EmbedQueries,
+            judged: list[JudgedQuery] | None = None) -> QueryAdapter | None:
+        """Fit on the passages' headings and the judged queries (default QUERIES) whose
+        passages the index holds (`vectors`: the passages' own, in row order); None when
+        there is no pair."""
+        judged = load_judged() if judged is None else judged
+        asked = query_pairs(passages, judged)
+        pairs = pseudo_pairs(passages) + asked
         if not pairs:
             return None
         texts = sorted({text for text, _ in pairs})
         embedded = dict(zip(texts, embed_queries(texts), strict=True))
         queries = np.stack([embedded[text] for text, _ in pairs])
-        return cls(*fit_ridge(queries, np.asarray(vectors)[[row for _, row in pairs]]))
+        factors = fit_ridge(queries, np.asarray(vectors)[[row for _, row in pairs]])
+        return cls(*factors, QUERY_ALPHA if asked else ALPHA, pairs_source(passages, judged))
 
     def mapped(self, vector: np.ndarray) -> np.ndarray:
         """qM = (1 − alpha) q + alpha qW = q + alpha q(W − I), float32, not normalised."""
@@ -137,7 +191,8 @@ class QueryAdapter:
         """Write FILE into an index directory (beside, then renamed in)."""
         right = np.zeros((0, 0), np.float32) if self.right is None else self.right
         write_swapped(Path(directory) / FILE, lambda out: np.savez(
-            out, left=self.left, right=right, alpha=np.array(self.alpha)))
+            out, left=self.left, right=right, alpha=np.array(self.alpha),
+            source=np.array(self.source)))
 
     @classmethod
     def load(cls, directory: Path) -> QueryAdapter | None:
@@ -151,13 +206,14 @@ class QueryAdapter:
                 left = np.ascontiguousarray(data["left"], dtype=np.float32)
                 right = np.ascontiguousarray(data["right"], dtype=np.float32)
                 alpha = float(data["alpha"])
+                source = str(data["source"]) if "source" in data.files else ""
         except (OSError, KeyError, EOFError, zipfile.BadZipFile) as exc:
             raise ValueError(f"{path}: {exc}") from None
         whole = right.size == 0
         if left.ndim != 2 or (left.shape[1] != left.shape[0] if whole
                               else right.shape != left.shape[::-1]):
             raise ValueError(f"{path}: the factors do not fit each other")
-        return cls(left, None if whole else right, alpha)
+        return cls(left, None if whole else right, alpha, source)
 
 
 class FoldedDense:
