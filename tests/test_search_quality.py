@@ -302,15 +302,19 @@ def test_the_eighth_held_out_set_keeps_its_relevant_hits_but_two(searcher, parts
 
 # Blind sets, each run once by the lead when written and only reported since; floors sit a
 # little under the measured figures: guards against getting worse, nothing was chosen with them.
+# Since round 13 held-out 9-12 are pool parts the query adapter is fitted on, so their figures
+# are in-sample (0.793 / 0.764 / 0.825 / 0.732) and these floors guard them only loosely; the
+# adapter's honest figure is leave-one-part-out (eval_round13_adapter.txt) and held-out 13's.
 # held-out 9 (round 10's final code): hybrid 0.773, dense 0.707, bm25 0.632. held-out 10,
 # first run on round 10's code (a962ded): hybrid 0.714, dense 0.707, bm25 0.535; 0.730 (dense
 # 0.723) with round 11's rare-phrase gate, prompted by this set's t48, so not blind for it.
 # held-out 11, first run on round 11's code (148f20e): hybrid 0.803, dense 0.772, bm25 0.574.
 # held-out 12, first run on round 12's gate (da89e1f): hybrid 0.688, dense 0.648, bm25 0.536.
-# held-out 13, first run on round 12's final code (e5b1a89): hybrid 0.789, dense 0.761, bm25 0.607.
+# held-out 13, first run on round 12's final code (e5b1a89): hybrid 0.789, dense 0.761, bm25 0.607;
+# 0.820 with round 13's adapter fitted on the pool's queries (its one gate, round13_gates.txt).
 @pytest.mark.parametrize(("part", "floor"), [("heldout9", 0.76), ("heldout10", 0.72),
                                              ("heldout11", 0.78), ("heldout12", 0.66),
-                                             ("heldout13", 0.77)])
+                                             ("heldout13", 0.80)])
 def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: float) -> None:
     held = scores[part]
     assert held["hybrid"] >= floor
@@ -322,11 +326,15 @@ def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: flo
 # of 20, both errands at a municipal venue (a market stall, a party room in the community hall);
 # set 11 (round 11's code) 2 of 20, both errands (a grant for a car charger, a drone permit);
 # set 12 (round 12's gate) 4 of 20: three errands (a parking permit, driving on the pedestrian
-# street, a food truck) and "0000 #### !!!", refused since as a text with no word
+# street, a food truck) and "0000 #### !!!", refused since as a text with no word; set 13 (round
+# 12's code) 9 of 40: three errands (a residents' parking permit, the water tariff, fortnightly
+# bin collection), "population of Tokyo", "ölkjhgf dsa", "?? 12" and three strings of function
+# words, refused since round 13 (no term for the lexical analyzer)
 @pytest.mark.parametrize(("name", "most"), [("search_offtopic_heldout9.txt", 2),
                                             ("search_offtopic_heldout10.txt", 2),
                                             ("search_offtopic_heldout11.txt", 2),
-                                            ("search_offtopic_heldout12.txt", 3)])
+                                            ("search_offtopic_heldout12.txt", 3),
+                                            ("search_offtopic_heldout13.txt", 6)])
 def test_blind_off_topic_strings(searcher: HybridSearcher, name: str, most: int) -> None:
     texts = offtopic_heldout(name)
     with_hits = [q for q in texts if searcher.search_page(q, 10).total > 0]
