@@ -86,6 +86,12 @@ def load_judged(path: Path = QUERIES) -> list[JudgedQuery]:
             for row in rows]
 
 
+def judged_texts(path: Path = QUERIES) -> list[str]:
+    """The distinct query texts of a pairs file, in file order (texts of the software's own:
+    search/shipped_vectors.py keeps their vectors once per model)."""
+    return list(dict.fromkeys(q.text for q in load_judged(path)))
+
+
 def query_pairs(passages: list[dict], judged: list[JudgedQuery]) -> list[tuple[str, int]]:
     """(query, row) for each judged passage the index holds, repeated `grade` times."""
     rows = {p["id"]: row for row, p in enumerate(passages) if "id" in p}

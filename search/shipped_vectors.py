@@ -1,10 +1,13 @@
 """Vectors of texts that ship with the software, built once per model beside its export.
 
 Some texts ingest embeds do not come from the report at all: the domain gate's off-topic bank
-(search/offtopic_bank.txt) and the rights articles' queries built from the ontology alone
-(ontology/rights.ttl: title, definition, scope note). Their vectors depend only on the model
-and the text, so they are kept in `<data>/models/vectors/<model fingerprint>[-<export>].npz`,
-next to the model's ONNX export, and every later ingest into that data directory reuses them.
+(search/offtopic_bank.txt), the rights articles' queries built from the ontology alone
+(ontology/rights.ttl: title, definition, scope note) and the query adapter's judged
+development queries (search/adapter_queries.jsonl, embedded when the index holds their
+passages; `updated` always wants them, so the caller names only the others). Their vectors
+depend only on the model and the text, so they are kept in
+`<data>/models/vectors/<model fingerprint>[-<export>].npz`, next to the model's ONNX export,
+and every later ingest into that data directory reuses them.
 An ONNX export's vectors are keyed by a hash of its manifest too: a re-export after a change
 to the encoder (FORMAT, max_seq_length, prompts) keeps the model's fingerprint but never
 reuses vectors the old export embedded.
@@ -24,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from search.onnx_export import MANIFEST, file_safe
+from search.query_adapter import judged_texts
 from search.text_vectors import TextVectors, TextVectorsError
 
 Vectors = dict[str, dict[str, np.ndarray]]  # prompt kind -> text -> vector
@@ -72,7 +76,10 @@ def load_shipped(data_dir: Path, fingerprint: str, note: Callable[[str], None],
 
 def updated(saved: Vectors, embedded: Vectors, wanted: dict[str, Iterable[str]]) -> Vectors:
     """Each kind's wanted texts with a vector: the saved one, else the one just embedded
-    (texts the software no longer has are dropped)."""
+    (texts the software no longer has are dropped). The adapter's judged queries are
+    wanted as queries too: a text neither saved nor embedded (another report's ingest does
+    not embed them) is simply not kept."""
+    wanted = {**wanted, "query": [*wanted.get("query", ()), *judged_texts()]}
     out: Vectors = {}
     for kind, texts in wanted.items():
         have = {**embedded.get(kind, {}), **saved.get(kind, {})}

@@ -1,6 +1,6 @@
-"""The shipped texts' vectors (gate bank, ontology article queries): built once per model beside
-its export, reused by every ingest, rebuilt when a text or the model changes, never trusted
-half-written or damaged; the result identical with or without them."""
+"""The shipped texts' vectors (gate bank, ontology article queries, the adapter's judged queries):
+built once per model beside its export, reused by every ingest, rebuilt when a text or the model
+changes, never trusted half-written or damaged; the result identical with or without them."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from graph.export import export
 from search.domain_gate import bank_texts
 from search.embedder import FakeEmbedder
 from search.onnx_export import FORMAT, MANIFEST, export_dir, file_safe
+from search.query_adapter import FILE as ADAPTER
+from search.query_adapter import QueryAdapter, judged_texts
 from search.shipped_vectors import (
     export_of,
     load_shipped,
@@ -41,14 +43,15 @@ def run(data: Path, embedder=None) -> list[str]:
 
 
 def assert_same_result(ours: Path, theirs: Path) -> None:
-    """What must not depend on the cache: passage vectors and the gate bit for bit, and every
-    graph's triples (blank node labels aside)."""
+    """What must not depend on the cache: passage vectors, the gate and the query adapter bit
+    for bit, and every graph's triples (blank node labels aside)."""
     a, b = (faiss.read_index(str(index_dir(d) / "vectors.faiss")) for d in (ours, theirs))
     np.testing.assert_array_equal(a.reconstruct_n(0, a.ntotal), b.reconstruct_n(0, b.ntotal))
-    with np.load(index_dir(ours) / "gate.npz") as x, np.load(index_dir(theirs) / "gate.npz") as y:
-        assert sorted(x) == sorted(y) and x.files
-        for key in x.files:
-            np.testing.assert_array_equal(x[key], y[key])
+    for name in ("gate.npz", ADAPTER):
+        with np.load(index_dir(ours) / name) as x, np.load(index_dir(theirs) / name) as y:
+            assert sorted(x) == sorted(y) and x.files
+            for key in x.files:
+                np.testing.assert_array_equal(x[key], y[key])
     assert quads(ours) == quads(theirs)
 
 
@@ -80,9 +83,11 @@ def with_cache_of(source: Path, target: Path) -> Path:
 
 
 def test_the_first_ingest_saves_exactly_the_shipped_texts(strict: Path) -> None:
-    """The bank and the article queries without report wordings: nothing of the report."""
+    """The bank, the article queries without report wordings and the adapter's judged
+    queries: nothing of the report."""
     texts = saved_texts(strict)
     assert set(bank_texts()) <= texts and len(texts) > len(bank_texts()) + 100
+    assert len(judged_texts()) > 600 and set(judged_texts()) <= texts
     kept = TextVectors.load(index_dir(strict))
     report_queries = set(kept.known("query", FAKE)) - texts  # they name the report's wordings
     assert report_queries and not texts & set(kept.known("passage", FAKE))
@@ -90,11 +95,14 @@ def test_the_first_ingest_saves_exactly_the_shipped_texts(strict: Path) -> None:
 
 def test_a_later_ingest_embeds_no_shipped_text_and_gives_the_same_result(
         strict: Path, tmp_path: Path) -> None:
-    """Same vectors, gate and graphs as the strict ingest; none of the saved texts embedded."""
+    """Same vectors, gate, adapter and graphs as the strict ingest; none of the saved texts
+    (the adapter's judged queries among them) embedded."""
     data = with_cache_of(strict, tmp_path / "data")
     counting = Counting()
     run(data, counting)
     assert counting.queries and not set(counting.queries) & saved_texts(strict)
+    assert not set(counting.queries) & set(judged_texts())
+    assert QueryAdapter.load(index_dir(data)).source  # fitted on the judged queries too
     assert_same_result(data, strict)
 
 
@@ -164,6 +172,15 @@ def test_updated_keeps_wanted_texts_only() -> None:
     out = updated({"query": {"a": one, "old": one}}, {"query": {"a": two, "b": two, "c": two}},
                   {"query": ["a", "b", "z"]})
     assert list(out["query"]) == ["a", "b"] and out["query"]["a"] is one
+
+
+def test_updated_keeps_the_adapters_judged_queries_it_has_unasked() -> None:
+    """The adapter's queries are the software's: kept when embedded or saved, though the
+    caller names only its own texts; absent ones (another report's ingest) are not added."""
+    first, second, *rest = judged_texts()
+    one = np.ones(2, np.float32)
+    out = updated({"query": {first: one}}, {"query": {second: one, "x": one}}, {"query": ["x"]})
+    assert list(out["query"]) == ["x", first, second] and not set(rest) & set(out["query"])
 
 
 @pytest.mark.slow  # one real-model ingest beside the session's
