@@ -7,8 +7,9 @@ Judge 1 is tests/data/rights_judged.jsonl (13 articles × 45 actions, grades 0�
 the same 13 articles re-judged blind by three other hands, in rights_second_judge_1.jsonl (CRC 31,
 12, 19, 24, 27), _2 (CRC 28, 33, CRPD 27, 30) and _3 (UDHR 23, 25, JAM 3, 6) of --second DIR
 (default tests/data; header comments skipped as in the other judged files; a missing file is an
-error naming it). Nothing is chosen here: the rankings are rights_eval.py's cross-validated ones
-(per article, the three class thresholds chosen by leave-one-article-out on the other 62
+error naming it, a grade that is not an integer 0–3 one naming the file, the line and the
+value). Nothing is chosen here: the rankings are rights_eval.py's cross-validated ones (per
+article, the three class thresholds chosen by leave-one-article-out on the other 62
 development articles with judge 1's grades, exactly its "CV" columns), and the same rankings
 are scored against judge 2's grades and against the consensus (the mean of both judges' grades;
 P@5 counts a mean >= 2 as relevant). The baseline is rights_eval.py's: what the report states,
@@ -25,11 +26,13 @@ differ by two grades or more.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 
@@ -106,18 +109,41 @@ def consensus(first: dict[str, int], second: dict[str, int]) -> dict[str, float]
     return {a: (first[a] + second[a]) / 2 for a in first}
 
 
-def second_grades(folder: Path, first: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
-    """Judge 2's grades per article from the three files in `folder`, each article with the
-    first set's 45 actions; a missing file or article, or another action set, is an error."""
-    missing = [str(folder / name) for name in SECOND if not (folder / name).is_file()]
-    if missing:
-        raise FileNotFoundError(f"second-judge file missing: {', '.join(missing)}")
+def first_grades() -> dict[str, dict[str, int]]:
+    """Judge 1's grades per article and action: the first judged set, in file order."""
     grades: dict[str, dict[str, int]] = {}
-    for name in SECOND:
-        for row in R.rows_of(folder / name, name):
-            if row["article"] in grades and row["action"] in grades[row["article"]]:
-                raise ValueError(f"{name}: {row['article']} {row['action']} graded twice")
-            grades.setdefault(row["article"], {})[row["action"]] = int(row["grade"])
+    for row in R.rows_of(R.JUDGED["first"], "first"):
+        grades.setdefault(row["article"], {})[row["action"]] = row["grade"]
+    return grades
+
+
+def numbered_rows(path: Path) -> list[tuple[int, dict]]:
+    """A judged file's rows with their line numbers (blank and '#' lines skipped, as rows_of)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [(number, json.loads(line)) for number, line in enumerate(lines, 1)
+            if line.strip() and not line.startswith("#")]
+
+
+def checked_grade(row: dict, where: str) -> int:
+    """The row's grade; a ValueError naming `where` (file and line) unless it is an int 0–3."""
+    grade = row.get("grade")
+    if isinstance(grade, bool) or not isinstance(grade, int) or not 0 <= grade < GRADES:
+        raise ValueError(f"{where}: grade {grade!r} is not an integer 0–3")
+    return grade
+
+
+def read_second(path: Path, grades: dict[str, dict[str, int]]) -> None:
+    """Add one second-judge file's grades to `grades`; a pair graded twice is an error."""
+    for number, row in numbered_rows(path):
+        where = f"{path}, line {number}"
+        if row["article"] in grades and row["action"] in grades[row["article"]]:
+            raise ValueError(f"{where}: {row['article']} {row['action']} graded twice")
+        grades.setdefault(row["article"], {})[row["action"]] = checked_grade(row, where)
+
+
+def check_coverage(grades: dict[str, dict[str, int]], first: dict[str, dict[str, int]],
+                   folder: Path) -> None:
+    """An error unless judge 2 grades exactly the first set's articles and their actions."""
     for article, actions in first.items():
         if set(grades.get(article, {})) != set(actions):
             raise ValueError(f"judge 2 does not grade exactly the first set's 45 actions of "
@@ -125,6 +151,19 @@ def second_grades(folder: Path, first: dict[str, dict[str, int]]) -> dict[str, d
     extra = set(grades) - set(first)
     if extra:
         raise ValueError(f"judge 2 grades articles outside the first set: {sorted(extra)}")
+
+
+def second_grades(folder: Path, first: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """Judge 2's grades per article from the three files in `folder`, each article with the
+    first set's 45 actions; a missing file or article, another action set, or a grade that is
+    not an integer 0–3 is an error."""
+    missing = [str(folder / name) for name in SECOND if not (folder / name).is_file()]
+    if missing:
+        raise FileNotFoundError(f"second-judge file missing: {', '.join(missing)}")
+    grades: dict[str, dict[str, int]] = {}
+    for name in SECOND:
+        read_second(folder / name, grades)
+    check_coverage(grades, first, folder)
     return grades
 
 
@@ -144,7 +183,7 @@ def fmt(values: tuple[float, ...]) -> str:
     return " ".join("      —" if math.isnan(v) else f"{v:7.3f}" for v in values)
 
 
-def ranking_table(out, rows: list[tuple[str, tuple]]) -> None:
+def ranking_table(out: TextIO, rows: list[tuple[str, tuple[float, ...]]]) -> None:
     """Per article and mean: base and CV nDCG@10 / P@5 against judge 1, judge 2, consensus."""
     out.write("The deployed ranking (LOAO thresholds, as rights_eval.py's CV columns) and the "
               "baseline (the report's list),\nscored against judge 1, judge 2 and the consensus "
@@ -158,7 +197,26 @@ def ranking_table(out, rows: list[tuple[str, tuple]]) -> None:
     out.write(f"{'mean':8} {fmt(mean)}\n\n")
 
 
-def agreement_table(out, cases: list[R.Case], second: dict[str, dict[str, int]]) -> None:
+def agreement_row(one: dict[str, int], two: dict[str, int]) -> tuple[float, ...]:
+    """One article's agreement-table row: each judge's ranking against the other, agreement."""
+    a1, a2 = [one[a] for a in one], [two[a] for a in one]
+    return (expected_ndcg(two, one), expected_precision(two, one), expected_ndcg(one, two),
+            expected_precision(one, two), *agreement(a1, a2), sum(g >= 2 for g in a1),
+            sum(g >= 2 for g in a2))
+
+
+def pairs_summary(out: TextIO, all1: list[int], all2: list[int]) -> None:
+    """The agreement over all pairs and the grades each judge gave."""
+    exact, within, apart, kappa = agreement(all1, all2)
+    out.write(f"Over all {len(all1)} pairs: exact {exact:.3f}, within one grade {within:.3f}, "
+              f"two or more apart {apart}, quadratic-weighted kappa {kappa:.3f}\n")
+    counts = {name: Counter(g) for name, g in (("J1", all1), ("J2", all2))}
+    out.write("Grades given (0/1/2/3): " + "; ".join(
+        f"{name} " + "/".join(str(c[g]) for g in range(GRADES)) for name, c in counts.items())
+        + "\n")
+
+
+def agreement_table(out: TextIO, cases: list[R.Case], second: dict[str, dict[str, int]]) -> None:
     """Per article and over all pairs: each judge's grades as a ranking scored against the
     other's, and the grade agreement."""
     out.write("Judge agreement: J2's grades as a ranking of the 45 actions scored against J1's "
@@ -168,25 +226,13 @@ def agreement_table(out, cases: list[R.Case], second: dict[str, dict[str, int]])
     heads = ("J2>J1 nDCG", "J2>J1 P@5", "J1>J2 nDCG", "J1>J2 P@5", "exact", "±1", "≥2 apart",
              "kappa", "J1≥2", "J2≥2")
     out.write(f"{'article':8} " + " ".join(f"{h:>10}" for h in heads) + "\n")
-    rows, all1, all2 = [], [], []
-    for case in cases:
-        one, two = case.grades, second[case.notation]
-        a1, a2 = [one[a] for a in one], [two[a] for a in one]
-        all1 += a1
-        all2 += a2
-        rows.append((expected_ndcg(two, one), expected_precision(two, one),
-                     expected_ndcg(one, two), expected_precision(one, two), *agreement(a1, a2),
-                     sum(g >= 2 for g in a1), sum(g >= 2 for g in a2)))
-        out.write(f"{case.notation:8} " + " ".join(cell(v) for v in rows[-1]) + "\n")
+    rows = [agreement_row(case.grades, second[case.notation]) for case in cases]
+    for case, row in zip(cases, rows, strict=True):
+        out.write(f"{case.notation:8} " + " ".join(cell(v) for v in row) + "\n")
     mean = [float(np.nanmean([r[i] for r in rows])) for i in range(len(heads))]
     out.write(f"{'mean':8} " + " ".join(cell(v) for v in mean) + "\n")
-    exact, within, apart, kappa = agreement(all1, all2)
-    out.write(f"Over all {len(all1)} pairs: exact {exact:.3f}, within one grade {within:.3f}, "
-              f"two or more apart {apart}, quadratic-weighted kappa {kappa:.3f}\n")
-    counts = {name: Counter(g) for name, g in (("J1", all1), ("J2", all2))}
-    out.write("Grades given (0/1/2/3): " + "; ".join(
-        f"{name} " + "/".join(str(c[g]) for g in range(GRADES)) for name, c in counts.items())
-        + "\n")
+    pairs_summary(out, [g for c in cases for g in c.grades.values()],
+                  [second[c.notation][a] for c in cases for a in c.grades])
     out.write("(the mean row's kappa leaves out articles where it is undefined)\n\n")
 
 
@@ -197,19 +243,33 @@ def cell(value: float) -> str:
     return f"{'—':>10}" if math.isnan(value) else f"{value:10.3f}"
 
 
-def main() -> None:
-    """Score the deployed CV rankings of the first set against both judges and their mean."""
+def arguments() -> argparse.Namespace:
+    """The command line: --data and --second."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     R.add_data_argument(parser)
     parser.add_argument("--second", type=Path, default=R.ROOT / "tests" / "data",
                         metavar="DIR", help="folder of the second judge's three files "
                                             "(default tests/data)")
-    args = parser.parse_args()
-    first = {r["article"]: {} for r in R.rows_of(R.JUDGED["first"], "first")}
-    for r in R.rows_of(R.JUDGED["first"], "first"):
-        first[r["article"]][r["action"]] = r["grade"]
+    return parser.parse_args()
+
+
+def ranking_rows(firsts: list[R.Case], dev: list[R.Case],
+                 second: dict[str, dict[str, int]]) -> list[tuple[str, tuple[float, ...]]]:
+    """Per first-set article: its CV ranking scored against judge 1, judge 2 and consensus."""
+    rows = []
+    for case in firsts:
+        ranked = [a for a, _ in R.ranking(case, held_out(dev, case))]
+        two = second[case.notation]
+        rows.append((case.notation, scored(case, ranked, case.grades) + scored(case, ranked, two)
+                     + scored(case, ranked, consensus(case.grades, two))))
+    return rows
+
+
+def main() -> None:
+    """Score the deployed CV rankings of the first set against both judges and their mean."""
+    args = arguments()
     try:
-        second = second_grades(args.second, first)
+        second = second_grades(args.second, first_grades())
     except (FileNotFoundError, ValueError) as error:
         sys.exit(f"fel: {error}")
     cases, inputs = R.load_cases(mixes=R.FIXED_MIX, data=R.data_dir(args.data))
@@ -219,14 +279,7 @@ def main() -> None:
     out.write(f"Model: {R.encoder_note(inputs.embedder)}; first set: {len(firsts)} articles "
               f"× 45 actions; thresholds per article chosen on the other {len(dev) - 1} "
               f"development articles (judge 1)\n\n")
-    rows = []
-    for case in firsts:
-        ranked = [a for a, _ in R.ranking(case, held_out(dev, case))]
-        two = second[case.notation]
-        rows.append((case.notation, scored(case, ranked, case.grades)
-                     + scored(case, ranked, two) + scored(case, ranked,
-                                                          consensus(case.grades, two))))
-    ranking_table(out, rows)
+    ranking_table(out, ranking_rows(firsts, dev, second))
     agreement_table(out, firsts, second)
 
 

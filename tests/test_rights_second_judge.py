@@ -78,16 +78,8 @@ def test_the_consensus_is_the_mean_grade() -> None:
     assert S.consensus(J1, J2) == {"a": 2.5, "b": 1.5, "c": 1.5, "d": 0.0}
 
 
-def first_grades() -> dict[str, dict[str, int]]:
-    """The first set's grades per article."""
-    grades: dict[str, dict[str, int]] = {}
-    for r in judged_rows("first"):
-        grades.setdefault(r["article"], {})[r["action"]] = r["grade"]
-    return grades
-
-
 def test_a_missing_second_judge_file_is_an_error_naming_it(tmp_path: Path) -> None:
-    first = first_grades()
+    first = S.first_grades()
     for name in S.SECOND[:2]:
         lines = [json.dumps(r) for r in judged_rows("first") if r["article"] in SPLIT[name]]
         (tmp_path / name).write_text("# a header comment\n" + "\n".join(lines) + "\n",
@@ -100,6 +92,28 @@ def test_a_missing_second_judge_file_is_an_error_naming_it(tmp_path: Path) -> No
         S.second_grades(tmp_path, first)
     (tmp_path / S.SECOND[2]).write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert S.second_grades(tmp_path, first) == first
+
+
+@pytest.mark.parametrize("bad", [-1, 4, 2.5, "2", True, None])
+def test_a_second_judge_grade_not_an_int_0_to_3_is_an_error_naming_file_line_and_value(
+        tmp_path: Path, bad: object) -> None:
+    rows = {name: [r for r in judged_rows("first") if r["article"] in SPLIT[name]]
+            for name in S.SECOND}
+    rows[S.SECOND[1]][3] = rows[S.SECOND[1]][3] | {"grade": bad}  # line 5, after the header
+    for name, chosen in rows.items():
+        (tmp_path / name).write_text("# a header comment\n" + "".join(
+            json.dumps(r) + "\n" for r in chosen), encoding="utf-8")
+    with pytest.raises(ValueError) as error:
+        S.second_grades(tmp_path, S.first_grades())
+    assert str(tmp_path / S.SECOND[1]) in str(error.value)
+    assert "line 5" in str(error.value) and repr(bad) in str(error.value)
+
+
+def test_the_first_judges_grades_are_the_first_sets_rows() -> None:
+    first = S.first_grades()
+    rows = judged_rows("first")
+    assert len(first) == 13 and sum(map(len, first.values())) == len(rows) == 13 * 45
+    assert all(first[r["article"]][r["action"]] == r["grade"] for r in rows)
 
 
 @pytest.mark.parametrize("name", S.SECOND)
