@@ -3,7 +3,7 @@
 
 The model (multilingual-e5-small) was never shown this report. Its headings are short
 query-like texts with known answers: the passages under them. Ingest embeds each heading
-with the query prompt (the domain gate embeds the same texts, so nothing more is embedded),
+with the query prompt (the domain gate embeds the same texts: the headings cost nothing more),
 pairs it with the index's vector of every passage under it, and fits a ridge map toward the
 identity in closed form (deterministic, no training loop):
 
@@ -24,11 +24,16 @@ from the pool's judged parts, never a reported one) adds real queries: each is p
 every judged relevant passage the index holds, the pair repeated `grade` times, and the
 searched vector then takes QUERY_ALPHA of qW. The passage ids name one report, so another
 report's index fits on its headings alone, as before. Chosen leave-one-part-out over the 12
-pool parts: benchmarks/results/eval_round13_adapter.txt. The saved adapter records which
-query pairs it was fitted from (`source`), so an index whose pairs changed is refitted.
+pool parts: benchmarks/results/eval_round13_adapter.txt. The query texts are embedded too
+(their vectors are kept with the software's other texts: search/shipped_vectors.py). Each
+pair also names its passage's text hash: a passage whose text changed since the file was
+made (the ids are source lines) is not paired, and the fit says how many it skipped. The
+saved adapter records which query pairs and recipe (RIDGE, QUERY_ALPHA, the pairing rule)
+it was fitted from (`source`), so an index whose pairs or recipe changed is refitted.
 
-W − I has rank at most the number of distinct headings, so it is kept as two factors, d × r
-and r × d (with r ≥ d/2 the whole d × d map). At a query nothing: a searcher folds the map
+W − I has rank at most the number of distinct query texts, headings and judged queries: kept
+as two factors, d × r and r × d, while r < d/2, else (as with the judged queries, r in the
+hundreds) as the whole d × d map. At a query nothing: a searcher folds the map
 into copies of the passage and sentence vectors (FoldedDense, once per index, when it opens
 an exact one); an approximate (HNSW) index maps the query vector instead.
 """
@@ -38,6 +43,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,6 +60,8 @@ ALPHA = 0.25  # the adapted vector's share of the searched query vector
 RIDGE = 1.0  # λ per pair and dimension: the pull toward the identity
 QUERY_ALPHA = 0.4  # the adapted share when judged queries are fitted too (round 13)
 QUERIES = Path(__file__).with_name("adapter_queries.jsonl")  # judged queries, bundled report
+PAIRING = ("headings under one mål; each judged query with every relevant passage the index "
+           "holds whose text hash matches, repeated by grade")  # hashed into `source`
 
 EmbedQueries = Callable[[list[str]], np.ndarray]
 
@@ -70,41 +78,71 @@ def pseudo_pairs(passages: list[dict]) -> list[tuple[str, int]]:
 
 @dataclass(frozen=True)
 class JudgedQuery:
-    """A development query and its judged passages (id -> grade 1-3)."""
+    """A development query, its judged passages (id -> grade 1-3) and their text hashes (id ->
+    search.index_store.text_key of the passage judged)."""
 
     text: str
     relevant: dict[str, int]
+    hashes: dict[str, str]
 
 
-def load_judged(path: Path = QUERIES) -> list[JudgedQuery]:
-    """The judged queries of a pairs file ('#' lines are its header); none when it is absent."""
-    if not Path(path).is_file():
+def load_judged(path: Path | None = None) -> list[JudgedQuery]:
+    """The judged queries of a pairs file (default QUERIES; '#' lines are its header); none
+    when it is absent."""
+    path = Path(QUERIES if path is None else path)
+    if not path.is_file():
         return []
-    rows = [json.loads(line) for line in Path(path).read_text("utf-8").splitlines()
-            if line.strip() and not line.startswith("#")]
-    return [JudgedQuery(row["query"], {str(k): int(g) for k, g in row["relevant"].items()})
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines()
+            if line.strip() and not line.lstrip().startswith("#")]
+    return [JudgedQuery(row["query"], {str(k): int(g) for k, g in row["relevant"].items()},
+                        {str(k): str(h) for k, h in row.get("hashes", {}).items()})
             for row in rows]
 
 
-def judged_texts(path: Path = QUERIES) -> list[str]:
+def judged_texts(path: Path | None = None) -> list[str]:
     """The distinct query texts of a pairs file, in file order (texts of the software's own:
     search/shipped_vectors.py keeps their vectors once per model)."""
     return list(dict.fromkeys(q.text for q in load_judged(path)))
 
 
-def query_pairs(passages: list[dict], judged: list[JudgedQuery]) -> list[tuple[str, int]]:
-    """(query, row) for each judged passage the index holds, repeated `grade` times."""
+def matched_pairs(passages: list[dict],
+                  judged: list[JudgedQuery]) -> tuple[list[tuple[str, int]], int]:
+    """query_pairs, and how many (query, passage) pairs were skipped because the index's
+    passage of that id holds another text than the one judged (or none was recorded)."""
+    from search.index_store import text_key  # index_store imports this module
+
     rows = {p["id"]: row for row, p in enumerate(passages) if "id" in p}
-    return [(q.text, rows[pid]) for q in judged for pid, grade in sorted(q.relevant.items())
-            if pid in rows for _ in range(max(grade, 0))]
+    pairs: list[tuple[str, int]] = []
+    stale = 0
+    for q in judged:
+        for pid, grade in sorted(q.relevant.items()):
+            if pid not in rows or grade <= 0:
+                continue
+            if q.hashes.get(pid) != text_key(passages[rows[pid]]):
+                stale += 1
+                continue
+            pairs.extend([(q.text, rows[pid])] * grade)
+    return pairs, stale
+
+
+def query_pairs(passages: list[dict], judged: list[JudgedQuery]) -> list[tuple[str, int]]:
+    """(query, row) for each judged passage the index holds with the judged text, repeated
+    `grade` times."""
+    return matched_pairs(passages, judged)[0]
+
+
+def recipe() -> str:
+    """How query pairs become an adapter: the parts of `source` besides the pairs."""
+    return f"ridge {RIDGE}; alpha {QUERY_ALPHA}; {PAIRING}"
 
 
 def pairs_source(passages: list[dict], judged: list[JudgedQuery] | None = None) -> str:
-    """A hash of the query pairs an adapter for these passages is fitted from ('' for none)."""
+    """A hash of the recipe and the query pairs an adapter for these passages is fitted from
+    ('' for no query pair)."""
     pairs = query_pairs(passages, load_judged() if judged is None else judged)
     if not pairs:
         return ""
-    h = hashlib.sha256()
+    h = hashlib.sha256(f"{recipe()}\x1d".encode())
     for text, row in pairs:
         h.update(f"{text}\x1f{passages[row]['id']}\x1e".encode())
     return h.hexdigest()
@@ -158,7 +196,11 @@ class QueryAdapter:
         passages the index holds (`vectors`: the passages' own, in row order); None when
         there is no pair."""
         judged = load_judged() if judged is None else judged
-        asked = query_pairs(passages, judged)
+        asked, stale = matched_pairs(passages, judged)
+        if stale:
+            print(f"obs: frågeanpassningen hoppade över {stale} bedömda par vars passage har "
+                  "ändrats sedan search/adapter_queries.jsonl skrevs (kör "
+                  "benchmarks/make_adapter_queries.py)", file=sys.stderr)
         pairs = pseudo_pairs(passages) + asked
         if not pairs:
             return None
