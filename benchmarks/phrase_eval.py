@@ -8,7 +8,8 @@ query); `compare` lists changed verdicts, lost relevant hits, and the pool, held
 type figures of both runs. A variant (eval_round12_phrase.txt, part B) is applied to the
 searcher here, for measuring only: B1 BM25 at W_MAX, B2 / B3 a bonus of 0.1 / 0.2 to the fused
 score of the passages holding the query's rare phrase (search.query_signals.Phrases), B4 B1 + B2.
-Never reads held-out 11 or off-topic 11 (blind).
+The dev parts: the pool (web.cli.search.default_dev_sets() minus REPORTED_PARTS) and
+held-out; never held-out 13 (blind).
 """
 
 from __future__ import annotations
@@ -23,13 +24,13 @@ import search.hybrid as hybrid
 from search.domain_gate import BANK, SERVICE_BANK, offtopic_bank
 from search.evaluate import DevQuery, load_dev_set, ndcg_at_k
 from search.fusion import Fused
+from web.cli.search import REPORTED_PARTS, default_dev_sets
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
-POOL = ("tuning", *(f"held-out {n}" for n in range(2, 11)))
-REPORTED = ("held-out",)
-DEV = {"tuning": "search_tune.jsonl", "held-out": "search_heldout.jsonl",
-       **{f"held-out {n}": f"search_heldout{n}.jsonl" for n in range(2, 11)}}
+POOL = tuple(part for part in default_dev_sets() if part not in REPORTED_PARTS)
+REPORTED = ("held-out",)  # of REPORTED_PARTS, the one that is not blind
+DEV = {part: default_dev_sets()[part] for part in (*POOL, *REPORTED)}
 OFFTOPIC = ["search_offtopic_heldout.txt", *(f"search_offtopic_heldout{n}.txt"
                                              for n in range(3, 11))]
 BONUS = {"B2": 0.1, "B3": 0.2, "B4": 0.1}
@@ -88,8 +89,8 @@ def run(data: Path, out: Path, variant: str) -> None:
     engine.prepare()
     apply_variant(engine, variant)
     with out.open("w", encoding="utf-8") as sink:
-        for part, name in DEV.items():
-            for q in load_dev_set(DATA / name):
+        for part, path in DEV.items():
+            for q in load_dev_set(path):
                 sink.write(json.dumps(row(engine, part, q.query, q), ensure_ascii=False) + "\n")
         for part, texts in offtopic_sets().items():
             for i, text in enumerate(texts):
