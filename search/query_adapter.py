@@ -31,9 +31,9 @@ made (the ids are source lines) is not paired, and the fit says how many it skip
 saved adapter records which query pairs and recipe (RIDGE, QUERY_ALPHA, the pairing rule)
 it was fitted from (`source`), so an index whose pairs or recipe changed is refitted.
 
-W − I has rank at most the number of distinct query texts, headings and judged queries: kept
-as two factors, d × r and r × d, while r < d/2, else (as with the judged queries, r in the
-hundreds) as the whole d × d map. At a query nothing: a searcher folds the map
+W − I has rank at most r, the number of distinct query texts (headings and judged queries):
+kept as two factors, d × r and r × d, while r < d/2, else (as with the judged queries, r in
+the hundreds) as the whole d × d map. At a query nothing: a searcher folds the map
 into copies of the passage and sentence vectors (FoldedDense, once per index, when it opens
 an exact one); an approximate (HNSW) index maps the query vector instead.
 """
