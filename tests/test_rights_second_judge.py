@@ -118,9 +118,7 @@ def test_the_first_judges_grades_are_the_first_sets_rows() -> None:
 
 @pytest.mark.parametrize("name", S.SECOND)
 def test_each_second_judge_file_grades_the_first_sets_actions(name: str) -> None:
-    path = JUDGED.with_name(name)
-    if not path.is_file():
-        pytest.skip(f"{name} not written yet")
+    path = JUDGED.with_name(name)  # committed in round 13: a missing file fails here
     rows = rights_eval.rows_of(path, "second")
     first = {(r["article"], r["action"]): r for r in judged_rows("first")}
     assert {r["article"] for r in rows} == SPLIT[name]
@@ -135,9 +133,7 @@ def test_each_second_judge_file_grades_the_first_sets_actions(name: str) -> None
 
 @pytest.mark.parametrize("name", S.SECOND)
 def test_each_second_judge_grade_above_zero_quotes_the_actions_text(report, name: str) -> None:
-    path = JUDGED.with_name(name)
-    if not path.is_file():
-        pytest.skip(f"{name} not written yet")
+    path = JUDGED.with_name(name)  # committed in round 13: a missing file fails here
     actions = {f"{g.letter}-{i}": " ".join(p.text for p in s.paragraphs)
                for area in report.goal_areas for g in area.goals
                for i, s in enumerate(g.sections, 1)}
