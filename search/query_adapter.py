@@ -139,7 +139,11 @@ def recipe() -> str:
 def pairs_source(passages: list[dict], judged: list[JudgedQuery] | None = None) -> str:
     """A hash of the recipe and the query pairs an adapter for these passages is fitted from
     ('' for no query pair)."""
-    pairs = query_pairs(passages, load_judged() if judged is None else judged)
+    return source_of(query_pairs(passages, load_judged() if judged is None else judged), passages)
+
+
+def source_of(pairs: list[tuple[str, int]], passages: list[dict]) -> str:
+    """The hash of the recipe and these (query, row) pairs ('' for none)."""
     if not pairs:
         return ""
     h = hashlib.sha256(f"{recipe()}\x1d".encode())
@@ -208,7 +212,7 @@ class QueryAdapter:
         embedded = dict(zip(texts, embed_queries(texts), strict=True))
         queries = np.stack([embedded[text] for text, _ in pairs])
         factors = fit_ridge(queries, np.asarray(vectors)[[row for _, row in pairs]])
-        return cls(*factors, QUERY_ALPHA if asked else ALPHA, pairs_source(passages, judged))
+        return cls(*factors, QUERY_ALPHA if asked else ALPHA, source_of(asked, passages))
 
     def mapped(self, vector: np.ndarray) -> np.ndarray:
         """qM = (1 − alpha) q + alpha qW = q + alpha q(W − I), float32, not normalised."""

@@ -4,7 +4,7 @@ Some texts ingest embeds do not come from the report at all: the domain gate's o
 (search/offtopic_bank.txt), the rights articles' queries built from the ontology alone
 (ontology/rights.ttl: title, definition, scope note) and the query adapter's judged
 development queries (search/adapter_queries.jsonl, embedded when the index holds their
-passages; `updated` always wants them, so the caller names only the others). Their vectors
+passages: web.pipeline.ingest_vectors.shipped_texts names them all). Their vectors
 depend only on the model and the text, so they are kept in
 `<data>/models/vectors/<model fingerprint>[-<export>].npz`, next to the model's ONNX export,
 and every later ingest into that data directory reuses them.
@@ -27,7 +27,6 @@ from pathlib import Path
 import numpy as np
 
 from search.onnx_export import MANIFEST, file_safe
-from search.query_adapter import judged_texts
 from search.text_vectors import TextVectors, TextVectorsError
 
 Vectors = dict[str, dict[str, np.ndarray]]  # prompt kind -> text -> vector
@@ -76,10 +75,8 @@ def load_shipped(data_dir: Path, fingerprint: str, note: Callable[[str], None],
 
 def updated(saved: Vectors, embedded: Vectors, wanted: dict[str, Iterable[str]]) -> Vectors:
     """Each kind's wanted texts with a vector: the saved one, else the one just embedded
-    (texts the software no longer has are dropped). The adapter's judged queries are
-    wanted as queries too: a text neither saved nor embedded (another report's ingest does
-    not embed them) is simply not kept."""
-    wanted = {**wanted, "query": [*wanted.get("query", ()), *judged_texts()]}
+    (texts the software no longer has are dropped; a wanted text neither saved nor embedded,
+    such as the adapter's queries in another report's ingest, is not kept)."""
     out: Vectors = {}
     for kind, texts in wanted.items():
         have = {**embedded.get(kind, {}), **saved.get(kind, {})}

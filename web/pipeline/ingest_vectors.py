@@ -15,6 +15,7 @@ from typing import Any
 from search.domain_gate import bank_texts
 from search.embedder import Embedder, Remembered, with_missing_embedded
 from search.index_store import SearchIndex
+from search.query_adapter import judged_texts
 from search.shipped_vectors import Vectors, export_of, load_shipped
 from web.pipeline.rights_score import query_texts
 from web.pipeline.rights_text import ArticleText, action_sentences
@@ -39,9 +40,11 @@ def remembering(embedder: Embedder, previous: SearchIndex | None, data_dir: Path
 
 def shipped_texts(articles: list[ArticleText]) -> list[str]:
     """The query texts ingest embeds that come with the software, not with a report: the
-    gate's banks and the article queries without the reports' wordings."""
+    gate's banks, the article queries without the reports' wordings and the query adapter's
+    judged queries (embedded only when the index holds their passages: shipped_vectors.updated
+    keeps a wanted text only when it has a vector)."""
     ontology = [dataclasses.replace(a, wordings=()) for a in articles]
-    return [*bank_texts(), *query_texts(ontology)]
+    return [*bank_texts(), *query_texts(ontology), *judged_texts()]
 
 
 def sentence_vectors(passages: list[dict], base: str, embedder: Embedder,
