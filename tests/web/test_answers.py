@@ -61,6 +61,18 @@ def test_bad_requests_are_clear(client) -> None:
     assert client.get("/export/rapport/sodertalje-2025.csv").status_code == 404  # no answer page
 
 
+def test_downloads_and_api_agree_with_the_searcher_on_words_of_no_meaning(client) -> None:
+    """Function words alone are no question to the searcher, so the downloads refuse them as
+    they refuse signs alone, and the API answers both with no hits and the note."""
+    for query in ("och i att", "!!!"):
+        response = client.get("/sok.csv", query_string={"q": query})
+        assert response.status_code == 400, query
+        assert "minst ett ord" in response.get_data(as_text=True)
+        doc = client.get("/api/search", query_string={"q": query}).get_json()
+        assert doc["results"] == [] and doc["note"], query
+    assert client.get("/sok.csv", query_string={"q": "och lek"}).status_code == 200
+
+
 def test_a_formula_in_text_is_not_run_by_spreadsheets() -> None:
     from web.answers.tables import to_csv
 

@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from graph import StoreError
+from search.domain_gate import has_no_term
 from search.hybrid import MAX_QUERY_CHARS, MODES, Hit, HybridSearcher, Results, clean_query
 from search.index_store import SearchIndexError
 from web.search.api import make_filters, results_json
@@ -105,8 +106,9 @@ class SearchForm:
 
     @property
     def searchable(self) -> bool:
-        """True when the query has at least one letter or digit."""
-        return any(ch.isalnum() for ch in self.text)
+        """True when the query holds a term: the searcher's own test (search.domain_gate), so
+        the page, the API and the downloads never disagree with it about "!!!" or "och i att"."""
+        return not has_no_term(self.text)
 
     def unsearched(self) -> Results:
         """The answer when no search is run: signs alone ("!!!") match nothing, said as the
