@@ -1,7 +1,8 @@
 """Write search/adapter_queries.jsonl: the pool's judged queries, for the query adapter.
 
 The pool is every bundled part but the reported ones (web.cli.search.default_dev_sets()
-minus REPORTED_PARTS: tuning and held-out 2-12); the reported parts are never read. Each
+minus REPORTED_PARTS: tuning and held-out 2-13, 766 queries; set 13 joined in round 14,
+after round 13's gates had used it); the reported parts are never read. Each
 relevant passage's text hash (search.index_store.text_key of the bundled report's passage)
 is stored beside it: ingest skips a pair whose passage text has changed since. Run from the
 repository root:
@@ -30,7 +31,8 @@ HEADER = "".join(f"# {line}\n" for line in textwrap.wrap(
     "edit by hand: edit the parts and rerun. Ingest pairs each query with its relevant "
     "passages the index holds (repeated by grade) whose text still has the hash in 'hashes' "
     "(search.index_store.text_key). Why and the figures: "
-    "benchmarks/results/eval_round13_adapter.txt.", 96, break_on_hyphens=False))
+    "benchmarks/results/eval_round13_adapter.txt (the recipe) and eval_round14_adapter.txt "
+    "(set 13 joins the pool).", 96, break_on_hyphens=False))
 
 
 def passage_hashes() -> dict[str, str]:
