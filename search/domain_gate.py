@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from search import nonword
 from search.textnorm import is_function_word, looks_english, words
 
 BANK = Path(__file__).with_name("offtopic_bank.txt")
@@ -84,7 +85,7 @@ VOWELS = frozenset("aeiouyåäöéü")
 
 def looks_like_nonsense(text: str) -> bool:
     """No word of two letters or more ("0000 #### !!!"), or every word lacks a vowel or a
-    consonant, or is one letter repeated ("ooo", "qwtz").
+    consonant, is one letter repeated ("ooo", "qwtz") or is keyboard mash ("zxcvbn").
 
     Asked only when nothing of the query matched the corpus lexically. Round 12: a text of
     digits and signs was left to the classifier, whose embedding of "0000 #### !!!" sits
@@ -93,7 +94,9 @@ def looks_like_nonsense(text: str) -> bool:
     found = [w for w in re.findall(r"[^\W\d_]+", text.casefold()) if len(w) >= 2]
     if not found:
         return bool(text.strip())  # digits and signs only ("" = no text given: not judged)
-    return all(_not_a_word(w) for w in found)
+    # Round 14: or keyboard mash ("lkjhgf"), which a letter-trigram model of Swedish and
+    # English finds no speaker of either would write (search.nonword)
+    return all(_not_a_word(w) or nonword.is_mash(w) for w in found)
 
 
 def has_no_term(text: str) -> bool:

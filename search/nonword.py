@@ -1,0 +1,138 @@
+"""Keyboard mash: a word no Swedish or English speaker would write ("lkjhgf", "xcvxcv").
+
+Two letter-trigram models, one Swedish and one English, trained on the forms and lemmas of
+spacy-lookups-data's lemma tables (each distinct word once, casefolded, letters only, "^^"
+before and "$" after it). A word's score is the mean natural-log probability of its trigrams
+under the better of the two; a word of neither lemma table scoring under FLOOR is mash.
+search.domain_gate.looks_like_nonsense asks this only when nothing of the query matched the
+corpus lexically, so a word the corpus holds (or that a typo repair maps to it) never gets here.
+
+The counts ship as a generated table (nonword_table.json.gz, 70 kB, made by
+benchmarks/make_nonword_table.py): counting the 800 000 words takes 4 s CPU, reading the table
+about 12 ms (at the first query the check is asked about), and it depends on no ingest. The
+floor and its margin were chosen under the rule of benchmarks/results/eval_round14_nonword.txt.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from search.textnorm import is_swedish_word
+
+TABLE = Path(__file__).with_name("nonword_table.json.gz")
+START, END = "^", "$"
+# Interpolation weights of the trigram, bigram and unigram estimates (fixed, nothing fitted).
+WEIGHTS = (0.8, 0.15, 0.05)
+UNSEEN = 1e-6  # the probability of a letter neither model has seen
+# The floor (round 14, the rule of benchmarks/results/eval_round14_nonword.txt): under every word
+# of the pool's queries, of tests/data/nonword_real.txt and of the corpus that no exemption covers
+# (no lemma-table word, no word the corpus holds) by 0.25 nats, rounded down to 0.05: the lowest
+# is "asså" (-4.01). Read with no exemption, "hbtqi" (-5.16) sets it, -5.45, which refused one
+# of six mash strings with hits instead of three.
+FLOOR = -4.30
+EN_SOURCE = ("spacy_lookups_data", "data/en_lemma_lookup.json.gz")
+LANGS = ("sv", "en")
+LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def padded(word: str) -> str:
+    """The word between its boundary marks: two before, one after."""
+    return START + START + word + END
+
+
+def trigrams(word: str) -> list[str]:
+    """The padded word's trigrams (a word of n letters has n + 1)."""
+    text = padded(word)
+    return [text[i:i + 3] for i in range(len(text) - 2)]
+
+
+@dataclass(frozen=True)
+class TrigramModel:
+    """Letter counts of one language: trigrams and bigrams with their contexts, letters."""
+
+    tri: dict[str, int]
+    ctx2: dict[str, int]  # how often each two-letter context precedes a letter
+    bi: dict[str, int]
+    ctx1: dict[str, int]
+    uni: dict[str, int]
+    total: int
+
+    @classmethod
+    def train(cls, words: set[str]) -> TrigramModel:
+        """Count every trigram of the padded words (each word once)."""
+        tri: dict[str, int] = {}
+        for word in words:
+            for gram in trigrams(word):
+                tri[gram] = tri.get(gram, 0) + 1
+        return cls.from_trigrams(tri)
+
+    @classmethod
+    def from_trigrams(cls, tri: dict[str, int]) -> TrigramModel:
+        """A model from its trigram counts alone (the rest follows from them)."""
+        ctx2, bi, ctx1, uni = _summed(tri, 2), _summed(tri, -2), {}, _summed(tri, -1)
+        for gram, n in bi.items():
+            ctx1[gram[0]] = ctx1.get(gram[0], 0) + n
+        return cls(tri, ctx2, bi, ctx1, uni, sum(uni.values()))
+
+    def logprob(self, gram: str) -> float:
+        """ln P(last letter | first two), the three estimates interpolated."""
+        w3, w2, w1 = WEIGHTS
+        p = w1 * self.uni.get(gram[2], 0) / self.total
+        if (c := self.ctx1.get(gram[1], 0)) > 0:
+            p += w2 * self.bi.get(gram[1:], 0) / c
+        if (c := self.ctx2.get(gram[:2], 0)) > 0:
+            p += w3 * self.tri.get(gram, 0) / c
+        return math.log(max(p, UNSEEN))
+
+    def score(self, word: str) -> float:
+        """The mean log-probability of the word's trigrams."""
+        grams = trigrams(word)
+        return sum(self.logprob(g) for g in grams) / len(grams)
+
+
+def _summed(tri: dict[str, int], cut: int) -> dict[str, int]:
+    """Trigram counts summed by their first two letters (cut 2) or last two or one (-2, -1)."""
+    out: dict[str, int] = {}
+    for gram, n in tri.items():
+        key = gram[:cut] if cut > 0 else gram[cut:]
+        out[key] = out.get(key, 0) + n
+    return out
+
+
+def training_words(forms: list[str]) -> set[str]:
+    """The distinct casefolded letter runs (two letters or more) of a lemma table's words."""
+    return {run for form in forms for run in LETTERS.findall(form.casefold()) if len(run) >= 2}
+
+
+@lru_cache(maxsize=1)
+def models() -> tuple[TrigramModel, ...]:
+    """The Swedish and English models of the shipped table (read once)."""
+    data = json.loads(gzip.decompress(TABLE.read_bytes()))
+    return tuple(TrigramModel.from_trigrams(data[lang]) for lang in LANGS)
+
+
+@lru_cache(maxsize=4096)
+def score(word: str) -> float:
+    """The word's score: the better of its Swedish and English mean trigram log-probabilities."""
+    return max(model.score(word) for model in models())
+
+
+def is_mash(word: str, floor: float = FLOOR) -> bool:
+    """A lowercase word that no Swedish or English speaker would write: it scores under the
+    floor and is no form or lemma of either lemma table (checked only then: it costs most)."""
+    return score(word) < floor and not is_swedish_word(word) and word not in english_words()
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """The forms and lemmas of spacy-lookups-data's English lemma table, lowercased."""
+    package, name = EN_SOURCE
+    table = json.loads(gzip.decompress((resources.files(package) / name).read_bytes()))
+    return frozenset(w.lower() for pair in table.items() for w in pair if isinstance(w, str))
