@@ -118,8 +118,9 @@ def ingest(paths: list[Path], data_dir: Path, base: str,
         model = pool.submit(indexing_embedder, embedder)
         previous = previous_index(builder, data_dir)
         passages = [*other_reports_passages(previous, keys), *fresh]
-        progress(f"sökindex: {len(passages) - len(fresh)} behållna + {len(fresh)} nya "
-                 "textavsnitt")
+        # which texts are embedded again is sync_index's to say ("unchanged", "updated")
+        progress(f"sökindex: {len(fresh)} textavsnitt ur de inlästa rapporterna + "
+                 f"{len(passages) - len(fresh)} ur andra rapporter")
         memory = pool.submit(lambda: remembering(model.result(), previous, data_dir, progress))
         indexing = pool.submit(lambda: timed(sync_index, data_dir, passages, memory.result()[0],
                                              progress=True, save=False, previous=previous))
