@@ -67,7 +67,7 @@ def test_downloads_and_api_agree_with_the_searcher_on_words_of_no_meaning(client
     for query in ("och i att", "!!!"):
         response = client.get("/sok.csv", query_string={"q": query})
         assert response.status_code == 400, query
-        assert "minst ett ord" in response.get_data(as_text=True)
+        assert "ange minst ett sakord" in response.get_data(as_text=True)
         doc = client.get("/api/search", query_string={"q": query}).get_json()
         assert doc["results"] == [] and doc["note"], query
     assert client.get("/sok.csv", query_string={"q": "och lek"}).status_code == 200

@@ -67,6 +67,14 @@ def test_stopwords_alone_get_the_note(client, q: str) -> None:
     assert "Inget i boksluten matchar" in html and 'class="hit"' not in html
 
 
+def test_signs_alone_ask_for_words_and_function_words_get_the_note(client) -> None:
+    """Two refusals, two messages: "!!!" has nothing to search, "och i att" nothing topical."""
+    signs = client.get("/sok", query_string={"q": "!!! ???"}).get_data(as_text=True)
+    assert "bara skiljetecken eller symboler" in signs and "Inget i boksluten matchar" not in signs
+    words = client.get("/sok", query_string={"q": "och i att"}).get_data(as_text=True)
+    assert "bara skiljetecken" not in words
+
+
 def test_an_english_query_of_common_words_still_passes(client) -> None:
     """English words are no Swedish stopwords: the stopword rule leaves the query alone."""
     payload = api(client, q="what does the municipality do for children")

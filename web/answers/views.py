@@ -89,7 +89,8 @@ def search(fmt: str) -> Response:
         abort(404)
     form = SearchForm.parse(request.args)
     if form.errors or not form.searchable:
-        message = " ".join(form.errors) or "fel: ange en sökfråga med minst ett ord (q=…)."
+        message = " ".join(form.errors) or ("fel: sökfrågan saknar ord att söka på (bara småord "
+                                            "eller tecken); ange minst ett sakord (q=…).")
         return Response(message + "\n", 400, content_type="text/plain; charset=utf-8")
     rows = hit_rows(form.run(), services().base)
     if fmt == "csv":

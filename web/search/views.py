@@ -110,6 +110,12 @@ class SearchForm:
         the page, the API and the downloads never disagree with it about "!!!" or "och i att"."""
         return not has_no_term(self.text)
 
+    @property
+    def only_signs(self) -> bool:
+        """True when the query has no letter or digit at all ("!!!"): the page asks for words
+        then; function words alone ("och i att") get the off-topic note instead."""
+        return bool(self.text) and not any(ch.isalnum() for ch in self.text)
+
     def unsearched(self) -> Results:
         """The answer when no search is run: signs alone ("!!!") match nothing, said as the
         searcher says it of other nonsense; no text, or a bad parameter, is no question."""
