@@ -12,7 +12,7 @@ import time
 from importlib import resources
 
 from search.lemma_store import SOURCE as SV_SOURCE
-from search.nonword import EN_SOURCE, TABLE, TrigramModel, training_words
+from search.nonword import EN_SOURCE, TABLE, TrigramModel, source_version, training_words
 
 
 def table_words(source: tuple[str, str]) -> set[str]:
@@ -26,11 +26,12 @@ def table_words(source: tuple[str, str]) -> set[str]:
 def main() -> None:
     """Count both languages and write the table (gzip mtime 0: the same bytes every run)."""
     start = time.process_time()
-    counts = {}
+    counts: dict[str, object] = {"source": f"spacy-lookups-data {source_version()}"}
     for lang, source in (("sv", SV_SOURCE), ("en", EN_SOURCE)):
         words = table_words(source)
-        counts[lang] = dict(sorted(TrigramModel.train(words).tri.items()))
-        print(f"{lang}: {len(words)} words, {len(counts[lang])} trigrams")
+        tri = dict(sorted(TrigramModel.train(words).tri.items()))
+        counts[lang] = tri
+        print(f"{lang}: {len(words)} words, {len(tri)} trigrams")
     raw = json.dumps(counts, ensure_ascii=False, separators=(",", ":")).encode()
     TABLE.write_bytes(gzip.compress(raw, mtime=0))
     seconds = time.process_time() - start

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,7 +90,7 @@ def looks_like_nonsense(text: str) -> bool:
     digits and signs was left to the classifier, whose embedding of "0000 #### !!!" sits
     near the indicator passages' numbers (it passed with 38 hits; blind set 12's off-topic
     file, so that set is not blind for this)."""
-    found = [w for w in re.findall(r"[^\W\d_]+", text.casefold()) if len(w) >= 2]
+    found = nonword.letter_words(text)
     if not found:
         return bool(text.strip())  # digits and signs only ("" = no text given: not judged)
     # Round 14: or keyboard mash ("lkjhgf"), which a letter-trigram model of Swedish and
@@ -162,8 +161,9 @@ class DomainGate:
         (search.query_signals.top_match): "bästa sushi i Stockholm" finds "bästa" in one
         passage and "Stockholm" in another, but no passage about both. `rare`: that passage
         holds a rare word of the query as written (is_rare). A refused query may still pass by
-        a rare phrase, or by a specific match once a split compound is joined
-        (search.hybrid.HybridSearcher.in_domain); this gate reads neither.
+        a rare phrase, by a specific match once a split compound is joined, or as a corroborated
+        near miss (search.hybrid.HybridSearcher.in_domain; this gate reads only the last's
+        logit, near_miss).
         """
         if specific_match(match, rare):
             return True
@@ -179,11 +179,14 @@ class DomainGate:
             return False
         return score >= SERVICE_ASKED_BELOW or self.service_score(vector) >= MIN_SERVICE_SCORE
 
-    def near_miss(self, vector: np.ndarray | None, text: str) -> bool:
+    def near_miss(self, vector: np.ndarray | None, text: str, match: float = 0.0) -> bool:
         """A refused query's vector within CORROBORATED_MARGIN of its floor (the service
-        direction as in accepts); never a text of non-words. Asked only when the lexical and
-        the dense side agree (sides_agree)."""
-        return not looks_like_nonsense(text) and self.by_meaning(vector, text, CORROBORATED_MARGIN)
+        direction as in accepts); never a text of non-words when nothing of it matched
+        lexically (`match` as in accepts, which asks looks_like_nonsense only then). The
+        caller asks next whether the lexical and the dense side agree (sides_agree)."""
+        if match == 0 and looks_like_nonsense(text):
+            return False
+        return self.by_meaning(vector, text, CORROBORATED_MARGIN)
 
     @classmethod
     def train(cls, in_domain: np.ndarray, off_topic: np.ndarray) -> DomainGate:

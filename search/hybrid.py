@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from search import section_signal
+from search import nonword, section_signal
 from search.beside import BESIDE
 from search.domain_gate import (
     GATE_REPAIRED_CREDIT,
@@ -107,8 +107,9 @@ class HybridSearcher:
     def prepare(self) -> None:
         """Everything a first query would otherwise build (seconds, once): the analyzer's typo
         and accent tables, the repair's spellings, every passage's snippet term spans, and the
-        domain gate's phrase table."""
+        domain gate's phrase table and its keyboard-mash model."""
         self.index.bm25.analyzer.prepare()
+        nonword.prepare()
         self.repair.prepare()
         self.index.phrases()
         self.spans.warm(dict.fromkeys(p["text"] for p in self.index.passages))
@@ -245,16 +246,20 @@ class HybridSearcher:
         joined = phrases.joined_compound(text)
         if joined is not None and specific_match(*gate_lexical(self.lexical_match(joined, {}))):
             return True
-        return self.corroborated(text, vectors)
+        return self.corroborated(text, vectors, gate_lexical(match)[0])
 
-    def corroborated(self, text: str, vectors: list[np.ndarray | None]) -> bool:
-        """A near miss of the gate (DomainGate.near_miss) on which the lexical and the dense side
-        agree (sides_agree): BM25 on the query as typed, the dense side as hybrid reads it (the
-        adapter, the repaired reading merged), both at the first page's fetch in every mode, so
-        the verdict is the same in every mode and on every page. Round 14: "nattfastan pa
-        aldreboenden" (0.46 under its floor; both sides' best is the relevant passage)."""
+    def corroborated(self, text: str, vectors: list[np.ndarray | None],
+                     match: float = 0.0) -> bool:
+        """A near miss of the gate (DomainGate.near_miss; `match` the gate's lexical share) on
+        which the lexical and the dense side agree (sides_agree): BM25 on the query as typed,
+        the dense side as hybrid reads it (the adapter, the repaired reading merged), both at a
+        fixed fetch of DENSE_FLOOR_RANK in every mode, so the verdict is the same in every mode
+        and on every page. Round 14: "nattfastan pa aldreboenden" (0.46 under its floor; both
+        sides' best is the relevant passage). Asked only of a refused query: its second BM25
+        and dense ranking cost about 0.3 ms there, nothing elsewhere."""
         gate = self.index.gate
-        if gate is None or not any(gate.near_miss(v, text) for v in vectors if v is not None):
+        if gate is None or not any(gate.near_miss(v, text, match)
+                                   for v in vectors if v is not None):
             return False
         vector, repaired = (*vectors, None)[:2]
         if vector is None:

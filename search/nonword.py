@@ -1,9 +1,13 @@
-"""Keyboard mash: a word no Swedish or English speaker would write ("lkjhgf", "xcvxcv").
+"""Keyboard mash: a word unlike Swedish and English spelling ("lkjhgf", "xcvxcv").
 
 Two letter-trigram models, one Swedish and one English, trained on the forms and lemmas of
 spacy-lookups-data's lemma tables (each distinct word once, casefolded, letters only, "^^"
 before and "$" after it). A word's score is the mean natural-log probability of its trigrams
-under the better of the two; a word of neither lemma table scoring under FLOOR is mash.
+under the better of the two; a word of neither lemma table scoring under FLOOR is mash. A
+word with a letter neither model has seen (Cyrillic, Greek, "ł", CJK) is never mash: the models
+cannot judge another script, and the multilingual encoder may well read it. Short acronyms with
+a vowel ("lvu") and foreign names ("krzysztof") can still score as mash: harmless only because
+the check is asked when nothing of the query matched the corpus lexically.
 search.domain_gate.looks_like_nonsense asks this only when nothing of the query matched the
 corpus lexically, so a word the corpus holds (or that a typo repair maps to it) never gets here.
 
@@ -21,7 +25,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 
 from search.textnorm import is_swedish_word
@@ -108,7 +112,12 @@ def _summed(tri: dict[str, int], cut: int) -> dict[str, int]:
 
 def training_words(forms: list[str]) -> set[str]:
     """The distinct casefolded letter runs (two letters or more) of a lemma table's words."""
-    return {run for form in forms for run in LETTERS.findall(form.casefold()) if len(run) >= 2}
+    return {run for form in forms for run in letter_words(form)}
+
+
+def letter_words(text: str) -> list[str]:
+    """The text's casefolded letter runs of two letters or more: the words mash is judged on."""
+    return [run for run in LETTERS.findall(text.casefold()) if len(run) >= 2]
 
 
 @lru_cache(maxsize=1)
@@ -125,9 +134,30 @@ def score(word: str) -> float:
 
 
 def is_mash(word: str, floor: float = FLOOR) -> bool:
-    """A lowercase word that no Swedish or English speaker would write: it scores under the
-    floor and is no form or lemma of either lemma table (checked only then: it costs most)."""
+    """A lowercase word unlike Swedish and English spelling: every letter known to the models,
+    it scores under the floor and is no form or lemma of either lemma table (checked only
+    then: it costs most)."""
+    if not set(word) <= known_letters():
+        return False
     return score(word) < floor and not is_swedish_word(word) and word not in english_words()
+
+
+@lru_cache(maxsize=1)
+def known_letters() -> frozenset[str]:
+    """The letters either model has counted (the boundary marks left out)."""
+    return frozenset(ch for model in models() for ch in model.uni) - {START, END}
+
+
+def prepare() -> None:
+    """Read the table and both word lists now, not at the first query that needs them."""
+    known_letters()
+    english_words()
+    is_swedish_word("och")
+
+
+def source_version() -> str:
+    """The installed spacy-lookups-data, whose lemma tables the shipped counts were made from."""
+    return metadata.version("spacy-lookups-data")
 
 
 @lru_cache(maxsize=1)

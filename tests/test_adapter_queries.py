@@ -71,7 +71,7 @@ def test_the_file_is_the_pool_parts_and_nothing_else() -> None:
     assert bundled() == module.rows()  # up to date with the parts; regenerate when they change
     assert {row["part"] for row in bundled()} == set(module.POOL)
     assert all(set(row["hashes"]) == set(row["relevant"]) for row in bundled())
-    assert QUERIES.read_text("utf-8").startswith("# ")  # the header says where it comes from
+    assert QUERIES.read_text("utf-8").startswith(module.HEADER)  # where it comes from, as now
 
 
 @pytest.mark.parametrize("part", REPORTED_PARTS)

@@ -74,14 +74,10 @@ def test_a_corroborated_near_miss_passes_in_the_searcher(monkeypatch: pytest.Mon
     page = near.search_page(TYPO, 10)
     assert not page.off_topic and page.hits[0].passage["id"] == "p/0"
     assert near.search_page(TYPO, 10, "dense").hits  # the same verdict in every mode
+    assert not near.search_page(TYPO, 10, "bm25").off_topic
+    assert not near.search_page(TYPO, 1, offset=1).off_topic  # and on every page
     far = searcher_with(constant(dg.MIN_DOMAIN_SCORE - CORROBORATED_MARGIN * 1.5))
     assert not verdict(far, TYPO) and far.search_page(TYPO, 10).off_topic
     # the dense side names other passages first: no agreement, refused
     monkeypatch.setattr(near, "dense_hits", lambda *args, **kwargs: [(3, 0.9), (2, 0.8)])
-    assert not verdict(near, TYPO)
-
-
-def test_without_the_rule_the_near_miss_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    near = searcher_with(constant(dg.MIN_DOMAIN_SCORE - CORROBORATED_MARGIN / 2))
-    monkeypatch.setattr(HybridSearcher, "corroborated", lambda self, text, vectors: False)
     assert not verdict(near, TYPO)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from search import nonword
 from search.domain_gate import _not_a_word, looks_like_nonsense
 
 DATA = Path(__file__).resolve().parent / "data"
-LETTERS = re.compile(r"[^\W\d_]+")
+MAKER = Path(__file__).resolve().parents[1] / "benchmarks" / "make_nonword_table.py"
 
 
 def strings(name: str) -> list[str]:
@@ -24,7 +24,7 @@ def strings(name: str) -> list[str]:
 
 def found(text: str) -> list[str]:
     """The words looks_like_nonsense judges: letter runs of two letters or more, casefolded."""
-    return [w for w in LETTERS.findall(text.casefold()) if len(w) >= 2]
+    return nonword.letter_words(text)
 
 
 def test_lists_are_as_written() -> None:
@@ -87,6 +87,32 @@ def test_trigrams_carry_the_boundary_marks() -> None:
 
 def test_shipped_table_holds_both_languages() -> None:
     data = json.loads(gzip.decompress(nonword.TABLE.read_bytes()))
-    assert set(data) == set(nonword.LANGS)
+    assert set(data) == {*nonword.LANGS, "source"}
     assert all(len(data[lang]) > 5000 for lang in nonword.LANGS)
     assert len(nonword.models()) == 2
+
+
+def test_the_table_was_made_from_the_installed_word_lists() -> None:
+    """An upgrade of spacy-lookups-data changes the exemptions (the lemma tables are read
+    live) while the counts and FLOOR stay: regenerate the table and check the floor then."""
+    data = json.loads(gzip.decompress(nonword.TABLE.read_bytes()))
+    assert data["source"] == f"spacy-lookups-data {nonword.source_version()}"
+
+
+def test_the_shipped_counts_are_what_the_script_makes() -> None:
+    spec = importlib.util.spec_from_file_location("make_nonword_table", MAKER)
+    maker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(maker)
+    data = json.loads(gzip.decompress(nonword.TABLE.read_bytes()))
+    words = maker.table_words(nonword.EN_SOURCE)
+    assert nonword.TrigramModel.train(words).tri == data["en"]
+
+
+@pytest.mark.parametrize("word", ["łódź", "привет", "αβγδ", "東京", "ｑｗｅｒｔｚ"])
+def test_a_script_the_models_never_saw_is_never_mash(word: str) -> None:
+    assert not nonword.is_mash(word)
+
+
+def test_prepare_reads_everything_the_check_needs() -> None:
+    nonword.prepare()
+    assert nonword.known_letters() >= set("abcåäö")
