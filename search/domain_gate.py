@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from search import nonword
-from search.textnorm import is_function_word, looks_english, words
+from search.textnorm import ENGLISH_FUNCTION_WORDS, is_function_word, looks_english, words
 
 BANK = Path(__file__).with_name("offtopic_bank.txt")
 SERVICE_BANK = Path(__file__).with_name("service_bank.txt")
@@ -99,12 +99,17 @@ def looks_like_nonsense(text: str) -> bool:
 
 
 def has_no_term(text: str) -> bool:
-    """Only Swedish function words ("och i att", "det som är"), or no word at all ("!!!")."""
+    """Only function words ("och i att", "det som är"; two or more English ones: "the of
+    and", "how to"), or no word at all ("!!!")."""
     # Round 13: such a query passed the gate with about 30 hits (the dense side answers
     # anything). English words, numbers and misspellings are terms; so are the stop list's
-    # topical words ("rätt", "beslut": textnorm.TOPICAL_STOPWORDS). English function words alone
-    # ("the of and") are left to the gate: "it" may be IT.
-    return all(is_function_word(word.text) for word in words(text))
+    # topical words ("rätt", "beslut": textnorm.TOPICAL_STOPWORDS). Round 14: English function
+    # words together had about 40 hits too; one alone stays a term, since "it" may be IT.
+    found = [word.text for word in words(text)]
+    if all(is_function_word(word) for word in found):
+        return True
+    return len(found) >= 2 and all(is_function_word(word) or word in ENGLISH_FUNCTION_WORDS
+                                   for word in found)
 
 
 def _not_a_word(word: str) -> bool:
