@@ -1,24 +1,32 @@
-"""Rights ranking against a second judge: the first judged set's 13 articles re-judged blind.
+"""Rights ranking against a second judge: the judged articles re-judged blind by other hands.
 
 Run: .venv/bin/python benchmarks/rights_second_judge.py --data DIR \
          > benchmarks/results/rights_second_judge.txt
 
-Judge 1 is tests/data/rights_judged.jsonl (13 articles × 45 actions, grades 0–3); judge 2 is
-the same 13 articles re-judged blind by three other hands, in rights_second_judge_1.jsonl (CRC 31,
-12, 19, 24, 27), _2 (CRC 28, 33, CRPD 27, 30) and _3 (UDHR 23, 25, JAM 3, 6) of --second DIR
-(default tests/data; header comments skipped as in the other judged files; a missing file is an
-error naming it, a grade that is not an integer 0–3 one naming the file, the line and the
-value). Nothing is chosen here: the rankings are rights_eval.py's cross-validated ones (per
-article, the three class thresholds chosen by leave-one-article-out on the other 62
-development articles with judge 1's grades, exactly its "CV" columns), and the same rankings
-are scored against judge 2's grades and against the consensus (the mean of both judges' grades;
-P@5 counts a mean >= 2 as relevant). The baseline is rights_eval.py's: what the report states,
-in document order.
+Judge 1 for an article is whichever judged set holds it (rights_eval.py's development pool,
+sets 1-9, read as it reads it; 45 actions per article, grades 0–3). Judge 2 is every file of
+SECOND (rights_second_judge_1..6.jsonl) present in --second DIR (default tests/data), each
+article as its file names it: files 1-3 re-judge the first set's 13 articles (round 13), files
+4-6 the 17 articles of sets 2-7 the report states (round 14). Header comments are skipped as in
+the other judged files; a missing file of REQUIRED is an error naming it (the others are read
+when present), an article outside judge 1's pool or in two files, or another action set than
+judge 1's, an error naming the file, and a grade that is not an integer 0–3 one naming the
+file, the line and the value.
+
+Nothing is chosen here: the rankings are rights_eval.py's cross-validated ones (per article,
+the three class thresholds chosen by leave-one-article-out on the other 62 development articles
+with judge 1's grades, exactly its "CV" columns), and the same rankings are scored against
+judge 2's grades and against the consensus (the mean of both judges' grades; P@5 counts a mean
+>= 2 as relevant). The baseline is rights_eval.py's: what the report states, in document order.
+SECTIONS: the first set (files 1-3, all 13 articles, CRPD 30 stated nowhere included), the
+stated articles of sets 2-7 (files 4-6), and every stated article together (files 1-6, 29
+articles once all are there). Each has the ranking table, the P@5 ceiling per judge (and of
+the consensus) and the agreement table.
 
 Agreement: each judge's grades used as a ranking of all 45 actions (grade 3 first, grade 0
 last), scored against the other judge's grades; ties within a grade are broken by expected DCG,
 i.e. each place of a tie group gets the mean gain of the group (exactly the mean over all tie
-orders, by linearity; our ranking is never used to break ties). Over all 585 pairs: the share of
+orders, by linearity; our ranking is never used to break ties). Over all pairs: the share of
 equal grades, the share within one grade, quadratic-weighted Cohen's kappa and the pairs that
 differ by two grades or more.
 """
@@ -41,8 +49,15 @@ import rights_eval as R
 
 from web.pipeline.rights_rank import Thresholds
 
-SECOND = ("rights_second_judge_1.jsonl", "rights_second_judge_2.jsonl",
-          "rights_second_judge_3.jsonl")
+SECOND = tuple(f"rights_second_judge_{n}.jsonl" for n in range(1, 7))
+# the files that must be there (committed): a missing one is an error; the others are read
+# when present (files 4-6, written blind in round 14, until they are committed)
+REQUIRED = SECOND[:3]
+# (title, files, only the articles the report states); a section is written when one of its
+# files is there
+SECTIONS = (("The first judged set (judge 2: files 1-3)", SECOND[:3], False),
+            ("The stated articles of sets 2-7 (judge 2: files 4-6)", SECOND[3:], False),
+            ("Every stated article together (judge 2: files 1-6)", SECOND, True))
 GRADES = 4  # 0–3
 
 
@@ -110,10 +125,15 @@ def consensus(first: dict[str, int], second: dict[str, int]) -> dict[str, float]
 
 
 def first_grades() -> dict[str, dict[str, int]]:
-    """Judge 1's grades per article and action: the first judged set, in file order."""
+    """Judge 1's grades per article and action: whichever development set holds the article
+    (rights_eval's pool, read as it reads it), in file order; an article in two sets is an error."""
     grades: dict[str, dict[str, int]] = {}
-    for row in R.rows_of(R.JUDGED["first"], "first"):
-        grades.setdefault(row["article"], {})[row["action"]] = row["grade"]
+    group: dict[str, str] = {}
+    for row in R.judged_rows():
+        article = row["article"]
+        if group.setdefault(article, row["group"]) != row["group"]:
+            raise ValueError(f"{article} is judged in two sets: {group[article]}, {row['group']}")
+        grades.setdefault(article, {})[row["action"]] = row["grade"]
     return grades
 
 
@@ -132,39 +152,46 @@ def checked_grade(row: dict, where: str) -> int:
     return grade
 
 
-def read_second(path: Path, grades: dict[str, dict[str, int]]) -> None:
-    """Add one second-judge file's grades to `grades`; a pair graded twice is an error."""
+def read_second(path: Path, graded: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """One second-judge file's grades per article, in file order; a pair graded twice (here or
+    in `graded`, the files read before) is an error."""
+    grades: dict[str, dict[str, int]] = {}
     for number, row in numbered_rows(path):
         where = f"{path}, line {number}"
-        if row["article"] in grades and row["action"] in grades[row["article"]]:
-            raise ValueError(f"{where}: {row['article']} {row['action']} graded twice")
-        grades.setdefault(row["article"], {})[row["action"]] = checked_grade(row, where)
+        article, action = row["article"], row["action"]
+        if action in grades.get(article, {}) or action in graded.get(article, {}):
+            raise ValueError(f"{where}: {article} {action} graded twice")
+        grades.setdefault(article, {})[action] = checked_grade(row, where)
+    return grades
 
 
 def check_coverage(grades: dict[str, dict[str, int]], first: dict[str, dict[str, int]],
-                   folder: Path) -> None:
-    """An error unless judge 2 grades exactly the first set's articles and their actions."""
-    for article, actions in first.items():
-        if set(grades.get(article, {})) != set(actions):
-            raise ValueError(f"judge 2 does not grade exactly the first set's 45 actions of "
-                             f"{article} (files: {', '.join(SECOND)} in {folder})")
-    extra = set(grades) - set(first)
-    if extra:
-        raise ValueError(f"judge 2 grades articles outside the first set: {sorted(extra)}")
+                   path: Path) -> None:
+    """An error unless every article of this file is judge 1's, graded on judge 1's actions."""
+    for article, actions in grades.items():
+        if article not in first:
+            raise ValueError(f"{path}: {article} is in no development set (judge 1)")
+        if set(actions) != set(first[article]):
+            raise ValueError(f"{path}: judge 2 does not grade exactly judge 1's "
+                             f"{len(first[article])} actions of {article}")
 
 
-def second_grades(folder: Path, first: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
-    """Judge 2's grades per article from the three files in `folder`, each article with the
-    first set's 45 actions; a missing file or article, another action set, or a grade that is
-    not an integer 0–3 is an error."""
-    missing = [str(folder / name) for name in SECOND if not (folder / name).is_file()]
+def second_grades(folder: Path,
+                  first: dict[str, dict[str, int]]) -> dict[str, dict[str, dict[str, int]]]:
+    """Judge 2's grades per file present in `folder` (SECOND's order), per article named in it,
+    each article with judge 1's actions; a missing REQUIRED file, an article outside judge 1's
+    pool or in two files, another action set, or a grade that is not an integer 0–3 is an
+    error."""
+    missing = [str(folder / name) for name in REQUIRED if not (folder / name).is_file()]
     if missing:
         raise FileNotFoundError(f"second-judge file missing: {', '.join(missing)}")
-    grades: dict[str, dict[str, int]] = {}
+    files: dict[str, dict[str, dict[str, int]]] = {}
     for name in SECOND:
-        read_second(folder / name, grades)
-    check_coverage(grades, first, folder)
-    return grades
+        if (folder / name).is_file():
+            read = {a: g for grades in files.values() for a, g in grades.items()}
+            files[name] = read_second(folder / name, read)
+            check_coverage(files[name], first, folder / name)
+    return files
 
 
 def held_out(dev: list[R.Case], case: R.Case) -> Thresholds:
@@ -248,39 +275,79 @@ def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     R.add_data_argument(parser)
     parser.add_argument("--second", type=Path, default=R.ROOT / "tests" / "data",
-                        metavar="DIR", help="folder of the second judge's three files "
+                        metavar="DIR", help="folder of the second judge's files "
                                             "(default tests/data)")
     return parser.parse_args()
 
 
-def ranking_rows(firsts: list[R.Case], dev: list[R.Case],
+def ranking_rows(cases: list[R.Case], rankings: dict[str, list[str]],
                  second: dict[str, dict[str, int]]) -> list[tuple[str, tuple[float, ...]]]:
-    """Per first-set article: its CV ranking scored against judge 1, judge 2 and consensus."""
+    """Per article: its CV ranking scored against judge 1, judge 2 and consensus."""
     rows = []
-    for case in firsts:
-        ranked = [a for a, _ in R.ranking(case, held_out(dev, case))]
-        two = second[case.notation]
+    for case in cases:
+        ranked, two = rankings[case.notation], second[case.notation]
         rows.append((case.notation, scored(case, ranked, case.grades) + scored(case, ranked, two)
                      + scored(case, ranked, consensus(case.grades, two))))
     return rows
 
 
+def best_precision(grades: dict[str, float]) -> float:
+    """The best P@5 some grades allow: min(1, actions of grade >= 2 / 5)."""
+    return min(1.0, sum(g >= 2 for g in grades.values()) / 5)
+
+
+def ceilings(out: TextIO, cases: list[R.Case], second: dict[str, dict[str, int]]) -> None:
+    """The P@5 ceiling per judge and of the consensus, averaged over the articles."""
+    best = {"J1": [best_precision(c.grades) for c in cases],
+            "J2": [best_precision(second[c.notation]) for c in cases],
+            "cons": [best_precision(consensus(c.grades, second[c.notation])) for c in cases]}
+    out.write(f"P@5 ceiling (min(1, grade >= 2 actions / 5), mean over the {len(cases)}): "
+              + ", ".join(f"{who} {np.mean(v):.3f}" for who, v in best.items()) + "\n\n")
+
+
+def section_cases(files: dict[str, dict[str, dict[str, int]]], names: tuple[str, ...],
+                  stated_only: bool, dev: list[R.Case]) -> list[R.Case]:
+    """The development cases a section scores: the articles its files present name (only
+    those the report states when `stated_only`), in the pool's order."""
+    named = {a for name in names for a in files.get(name, {})}
+    return [c for c in dev if c.notation in named and (c.stated or not stated_only)]
+
+
+def section(out: TextIO, title: str, absent: list[str], cases: list[R.Case],
+            rankings: dict[str, list[str]], second: dict[str, dict[str, int]]) -> None:
+    """One section: its title (and its files not there), the ranking table, the P@5
+    ceilings and the agreement table."""
+    out.write(f"== {title}: {len(cases)} articles × 45 actions ==\n")
+    if absent:
+        out.write(f"(not there: {', '.join(absent)})\n")
+    out.write("\n")
+    ranking_table(out, ranking_rows(cases, rankings, second))
+    ceilings(out, cases, second)
+    agreement_table(out, cases, second)
+
+
 def main() -> None:
-    """Score the deployed CV rankings of the first set against both judges and their mean."""
+    """Score the deployed CV rankings of the twice-judged articles against both judges."""
     args = arguments()
     try:
-        second = second_grades(args.second, first_grades())
+        files = second_grades(args.second, first_grades())
     except (FileNotFoundError, ValueError) as error:
         sys.exit(f"fel: {error}")
+    second = {a: g for grades in files.values() for a, g in grades.items()}
     cases, inputs = R.load_cases(mixes=R.FIXED_MIX, data=R.data_dir(args.data))
     dev = [c for c in cases if c.group in R.DEVELOPMENT]
-    firsts = [c for c in dev if c.group == "first"]
+    rankings = {c.notation: [a for a, _ in R.ranking(c, held_out(dev, c))]
+                for c in dev if c.notation in second}
     out = sys.stdout
-    out.write(f"Model: {R.encoder_note(inputs.embedder)}; first set: {len(firsts)} articles "
-              f"× 45 actions; thresholds per article chosen on the other {len(dev) - 1} "
-              f"development articles (judge 1)\n\n")
-    ranking_table(out, ranking_rows(firsts, dev, second))
-    agreement_table(out, firsts, second)
+    out.write(f"Model: {R.encoder_note(inputs.embedder)}; judge 1: the development set that "
+              f"holds the article ({len(dev)} articles × 45 actions); thresholds per article "
+              f"chosen on the other {len(dev) - 1} development articles (judge 1)\n"
+              f"Judge 2's files present: {', '.join(files)}\n\n")
+    for title, names, stated_only in SECTIONS:
+        chosen = section_cases(files, names, stated_only, dev)
+        if chosen:
+            section(out, title, [n for n in names if n not in files], chosen, rankings,
+                    second)
 
 
 if __name__ == "__main__":
