@@ -98,6 +98,15 @@ def looks_like_nonsense(text: str) -> bool:
     return all(_not_a_word(w) or nonword.is_mash(w) for w in found)
 
 
+def no_letter_word(text: str) -> bool:
+    """No word of two letters or more: digits and signs ("!!! 42", "?? 12", "2025").
+
+    Round 14: such a text passes only by a specific lexical match (a number few passages
+    hold, "99"), never by the classifier, whose embedding of digits and signs is noise: "42"
+    was refused and "!!! 42" answered with 21 hits, 18 of them dense noise."""
+    return not nonword.letter_words(text)
+
+
 def has_no_term(text: str) -> bool:
     """Only function words ("och i att", "det som är"; two or more English ones: "the of
     and", "how to"), or no word at all ("!!!")."""
@@ -172,6 +181,8 @@ class DomainGate:
         """
         if specific_match(match, rare):
             return True
+        if no_letter_word(text):
+            return False  # round 14: "!!! 42" passed the classifier where "42" did not
         if match == 0 and looks_like_nonsense(text):
             return False  # the embedding of "jjjjjjjj" is noise; nothing in the corpus matched
         return self.by_meaning(vector, text)
@@ -189,7 +200,7 @@ class DomainGate:
         direction as in accepts); never a text of non-words when nothing of it matched
         lexically (`match` as in accepts, which asks looks_like_nonsense only then). The
         caller asks next whether the lexical and the dense side agree (sides_agree)."""
-        if match == 0 and looks_like_nonsense(text):
+        if no_letter_word(text) or (match == 0 and looks_like_nonsense(text)):
             return False
         return self.by_meaning(vector, text, CORROBORATED_MARGIN)
 

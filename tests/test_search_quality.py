@@ -336,20 +336,24 @@ def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: flo
 # bin collection), "population of Tokyo", "ölkjhgf dsa", "?? 12" and three strings of function
 # words, refused since round 13 (no term for the lexical analyzer); round 14's corroborated near
 # miss (search.domain_gate, gate D of round14_gates.txt) lets one more through, "vilket apotek har
-# öppet på söndag" (seen by G14's suite run after its rule had adopted the change: 6 -> 7)
+# öppet på söndag" (seen by G14's suite run after its rule had adopted the change: 6 -> 7), and
+# round 14's rule for digits and signs (search.domain_gate.no_letter_word, prompted by these two
+# sets' "?? 12" and "!!! 42", so neither set is blind for it) refuses one string of each:
+# set 13 7 -> 6, set 14 8 -> 7
 @pytest.mark.parametrize(("name", "most"), [("search_offtopic_heldout9.txt", 2),
                                             ("search_offtopic_heldout10.txt", 2),
                                             ("search_offtopic_heldout11.txt", 2),
                                             ("search_offtopic_heldout12.txt", 3),
-                                            ("search_offtopic_heldout13.txt", 7),
-                                            ("search_offtopic_heldout14.txt", 8)])
+                                            ("search_offtopic_heldout13.txt", 6),
+                                            ("search_offtopic_heldout14.txt", 7)])
 def test_blind_off_topic_strings(searcher: HybridSearcher, name: str, most: int) -> None:
     texts = offtopic_heldout(name)
     with_hits = [q for q in texts if searcher.search_page(q, 10).total > 0]
     assert len(texts) >= 20 and len(with_hits) <= most, with_hits
 
 
-@pytest.mark.parametrize("text", ["0000 #### !!!", "1234", "2 + 2 = 4 ???", "### 12345 ###"])
+@pytest.mark.parametrize("text", ["0000 #### !!!", "1234", "2 + 2 = 4 ???", "### 12345 ###",
+                                  "42", "!!! 42", "?? 12"])
 def test_a_text_with_no_word_gets_no_hits(searcher: HybridSearcher, text: str) -> None:
     # round 12: set 12's "0000 #### !!!" passed the classifier (its embedding sits near the
     # indicators' numbers) with 38 hits; digits and signs alone are now nonsense, unless the
