@@ -104,7 +104,7 @@ def no_letter_word(text: str) -> bool:
     Round 14: such a text passes only by a specific lexical match (a number few passages
     hold, "99"), never by the classifier, whose embedding of digits and signs is noise: "42"
     was refused and "!!! 42" answered with 21 hits, 18 of them dense noise."""
-    return not nonword.letter_words(text)
+    return bool(text.strip()) and not nonword.letter_words(text)  # "": no text, not judged
 
 
 def has_no_term(text: str) -> bool:

@@ -246,7 +246,7 @@ def test_an_edited_bank_text_is_picked_up(tmp_path: Path, passages_2025,
 
 @pytest.mark.parametrize(("text", "expected"), [("!!! 42", True), ("?? 12", True), ("2025", True),
                                                 ("a 42", True), ("mål 42", False), ("Mål C", False),
-                                                ("LSS", False)])
+                                                ("LSS", False), ("", False)])
 def test_digits_and_signs_are_told_from_words(text: str, expected: bool):
     """Round 14: a text with no word of two letters passes the gate only lexically."""
     assert domain_gate.no_letter_word(text) is expected
