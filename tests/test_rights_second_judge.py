@@ -41,11 +41,10 @@ def named(name: str) -> list[str]:
 
 
 def committed(name: str) -> Path:
-    """The committed file; a missing one fails when it is REQUIRED, else the test is skipped."""
+    """The committed file: all six are committed (files 4-6 in round 14), so a missing one
+    fails here, never skips."""
     path = second_path(name)
-    if not path.is_file():
-        assert name not in S.REQUIRED, f"{path} is required and missing"
-        pytest.skip(f"{name} not committed yet")
+    assert path.is_file(), f"{path} is missing"
     return path
 
 
@@ -235,9 +234,3 @@ def test_the_files_together_judge_the_first_set_and_every_stated_article_of_sets
     if present == list(S.SECOND):
         assert set(every) == firsts | stated
 
-
-def test_every_second_judge_file_is_committed() -> None:
-    """All six files are committed (files 4-6 in round 14): the format tests' skip for an
-    optional file that is absent can then never hide a lost one."""
-    missing = [name for name in S.SECOND if not second_path(name).is_file()]
-    assert not missing, missing
