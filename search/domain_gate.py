@@ -107,6 +107,13 @@ def no_letter_word(text: str) -> bool:
     return bool(text.strip()) and not nonword.letter_words(text)  # "": no text, not judged
 
 
+def beyond_the_classifier(text: str, match: float) -> bool:
+    """A text whose embedding is noise, so the classifier is not asked (accepts, near_miss):
+    digits and signs whatever matched (round 14: "!!! 42" passed where "42" did not), and
+    non-words or mash when nothing of it matched the corpus lexically ("jjjjjjjj")."""
+    return no_letter_word(text) or (match == 0 and looks_like_nonsense(text))
+
+
 def has_no_term(text: str) -> bool:
     """Only function words ("och i att", "det som är"; two or more English ones: "the of
     and", "how to"), or no word at all ("!!!")."""
@@ -181,11 +188,7 @@ class DomainGate:
         """
         if specific_match(match, rare):
             return True
-        if no_letter_word(text):
-            return False  # round 14: "!!! 42" passed the classifier where "42" did not
-        if match == 0 and looks_like_nonsense(text):
-            return False  # the embedding of "jjjjjjjj" is noise; nothing in the corpus matched
-        return self.by_meaning(vector, text)
+        return not beyond_the_classifier(text, match) and self.by_meaning(vector, text)
 
     def by_meaning(self, vector: np.ndarray | None, text: str, margin: float = 0.0) -> bool:
         """The classifier's verdict: the logit reaches the language's floor (lowered by
@@ -197,12 +200,10 @@ class DomainGate:
 
     def near_miss(self, vector: np.ndarray | None, text: str, match: float = 0.0) -> bool:
         """A refused query's vector within CORROBORATED_MARGIN of its floor (the service
-        direction as in accepts); never a text of non-words when nothing of it matched
-        lexically (`match` as in accepts, which asks looks_like_nonsense only then). The
-        caller asks next whether the lexical and the dense side agree (sides_agree)."""
-        if no_letter_word(text) or (match == 0 and looks_like_nonsense(text)):
-            return False
-        return self.by_meaning(vector, text, CORROBORATED_MARGIN)
+        direction as in accepts); never a text beyond_the_classifier (`match` as in accepts).
+        The caller asks next whether the lexical and the dense side agree (sides_agree)."""
+        return not beyond_the_classifier(text, match) \
+            and self.by_meaning(vector, text, CORROBORATED_MARGIN)
 
     @classmethod
     def train(cls, in_domain: np.ndarray, off_topic: np.ndarray) -> DomainGate:
