@@ -9,18 +9,21 @@ from __future__ import annotations
 import gzip
 import json
 import time
-from importlib import resources
 
 from search.lemma_store import SOURCE as SV_SOURCE
-from search.nonword import EN_SOURCE, TABLE, TrigramModel, source_version, training_words
+from search.nonword import (
+    EN_SOURCE,
+    TABLE,
+    TrigramModel,
+    packaged_words,
+    source_version,
+    training_words,
+)
 
 
 def table_words(source: tuple[str, str]) -> set[str]:
     """The training words of one packaged lemma table (its forms and its lemmas)."""
-    package, name = source
-    table = json.loads(gzip.decompress((resources.files(package) / name).read_bytes()))
-    forms = [w for pair in table.items() for w in pair if isinstance(w, str)]
-    return training_words(forms)
+    return training_words(packaged_words(source))
 
 
 def main() -> None:

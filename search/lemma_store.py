@@ -23,9 +23,9 @@ SOURCE = ("spacy_lookups_data", "data/sv_lemma_lookup.json.gz")
 _DIGEST = 32  # bytes of sha256 before the marshal payload
 
 
-def source_bytes() -> bytes:
-    """The packaged gzipped JSON table."""
-    package, name = SOURCE
+def source_bytes(source: tuple[str, str] = SOURCE) -> bytes:
+    """A packaged gzipped JSON table (by default the Swedish one)."""
+    package, name = source
     return (resources.files(package) / name).read_bytes()
 
 

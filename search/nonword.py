@@ -25,9 +25,10 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import metadata, resources
+from importlib import metadata
 from pathlib import Path
 
+from search.lemma_store import parse, source_bytes
 from search.textnorm import is_swedish_word
 
 TABLE = Path(__file__).with_name("nonword_table.json.gz")
@@ -163,6 +164,9 @@ def source_version() -> str:
 @lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
     """The forms and lemmas of spacy-lookups-data's English lemma table, lowercased."""
-    package, name = EN_SOURCE
-    table = json.loads(gzip.decompress((resources.files(package) / name).read_bytes()))
-    return frozenset(w.lower() for pair in table.items() for w in pair if isinstance(w, str))
+    return frozenset(w.lower() for w in packaged_words(EN_SOURCE))
+
+
+def packaged_words(source: tuple[str, str]) -> list[str]:
+    """The forms and the lemmas of one packaged lemma table (search.lemma_store reads it)."""
+    return [word for pair in parse(source_bytes(source)).items() for word in pair]
