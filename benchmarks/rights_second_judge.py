@@ -50,8 +50,9 @@ import rights_eval as R
 from web.pipeline.rights_rank import Thresholds
 
 SECOND = tuple(f"rights_second_judge_{n}.jsonl" for n in range(1, 7))
-# the files that must be there (committed): a missing one is an error; the others are read
-# when present (files 4-6, written blind in round 14, until they are committed)
+# the files the script insists on: a missing one is an error; the others are read when present
+# (files 4-6 were optional while written blind in round 14; all six are committed now, and
+# tests/test_rights_second_judge.py fails if any is missing)
 REQUIRED = SECOND[:3]
 # (title, files, only the articles the report states); a section is written when one of its
 # files is there
