@@ -16,6 +16,7 @@ from search.domain_gate import (
     DomainGate,
     has_no_term,
     is_rare,
+    no_letter_word,
     sides_agree,
     specific_match,
 )
@@ -195,9 +196,14 @@ class HybridSearcher:
         else:
             (vector, repaired), side = self.vectors_beside(text, side_of)
         first, weights = fetch, None
+        # digits and signs pass the gate only by a specific lexical match ("99"): the answer is
+        # that match; the dense side's embedding of a number is noise (round 14: 1 hit, 21 noise)
+        lexical_only = mode == "hybrid" and no_letter_word(text)
         while True:
             lists = self.ranked(lexical, vector, fetch, repaired,
                                 side.bm25 if fetch == first else None, mode == "hybrid")
+            if lexical_only:
+                lists = {"bm25": lists.get("bm25", [])}
             if weights is None:  # from the first (smallest) fetch, so paging never changes it
                 if vector is not None and not self.rrf and not side.said \
                         and not self.in_domain(text, [vector, repaired], side.match):

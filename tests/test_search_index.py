@@ -148,6 +148,17 @@ def test_english_numbers_rights_and_misspellings_have_terms(query: str):
     assert not domain_gate.has_no_term(query)
 
 
+def test_a_number_is_answered_by_the_passages_that_hold_it(two_years: HybridSearcher):
+    """Digits and signs are answered by their lexical match alone in hybrid mode: the dense
+    side's embedding of a number is noise (round 14: "99" had 1 such hit and 21 dense ones)."""
+    for query in ("99", "### 99 ###"):
+        hybrid = two_years.search_page(query, 50, "hybrid")
+        lexical = two_years.search_page(query, 50, "bm25")
+        assert hybrid.hits and hybrid.total == lexical.total, query
+        assert [h.passage["id"] for h in hybrid.hits] == [h.passage["id"] for h in lexical.hits]
+        assert all("99" in h.passage["text"] for h in hybrid.hits)
+
+
 def test_an_english_query_of_common_words_is_searched(two_years: HybridSearcher):
     """The stopword rule leaves an English query of common words alone, in every mode (the
     real model's verdict: tests/web/test_search_paging.py)."""

@@ -366,6 +366,8 @@ def test_a_number_the_report_holds_still_passes(searcher: HybridSearcher) -> Non
     # the nonsense rule is asked only when nothing matched lexically: "99" is one passage's
     page = searcher.search_page("### 99 ###", 10)
     assert not page.off_topic and page.hits
+    # and answered by the passages holding it, not by the dense side's noise after them (round 15)
+    assert page.total == 1 and all("99" in hit.passage["text"] for hit in page.hits)
 
 
 def test_a_name_inside_a_longer_question_opens_the_gate(searcher: HybridSearcher) -> None:
