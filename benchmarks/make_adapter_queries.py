@@ -2,7 +2,8 @@
 
 The pool is every bundled part but the reported ones (web.cli.search.default_dev_sets()
 minus REPORTED_PARTS: tuning and held-out 2-13, 766 queries; set 13 joined in round 14,
-after round 13's gates had used it); the reported parts are never read. Each
+after round 13's gates had used it; set 14 did not in round 15, its blind gate refused it,
+eval_round15_adapter.txt); the reported parts are never read. Each
 relevant passage's text hash (search.index_store.text_key of the bundled report's passage)
 is stored beside it: ingest skips a pair whose passage text has changed since. Run from the
 repository root:
