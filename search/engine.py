@@ -50,8 +50,9 @@ def sync_index(data_dir: Path, passages: list[Passage] | list[dict], embedder: E
     `previous` is the saved index when the caller has already read it (None: there is none).
     An index whose gate is out of date (saved before the service direction, or trained on
     other bank texts) or whose query adapter is missing (saved before round 10) or was fitted
-    from other judged queries than the bundled ones (search/adapter_queries.jsonl) is updated
-    although its corpus is the same: its vectors are reused.
+    from other judged queries than the bundled ones (search/adapter_queries.jsonl), or that
+    lacks the judged-query memory (saved before round 15), is updated although its corpus is
+    the same: its vectors are reused.
     """
     rows = [p if isinstance(p, dict) else dataclasses.asdict(p) for p in passages]
     target = index_dir(data_dir)
@@ -61,7 +62,8 @@ def sync_index(data_dir: Path, passages: list[Passage] | list[dict], embedder: E
     if previous is not None and previous.manifest["model"] == embedder.fingerprint \
             and previous.manifest["corpus_hash"] == corpus_hash(rows) \
             and not gate_outdated(previous.gate, rows) \
-            and not adapter_outdated(previous.adapter, rows):
+            and not adapter_outdated(previous.adapter, rows) \
+            and not memory_missing(previous, rows):
         return previous, "unchanged"
     index = SearchIndex.build(rows, embedder, reuse=previous, progress=progress)
     if save:
@@ -80,6 +82,12 @@ def adapter_outdated(adapter: QueryAdapter | None, passages: list[dict]) -> bool
     if adapter is None:
         return bool(source) or bool(pseudo_pairs(passages))
     return adapter.source != source
+
+
+def memory_missing(index: SearchIndex, passages: list[dict]) -> bool:
+    """No saved judged-query memory although these passages have judged queries to build one
+    from (an index saved before round 15; search.query_memory)."""
+    return index.memory is None and bool(pairs_source(passages))
 
 
 def open_searcher(data_dir: Path, embedder: Embedder) -> HybridSearcher:

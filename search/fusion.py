@@ -39,12 +39,13 @@ class FusionWeights:
 
     bm25: float
     rights: float = RIGHTS_WEIGHT
+    memory: float = 0.0  # the judged-query memory's weight (search.query_memory)
 
     @classmethod
     def for_coverage(cls, coverage: float, w_max: float = W_MAX,
-                     rights: float = RIGHTS_WEIGHT) -> FusionWeights:
+                     rights: float = RIGHTS_WEIGHT, memory: float = 0.0) -> FusionWeights:
         """Scale BM25's weight with how much of the query the corpus vocabulary covers."""
-        return cls(w_max * min(1.0, max(0.0, coverage)), rights)
+        return cls(w_max * min(1.0, max(0.0, coverage)), rights, memory)
 
 
 def normalise_bm25(rows: Ranked) -> dict[int, float]:
@@ -65,23 +66,32 @@ def normalise_dense(rows: Ranked, floor_rank: int = DENSE_FLOOR_RANK) -> dict[in
 
 
 def convex_fuse(bm25: Ranked, dense: Ranked, weights: FusionWeights,
-                rights: dict[int, float] | None = None) -> Fused:
+                rights: dict[int, float] | None = None,
+                memory: dict[int, float] | None = None) -> Fused:
     """Union of the candidate lists, scored by the weighted normalised scores, best first.
 
-    `rights` (row -> signal in [0, 1]) are the answer passages of a right the query names.
+    `rights` (row -> signal in [0, 1]) are the answer passages of a right the query names;
+    `memory` (row -> vote in [0, 1]) those of the judged queries nearest it.
     """
     lexical, semantic, rights = normalise_bm25(bm25), normalise_dense(dense), rights or {}
+    memory = memory or {}
     ranks: dict[int, dict[str, int]] = {}
-    by_signal = sorted(rights.items(), key=lambda item: -item[1])
-    for name, rows in (("bm25", bm25), ("dense", dense), ("rights", by_signal)):
+    for name, rows in (("bm25", bm25), ("dense", dense), ("rights", by_value(rights)),
+                       ("memory", by_value(memory))):
         for rank, (row, _) in enumerate(rows, start=1):
             ranks.setdefault(row, {})[name] = rank
     w = weights.bm25
     scored = {row: w * lexical.get(row, 0.0) + (1 - w) * semantic.get(row, 0.0)
-              + weights.rights * rights.get(row, 0.0) for row in ranks}
+              + weights.rights * rights.get(row, 0.0)
+              + weights.memory * memory.get(row, 0.0) for row in ranks}
     # ties (e.g. two passages both at zero) fall back to the better rank on either side
     order = sorted(scored, key=lambda row: (-scored[row], min(ranks[row].values()), row))
     return [(row, scored[row], ranks[row]) for row in order]
+
+
+def by_value(signal: dict[int, float]) -> Ranked:
+    """A row -> value signal as a ranking, highest first."""
+    return sorted(signal.items(), key=lambda item: -item[1])
 
 
 def rrf_fuse(bm25: Ranked, dense: Ranked, k: int = RRF_K) -> Fused:

@@ -36,6 +36,8 @@ from search.fusion import (
 from search.hits import MAX_QUERY_CHARS as MAX_QUERY_CHARS  # re-exported: web/ reads it here
 from search.hits import Filters, Hit, Results, clean_query
 from search.index_store import SearchIndex
+from search.query_memory import WEIGHT as MEMORY_WEIGHT
+from search.query_memory import restrict as restrict_memory
 from search.query_repair import QueryRepair
 from search.query_signals import (
     PARTIAL_CREDIT,
@@ -80,10 +82,12 @@ class HybridSearcher:
                  hit_floor: float = HIT_FLOOR, overfetch: int = 5, rrf: bool = False,
                  rights_weight: float = RIGHTS_WEIGHT,
                  development_weight: float = section_signal.DEVELOPMENT_WEIGHT,
-                 overlap: bool = True, adapt: bool = True) -> None:
+                 overlap: bool = True, adapt: bool = True,
+                 memory_weight: float = MEMORY_WEIGHT) -> None:
         """`rrf=True` is the old equal-weight fusion without threshold (for comparisons);
         `overlap=False` does a query's lexical work after its encoder call, never beside it;
-        `adapt=False` searches hybrid's dense side with the bare query vector."""
+        `adapt=False` searches hybrid's dense side with the bare query vector;
+        `memory_weight` 0 searches without the judged-query memory."""
         self.index, self.embedder = index, embedder
         self.rights_weight, self.development_weight = rights_weight, development_weight
         self.development = section_signal.development_rows(index.passages)
@@ -92,6 +96,9 @@ class HybridSearcher:
         self.overlap = overlap
         # hybrid's dense side reads the query through the index's adapter (search.query_adapter)
         self.adapter = index.adapter if adapt and not rrf else None
+        # hybrid's fusion hears the judged queries nearest the query (search.query_memory)
+        self.memory = index.memory if memory_weight > 0 and not rrf else None
+        self.memory_weight = memory_weight if self.memory is not None else 0.0
         if rrf:
             self.hit_floor = float("-inf")
         self.by_id = {p["id"]: i for i, p in enumerate(index.passages)}
@@ -195,7 +202,7 @@ class HybridSearcher:
             (vector, repaired), side = (None, None), side_of()
         else:
             (vector, repaired), side = self.vectors_beside(text, side_of)
-        first, weights = fetch, None
+        first, weights, recalled = fetch, None, {}
         # digits and signs pass the gate only by a specific lexical match ("99"): the answer is
         # that match; the dense side's embedding of a number is noise (round 14: 1 hit, 21 noise)
         lexical_only = mode == "hybrid" and no_letter_word(text)
@@ -210,8 +217,11 @@ class HybridSearcher:
                     return Results([], 0, off_topic=True)
                 weights = FusionWeights.for_coverage(
                     self.coverage(text, side.match) if mode == "hybrid" else 0.0,
-                    self.w_max, self.rights_weight)
-            fused = self.fuse(lists, weights, side.rights, side.develop)
+                    self.w_max, self.rights_weight, self.memory_weight)
+                # after the gate's verdict, which the memory never changes
+                if mode == "hybrid" and not lexical_only:
+                    recalled = self.recalled([vector, repaired])
+            fused = self.fuse(lists, weights, side.rights, side.develop, recalled)
             page, count = self.collect(text, fused, k, filters, offset)
             if len(page) >= k or fetch >= total or not self.deeper_may_match(lists, weights):
                 return Results(page, count)
@@ -274,20 +284,31 @@ class HybridSearcher:
         dense = self.ranked("", vector, DENSE_FLOOR_RANK, repaired, adapted=True)["dense"]
         return sides_agree([row for row, _ in lexical], [row for row, _ in dense])
 
+    def recalled(self, vectors: list[np.ndarray | None]) -> dict[int, float]:
+        """Index row -> the judged-query memory's vote for the query's readings (none without
+        a memory)."""
+        if self.memory is None:
+            return {}
+        return self.rows(self.memory.scores([v for v in vectors if v is not None]))
+
     def rows(self, scores: dict[str, float]) -> dict[int, float]:
         """Passage id -> value, as index row -> value (ids the index lacks are left out)."""
         return {self.by_id[pid]: value for pid, value in scores.items() if pid in self.by_id}
 
     def fuse(self, lists: dict[str, Ranked], weights: FusionWeights,
-             rights: dict[int, float] | None = None, develop: bool = False) -> Fused:
+             rights: dict[int, float] | None = None, develop: bool = False,
+             memory: dict[int, float] | None = None) -> Fused:
         """BM25 alone keeps its order and scores; otherwise the convex mix above the floor
-        (`develop`: the query asks what must be developed, search.section_signal)."""
+        (`develop`: the query asks what must be developed, search.section_signal; `memory`:
+        the judged-query memory's votes)."""
         if "dense" not in lists:
             return single("bm25", lists.get("bm25", []))
         if self.rrf:
             return rrf_fuse(lists.get("bm25", []), lists["dense"]) if "bm25" in lists \
                 else single("dense", lists["dense"])
-        fused = convex_fuse(lists.get("bm25", []), lists["dense"], weights, rights)
+        if memory:  # the votes kept for what the query itself points to (search.query_memory)
+            memory = restrict_memory(memory, lists.get("bm25", []), lists["dense"])
+        fused = convex_fuse(lists.get("bm25", []), lists["dense"], weights, rights, memory)
         kept = [row for row in fused if row[1] >= self.hit_floor]
         return section_signal.boost(kept, self.development, self.development_weight) \
             if develop else kept

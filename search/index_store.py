@@ -20,6 +20,7 @@ from search.domain_gate import DomainGate, build_gate
 from search.embedder import Embedder
 from search.lexical import BM25Index
 from search.query_adapter import EmbedQueries, FoldedDense, QueryAdapter
+from search.query_memory import QueryMemory
 from search.query_signals import Phrases
 from search.rights_signal import RightsSignal
 from search.text_vectors import TextVectors
@@ -65,6 +66,7 @@ class SearchIndex:
     rights: RightsSignal | None = None  # rights vocabulary + ranked support, from ingest
     texts: TextVectors | None = None  # the rights ranking's vectors, reused by the next ingest
     adapter: QueryAdapter | None = None  # hybrid's dense query map (None: the bare vector)
+    memory: QueryMemory | None = None  # hybrid's judged-query memory (None: no memory)
     # the adapter folded into the vectors, with what it was built from (see folded())
     _folded: tuple[tuple, FoldedDense] | None = field(default=None, init=False, repr=False,
                                                       compare=False)
@@ -106,6 +108,7 @@ class SearchIndex:
             embed = remembering_queries(embedder.embed_queries)
             gate = build_gate(rows, embed)
             adapter = QueryAdapter.fit(rows, vectors, embed)
+            memory = QueryMemory.build(rows, embed)  # the adapter's query texts: no new call
             bm25 = lexical.result()
         dense = DenseIndex(embedder.dimension, exact_limit)
         if len(rows):
@@ -115,7 +118,7 @@ class SearchIndex:
             "dimension": embedder.dimension, "corpus_hash": corpus_hash(rows),
             "passages": len(rows), "dense_index": dense.kind, "created": time.time(),
         }
-        return cls(rows, bm25, dense, manifest, gate, adapter=adapter)
+        return cls(rows, bm25, dense, manifest, gate, adapter=adapter, memory=memory)
 
     def save(self, directory: Path) -> None:
         """Write beside the target, then swap it in: a failure leaves the old index intact."""
@@ -136,6 +139,8 @@ class SearchIndex:
             self.texts.save(tmp)
         if self.adapter is not None:
             self.adapter.save(tmp)
+        if self.memory is not None:
+            self.memory.save(tmp)
         (tmp / "manifest.json").write_text(json.dumps(self.manifest, indent=2), "utf-8")
         old = directory.with_name(directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -159,6 +164,7 @@ class SearchIndex:
             rights = RightsSignal.load(directory)
             texts = TextVectors.load(directory)
             adapter = QueryAdapter.load(directory)
+            memory = QueryMemory.load(directory)
         except (OSError, ValueError, RuntimeError) as exc:
             raise SearchIndexError(f"{directory}: no usable search index ({exc}); "
                               "run 'bokslut ingest'") from None
@@ -172,7 +178,10 @@ class SearchIndex:
         if adapter is not None and adapter.dimension != dense.dimension:
             raise SearchIndexError(f"{directory}: the query adapter does not fit the vectors; "
                                    "run 'bokslut ingest'")
-        return cls(passages, bm25, dense, manifest, gate, rights, texts, adapter)
+        if memory is not None and memory.vectors.shape[1] != dense.dimension:
+            raise SearchIndexError(f"{directory}: the query memory does not fit the vectors; "
+                                   "run 'bokslut ingest'")
+        return cls(passages, bm25, dense, manifest, gate, rights, texts, adapter, memory)
 
 
 def remembering_queries(embed: EmbedQueries) -> EmbedQueries:

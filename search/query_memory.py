@@ -1,0 +1,159 @@
+"""A judged-query memory: the judged development queries nearest a new query vote for the
+passages they were judged relevant to (round 15, issue 9).
+
+The query adapter (search.query_adapter) uses the judged queries only through one linear
+map fitted on all of them. The memory uses them as they are: a new question on a report
+this often asked about is often a rewording of a judged one. For a query vector q, the
+NEIGHBOURS judged queries with the highest cosine s > FLOOR each give their judged passages
+w · grade / 3, w = (s − FLOOR) / (1 − FLOOR); a passage keeps its highest vote, and the votes
+are divided by the query's highest (so in [0, 1]). The memory is silent for the whole query
+when the neighbours point at the indicator table (at least SILENT_SHARE of their grade-3
+weight is on indicator rows). Hybrid's fusion adds WEIGHT × vote (search.fusion.convex_fuse)
+for the passages in the query's own BM25 or dense top CANDIDATE_DEPTH only (restrict); the
+domain gate, `dense`, `bm25` and RRF never read it.
+
+Built at ingest from the same judged queries and vectors as the adapter (the query texts,
+embedded with the query prompt by the index's model), each judged passage kept only while
+the index's passage of that id still holds the text judged (its hash, as for the adapter's
+pairs). Saved as FILE beside the adapter; an index without it has no memory. Design D4,
+chosen by nested leave-one-part-out over the 13 pool parts:
+benchmarks/results/eval_round15_memory4.txt.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from search.file_swap import write_swapped
+from search.fusion import Ranked
+from search.query_adapter import JudgedQuery, load_judged
+
+FILE = "query_memory.npz"
+NEIGHBOURS = 8  # judged queries read per query
+FLOOR = 0.90  # the cosine at or below which a judged query gives nothing
+WEIGHT = 0.5  # the memory's weight in the fusion, beside the mix
+CANDIDATE_DEPTH = 20  # a vote counts for a passage in either side's top this many
+SILENT_KIND = "indicator"  # neighbours pointing mostly at this kind silence the memory
+SILENT_SHARE = 0.5  # the share of the neighbours' grade-3 weight on SILENT_KIND that does
+
+EmbedQueries = Callable[[list[str]], np.ndarray]
+Judged = tuple[tuple[str, int], ...]  # (passage id, grade 1-3) of one judged query
+
+
+@dataclass(frozen=True)
+class QueryMemory:
+    """The judged queries' vectors (one unit row each), the passages each was judged
+    relevant to, which of those are indicator rows, the neighbours read and the floor."""
+
+    vectors: np.ndarray  # n × d float32
+    judged: tuple[Judged, ...]  # per row of `vectors`
+    indicators: frozenset[str] = frozenset()  # the judged passages of SILENT_KIND
+    neighbours: int = NEIGHBOURS
+    floor: float = FLOOR
+
+    def __len__(self) -> int:
+        """The number of judged queries remembered."""
+        return len(self.judged)
+
+    @classmethod
+    def build(cls, passages: list[dict], embed_queries: EmbedQueries,
+              judged: list[JudgedQuery] | None = None) -> QueryMemory | None:
+        """The memory of the judged queries (default search/adapter_queries.jsonl) with the
+        passages the index holds as judged; None when no query keeps a passage."""
+        kept = kept_answers(passages, load_judged() if judged is None else judged)
+        if not kept:
+            return None
+        texts = list(kept)
+        vectors = np.asarray(embed_queries(texts), dtype=np.float32)
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        kinds = {p["id"]: p.get("kind") for p in passages if "id" in p}
+        indicators = frozenset(pid for answers in kept.values() for pid in answers
+                               if kinds.get(pid) == SILENT_KIND)
+        return cls(np.ascontiguousarray(vectors),
+                   tuple(tuple(sorted(kept[t].items())) for t in texts), indicators)
+
+    def scores(self, vectors: list[np.ndarray]) -> dict[str, float]:
+        """Passage id -> vote in [0, 1] for a query read as `vectors` (its readings: each
+        judged query at its higher cosine); empty when silent."""
+        if not len(self) or not vectors:
+            return {}
+        queries = np.stack([np.asarray(v, dtype=np.float32) for v in vectors])
+        queries /= np.maximum(np.linalg.norm(queries, axis=1, keepdims=True), 1e-12)
+        # einsum's own loop, not BLAS: BLAS threads would compete with the encoder (round 15)
+        sims = np.einsum("nd,qd->nq", self.vectors, queries).max(axis=1)
+        k = min(self.neighbours, len(sims))
+        nearest = np.argpartition(-sims, k - 1)[:k]
+        votes: dict[str, float] = {}
+        graded, on_indicators = 0.0, 0.0  # the neighbours' grade-3 weight: all, on indicators
+        for i in nearest:
+            weight = min((float(sims[i]) - self.floor) / (1.0 - self.floor), 1.0)
+            if weight <= 0:
+                continue
+            for pid, grade in self.judged[i]:
+                votes[pid] = max(votes.get(pid, 0.0), weight * grade / 3)
+                if grade == 3:
+                    graded += weight
+                    on_indicators += weight if pid in self.indicators else 0.0
+        # template questions about a neighbouring table row are as close as rewordings; the
+        # indicator's name, which BM25 and dense read already, tells them apart (round 15)
+        if graded > 0 and on_indicators >= SILENT_SHARE * graded:
+            return {}
+        top = max(votes.values(), default=0.0)
+        return {pid: v / top for pid, v in votes.items()} if top > 0 else {}
+
+    def save(self, directory: Path) -> None:
+        """Write FILE into an index directory (beside, then renamed in)."""
+        judged = json.dumps([list(map(list, j)) for j in self.judged], ensure_ascii=False)
+        indicators = json.dumps(sorted(self.indicators), ensure_ascii=False)
+        write_swapped(Path(directory) / FILE, lambda out: np.savez(
+            out, vectors=self.vectors, judged=np.array(judged),
+            indicators=np.array(indicators)))
+
+    @classmethod
+    def load(cls, directory: Path) -> QueryMemory | None:
+        """The saved memory of an index directory; None when there is none."""
+        path = Path(directory) / FILE
+        if not path.is_file():
+            return None
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                vectors = np.ascontiguousarray(data["vectors"], dtype=np.float32)
+                judged = json.loads(str(data["judged"]))
+                indicators = frozenset(map(str, json.loads(str(data["indicators"]))))
+        except (OSError, KeyError, EOFError, ValueError, zipfile.BadZipFile) as exc:
+            raise ValueError(f"{path}: {exc}") from None
+        if vectors.ndim != 2 or len(vectors) != len(judged):
+            raise ValueError(f"{path}: the vectors do not fit the judged queries")
+        return cls(vectors, tuple(tuple((str(pid), int(g)) for pid, g in j) for j in judged),
+                   indicators)
+
+
+def kept_answers(passages: list[dict], judged: list[JudgedQuery]) -> dict[str, dict[str, int]]:
+    """Query text -> passage id -> grade, for the judged passages the index holds as judged."""
+    from search.index_store import text_key  # index_store imports this module
+
+    held = {p["id"]: text_key(p) for p in passages if "id" in p}
+    kept: dict[str, dict[str, int]] = {}
+    for q in judged:
+        # a passage whose text changed since it was judged may no longer answer
+        answers = {pid: g for pid, g in q.relevant.items()
+                   if g > 0 and pid in held and q.hashes.get(pid) == held[pid]}
+        if answers:  # a text judged twice (two parts) keeps each passage's best grade
+            into = kept.setdefault(q.text, {})
+            for pid, g in answers.items():
+                into[pid] = max(g, into.get(pid, 0))
+    return kept
+
+
+def restrict(votes: dict[int, float], bm25: Ranked, dense: Ranked) -> dict[int, float]:
+    """Row -> vote for the rows in the query's own BM25 or dense top CANDIDATE_DEPTH."""
+    # a neighbour reorders what the query itself points to, never brings in a passage
+    own = {row for row, _ in bm25[:CANDIDATE_DEPTH]} | {row for row, _ in
+                                                         dense[:CANDIDATE_DEPTH]}
+    return {row: v for row, v in votes.items() if row in own}
