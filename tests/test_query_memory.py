@@ -280,7 +280,8 @@ def test_a_judged_query_reworded_still_finds_its_answer(built_data: Path) -> Non
     embedder = embedder_for(resolve({"data": built_data})["embed_model"], str(built_data))
     searcher = open_searcher(index_home(built_data), embedder)
     assert searcher.memory is not None
-    # judged (held-out 2, a pool part): "vad görs för att lära tioåringar att lösa bråk utan att slåss"
+    # judged in held-out 2 (a pool part): "vad görs för att lära tioåringar att lösa bråk
+    # utan att slåss"
     reworded = "vad gör man för att lära tioåringar att lösa bråk utan att slåss"
     answer = "rapport/sodertalje-2025/passage/L833"  # its grade-3 passage
     assert answer in [h.passage["id"] for h in searcher.search(reworded, 3)]
