@@ -47,12 +47,13 @@ def searcher(built_data: Path) -> HybridSearcher:
 def parts() -> dict[str, list[DevQuery]]:
     # every part counts in the development and rights "gain" guards (type_ndcg reads them
     # all), so adding held-out 8-12 here widened those two guards too, not only their own
-    # tests. The pool is tuning and held-out 2-13 (13 since round 14); held-out, held-out 14 and
-    # held-out 15 are reported only
+    # tests. The pool is tuning and held-out 2-13 (13 since round 14); held-out and held-out
+    # 14-16 are reported only
     return {part: load_dev_set(DATA / f"search_{part}.jsonl")
             for part in ("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5",
                          "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
-                         "heldout11", "heldout12", "heldout13", "heldout14", "heldout15")}
+                         "heldout11", "heldout12", "heldout13", "heldout14", "heldout15",
+                         "heldout16")}
 
 
 def offtopic_heldout(name: str = "search_offtopic_heldout.txt") -> list[str]:
@@ -318,11 +319,14 @@ def test_the_eighth_held_out_set_keeps_its_relevant_hits_but_two(searcher, parts
 # held-out 14 (reported, never in the pool), first run on round 13's code (7245035): hybrid 0.797,
 # dense 0.777, bm25 0.522; 0.801 with round 14's adapter (gate A of round14_gates.txt).
 # held-out 15 (reported, never in the pool), first run on round 14's code (066b7f8): hybrid 0.781,
-# dense 0.727, bm25 0.520 (round15_gates.txt; its one gate, A, was not kept).
+# dense 0.727, bm25 0.520 (round15_gates.txt; its one gate, A, was not kept); 0.812 with the
+# judged-query memory. held-out 16 (reported, never in the pool), first run on round 14's code
+# and the digits change (32e8777): hybrid 0.787, dense 0.731, bm25 0.579; 0.835 with the memory
+# (gate M).
 @pytest.mark.parametrize(("part", "floor"), [("heldout9", 0.76), ("heldout10", 0.72),
                                              ("heldout11", 0.78), ("heldout12", 0.66),
                                              ("heldout13", 0.80), ("heldout14", 0.78),
-                                             ("heldout15", 0.76)])
+                                             ("heldout15", 0.79), ("heldout16", 0.81)])
 def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: float) -> None:
     held = scores[part]
     assert held["hybrid"] >= floor
@@ -343,14 +347,17 @@ def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: flo
 # round 14's rule for digits and signs (search.domain_gate.no_letter_word, prompted by these two
 # sets' "?? 12" and "!!! 42", so neither set is blind for it) refuses one string of each:
 # set 13 7 -> 6, set 14 8 -> 7; set 15 (round 14's code) 3 of 40: two errands (booking the recycling
-# centre, paper bags for food waste) and an everyday one (a remedy for a sore throat)
+# centre, paper bags for food waste) and an everyday one (a remedy for a sore throat); set 16 (round
+# 14's code and the digits change) 6 of 40: four errands (a parking disc, a sorting course, snow
+# clearing of cycle paths, a property boundary) and two everyday ones (board games, a pharmacy)
 @pytest.mark.parametrize(("name", "most"), [("search_offtopic_heldout9.txt", 2),
                                             ("search_offtopic_heldout10.txt", 2),
                                             ("search_offtopic_heldout11.txt", 2),
                                             ("search_offtopic_heldout12.txt", 3),
                                             ("search_offtopic_heldout13.txt", 6),
                                             ("search_offtopic_heldout14.txt", 7),
-                                            ("search_offtopic_heldout15.txt", 3)])
+                                            ("search_offtopic_heldout15.txt", 3),
+                                            ("search_offtopic_heldout16.txt", 6)])
 def test_blind_off_topic_strings(searcher: HybridSearcher, name: str, most: int) -> None:
     texts = offtopic_heldout(name)
     with_hits = [q for q in texts if searcher.search_page(q, 10).total > 0]

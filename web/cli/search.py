@@ -84,13 +84,14 @@ def search_cmd(query: str | None, k: int, year: int | None, goal: str | None,
 # figures were known, and since round 14 it is a pool part (more real queries for the adapter).
 # Held-out 14 is round 14's blind set (written by a helper who ran nothing; round14_gates.txt).
 # It stays reported: round 15's gate A refused it as adapter pairs (round15_gates.txt).
-# Held-out 15 is round 15's blind set (written by a helper who ran nothing; round15_gates.txt).
-REPORTED_PARTS = ("held-out", "held-out 14", "held-out 15")
+# Held-out 15 and 16 are round 15's blind sets (written by helpers who ran nothing; gates A and M
+# of round15_gates.txt).
+REPORTED_PARTS = ("held-out", "held-out 14", "held-out 15", "held-out 16")
 
 
 def default_dev_sets() -> dict[str, Path]:
-    """The bundled query sets by part: tuning and fifteen held-out parts (tests/data/);
-    held-out, held-out 14 and 15 are reported only; the pool is tuning and held-out 2-13."""
+    """The bundled query sets by part: tuning and sixteen held-out parts (tests/data/);
+    held-out, held-out 14, 15 and 16 are reported only; the pool is tuning and held-out 2-13."""
     data = Path(str(resources.files("corpus"))).parent / "tests" / "data"
     return {"tuning": data / "search_tune.jsonl", "held-out": data / "search_heldout.jsonl",
             "held-out 2": data / "search_heldout2.jsonl",
@@ -106,7 +107,8 @@ def default_dev_sets() -> dict[str, Path]:
             "held-out 12": data / "search_heldout12.jsonl",
             "held-out 13": data / "search_heldout13.jsonl",
             "held-out 14": data / "search_heldout14.jsonl",
-            "held-out 15": data / "search_heldout15.jsonl"}
+            "held-out 15": data / "search_heldout15.jsonl",
+            "held-out 16": data / "search_heldout16.jsonl"}
 
 
 @click.command("eval")
