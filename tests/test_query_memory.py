@@ -208,12 +208,16 @@ def test_an_index_saved_without_it_gains_it_at_the_next_sync(tmp_path: Path, bui
     assert status == "unchanged"
 
 
-def loud(index: SearchIndex) -> SearchIndex:
-    """The index with a memory that votes for its last passage on every query."""
-    last = index.passages[-1]["id"]
+def voting_for(index: SearchIndex, ids: list[str]) -> SearchIndex:
+    """The index with a memory whose one judged query, near every query, votes for `ids`."""
     vectors = np.ones((1, index.dense.dimension), np.float32) / np.sqrt(index.dense.dimension)
-    everywhere = QueryMemory(vectors, ((last, 3),), floor=-1.0)
+    everywhere = QueryMemory(vectors, (tuple((pid, 3) for pid in ids),), floor=-1.0)
     return dataclasses.replace(index, memory=everywhere)
+
+
+def loud(index: SearchIndex) -> SearchIndex:
+    """The index with a memory that votes for every passage on every query."""
+    return voting_for(index, [p["id"] for p in index.passages])
 
 
 def results(searcher: HybridSearcher, query: str, mode: str = "hybrid") -> list:
@@ -230,6 +234,29 @@ def test_dense_and_bm25_modes_never_use_it(built, mode: str) -> None:
     deaf = HybridSearcher(built, FakeEmbedder(), memory_weight=0.0)
     for query in QUERIES:
         assert results(heard, query, mode) == results(deaf, query, mode)
+
+
+def test_hybrid_hears_the_loud_memory(built) -> None:
+    # the control for the two tests around it: the same memory does change hybrid's answer
+    heard = HybridSearcher(loud(built), FakeEmbedder())
+    deaf = HybridSearcher(built, FakeEmbedder(), memory_weight=0.0)
+    for query in QUERIES:
+        assert results(heard, query) != results(deaf, query)
+
+
+def test_a_vote_outside_the_query_s_own_top_20_changes_nothing(built) -> None:
+    deaf = HybridSearcher(built, FakeEmbedder(), memory_weight=0.0)
+    query = QUERIES[1]
+    vector = FakeEmbedder().embed_queries([query])[0]
+    lists = deaf.ranked(query, vector, len(built.passages), None, None, True)
+    own = {row for name in ("bm25", "dense") for row, _ in lists.get(name, [])[:20]}
+    outside = [p["id"] for row, p in enumerate(built.passages) if row not in own]
+    heard = HybridSearcher(voting_for(built, outside), FakeEmbedder())
+    assert results(heard, query) == results(deaf, query)
+    # and the same vote for one passage inside the top 20 does change it
+    inside = [built.passages[min(own)]["id"]]
+    assert results(HybridSearcher(voting_for(built, inside), FakeEmbedder()), query) \
+        != results(deaf, query)
 
 
 def test_the_rrf_baseline_never_uses_it(built) -> None:

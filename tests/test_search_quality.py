@@ -62,16 +62,39 @@ def offtopic_heldout(name: str = "search_offtopic_heldout.txt") -> list[str]:
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
+# The parts reported only (web.cli.search.REPORTED_PARTS); every other part is in the pool the
+# judged-query memory is built from, where each query is its own nearest neighbour (round 15)
+REPORTED = ("heldout", "heldout14", "heldout15", "heldout16")
+
+
 @pytest.fixture(scope="module")
-def scores(searcher: HybridSearcher, parts) -> dict[str, dict[str, float]]:
-    """nDCG@10 per part and mode."""
+def forgetful(searcher: HybridSearcher) -> HybridSearcher:
+    """The searcher without the judged-query memory: the pool's guards read the rest of the
+    ranking through it, since with the memory a pool query finds its own judgement."""
+    return HybridSearcher(searcher.index, searcher.embedder, memory_weight=0.0)
+
+
+@pytest.fixture(scope="module")
+def scores(searcher: HybridSearcher, forgetful: HybridSearcher,
+           parts) -> dict[str, dict[str, float]]:
+    """nDCG@10 per part and mode: the reported parts as served, the pool's without the memory."""
     out: dict[str, dict[str, float]] = {}
     for part, queries in parts.items():
-        out[part] = {mode: evaluate(lambda q, k, m=mode: [h.passage["id"] for h in
-                                                          searcher.search(q, k, m)],
+        engine = searcher if part in REPORTED else forgetful
+        out[part] = {mode: evaluate(lambda q, k, m=mode, e=engine: [h.passage["id"] for h in
+                                                                    e.search(q, k, m)],
                                     queries, 10)["ndcg"] for mode in ("bm25", "dense", "hybrid")}
     print(f"\nnDCG@10: {out}")
     return out
+
+
+def test_the_memory_gains_on_the_blind_sets(searcher, forgetful, parts) -> None:
+    # round 15: set 16 was its one gate (0.787 -> 0.835); sets 14 and 15 were read after it
+    # (0.801 -> 0.848, 0.781 -> 0.812); none of them is in the memory
+    for part in ("heldout14", "heldout15", "heldout16"):
+        served, without = (evaluate(lambda q, k, e=e: [h.passage["id"] for h in e.search(q, k)],
+                                    parts[part], 10)["ndcg"] for e in (searcher, forgetful))
+        assert served >= without + 0.02, part
 
 
 def test_hybrid_beats_both_sides_on_queries_it_was_not_tuned_on(scores) -> None:
@@ -80,17 +103,17 @@ def test_hybrid_beats_both_sides_on_queries_it_was_not_tuned_on(scores) -> None:
 
 
 def test_hybrid_beats_both_sides_on_the_second_held_out_set(scores) -> None:
-    held = scores["heldout2"]  # written blind in round 3, never tuned on
+    held = scores["heldout2"]  # written blind in round 3; a pool part since round 13
     assert held["hybrid"] >= max(held["bm25"], held["dense"]) + 0.05
 
 
 def test_hybrid_beats_both_sides_on_the_third_held_out_set(scores) -> None:
-    held = scores["heldout3"]  # written blind in round 4, never tuned on
+    held = scores["heldout3"]  # written blind in round 4; a pool part since round 13
     assert held["hybrid"] > max(held["bm25"], held["dense"])
 
 
 def test_hybrid_beats_both_sides_on_the_fourth_held_out_set(scores) -> None:
-    held = scores["heldout4"]  # written blind in round 5, never tuned on
+    held = scores["heldout4"]  # written blind in round 5; a pool part since round 13
     assert held["hybrid"] > max(held["bm25"], held["dense"])
 
 
@@ -100,9 +123,11 @@ def type_ndcg(engine: HybridSearcher, parts, kind: str) -> float:
     return evaluate(lambda q, k: [h.passage["id"] for h in engine.search(q, k)], asks, 10)["ndcg"]
 
 
-def test_development_questions_gain_from_the_report_s_sections(searcher, parts) -> None:
-    plain = HybridSearcher(searcher.index, searcher.embedder, development_weight=0.0)
-    assert type_ndcg(searcher, parts, "development") > type_ndcg(plain, parts, "development")
+def test_development_questions_gain_from_the_report_s_sections(forgetful, parts) -> None:
+    # without the memory on both sides: with it most of these queries find their own judgement
+    plain = HybridSearcher(forgetful.index, forgetful.embedder, development_weight=0.0,
+                           memory_weight=0.0)
+    assert type_ndcg(forgetful, parts, "development") > type_ndcg(plain, parts, "development")
 
 
 def test_a_right_named_only_by_everyday_words_does_not_open_the_gate(searcher) -> None:
@@ -111,9 +136,11 @@ def test_a_right_named_only_by_everyday_words_does_not_open_the_gate(searcher) -
     assert searcher.search_page("barnets bästa", 10).hits
 
 
-def test_rights_questions_gain_from_the_graph(searcher: HybridSearcher, parts) -> None:
-    plain = HybridSearcher(searcher.index, searcher.embedder, rights_weight=0.0)
-    assert type_ndcg(searcher, parts, "rights") > type_ndcg(plain, parts, "rights")
+def test_rights_questions_gain_from_the_graph(forgetful: HybridSearcher, parts) -> None:
+    # without the memory on both sides, as above
+    plain = HybridSearcher(forgetful.index, forgetful.embedder, rights_weight=0.0,
+                           memory_weight=0.0)
+    assert type_ndcg(forgetful, parts, "rights") > type_ndcg(plain, parts, "rights")
 
 
 def test_hybrid_beats_both_sides_on_the_tuning_part(scores) -> None:
@@ -317,7 +344,8 @@ def test_the_eighth_held_out_set_keeps_its_relevant_hits_but_two(searcher, parts
 # Since round 14 held-out 13 is a pool part too (its 60 queries are in the adapter's pairs), so
 # its figure is in-sample for the adapter from then on and its floor guards it only loosely.
 # held-out 14 (reported, never in the pool), first run on round 13's code (7245035): hybrid 0.797,
-# dense 0.777, bm25 0.522; 0.801 with round 14's adapter (gate A of round14_gates.txt).
+# dense 0.777, bm25 0.522; 0.801 with round 14's adapter (gate A of round14_gates.txt); 0.848
+# with round 15's judged-query memory. Held-out 9-13 are pool parts, scored without the memory.
 # held-out 15 (reported, never in the pool), first run on round 14's code (066b7f8): hybrid 0.781,
 # dense 0.727, bm25 0.520 (round15_gates.txt; its one gate, A, was not kept); 0.812 with the
 # judged-query memory. held-out 16 (reported, never in the pool), first run on round 14's code
@@ -325,7 +353,7 @@ def test_the_eighth_held_out_set_keeps_its_relevant_hits_but_two(searcher, parts
 # (gate M).
 @pytest.mark.parametrize(("part", "floor"), [("heldout9", 0.76), ("heldout10", 0.72),
                                              ("heldout11", 0.78), ("heldout12", 0.66),
-                                             ("heldout13", 0.80), ("heldout14", 0.78),
+                                             ("heldout13", 0.80), ("heldout14", 0.82),
                                              ("heldout15", 0.79), ("heldout16", 0.81)])
 def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: float) -> None:
     held = scores[part]
