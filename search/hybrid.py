@@ -204,13 +204,13 @@ class HybridSearcher:
             (vector, repaired), side = self.vectors_beside(text, side_of)
         first, weights, recalled = fetch, None, {}
         # digits and signs pass the gate only by a specific lexical match ("99"): the answer is
-        # that match; the dense side's embedding of a number is noise (round 14: 1 hit, 21 noise)
+        # that match; the dense side's embedding of a number is noise (round 14: 1 hit, 21
+        # noise), so it is not ranked at all (the gate reads the vector, not the ranking)
         lexical_only = mode == "hybrid" and no_letter_word(text)
+        ranked_vectors = (None, None) if lexical_only else (vector, repaired)
         while True:
-            lists = self.ranked(lexical, vector, fetch, repaired,
+            lists = self.ranked(lexical, ranked_vectors[0], fetch, ranked_vectors[1],
                                 side.bm25 if fetch == first else None, mode == "hybrid")
-            if lexical_only:
-                lists = {"bm25": lists.get("bm25", [])}
             if weights is None:  # from the first (smallest) fetch, so paging never changes it
                 if vector is not None and not self.rrf and not side.said \
                         and not self.in_domain(text, [vector, repaired], side.match):

@@ -105,14 +105,18 @@ def judged_texts(path: Path | None = None) -> list[str]:
     return list(dict.fromkeys(q.text for q in load_judged(path)))
 
 
-def matched_pairs(passages: list[dict],
-                  judged: list[JudgedQuery]) -> tuple[list[tuple[str, int]], int]:
-    """query_pairs, and how many (query, passage) pairs were skipped because the index's
-    passage of that id holds another text than the one judged (or none was recorded)."""
+Judgement = tuple[JudgedQuery, str, int, int]  # (query, passage id, grade, index row)
+
+
+def held_judgements(passages: list[dict],
+                    judged: list[JudgedQuery]) -> tuple[list[Judgement], int]:
+    """Each judged passage (grade > 0) the index holds with the text judged, and how many were
+    skipped because the index's passage of that id holds another text (or none was recorded).
+    The one rule for the adapter's pairs and the judged-query memory (search.query_memory)."""
     from search.index_store import text_key  # index_store imports this module
 
     rows = {p["id"]: row for row, p in enumerate(passages) if "id" in p}
-    pairs: list[tuple[str, int]] = []
+    held: list[Judgement] = []
     stale = 0
     for q in judged:
         for pid, grade in sorted(q.relevant.items()):
@@ -121,8 +125,16 @@ def matched_pairs(passages: list[dict],
             if q.hashes.get(pid) != text_key(passages[rows[pid]]):
                 stale += 1
                 continue
-            pairs.extend([(q.text, rows[pid])] * grade)
-    return pairs, stale
+            held.append((q, pid, grade, rows[pid]))
+    return held, stale
+
+
+def matched_pairs(passages: list[dict],
+                  judged: list[JudgedQuery]) -> tuple[list[tuple[str, int]], int]:
+    """query_pairs, and how many (query, passage) pairs were skipped as stale
+    (held_judgements)."""
+    held, stale = held_judgements(passages, judged)
+    return [(q.text, row) for q, _, grade, row in held for _ in range(grade)], stale
 
 
 def query_pairs(passages: list[dict], judged: list[JudgedQuery]) -> list[tuple[str, int]]:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +31,7 @@ import numpy as np
 
 from search.file_swap import write_swapped
 from search.fusion import Ranked
-from search.query_adapter import JudgedQuery, load_judged
+from search.query_adapter import EmbedQueries, JudgedQuery, held_judgements, load_judged
 
 FILE = "query_memory.npz"
 NEIGHBOURS = 8  # judged queries read per query
@@ -42,7 +41,6 @@ CANDIDATE_DEPTH = 20  # a vote counts for a passage in either side's top this ma
 SILENT_KIND = "indicator"  # neighbours pointing mostly at this kind silence the memory
 SILENT_SHARE = 0.5  # the share of the neighbours' grade-3 weight on SILENT_KIND that does
 
-EmbedQueries = Callable[[list[str]], np.ndarray]
 Judged = tuple[tuple[str, int], ...]  # (passage id, grade 1-3) of one judged query
 
 
@@ -130,24 +128,21 @@ class QueryMemory:
             raise ValueError(f"{path}: {exc}") from None
         if vectors.ndim != 2 or len(vectors) != len(judged):
             raise ValueError(f"{path}: the vectors do not fit the judged queries")
-        return cls(vectors, tuple(tuple((str(pid), int(g)) for pid, g in j) for j in judged),
-                   indicators)
+        try:  # valid JSON of the wrong shape is as damaged as a bad zip (review 15, point 6)
+            answers = tuple(tuple((str(pid), int(g)) for pid, g in j) for j in judged)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{path}: the judged passages are not (id, grade) pairs ({exc})") \
+                from None
+        return cls(vectors, answers, indicators)
 
 
 def kept_answers(passages: list[dict], judged: list[JudgedQuery]) -> dict[str, dict[str, int]]:
-    """Query text -> passage id -> grade, for the judged passages the index holds as judged."""
-    from search.index_store import text_key  # index_store imports this module
-
-    held = {p["id"]: text_key(p) for p in passages if "id" in p}
+    """Query text -> passage id -> grade, for the judged passages the index holds as judged
+    (the adapter's rule: a passage whose text changed since it was judged may not answer)."""
     kept: dict[str, dict[str, int]] = {}
-    for q in judged:
-        # a passage whose text changed since it was judged may no longer answer
-        answers = {pid: g for pid, g in q.relevant.items()
-                   if g > 0 and pid in held and q.hashes.get(pid) == held[pid]}
-        if answers:  # a text judged twice (two parts) keeps each passage's best grade
-            into = kept.setdefault(q.text, {})
-            for pid, g in answers.items():
-                into[pid] = max(g, into.get(pid, 0))
+    for q, pid, grade, _ in held_judgements(passages, judged)[0]:
+        into = kept.setdefault(q.text, {})  # a text judged twice keeps each passage's best
+        into[pid] = max(grade, into.get(pid, 0))
     return kept
 
 

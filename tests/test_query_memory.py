@@ -184,6 +184,15 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- the index and hybrid
 
 
+def test_a_damaged_memory_file_is_a_clear_error(tmp_path: Path) -> None:
+    # valid JSON of the wrong shape (a number where (id, grade) pairs belong) included
+    for judged in ("not json", "[1, 2]", '[[["L1"]]]'):
+        np.savez(tmp_path / FILE, vectors=np.ones((2, 3), np.float32), judged=np.array(judged),
+                 indicators=np.array("[]"))
+        with pytest.raises(ValueError, match=FILE):
+            QueryMemory.load(tmp_path)
+
+
 @pytest.fixture(scope="module")
 def built() -> SearchIndex:
     """An index of the real 2025 report's passages, embedded by the fake model."""
