@@ -44,7 +44,6 @@ import hashlib
 import json
 import math
 import sys
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +52,7 @@ import numpy as np
 
 from search.dense import DenseIndex
 from search.file_swap import write_swapped
+from search.npz_file import read_npz
 from search.sentence_signal import Ranked, SentenceVectors
 
 FILE = "adapter.npz"
@@ -263,16 +263,13 @@ class QueryAdapter:
         """The saved adapter of an index directory; None when there is none (an index saved
         before round 10 searches with the bare query vector, as it did)."""
         path = Path(directory) / FILE
-        if not path.is_file():
+        parts = read_npz(path, lambda data: (
+            np.ascontiguousarray(data["left"], dtype=np.float32),
+            np.ascontiguousarray(data["right"], dtype=np.float32), float(data["alpha"]),
+            str(data["source"]) if "source" in data.files else ""))
+        if parts is None:
             return None
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                left = np.ascontiguousarray(data["left"], dtype=np.float32)
-                right = np.ascontiguousarray(data["right"], dtype=np.float32)
-                alpha = float(data["alpha"])
-                source = str(data["source"]) if "source" in data.files else ""
-        except (OSError, KeyError, EOFError, zipfile.BadZipFile) as exc:
-            raise ValueError(f"{path}: {exc}") from None
+        left, right, alpha, source = parts
         whole = right.size == 0
         if left.ndim != 2 or (left.shape[1] != left.shape[0] if whole
                               else right.shape != left.shape[::-1]):

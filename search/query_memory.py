@@ -23,7 +23,6 @@ benchmarks/results/eval_round15_memory4.txt.
 from __future__ import annotations
 
 import json
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +30,7 @@ import numpy as np
 
 from search.file_swap import write_swapped
 from search.fusion import Ranked
+from search.npz_file import read_npz
 from search.query_adapter import EmbedQueries, JudgedQuery, held_judgements, load_judged
 
 FILE = "query_memory.npz"
@@ -117,15 +117,13 @@ class QueryMemory:
     def load(cls, directory: Path) -> QueryMemory | None:
         """The saved memory of an index directory; None when there is none."""
         path = Path(directory) / FILE
-        if not path.is_file():
+        parts = read_npz(path, lambda data: (
+            np.ascontiguousarray(data["vectors"], dtype=np.float32),
+            json.loads(str(data["judged"])),
+            frozenset(map(str, json.loads(str(data["indicators"]))))))
+        if parts is None:
             return None
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                vectors = np.ascontiguousarray(data["vectors"], dtype=np.float32)
-                judged = json.loads(str(data["judged"]))
-                indicators = frozenset(map(str, json.loads(str(data["indicators"]))))
-        except (OSError, KeyError, EOFError, ValueError, zipfile.BadZipFile) as exc:
-            raise ValueError(f"{path}: {exc}") from None
+        vectors, judged, indicators = parts
         if vectors.ndim != 2 or len(vectors) != len(judged):
             raise ValueError(f"{path}: the vectors do not fit the judged queries")
         try:  # valid JSON of the wrong shape is as damaged as a bad zip (review 15, point 6)
