@@ -117,20 +117,17 @@ class QueryMemory:
     def load(cls, directory: Path) -> QueryMemory | None:
         """The saved memory of an index directory; None when there is none."""
         path = Path(directory) / FILE
+        # valid JSON of the wrong shape is as damaged as a bad zip: read_npz names the file
         parts = read_npz(path, lambda data: (
             np.ascontiguousarray(data["vectors"], dtype=np.float32),
-            json.loads(str(data["judged"])),
+            tuple(tuple((str(pid), int(g)) for pid, g in j)
+                  for j in json.loads(str(data["judged"]))),
             frozenset(map(str, json.loads(str(data["indicators"]))))))
         if parts is None:
             return None
-        vectors, judged, indicators = parts
-        if vectors.ndim != 2 or len(vectors) != len(judged):
+        vectors, answers, indicators = parts
+        if vectors.ndim != 2 or len(vectors) != len(answers):
             raise ValueError(f"{path}: the vectors do not fit the judged queries")
-        try:  # valid JSON of the wrong shape is as damaged as a bad zip (review 15, point 6)
-            answers = tuple(tuple((str(pid), int(g)) for pid, g in j) for j in judged)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"{path}: the judged passages are not (id, grade) pairs ({exc})") \
-                from None
         return cls(vectors, answers, indicators)
 
 
