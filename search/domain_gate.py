@@ -36,7 +36,13 @@ from pathlib import Path
 import numpy as np
 
 from search import nonword
-from search.textnorm import ENGLISH_FUNCTION_WORDS, is_function_word, looks_english, words
+from search.textnorm import (
+    ENGLISH_FUNCTION_WORDS,
+    is_function_word,
+    is_particle,
+    looks_english,
+    words,
+)
 
 BANK = Path(__file__).with_name("offtopic_bank.txt")
 SERVICE_BANK = Path(__file__).with_name("service_bank.txt")
@@ -115,17 +121,22 @@ def beyond_the_classifier(text: str, match: float) -> bool:
 
 
 def has_no_term(text: str) -> bool:
-    """Only function words ("och i att", "det som är"; two or more English ones: "the of
-    and", "how to"), or no word at all ("!!!")."""
+    """Only function words ("och i att", "det som är"; two or more English ones or Swedish
+    particles: "the of and", "how to", "ju nog väl"), or no word at all ("!!!")."""
     # Round 13: such a query passed the gate with about 30 hits (the dense side answers
     # anything). English words, numbers and misspellings are terms; so are the stop list's
     # topical words ("rätt", "beslut": textnorm.TOPICAL_STOPWORDS). Round 14: English function
     # words together had about 40 hits too; one alone stays a term, since "it" may be IT.
+    # Round 16: so did particles together ("ju nog väl", 41 hits); one alone stays a term too
     found = [word.text for word in words(text)]
     if all(is_function_word(word) for word in found):
         return True
-    return len(found) >= 2 and all(is_function_word(word) or word in ENGLISH_FUNCTION_WORDS
-                                   for word in found)
+    return len(found) >= 2 and all(_says_nothing(word) for word in found)
+
+
+def _says_nothing(word: str) -> bool:
+    """A function word, an English function word or a particle (textnorm.PARTICLES)."""
+    return is_function_word(word) or word in ENGLISH_FUNCTION_WORDS or is_particle(word)
 
 
 def _not_a_word(word: str) -> bool:
