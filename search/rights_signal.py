@@ -52,6 +52,9 @@ ROLE_WEIGHT = {"lista": 1.0, "SupportDirect": 1.0, "SupportContributes": 1.0,
                "SupportInferred": 1.0, "SupportViaGoalArea": 0.25}
 OTHER_PASSAGE = 0.7  # an action's passage that is not its evidence passage
 # the vocabulary has English labels too ("Respect for the views of the child")
+# Words of an instrument's name a query may leave out: "FN:s" before a convention's name
+# ("konventionen om barnets rättigheter artikel 31" names the CRC as well as the full name does)
+OPTIONAL_NAME_WORDS = frozenset({"fn"})
 ENGLISH_STOPWORDS = frozenset({"a", "an", "and", "by", "for", "from", "in", "is", "of", "on",
                                "or", "the", "their", "to", "with", "what", "which", "how"})
 
@@ -141,7 +144,7 @@ class RightsSignal:
     def _name(self, name: str, cue_terms: frozenset[str]) -> tuple[frozenset[str], ...]:
         """An instrument name's words to find in a query: without cue words when one of the
         rest is its own (not in any article's wording), else all of them."""
-        every = tuple(word_groups(name))
+        every = tuple(g for g in word_groups(name) if not g <= OPTIONAL_NAME_WORDS)
         content = tuple(g for g in every if not g & cue_terms)
         return content if any(g.isdisjoint(self.idf) for g in content) else every
 

@@ -52,6 +52,18 @@ def test_an_explicit_reference_names_exactly_that_article(signal, query: str) ->
     assert signal.named(query) == {"rattighet/crc/12": 1.0}
 
 
+def test_a_long_name_without_its_un_prefix_names_the_instrument(signal) -> None:
+    # "FN:s" is often left out; without it the CRC was not named at all (round 16)
+    assert signal.named("konventionen om barnets rättigheter artikel 31") == {
+        "rattighet/crc/31": 1.0}
+    assert signal.named("FN:s konvention om barnets rättigheter artikel 31") == {
+        "rattighet/crc/31": 1.0}
+
+
+def test_the_un_prefix_alone_names_no_instrument(signal) -> None:
+    assert signal.named("FN artikel 12") == {}
+
+
 def test_a_number_without_an_instrument_names_nothing(signal) -> None:
     assert signal.named("artikel 12") == {}
 
