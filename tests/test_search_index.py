@@ -137,7 +137,8 @@ def test_stopwords_alone_are_refused_as_nonsense(two_years: HybridSearcher, quer
 
 
 @pytest.mark.parametrize("query", ["ju nog väl", "ja men nog", "typ liksom ba", "Jo, visst!",
-                                   "men ändå då", "väl ju"])
+                                   "men ändå då", "väl ju", "trots allt", "medan åt utom",
+                                   "bägge, ifall ty"])
 def test_particles_alone_are_refused_as_nonsense(two_years: HybridSearcher, query: str):
     """Modal particles and sentence adverbs with function words say nothing either ("ju nog
     väl" had 41 hits with the real model until round 16): refused in every mode."""
@@ -148,7 +149,7 @@ def test_particles_alone_are_refused_as_nonsense(two_years: HybridSearcher, quer
 
 
 @pytest.mark.parametrize("query", ["väl fungerande fritidsgårdar", "typ", "väl",
-                                   "ja till fritidsgårdar"])
+                                   "ja till fritidsgårdar", "trots", "fritidsgårdar trots allt"])
 def test_a_particle_alone_or_beside_a_content_word_is_a_term(two_years: HybridSearcher,
                                                               query: str):
     """One particle alone stays a term ("typ" may be a type), and a particle beside a content
