@@ -138,7 +138,32 @@ def kept_answers(passages: list[dict], judged: list[JudgedQuery]) -> dict[str, d
     for q, pid, grade, _ in held_judgements(passages, judged)[0]:
         into = kept.setdefault(q.text, {})  # a text judged twice keeps each passage's best
         into[pid] = max(grade, into.get(pid, 0))
-    return kept
+    return with_twins(kept, passages)
+
+
+def with_twins(kept: dict[str, dict[str, int]],
+               passages: list[dict]) -> dict[str, dict[str, int]]:
+    """Each judged passage's grade given too to the index's other passages of the same text.
+
+    The judged queries are on the 2025 report; a later report repeats much of its wording. A
+    repeated passage is the text judged, so it gets the same vote: otherwise an unfiltered
+    query would lift the judged year's copy over the next year's, and a search filtered to the
+    next year would go without the memory (round 16)."""
+    from search.index_store import text_key  # index_store imports this module
+
+    ids_by_text: dict[str, list[str]] = {}
+    key_of: dict[str, str] = {}
+    for p in passages:
+        if "id" in p:
+            key_of[p["id"]] = key = text_key(p)
+            ids_by_text.setdefault(key, []).append(p["id"])
+    out: dict[str, dict[str, int]] = {}
+    for text, answers in kept.items():
+        into = out[text] = {}
+        for pid, grade in answers.items():
+            for twin in ids_by_text[key_of[pid]]:
+                into[twin] = max(grade, into.get(twin, 0))
+    return out
 
 
 def restrict(votes: dict[int, float], bm25: Ranked, dense: Ranked) -> dict[int, float]:

@@ -163,6 +163,31 @@ def test_a_text_judged_twice_keeps_each_passage_s_best_grade() -> None:
     assert mem is not None and mem.judged == ((("p1", 3), ("p2", 1)),)
 
 
+def two_years_of_passages(folder: Path) -> tuple[list[dict], list[dict]]:
+    """The real 2025 report's passages and the derived 2026 report's, as the index holds them."""
+    from tests.second_report import write_second_report
+
+    first = build_passages(read_report(REPORT_PATH))
+    second = build_passages(read_report(write_second_report(folder)))
+    return [dataclasses.asdict(p) for p in first], [dataclasses.asdict(p) for p in second]
+
+
+def test_a_later_report_s_copy_of_a_judged_passage_gets_its_vote(tmp_path: Path) -> None:
+    first, second = two_years_of_passages(tmp_path)
+    later = {text_key(p): p["id"] for p in second}
+    repeated = next(p for p in first if text_key(p) in later and p["kind"] == "narrative")
+    changed = next(p for p in first if text_key(p) not in later)  # its value changed in 2026
+    query = JudgedQuery("a", {repeated["id"]: 3, changed["id"]: 2},
+                        {p["id"]: text_key(p) for p in (repeated, changed)})
+    mem = QueryMemory.build([*first, *second], embed_axes, [query])
+    assert mem is not None
+    # the repeated text answers as judged in both years; the changed one only where judged
+    twin = later[text_key(repeated)]
+    assert dict(mem.judged[0]) == {repeated["id"]: 3, twin: 3, changed["id"]: 2}
+    votes = mem.scores([np.eye(3, dtype=np.float32)[0]])
+    assert votes[twin] == votes[repeated["id"]] == 1.0
+
+
 def test_save_and_load_round_trip(tmp_path: Path) -> None:
     mem = QueryMemory.build(rows(), embed_axes, [judged("a", {"p1": 3, "i1": 3}),
                                                  judged("c", {"p2": 2})])
