@@ -51,10 +51,10 @@ ASKS_WHICH = re.compile(r"\b(?:vilka|vilken|vilket|which|what)\s+(?:(?:mänsklig
 ROLE_WEIGHT = {"lista": 1.0, "SupportDirect": 1.0, "SupportContributes": 1.0,
                "SupportInferred": 1.0, "SupportViaGoalArea": 0.25}
 OTHER_PASSAGE = 0.7  # an action's passage that is not its evidence passage
-# the vocabulary has English labels too ("Respect for the views of the child")
 # Words of an instrument's name a query may leave out: "FN:s" before a convention's name
 # ("konventionen om barnets rättigheter artikel 31" names the CRC as well as the full name does)
 OPTIONAL_NAME_WORDS = frozenset({"fn"})
+# the vocabulary has English labels too ("Respect for the views of the child")
 ENGLISH_STOPWORDS = frozenset({"a", "an", "and", "by", "for", "from", "in", "is", "of", "on",
                                "or", "the", "their", "to", "with", "what", "which", "how"})
 
@@ -134,17 +134,26 @@ class RightsSignal:
         # a name left with only wording words once its cue words go ("Convention on the
         # Rights of the Child" -> "child") needs its cue words too, or every English question
         # about children would name the CRC and then any right it shares a word with
-        self.instruments = {iri: [n for n in (self._name(name, cue_terms) for name in names) if n]
+        self.instruments = {iri: [n for name in names for n in self._names(name, cue_terms) if n]
                             for iri, names in data.get("instruments", {}).items()}
         # each wording's words with their weights, and its total: asked for on every query
         self.weighed = {wording: (tuple((g, self.weight(g)) for g in wording),
                                   sum(self.weight(g) for g in wording))
                         for article in self.articles for wording in article.wordings}
 
-    def _name(self, name: str, cue_terms: frozenset[str]) -> tuple[frozenset[str], ...]:
-        """An instrument name's words to find in a query: without cue words when one of the
-        rest is its own (not in any article's wording), else all of them."""
-        every = tuple(g for g in word_groups(name) if not g <= OPTIONAL_NAME_WORDS)
+    def _names(self, name: str, cue_terms: frozenset[str]) -> list[tuple[frozenset[str], ...]]:
+        """The readings of an instrument name to find in a query: as written, and without its
+        optional words ("FN:s") when it has any; both, since the short forms that keep "FN"
+        ("FN:s konvention för personer med funktionsnedsättning") name it by "FN" (round 16)."""
+        every = tuple(word_groups(name))
+        shorter = tuple(g for g in every if not g <= OPTIONAL_NAME_WORDS)
+        readings = [every] if shorter == every else [every, shorter]
+        return list(dict.fromkeys(self._name(words, cue_terms) for words in readings))
+
+    def _name(self, every: tuple[frozenset[str], ...],
+              cue_terms: frozenset[str]) -> tuple[frozenset[str], ...]:
+        """A name's words to find in a query: without cue words when one of the rest is its
+        own (not in any article's wording), else all of them."""
         content = tuple(g for g in every if not g & cue_terms)
         return content if any(g.isdisjoint(self.idf) for g in content) else every
 

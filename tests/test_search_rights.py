@@ -16,6 +16,8 @@ DATA = {
                           "FN:s konvention om barnets rättigheter"],
         "rattighet/udhr": ["Den allmänna förklaringen om de mänskliga rättigheterna", "UDHR"],
         "rattighet/jam": ["Jämställdhetspolitiken", "JAM"],
+        "rattighet/crpd": ["CRPD", "FN:s konvention om rättigheter för personer med "
+                           "funktionsnedsättning", "Funktionsrättskonventionen"],
     },
     "articles": [
         {"iri": "rattighet/crc/12", "instrument": "rattighet/crc", "number": 12,
@@ -34,6 +36,12 @@ DATA = {
         {"iri": "rattighet/udhr/22", "instrument": "rattighet/udhr", "number": 22,
          "labels": ["Var och en har rätt till social trygghet", "Social trygghet"],
          "definition": "", "passages": [[P + "7", 1, "SupportDirect", True]]},
+        {"iri": "rattighet/crpd/27", "instrument": "rattighet/crpd", "number": 27,
+         "labels": ["Arbete för personer med funktionsnedsättning"], "definition": "",
+         "passages": [[P + "9", 1, "SupportDirect", True]]},
+        {"iri": "rattighet/crpd/7", "instrument": "rattighet/crpd", "number": 7,
+         "labels": ["Barn med funktionsnedsättning"], "definition": "",
+         "passages": [[P + "10", 1, "SupportDirect", True]]},
         {"iri": "rattighet/jam/5", "instrument": "rattighet/jam", "number": 5,
          "labels": ["Jämställd hälsa"], "definition": "",
          "passages": [[P + "8", 1, "SupportDirect", True]]},
@@ -60,8 +68,18 @@ def test_a_long_name_without_its_un_prefix_names_the_instrument(signal) -> None:
         "rattighet/crc/31": 1.0}
 
 
-def test_the_un_prefix_alone_names_no_instrument(signal) -> None:
-    assert signal.named("FN artikel 12") == {}
+@pytest.mark.parametrize("query", [
+    "Konventionen om rättigheter för personer med funktionsnedsättning artikel 27",
+    "FN:s konvention för personer med funktionsnedsättning artikel 27",
+    "artikel 27 i FN-konventionen om personer med funktionsnedsättning"])
+def test_the_crpd_is_named_with_or_without_its_un_prefix(signal, query: str) -> None:
+    # without "FN:s" the long name named CRPD 7 by wording; the short forms name it by "FN"
+    assert signal.named(query) == {"rattighet/crpd/27": 1.0}
+
+
+@pytest.mark.parametrize("query", ["FN artikel 12", "FN barn", "FN artikel 27"])
+def test_the_un_prefix_alone_names_no_instrument(signal, query: str) -> None:
+    assert signal.named(query) == {}
 
 
 def test_a_number_without_an_instrument_names_nothing(signal) -> None:
