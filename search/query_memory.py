@@ -13,9 +13,13 @@ for the passages in the query's own BM25 or dense top CANDIDATE_DEPTH only (rest
 domain gate, `dense`, `bm25` and RRF never read it.
 
 Built at ingest from the same judged queries and vectors as the adapter (the query texts,
-embedded with the query prompt by the index's model), each judged passage kept only while
-the index's passage of that id still holds the text judged (its hash, as for the adapter's
-pairs). Saved as FILE beside the adapter; an index without it has no memory. Design D4,
+embedded with the query prompt by the index's model). A judged passage answers wherever the
+index holds the text judged (its hash): under its judged id when that passage still holds it,
+else under the first passage holding it (a corrected report whose lines moved); a text the
+index holds no longer gives nothing. Other passages of the same text (a later report's
+unchanged copy, round 16) are its TWINS: they get its vote, but the vote and the indicator
+silence are reckoned once per judged text. Saved as FILE beside the adapter; an index without
+it has no memory. Design D4,
 chosen by nested leave-one-part-out over the 13 pool parts:
 benchmarks/results/eval_round15_memory4.txt.
 """
@@ -23,7 +27,7 @@ benchmarks/results/eval_round15_memory4.txt.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +35,7 @@ import numpy as np
 from search.file_swap import write_swapped
 from search.fusion import Ranked
 from search.npz_file import read_npz
-from search.query_adapter import EmbedQueries, JudgedQuery, held_judgements, load_judged
+from search.query_adapter import EmbedQueries, JudgedQuery, load_judged
 
 FILE = "query_memory.npz"
 NEIGHBOURS = 8  # judged queries read per query
@@ -42,18 +46,21 @@ SILENT_KIND = "indicator"  # neighbours pointing mostly at this kind silence the
 SILENT_SHARE = 0.5  # the share of the neighbours' grade-3 weight on SILENT_KIND that does
 
 Judged = tuple[tuple[str, int], ...]  # (passage id, grade 1-3) of one judged query
+Twins = dict[str, tuple[str, ...]]  # judged passage id -> the other ids of its text
 
 
 @dataclass(frozen=True)
 class QueryMemory:
     """The judged queries' vectors (one unit row each), the passages each was judged
-    relevant to, which of those are indicator rows, the neighbours read and the floor."""
+    relevant to, which of those are indicator rows, their twins, the neighbours read and the
+    floor."""
 
     vectors: np.ndarray  # n × d float32
     judged: tuple[Judged, ...]  # per row of `vectors`
     indicators: frozenset[str] = frozenset()  # the judged passages of SILENT_KIND
     neighbours: int = NEIGHBOURS
     floor: float = FLOOR
+    twins: Twins = field(default_factory=dict)  # judged id -> other passages of its text
 
     def __len__(self) -> int:
         """The number of judged queries remembered."""
@@ -64,17 +71,19 @@ class QueryMemory:
               judged: list[JudgedQuery] | None = None) -> QueryMemory | None:
         """The memory of the judged queries (default search/adapter_queries.jsonl) with the
         passages the index holds as judged; None when no query keeps a passage."""
-        kept = kept_answers(passages, load_judged() if judged is None else judged)
+        texts_held = HeldTexts(passages)
+        kept = kept_answers(texts_held, load_judged() if judged is None else judged)
         if not kept:
             return None
         texts = list(kept)
         vectors = np.asarray(embed_queries(texts), dtype=np.float32)
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         kinds = {p["id"]: p.get("kind") for p in passages if "id" in p}
-        indicators = frozenset(pid for answers in kept.values() for pid in answers
-                               if kinds.get(pid) == SILENT_KIND)
+        answered = {pid for answers in kept.values() for pid in answers}
+        indicators = frozenset(pid for pid in answered if kinds.get(pid) == SILENT_KIND)
         return cls(np.ascontiguousarray(vectors),
-                   tuple(tuple(sorted(kept[t].items())) for t in texts), indicators)
+                   tuple(tuple(sorted(kept[t].items())) for t in texts), indicators,
+                   twins=texts_held.twins(answered))
 
     def scores(self, vectors: list[np.ndarray]) -> dict[str, float]:
         """Passage id -> vote in [0, 1] for a query read as `vectors` (its readings: each
@@ -103,15 +112,21 @@ class QueryMemory:
         if graded > 0 and on_indicators >= SILENT_SHARE * graded:
             return {}
         top = max(votes.values(), default=0.0)
-        return {pid: v / top for pid, v in votes.items()} if top > 0 else {}
+        if top <= 0:
+            return {}
+        # a twin gets its judged passage's vote after the silence and the normalisation, so
+        # a second year repeating the narrative does not outweigh the indicator rows (round 16)
+        return {twin: v / top for pid, v in votes.items()
+                for twin in (pid, *self.twins.get(pid, ()))}
 
     def save(self, directory: Path) -> None:
         """Write FILE into an index directory (beside, then renamed in)."""
         judged = json.dumps([list(map(list, j)) for j in self.judged], ensure_ascii=False)
         indicators = json.dumps(sorted(self.indicators), ensure_ascii=False)
+        twins = json.dumps(sorted(self.twins.items()), ensure_ascii=False)
         write_swapped(Path(directory) / FILE, lambda out: np.savez(
             out, vectors=self.vectors, judged=np.array(judged),
-            indicators=np.array(indicators)))
+            indicators=np.array(indicators), twins=np.array(twins)))
 
     @classmethod
     def load(cls, directory: Path) -> QueryMemory | None:
@@ -122,48 +137,59 @@ class QueryMemory:
             np.ascontiguousarray(data["vectors"], dtype=np.float32),
             tuple(tuple((str(pid), int(g)) for pid, g in j)
                   for j in json.loads(str(data["judged"]))),
-            frozenset(map(str, json.loads(str(data["indicators"]))))))
+            frozenset(map(str, json.loads(str(data["indicators"])))),
+            # a file of round 15 has no twins: its index then held one report
+            {str(pid): tuple(map(str, ids)) for pid, ids
+             in json.loads(str(data["twins"]) if "twins" in data else "[]")}))
         if parts is None:
             return None
-        vectors, answers, indicators = parts
+        vectors, answers, indicators, twins = parts
         if vectors.ndim != 2 or len(vectors) != len(answers):
             raise ValueError(f"{path}: the vectors do not fit the judged queries")
-        return cls(vectors, answers, indicators)
+        return cls(vectors, answers, indicators, twins=twins)
 
 
-def kept_answers(passages: list[dict], judged: list[JudgedQuery]) -> dict[str, dict[str, int]]:
-    """Query text -> passage id -> grade, for the judged passages the index holds as judged
-    (the adapter's rule: a passage whose text changed since it was judged may not answer)."""
+class HeldTexts:
+    """The index's passages by text hash: where a judged text is held, and its copies."""
+
+    def __init__(self, passages: list[dict]) -> None:
+        """Index the passages' ids by their text's hash (search.index_store.text_key)."""
+        from search.index_store import text_key  # index_store imports this module
+
+        self.ids_by_text: dict[str, list[str]] = {}
+        self.text_of: dict[str, str] = {}
+        for p in passages:
+            if "id" in p:
+                self.text_of[p["id"]] = key = text_key(p)
+                self.ids_by_text.setdefault(key, []).append(p["id"])
+
+    def holder(self, pid: str, judged_text: str | None) -> str | None:
+        """The passage answering for a judged (id, text hash): the id while it holds that text,
+        else the first passage holding it (lines moved), else None (the text is gone)."""
+        ids = self.ids_by_text.get(judged_text or "", [])
+        return pid if pid in ids else ids[0] if ids else None
+
+    def twins(self, pids: set[str]) -> Twins:
+        """Each passage's other passages of the same text (only those that have any)."""
+        out: Twins = {}
+        for pid in pids:
+            others = tuple(i for i in self.ids_by_text[self.text_of[pid]] if i != pid)
+            if others:
+                out[pid] = others
+        return out
+
+
+def kept_answers(held: HeldTexts, judged: list[JudgedQuery]) -> dict[str, dict[str, int]]:
+    """Query text -> passage id -> grade, for each judged text the index still holds (a
+    passage whose text changed since it was judged may not answer, as for the adapter)."""
     kept: dict[str, dict[str, int]] = {}
-    for q, pid, grade, _ in held_judgements(passages, judged)[0]:
-        into = kept.setdefault(q.text, {})  # a text judged twice keeps each passage's best
-        into[pid] = max(grade, into.get(pid, 0))
-    return with_twins(kept, passages)
-
-
-def with_twins(kept: dict[str, dict[str, int]],
-               passages: list[dict]) -> dict[str, dict[str, int]]:
-    """Each judged passage's grade given too to the index's other passages of the same text.
-
-    The judged queries are on the 2025 report; a later report repeats much of its wording. A
-    repeated passage is the text judged, so it gets the same vote: otherwise an unfiltered
-    query would lift the judged year's copy over the next year's, and a search filtered to the
-    next year would go without the memory (round 16)."""
-    from search.index_store import text_key  # index_store imports this module
-
-    ids_by_text: dict[str, list[str]] = {}
-    key_of: dict[str, str] = {}
-    for p in passages:
-        if "id" in p:
-            key_of[p["id"]] = key = text_key(p)
-            ids_by_text.setdefault(key, []).append(p["id"])
-    out: dict[str, dict[str, int]] = {}
-    for text, answers in kept.items():
-        into = out[text] = {}
-        for pid, grade in answers.items():
-            for twin in ids_by_text[key_of[pid]]:
-                into[twin] = max(grade, into.get(twin, 0))
-    return out
+    for q in judged:
+        for pid, grade in q.relevant.items():
+            holder = held.holder(pid, q.hashes.get(pid)) if grade > 0 else None
+            if holder is not None:
+                into = kept.setdefault(q.text, {})  # a text judged twice keeps the best
+                into[holder] = max(grade, into.get(holder, 0))
+    return kept
 
 
 def restrict(votes: dict[int, float], bm25: Ranked, dense: Ranked) -> dict[int, float]:

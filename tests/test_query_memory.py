@@ -4,6 +4,7 @@ neighbours, the floor, persistence, stale judgements, and where hybrid uses it."
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import numpy as np
@@ -183,9 +184,29 @@ def test_a_later_report_s_copy_of_a_judged_passage_gets_its_vote(tmp_path: Path)
     assert mem is not None
     # the repeated text answers as judged in both years; the changed one only where judged
     twin = later[text_key(repeated)]
-    assert dict(mem.judged[0]) == {repeated["id"]: 3, twin: 3, changed["id"]: 2}
+    assert dict(mem.judged[0]) == {repeated["id"]: 3, changed["id"]: 2}
+    assert mem.twins == {repeated["id"]: (twin,)}
     votes = mem.scores([np.eye(3, dtype=np.float32)[0]])
     assert votes[twin] == votes[repeated["id"]] == 1.0
+    assert votes[changed["id"]] == pytest.approx(2 / 3) and len(votes) == 3
+
+
+def test_twins_do_not_outweigh_the_indicator_rows_in_the_silence() -> None:
+    # an indicator row and a narrative passage judged 3 each: silent (half on indicators);
+    # the narrative's copy in a later year must not tip it into voting (round 16's review)
+    alone = memory([(("i1", 3), ("p1", 3))], indicators=frozenset({"i1"}))
+    copied = dataclasses.replace(alone, twins={"p1": ("p1-2026",)})
+    assert alone.scores([cosine_to_a(0.99)]) == {}
+    assert copied.scores([cosine_to_a(0.99)]) == {}
+    heard = memory([(("p1", 3),)])
+    assert dataclasses.replace(heard, twins={"p1": ("p1-2026",)}).scores(
+        [cosine_to_a(0.99)]) == {"p1": 1.0, "p1-2026": 1.0}
+
+
+def test_a_judged_text_whose_lines_moved_answers_under_its_new_id() -> None:
+    moved = [{**row, "id": row["id"] + "-moved"} if row["id"] == "p2" else row for row in rows()]
+    mem = QueryMemory.build(moved, embed_axes, [judged("a", {"p1": 3, "p2": 2})])
+    assert mem is not None and mem.judged == ((("p1", 3), ("p2-moved", 2)),)
 
 
 def test_save_and_load_round_trip(tmp_path: Path) -> None:
@@ -201,9 +222,22 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     query = [cosine_to_a(0.95)]
     assert loaded.scores(query) == mem.scores(query)
     assert QueryMemory.load(tmp_path / "none") is None
+    twinned = dataclasses.replace(mem, twins={"p1": ("p1-2026", "p1-2027")})
+    twinned.save(tmp_path)
+    assert QueryMemory.load(tmp_path).twins == twinned.twins
     (tmp_path / FILE).write_bytes(b"not a zip")
     with pytest.raises(ValueError, match=FILE):
         QueryMemory.load(tmp_path)
+
+
+def test_a_file_of_round_15_without_twins_loads_with_none(tmp_path: Path) -> None:
+    mem = QueryMemory.build(rows(), embed_axes, [judged("a", {"p1": 3})])
+    assert mem is not None
+    judged_json = json.dumps([list(map(list, j)) for j in mem.judged])
+    np.savez(tmp_path / FILE, vectors=mem.vectors, judged=np.array(judged_json),
+             indicators=np.array("[]"))
+    loaded = QueryMemory.load(tmp_path)
+    assert loaded is not None and loaded.twins == {} and loaded.judged == mem.judged
 
 
 # ---------------------------------------------------------------- the index and hybrid
