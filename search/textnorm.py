@@ -119,7 +119,8 @@ def is_function_word(word: str) -> bool:
 
 
 # Round 16: modal particles, sentence adverbs, answer particles and fillers the stop list lacks
-# ("ju", "väl", "ändå", "visst", "typ", "ba"), with the stop list's answer words "ja" and "nej".
+# ("ju", "väl", "ändå", "visst", "typ", "ba"); not "ja" and "nej", which the stop list holds as
+# topical words and which beside a verb of the stop list say something ("säga nej").
 # A query of two or more of them and function words ("ju nog väl") says nothing: it passed the
 # gate with about 40 hits, all dense noise. They stay terms for BM25 and everything else, and
 # one alone stays a term ("typ" may be a type, "väl" well): domain_gate.has_no_term only.
@@ -128,7 +129,7 @@ PARTICLES = frozenset(
     {
         *("ju", "väl", "ändå", "visst", "nämligen", "liksom", "typ", "jo", "ba", "asså"),
         *("förstås", "egentligen", "faktiskt", "tydligen", "visserligen", "iofs", "iaf"),
-        *("iallafall", "ens", "minsann", "sannerligen", "nåväl", "ja", "nej", "nä"),
+        *("iallafall", "ens", "minsann", "sannerligen", "nåväl", "nä"),
         *("nja", "japp", "jadå", "nejdå", "jaha", "jaså", "aha", "oj", "åh", "äh", "eh", "öh"),
         *("hmm", "mhm", "okej", "jamen", "nämen", "tja", "ehm"),
     }
@@ -138,7 +139,8 @@ PARTICLES = frozenset(
 # Round 16 (P2): closed-class words spaCy's Swedish stop list lacks: prepositions, conjunctions,
 # pronouns and determiners ("ty", "åt", "trots", "medan", "bägge"); "ty ändå dock" and "hos åt
 # ur" passed the gate with hits. For domain_gate.has_no_term only, as PARTICLES. Left out: those
-# that are also content words in the report ("via", "runt", "egen", "avseende", "övrig").
+# that are also content words in the report ("via", "runt", "egen", "avseende", "övrig") and
+# the pronouns "själv", "själva" ("vara sig själv" says something: round 16's review).
 CLOSED_CLASS = frozenset(
     {
         *("ty", "åt", "utom", "trots", "ifall", "medan", "bägge", "jämte", "gentemot"),
@@ -146,13 +148,13 @@ CLOSED_CLASS = frozenset(
         *("ovanför", "nedanför", "längs", "kontra", "beträffande", "angående", "rörande"),
         *("enär", "såvida", "därav", "därmed", "härmed", "varpå", "varav", "vilkas", "envar"),
         *("varenda", "vardera", "ingendera", "någondera", "endera", "somliga", "åtskilliga"),
-        *("sådant", "dylik", "likadan", "själv", "själva", "varann"),
+        *("sådant", "dylik", "likadan", "varann"),
     }
 )
 
 
 def is_particle(word: str) -> bool:
-    """A particle, answer word or filler ("ju", "väl", "typ", "ja"), or a closed-class word
+    """A particle, answer word or filler ("ju", "väl", "typ", "jo"), or a closed-class word
     the stop list lacks ("ty", "åt", "trots"): a word that says nothing beside its like."""
     return word in PARTICLES or word in CLOSED_CLASS
 
