@@ -39,8 +39,8 @@ from search import nonword
 from search.textnorm import (
     ENGLISH_FUNCTION_WORDS,
     is_function_word,
-    is_particle,
     looks_english,
+    says_little,
     words,
 )
 
@@ -127,7 +127,8 @@ def has_no_term(text: str) -> bool:
     # anything). English words, numbers and misspellings are terms; so are the stop list's
     # topical words ("rätt", "beslut": textnorm.TOPICAL_STOPWORDS). Round 14: English function
     # words together had about 40 hits too; one alone stays a term, since "it" may be IT.
-    # Round 16: so did particles together ("ju nog väl", 41 hits); one alone stays a term too
+    # Round 16: so did particles or closed-class words the stop list lacks together ("ju nog
+    # väl", 41 hits; "hos åt ur"); one alone stays a term too
     found = [word.text for word in words(text)]
     if all(is_function_word(word) for word in found):
         return True
@@ -135,8 +136,9 @@ def has_no_term(text: str) -> bool:
 
 
 def _says_nothing(word: str) -> bool:
-    """A function word, an English function word or a particle (textnorm.PARTICLES)."""
-    return is_function_word(word) or word in ENGLISH_FUNCTION_WORDS or is_particle(word)
+    """A function word, an English one, a particle or a closed-class word the stop list
+    lacks (textnorm.says_little)."""
+    return is_function_word(word) or word in ENGLISH_FUNCTION_WORDS or says_little(word)
 
 
 def _not_a_word(word: str) -> bool:

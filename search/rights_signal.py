@@ -148,6 +148,8 @@ class RightsSignal:
         every = tuple(word_groups(name))
         shorter = tuple(g for g in every if not g <= OPTIONAL_NAME_WORDS)
         readings = [every] if shorter == every else [every, shorter]
+        # a name of optional words alone ("FN") reads as (): dropped by the caller, since an
+        # empty name would be found in every query
         return list(dict.fromkeys(self._name(words, cue_terms) for words in readings))
 
     def _name(self, every: tuple[frozenset[str], ...],

@@ -147,15 +147,17 @@ CLOSED_CLASS = frozenset(
         *("bortom", "emellan", "fastän", "huruvida", "såsom", "ehuru", "oavsett", "bredvid"),
         *("ovanför", "nedanför", "längs", "kontra", "beträffande", "angående", "rörande"),
         *("enär", "såvida", "därav", "därmed", "härmed", "varpå", "varav", "vilkas", "envar"),
-        *("varenda", "vardera", "ingendera", "någondera", "endera", "somliga", "åtskilliga"),
-        *("sådant", "dylik", "likadan", "varann"),
+        *("varenda", "vartenda", "vardera", "vartdera", "ingendera", "ingetdera", "någondera"),
+        *("endera", "ettdera", "somliga", "somligt", "åtskilliga", "dylik", "dylikt", "dylika"),
+        *("likadan", "likadant", "likadana", "varann"),
+        "sådant",  # "sådan", "sådana" are in the stop list (EXTRA_STOPWORDS), "sådant" not
     }
 )
 
 
-def is_particle(word: str) -> bool:
-    """A particle, answer word or filler ("ju", "väl", "typ", "jo"), or a closed-class word
-    the stop list lacks ("ty", "åt", "trots"): a word that says nothing beside its like."""
+def says_little(word: str) -> bool:
+    """A particle or filler ("ju", "väl", "typ", "jo", PARTICLES), or a closed-class word the
+    stop list lacks ("ty", "åt", "trots", CLOSED_CLASS): nothing beside its like."""
     return word in PARTICLES or word in CLOSED_CLASS
 
 
