@@ -52,6 +52,7 @@ import numpy as np
 
 from search.dense import DenseIndex
 from search.file_swap import write_swapped
+from search.held_texts import held_judgements
 from search.npz_file import read_npz
 from search.sentence_signal import Ranked, SentenceVectors
 
@@ -60,8 +61,8 @@ ALPHA = 0.25  # the adapted vector's share of the searched query vector
 RIDGE = 1.0  # λ per pair and dimension: the pull toward the identity
 QUERY_ALPHA = 0.4  # the adapted share when judged queries are fitted too (round 13)
 QUERIES = Path(__file__).with_name("adapter_queries.jsonl")  # judged queries, bundled report
-PAIRING = ("headings under one mål; each judged query with every relevant passage the index "
-           "holds whose text hash matches, repeated by grade")  # hashed into `source`
+PAIRING = ("headings under one mål; each judged query with every relevant passage whose judged "
+           "text the index holds (search.held_texts), repeated by grade")  # hashed into `source`
 
 EmbedQueries = Callable[[list[str]], np.ndarray]
 
@@ -103,30 +104,6 @@ def judged_texts(path: Path | None = None) -> list[str]:
     """The distinct query texts of a pairs file, in file order (texts of the software's own:
     search/shipped_vectors.py keeps their vectors once per model)."""
     return list(dict.fromkeys(q.text for q in load_judged(path)))
-
-
-Judgement = tuple[JudgedQuery, str, int, int]  # (query, passage id, grade, index row)
-
-
-def held_judgements(passages: list[dict],
-                    judged: list[JudgedQuery]) -> tuple[list[Judgement], int]:
-    """Each judged passage (grade > 0) the index holds with the text judged, and how many were
-    skipped because the index's passage of that id holds another text (or none was recorded).
-    The one rule for the adapter's pairs and the judged-query memory (search.query_memory)."""
-    from search.index_store import text_key  # index_store imports this module
-
-    rows = {p["id"]: row for row, p in enumerate(passages) if "id" in p}
-    held: list[Judgement] = []
-    stale = 0
-    for q in judged:
-        for pid, grade in sorted(q.relevant.items()):
-            if pid not in rows or grade <= 0:
-                continue
-            if q.hashes.get(pid) != text_key(passages[rows[pid]]):
-                stale += 1
-                continue
-            held.append((q, pid, grade, rows[pid]))
-    return held, stale
 
 
 def matched_pairs(passages: list[dict],

@@ -34,6 +34,7 @@ import numpy as np
 
 from search.file_swap import write_swapped
 from search.fusion import Ranked
+from search.held_texts import HeldTexts, Twins, held_judgements
 from search.npz_file import read_npz
 from search.query_adapter import EmbedQueries, JudgedQuery, load_judged
 
@@ -46,7 +47,6 @@ SILENT_KIND = "indicator"  # neighbours pointing mostly at this kind silence the
 SILENT_SHARE = 0.5  # the share of the neighbours' grade-3 weight on SILENT_KIND that does
 
 Judged = tuple[tuple[str, int], ...]  # (passage id, grade 1-3) of one judged query
-Twins = dict[str, tuple[str, ...]]  # judged passage id -> the other ids of its text
 
 
 @dataclass(frozen=True)
@@ -149,46 +149,13 @@ class QueryMemory:
         return cls(vectors, answers, indicators, twins=twins)
 
 
-class HeldTexts:
-    """The index's passages by text hash: where a judged text is held, and its copies."""
-
-    def __init__(self, passages: list[dict]) -> None:
-        """Index the passages' ids by their text's hash (search.index_store.text_key)."""
-        from search.index_store import text_key  # index_store imports this module
-
-        self.ids_by_text: dict[str, list[str]] = {}
-        self.text_of: dict[str, str] = {}
-        for p in passages:
-            if "id" in p:
-                self.text_of[p["id"]] = key = text_key(p)
-                self.ids_by_text.setdefault(key, []).append(p["id"])
-
-    def holder(self, pid: str, judged_text: str | None) -> str | None:
-        """The passage answering for a judged (id, text hash): the id while it holds that text,
-        else the first passage holding it (lines moved), else None (the text is gone)."""
-        ids = self.ids_by_text.get(judged_text or "", [])
-        return pid if pid in ids else ids[0] if ids else None
-
-    def twins(self, pids: set[str]) -> Twins:
-        """Each passage's other passages of the same text (only those that have any)."""
-        out: Twins = {}
-        for pid in pids:
-            others = tuple(i for i in self.ids_by_text[self.text_of[pid]] if i != pid)
-            if others:
-                out[pid] = others
-        return out
-
-
 def kept_answers(held: HeldTexts, judged: list[JudgedQuery]) -> dict[str, dict[str, int]]:
-    """Query text -> passage id -> grade, for each judged text the index still holds (a
-    passage whose text changed since it was judged may not answer, as for the adapter)."""
+    """Query text -> passage id -> grade, for the judged passages the index holds as judged
+    (search.held_texts.held_judgements, the adapter's rule)."""
     kept: dict[str, dict[str, int]] = {}
-    for q in judged:
-        for pid, grade in q.relevant.items():
-            holder = held.holder(pid, q.hashes.get(pid)) if grade > 0 else None
-            if holder is not None:
-                into = kept.setdefault(q.text, {})  # a text judged twice keeps the best
-                into[holder] = max(grade, into.get(holder, 0))
+    for q, holder, grade, _ in held_judgements(held, judged)[0]:
+        into = kept.setdefault(q.text, {})  # a text judged twice keeps each passage's best
+        into[holder] = max(grade, into.get(holder, 0))
     return kept
 
 

@@ -107,6 +107,14 @@ def test_a_passage_whose_text_changed_is_not_paired_and_the_fit_says_so(
     assert query_pairs(rows, unhashed) == []
 
 
+def test_a_judged_text_whose_line_moved_is_paired_where_it_now_is() -> None:
+    """A corrected report moves lines: the judged text pairs with the passage now holding it;
+    a text held nowhere is not paired (and counts as stale only where its id still is)."""
+    judged_ = [judged("barns lek", {"a": 3, "b": 1})]
+    moved = [{**passage("a"), "id": "a-moved"}, passage("b")]
+    assert query_pairs(moved, judged_) == [("barns lek", 0)] * 3 + [("barns lek", 1)]
+
+
 def test_the_recipe_is_part_of_the_source(monkeypatch: pytest.MonkeyPatch) -> None:
     """A change of RIDGE or QUERY_ALPHA (or the pairing rule) refits a saved index."""
     judged_, rows = [judged("barns lek", {"a": 3})], [passage("a")]
