@@ -122,7 +122,7 @@ def _closed(text: str) -> frozenset[str]:
 
 
 # Round 17 (F17): the closed classes of Swedish grammar, category by category, complete for each
-# (rounds 16's PARTICLES and CLOSED_CLASS were grown one leaked word at a time; every blind set
+# (round 16's PARTICLES and CLOSED_CLASS were grown one leaked word at a time; every blind set
 # then found one they lacked). A query of two or more words that each say little (a function
 # word of the stop list, an English one, or a word of this table) has no term and is refused in
 # every mode; one alone stays a term ("typ" may be a type). Only domain_gate.has_no_term reads
