@@ -24,28 +24,35 @@ and the off-topic bank (as many rejected as possible); the suite checks them on 
 strings and on the held-out queries. The service direction's floor was chosen in round 6 on
 the pool of tuning and held-out 2-4 (no query of it loses a relevant hit) and the off-topic
 files of the repository.
+
+The tests of the query's text alone (nonsense, digits and signs, no term) live in
+search.gate_text, the banks and the regression the gate is trained by in search.gate_training;
+the names callers use are importable from here as before.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from search import nonword
-from search.textnorm import (
-    ENGLISH_FUNCTION_WORDS,
-    is_function_word,
-    looks_english,
-    says_little,
-    words,
+from search.gate_text import beyond_the_classifier
+from search.gate_text import has_no_term as has_no_term
+from search.gate_text import looks_like_nonsense as looks_like_nonsense
+from search.gate_text import no_letter_word as no_letter_word
+from search.gate_training import (
+    BANK,
+    SERVICE_BANK,
+    bank_fingerprint,
+    domain_texts,
+    fit_direction,
+    offtopic_bank,
 )
+from search.textnorm import looks_english
 
-BANK = Path(__file__).with_name("offtopic_bank.txt")
-SERVICE_BANK = Path(__file__).with_name("service_bank.txt")
 # Every bank build_gate trains on, in order: the off-topic side of the first direction, then
 # that of the service direction. The one list bank_texts and the gate's fingerprint read.
 BANKS = (BANK, SERVICE_BANK)
@@ -84,67 +91,6 @@ GATE_REPAIRED_CREDIT = 0.5  # a repaired word ("katt" -> "kart") is half a match
 # ties two passages (2.12 / 2.10 there). Chosen by the rule in eval_round14_gate.txt
 CORROBORATED_MARGIN = 1.0
 AGREEMENT_TOP = 2
-EPOCHS, STEP, L2 = 3000, 2.0, 1e-3
-VOWELS = frozenset("aeiouyåäöéü")
-
-
-def looks_like_nonsense(text: str) -> bool:
-    """No word of two letters or more ("0000 #### !!!"), or every word lacks a vowel or a
-    consonant, is one letter repeated ("ooo", "qwtz") or is keyboard mash ("zxcvbn").
-
-    Asked only when nothing of the query matched the corpus lexically. Round 12: a text of
-    digits and signs was left to the classifier, whose embedding of "0000 #### !!!" sits
-    near the indicator passages' numbers (it passed with 38 hits; blind set 12's off-topic
-    file, so that set is not blind for this)."""
-    found = nonword.letter_words(text)
-    if not found:
-        return bool(text.strip())  # digits and signs only ("" = no text given: not judged)
-    # Round 14: or keyboard mash ("lkjhgf"), which a letter-trigram model of Swedish and
-    # English finds no speaker of either would write (search.nonword)
-    return all(_not_a_word(w) or nonword.is_mash(w) for w in found)
-
-
-def no_letter_word(text: str) -> bool:
-    """No word of two letters or more: digits and signs ("!!! 42", "?? 12", "2025").
-
-    Round 14: such a text passes only by a specific lexical match (a number few passages
-    hold, "99"), never by the classifier, whose embedding of digits and signs is noise: "42"
-    was refused and "!!! 42" answered with 21 hits, 18 of them dense noise."""
-    return bool(text.strip()) and not nonword.letter_words(text)  # "": no text, not judged
-
-
-def beyond_the_classifier(text: str, match: float) -> bool:
-    """A text whose embedding is noise, so the classifier is not asked (accepts, near_miss):
-    digits and signs whatever matched (round 14: "!!! 42" passed where "42" did not), and
-    non-words or mash when nothing of it matched the corpus lexically ("jjjjjjjj")."""
-    return no_letter_word(text) or (match == 0 and looks_like_nonsense(text))
-
-
-def has_no_term(text: str) -> bool:
-    """Only function words ("och i att", "det som är"; two or more English ones or Swedish
-    particles: "the of and", "how to", "ju nog väl"), or no word at all ("!!!")."""
-    # Round 13: such a query passed the gate with about 30 hits (the dense side answers
-    # anything). English words, numbers and misspellings are terms; so are the stop list's
-    # topical words ("rätt", "beslut": textnorm.TOPICAL_STOPWORDS). Round 14: English function
-    # words together had about 40 hits too; one alone stays a term, since "it" may be IT.
-    # Round 16: so did particles or closed-class words the stop list lacks together ("ju nog
-    # väl", 41 hits; "hos åt ur"); one alone stays a term too
-    found = [word.text for word in words(text)]
-    if all(is_function_word(word) for word in found):
-        return True
-    return len(found) >= 2 and all(_says_nothing(word) for word in found)
-
-
-def _says_nothing(word: str) -> bool:
-    """A function word, an English one, a particle or a closed-class word the stop list
-    lacks (textnorm.says_little)."""
-    return is_function_word(word) or word in ENGLISH_FUNCTION_WORDS or says_little(word)
-
-
-def _not_a_word(word: str) -> bool:
-    """No vowel, no consonant, or a single distinct letter."""
-    vowels = sum(ch in VOWELS for ch in word)
-    return vowels == 0 or vowels == len(word) or len(set(word)) == 1
 
 
 def specific_match(match: float, rare: bool) -> bool:
@@ -161,12 +107,6 @@ def sides_agree(lexical: list[int], dense: list[int], top: int = AGREEMENT_TOP) 
 def is_rare(df: int, n_docs: int) -> bool:
     """A word held by at most RARE_DOC_SHARE of the corpus's passages, or by one."""
     return 0 < df <= max(1.0, RARE_DOC_SHARE * n_docs)
-
-
-def offtopic_bank(path: Path = BANK) -> list[str]:
-    """The bundled off-topic queries, or another bank's lines (comment lines skipped)."""
-    lines = path.read_text("utf-8").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
 @dataclass(frozen=True)
@@ -220,24 +160,8 @@ class DomainGate:
 
     @classmethod
     def train(cls, in_domain: np.ndarray, off_topic: np.ndarray) -> DomainGate:
-        """Class-balanced logistic regression by full-batch gradient descent (deterministic).
-
-        Each dimension is standardised first (e5 vectors share a large common component, and
-        descent on the raw ones stops far from the optimum); the scaling is folded back into
-        the weights, so the gate still scores raw query vectors.
-        """
-        raw = np.vstack([in_domain, off_topic]).astype(np.float64)
-        mean, scale = raw.mean(axis=0), raw.std(axis=0) + 1e-6
-        x = (raw - mean) / scale
-        y = np.r_[np.ones(len(in_domain)), np.zeros(len(off_topic))]
-        share = np.where(y == 1, 0.5 / len(in_domain), 0.5 / len(off_topic))
-        w, b = np.zeros(x.shape[1]), 0.0
-        for _ in range(EPOCHS):
-            p = 1.0 / (1.0 + np.exp(-(x @ w + b)))
-            g = (p - y) * share
-            w -= STEP * (x.T @ g + L2 * w)
-            b -= STEP * float(g.sum())
-        return cls((w / scale).astype(np.float32), b - float((w * mean / scale).sum()))
+        """Class-balanced logistic regression (search.gate_training.fit_direction)."""
+        return cls(*fit_direction(in_domain, off_topic))
 
     def save(self, path: Path) -> None:
         """Write weights and bias (and the service direction's) to an .npz file."""
@@ -258,22 +182,9 @@ class DomainGate:
             return cls(data["weights"].astype(np.float32), float(data["bias"]), service, banks)
 
 
-def domain_texts(passages: list[dict]) -> list[str]:
-    """What the corpus is about, phrased like queries: its distinct headings."""
-    return sorted({p["heading"] for p in passages if p.get("heading")})
-
-
 def bank_texts() -> list[str]:
     """Every text build_gate embeds that ships with the software (ingest keeps their vectors)."""
     return [text for path in BANKS for text in offtopic_bank(path)]
-
-
-def bank_fingerprint(banks: list[list[str]]) -> str:
-    """A hash of the banks' texts, in order: a gate trained on other texts is out of date."""
-    h = hashlib.sha256()
-    for bank in banks:
-        h.update(("\x1f".join(bank) + "\x1e").encode())
-    return h.hexdigest()[:16]
 
 
 def gate_outdated(gate: DomainGate | None, passages: list[dict]) -> bool:
@@ -285,7 +196,8 @@ def gate_outdated(gate: DomainGate | None, passages: list[dict]) -> bool:
     return gate.service is None or gate.banks != current
 
 
-def build_gate(passages: list[dict], embed_queries) -> DomainGate | None:
+def build_gate(passages: list[dict],
+               embed_queries: Callable[[list[str]], np.ndarray]) -> DomainGate | None:
     """Train the gate for these passages with the index's query embedder (None if empty)."""
     headings = domain_texts(passages)
     if not headings:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from search import nonword
-from search.domain_gate import _not_a_word, looks_like_nonsense
+from search.gate_text import _not_a_word, looks_like_nonsense
 
 DATA = Path(__file__).resolve().parent / "data"
 MAKER = Path(__file__).resolve().parents[1] / "benchmarks" / "make_nonword_table.py"
