@@ -48,7 +48,8 @@ def has_no_term(text: str) -> bool:
     # topical words ("rätt", "beslut": textnorm.TOPICAL_STOPWORDS). Round 14: English function
     # words together had about 40 hits too; one alone stays a term, since "it" may be IT.
     # Round 16: so did particles or closed-class words the stop list lacks together ("ju nog
-    # väl", 41 hits; "hos åt ur"); one alone stays a term too
+    # väl", 41 hits; "hos åt ur"); one alone stays a term too. Round 17: the closed classes
+    # come from one table by grammar category (textnorm.SAYS_LITTLE_TABLE), not from what leaked
     found = [word.text for word in words(text)]
     if all(is_function_word(word) for word in found):
         return True
@@ -56,8 +57,8 @@ def has_no_term(text: str) -> bool:
 
 
 def _says_nothing(word: str) -> bool:
-    """A function word, an English one, a particle or a closed-class word the stop list
-    lacks (textnorm.says_little)."""
+    """A function word, an English one, or a word of a Swedish closed class
+    (textnorm.says_little: conjunctions, prepositions, pronouns, particles, auxiliaries ...)."""
     return is_function_word(word) or word in ENGLISH_FUNCTION_WORDS or says_little(word)
 
 
