@@ -275,6 +275,8 @@ class Phrases:
             between = text[first.end():second.start()]
             if not between.isspace() or is_stopword(a) or is_stopword(b):
                 continue  # only two words side by side ("idrott 2025 galan", "idrott. galan")
+            if first.start() and not text[first.start() - 1].isspace():
+                continue  # the "s" of "FN:s" or "municipality's" is no word (round 17)
             forms = (a + b, *((a[:-1] + b,) if a.endswith("s") else ()), a + "s" + b)
             if word := next((f for f in forms if f in self.rows_of), None):
                 return text[:first.start()] + word + text[second.end():]
