@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from search import nonword
-from search.textnorm import ENGLISH_FUNCTION_WORDS, is_function_word, says_little, words
+from search.closed_class import says_little
+from search.textnorm import ENGLISH_FUNCTION_WORDS, is_function_word, words
 
 VOWELS = frozenset("aeiouyåäöéü")
 
@@ -41,15 +42,18 @@ def beyond_the_classifier(text: str, match: float) -> bool:
 
 
 def has_no_term(text: str) -> bool:
-    """Only function words ("och i att", "det som är"; two or more English ones or Swedish
-    particles: "the of and", "how to", "ju nog väl"), or no word at all ("!!!")."""
+    """Only function words ("och i att", "det som är"; two or more English ones or words of
+    the closed-class table: "the of and", "ju nog väl", "emellertid således"), or no word at
+    all ("!!!")."""
     # Round 13: such a query passed the gate with about 30 hits (the dense side answers
     # anything). English words, numbers and misspellings are terms; so are the stop list's
     # topical words ("rätt", "beslut": textnorm.TOPICAL_STOPWORDS). Round 14: English function
     # words together had about 40 hits too; one alone stays a term, since "it" may be IT.
     # Round 16: so did particles or closed-class words the stop list lacks together ("ju nog
     # väl", 41 hits; "hos åt ur"); one alone stays a term too. Round 17: the closed classes
-    # come from one table by grammar category (textnorm.SAYS_LITTLE_TABLE), not from what leaked
+    # come from one table by grammar category (closed_class.SAYS_LITTLE_TABLE), not from what
+    # leaked; its words typed without å/ä/ö too ("nagot dar"), as the query's words are compared
+    # unfolded
     found = [word.text for word in words(text)]
     if all(is_function_word(word) for word in found):
         return True
@@ -58,7 +62,7 @@ def has_no_term(text: str) -> bool:
 
 def _says_nothing(word: str) -> bool:
     """A function word, an English one, or a word of a Swedish closed class
-    (textnorm.says_little: conjunctions, prepositions, pronouns, particles, auxiliaries ...)."""
+    (closed_class.says_little: conjunctions, prepositions, pronouns, particles ...)."""
     return is_function_word(word) or word in ENGLISH_FUNCTION_WORDS or says_little(word)
 
 
