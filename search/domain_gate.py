@@ -55,6 +55,8 @@ from search.textnorm import looks_english
 
 # Every bank build_gate trains on, in order: the off-topic side of the first direction, then
 # that of the service direction. The one list bank_texts and the gate's fingerprint read.
+# Defined here, beside its three readers (bank_texts, gate_outdated, build_gate), not in
+# gate_training with the bank files: a test's monkeypatch of domain_gate.BANKS then reaches all.
 BANKS = (BANK, SERVICE_BANK)
 MIN_DOMAIN_SCORE = -4.8  # logit; tuning queries that need the classifier score >= -4.59
 # An English query sits lower: the in-domain side is Swedish headings. Midway between the

@@ -8,7 +8,7 @@ word with a letter neither model has seen (Cyrillic, Greek, "ł", CJK) is never 
 cannot judge another script, and the multilingual encoder may well read it. Short acronyms with
 a vowel ("lvu") and foreign names ("krzysztof") can still score as mash: harmless only because
 the check is asked when nothing of the query matched the corpus lexically.
-search.domain_gate.looks_like_nonsense asks this only when nothing of the query matched the
+search.gate_text.looks_like_nonsense asks this only when nothing of the query matched the
 corpus lexically, so a word the corpus holds (or that a typo repair maps to it) never gets here.
 
 The counts ship as a generated table (nonword_table.json.gz, 70 kB, made by

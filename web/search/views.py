@@ -106,8 +106,9 @@ class SearchForm:
 
     @property
     def searchable(self) -> bool:
-        """True when the query holds a term: the searcher's own test (search.domain_gate), so
-        the page, the API and the downloads never disagree with it about "!!!" or "och i att"."""
+        """True when the query holds a term: the searcher's own test
+        (search.gate_text.has_no_term), so the page, the API and the downloads never disagree
+        with it about "!!!" or "och i att"."""
         return not has_no_term(self.text)
 
     @property
