@@ -68,6 +68,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 5000, "Port the web server listens on.", int),
 )
 
+
 def flag(value: Any) -> bool:
     """A yes/no setting: True, 1, true, yes, on (any case) are on; anything else is off."""
     return value is True or str(value).strip().lower() in ("1", "true", "yes", "on")

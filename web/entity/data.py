@@ -50,8 +50,6 @@ LABELS_OF = P + """
 SELECT DISTINCT ?r ?label WHERE { ?r skos:prefLabel|dcterms:title|rdfs:label ?label }"""
 
 
-
-
 def exists(store: GraphReader, iri: str) -> bool:
     """True when the resource occurs as subject or object of some triple."""
     return valid_iri(iri) and store.ask(EXISTS, {"r": URIRef(iri)}, trusted=True)

@@ -78,6 +78,7 @@ SELECT DISTINCT ?article ?indicator ?goal ?label ?unit WHERE {
         skos:prefLabel ?label . OPTIONAL { ?indicator bk:unit ?unit }
 } ORDER BY ?label"""
 
+
 def py(row: dict, name: str) -> object:
     """A binding as a Python value (None when unbound)."""
     term = row.get(name)

@@ -35,6 +35,7 @@ def no_data(error: Exception) -> tuple[str, int]:
     return render_template("rights/404.html", heading="Sökningen är inte tillgänglig",
                            message=NO_DATA), 503
 
+
 KINDS = {"narrative": "Löptext", "indicator": "Indikator", "rights": "Rättighetslista",
          "development_area": "Utvecklingsområde"}
 MODE_LABELS = {"hybrid": "Hybrid (ord och betydelse)", "dense": "Betydelse (semantisk)",

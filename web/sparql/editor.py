@@ -22,7 +22,6 @@ ORDER BY ?malomrade ?bokstav
 """
 
 
-
 @dataclass(frozen=True)
 class Excerpt:
     """The line an error points at, and a caret under the column."""
