@@ -88,13 +88,16 @@ def search_cmd(query: str | None, k: int, year: int | None, goal: str | None,
 # of round15_gates.txt); held-out 17 its third, run once on the shipped code, no gate.
 # Held-out 18, 19 and 20 are round 16's (round16_gates.txt): 18 the gates' set, 19 run once on
 # the round's final code, 20 written after it and run once (its one gate, G, was not needed).
+# Held-out 21, 22 and 23 are round 17's (round17_gates.txt): 21 the gates' set; 22 and 23 written
+# by helpers who read no earlier set while writing, each run once on the round's final code.
 REPORTED_PARTS = ("held-out", "held-out 14", "held-out 15", "held-out 16", "held-out 17",
-                  "held-out 18", "held-out 19", "held-out 20")
+                  "held-out 18", "held-out 19", "held-out 20", "held-out 21", "held-out 22",
+                  "held-out 23")
 
 
 def default_dev_sets() -> dict[str, Path]:
-    """The bundled query sets by part: tuning and twenty held-out parts (tests/data/);
-    held-out and held-out 14-20 are reported only; the pool is tuning and held-out 2-13."""
+    """The bundled query sets by part: tuning and twenty-three held-out parts (tests/data/);
+    held-out and held-out 14-23 are reported only; the pool is tuning and held-out 2-13."""
     data = Path(str(resources.files("corpus"))).parent / "tests" / "data"
     return {"tuning": data / "search_tune.jsonl", "held-out": data / "search_heldout.jsonl",
             "held-out 2": data / "search_heldout2.jsonl",
@@ -115,7 +118,10 @@ def default_dev_sets() -> dict[str, Path]:
             "held-out 17": data / "search_heldout17.jsonl",
             "held-out 18": data / "search_heldout18.jsonl",
             "held-out 19": data / "search_heldout19.jsonl",
-            "held-out 20": data / "search_heldout20.jsonl"}
+            "held-out 20": data / "search_heldout20.jsonl",
+            "held-out 21": data / "search_heldout21.jsonl",
+            "held-out 22": data / "search_heldout22.jsonl",
+            "held-out 23": data / "search_heldout23.jsonl"}
 
 
 @click.command("eval")
