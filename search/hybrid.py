@@ -220,7 +220,7 @@ class HybridSearcher:
                     self.w_max, self.rights_weight, self.memory_weight)
                 # after the gate's verdict, which the memory never changes
                 if mode == "hybrid" and not lexical_only:
-                    recalled = self.recalled(text, [vector, repaired])
+                    recalled = self.recalled([vector, repaired])
             fused = self.fuse(lists, weights, side.rights, side.develop, recalled)
             page, count = self.collect(text, fused, k, filters, offset)
             if len(page) >= k or fetch >= total or not self.deeper_may_match(lists, weights):
@@ -284,12 +284,10 @@ class HybridSearcher:
         dense = self.ranked("", vector, DENSE_FLOOR_RANK, repaired, adapted=True)["dense"]
         return sides_agree([row for row, _ in lexical], [row for row, _ in dense])
 
-    def recalled(self, text: str, vectors: list[np.ndarray | None]) -> dict[int, float]:
+    def recalled(self, vectors: list[np.ndarray | None]) -> dict[int, float]:
         """Index row -> the judged-query memory's vote for the query's readings (none without
-        a memory). Silent for a query typed with a split compound (Phrases.joined_compound:
-        "skol närvaro"), where on the pool it cost more than it gave (round 17, J:
-        benchmarks/results/eval_round17_memory2.txt)."""
-        if self.memory is None or self.index.phrases().joined_compound(text) is not None:
+        a memory)."""
+        if self.memory is None:
             return {}
         return self.rows(self.memory.scores([v for v in vectors if v is not None]))
 

@@ -8,11 +8,9 @@ NEIGHBOURS judged queries with the highest cosine s > FLOOR each give their judg
 w · grade / 3, w = (s − FLOOR) / (1 − FLOOR); a passage keeps its highest vote, and the votes
 are divided by the query's highest (so in [0, 1]). The memory is silent for the whole query
 when the neighbours point at the indicator table (at least SILENT_SHARE of their grade-3
-weight is on indicator rows), and hybrid does not ask it for a query typed with a split
-compound ("skol närvaro": search.query_signals.Phrases.joined_compound; round 17, J,
-benchmarks/results/eval_round17_memory2.txt). Hybrid's fusion adds WEIGHT × vote
-(search.fusion.convex_fuse) for the passages in the query's own BM25 or dense top
-CANDIDATE_DEPTH only (restrict); the domain gate, `dense`, `bm25` and RRF never read it.
+weight is on indicator rows). Hybrid's fusion adds WEIGHT × vote (search.fusion.convex_fuse)
+for the passages in the query's own BM25 or dense top CANDIDATE_DEPTH only (restrict); the
+domain gate, `dense`, `bm25` and RRF never read it.
 
 Built at ingest from the same judged queries and vectors as the adapter (the query texts,
 embedded with the query prompt by the index's model). A judged passage answers wherever the

@@ -363,38 +363,6 @@ def test_the_domain_gate_never_hears_it(built, monkeypatch: pytest.MonkeyPatch) 
     assert heard.search_page("grannsamverkan med polisen", 10).off_topic
 
 
-class Asked:
-    """A memory that votes for every passage and notes each time it is asked."""
-
-    def __init__(self, ids: list[str]) -> None:
-        self.ids, self.asked = ids, 0
-
-    def scores(self, vectors: list[np.ndarray]) -> dict[str, float]:
-        """A full vote for every passage."""
-        self.asked += 1
-        return dict.fromkeys(self.ids, 1.0)
-
-
-@pytest.mark.parametrize("split, joined", [("skol närvaro", "skolnärvaro"),
-                                           ("hyres skulder i familjer", "hyresskulder i familjer")])
-def test_a_query_typed_with_a_split_compound_gets_no_vote(built, split: str, joined: str,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    # round 17 (J, eval_round17_memory2.txt): the memory is silent where joined_compound
-    # finds a split compound; the same query written as one word is still heard
-    assert built.phrases().joined_compound(split) == joined
-    assert built.phrases().joined_compound(joined) is None
-    heard = HybridSearcher(loud(built), FakeEmbedder())
-    deaf = HybridSearcher(built, FakeEmbedder(), memory_weight=0.0)
-    assert results(heard, split) and results(heard, split) == results(deaf, split)
-    assert results(heard, joined) != results(deaf, joined)
-    asked = Asked([p["id"] for p in built.passages])
-    monkeypatch.setattr(heard, "memory", asked)
-    heard.search(split, 10)
-    assert asked.asked == 0
-    heard.search(joined, 10)
-    assert asked.asked == 1
-
-
 # ---------------------------------------------------------------- the real model
 
 
