@@ -246,9 +246,10 @@ class HybridSearcher:
         """The domain gate's verdict, the same in every mode (no gate: every query passes);
         a query passes when it, or its repaired reading, is in domain, or else when it holds a
         rare phrase of the corpus (the query as written: a repair does not make a phrase), or
+        else when it names an initiative of the indexed reports (search.initiative_names), or
         else when it is in domain read with a split compound joined ("idrotts galan": the
         lexical match of "idrottsgalan"), or else when it is a corroborated near miss
-        (corroborated). The last three are asked only of a query the gate refuses: they change
+        (corroborated). The last four are asked only of a query the gate refuses: they change
         no other verdict."""
         gate = self.index.gate
         if gate is None:
@@ -257,6 +258,9 @@ class HybridSearcher:
             return True
         phrases = self.index.phrases()
         if phrases.rare_phrase(text) is not None:
+            return True
+        names = self.index.initiatives  # the query names one of the reports' initiatives
+        if names is not None and names.named(text, self.index.bm25.analyzer.repair) is not None:
             return True
         # the joined reading changes only the lexical match: the vectors were just refused
         joined = phrases.joined_compound(text)

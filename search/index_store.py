@@ -18,6 +18,7 @@ from corpus.passages import Passage
 from search.dense import DEFAULT_EXACT_LIMIT, DenseIndex
 from search.domain_gate import DomainGate, build_gate
 from search.embedder import Embedder
+from search.initiative_names import InitiativeNames
 from search.lexical import BM25Index
 from search.query_adapter import EmbedQueries, FoldedDense, QueryAdapter
 from search.query_memory import QueryMemory
@@ -67,6 +68,7 @@ class SearchIndex:
     texts: TextVectors | None = None  # the rights ranking's vectors, reused by the next ingest
     adapter: QueryAdapter | None = None  # hybrid's dense query map (None: the bare vector)
     memory: QueryMemory | None = None  # hybrid's judged-query memory (None: no memory)
+    initiatives: InitiativeNames | None = None  # the reports' initiative names, from ingest
     # the adapter folded into the vectors, with what it was built from (see folded())
     _folded: tuple[tuple, FoldedDense] | None = field(default=None, init=False, repr=False,
                                                       compare=False)
@@ -141,6 +143,8 @@ class SearchIndex:
             self.adapter.save(tmp)
         if self.memory is not None:
             self.memory.save(tmp)
+        if self.initiatives is not None:
+            self.initiatives.save(tmp)
         (tmp / "manifest.json").write_text(json.dumps(self.manifest, indent=2), "utf-8")
         old = directory.with_name(directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -165,6 +169,7 @@ class SearchIndex:
             texts = TextVectors.load(directory)
             adapter = QueryAdapter.load(directory)
             memory = QueryMemory.load(directory)
+            initiatives = InitiativeNames.load(directory)
         except (OSError, ValueError, RuntimeError) as exc:
             raise SearchIndexError(f"{directory}: no usable search index ({exc}); "
                               "run 'bokslut ingest'") from None
@@ -181,7 +186,8 @@ class SearchIndex:
         if memory is not None and memory.vectors.shape[1] != dense.dimension:
             raise SearchIndexError(f"{directory}: the query memory does not fit the vectors; "
                                    "run 'bokslut ingest'")
-        return cls(passages, bm25, dense, manifest, gate, rights, texts, adapter, memory)
+        return cls(passages, bm25, dense, manifest, gate, rights, texts, adapter, memory,
+                   initiatives)
 
 
 def remembering_queries(embed: EmbedQueries) -> EmbedQueries:
