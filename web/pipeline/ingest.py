@@ -25,10 +25,12 @@ from graph import (
     project_graphs,
     rebuild,
     report_graph,
+    sparql_prologue,
 )
 from search.embedder import Embedder, for_indexing, with_missing_embedded
 from search.engine import sync_index
 from search.index_store import SearchIndex, SearchIndexError
+from search.initiative_names import InitiativeNames
 from search.onnx_precision import recording
 from search.rights_signal import RightsSignal
 from search.shipped_vectors import export_of, save_shipped, updated
@@ -50,6 +52,16 @@ __all__ = ["IngestResult", "bundled_reports", "index_dir", "ingest", "remove_rep
 
 Progress = Callable[[str], None]
 T = TypeVar("T")
+# the graph's named initiatives (graph/build.py add_initiatives), whichever report's graph
+INITIATIVES = sparql_prologue() + """
+SELECT DISTINCT ?name WHERE { GRAPH ?g { ?i a bk:Initiative ; skos:prefLabel ?name } }"""
+
+
+def initiative_names(store: Any) -> InitiativeNames:
+    """The named initiatives of every report in the store being built, for the domain gate's
+    rescue (search/initiative_names.py): the graph's own, one source of truth."""
+    rows = store.select(INITIATIVES, trusted=True)
+    return InitiativeNames([str(getattr(r["name"], "value", r["name"])) for r in rows])
 
 
 def bundled_reports() -> list[Path]:
@@ -146,6 +158,7 @@ def ingest(paths: list[Path], data_dir: Path, base: str,
         t = time.perf_counter()
         add_inferred(builder, index, remembered, base, progress)  # from the graphs just written
         index.rights = RightsSignal(rights_for_search(builder, base))  # rights questions
+        index.initiatives = initiative_names(builder)  # the gate's rescue by a named initiative
         result.seconds["graph"] = graphs_seconds + time.perf_counter() - t
         save_index(builder, index, status)
         save_shipped(data_dir, remembered.fingerprint, shipped,
@@ -200,6 +213,7 @@ def remove_report(data_dir: Path, key: str, base: str, embedder: Embedder,
         builder.drop_graph(graph_iri)
         add_inferred(builder, index, embedder, base, lambda _: None)  # no links to removed actions
         index.rights = RightsSignal(rights_for_search(builder, base))
+        index.initiatives = initiative_names(builder)
         # the kept rights vectors stay valid (keyed by text and model), so the next ingest
         # need not embed them again
         index.texts = previous.texts if previous is not None else None
@@ -221,8 +235,8 @@ def save_index(builder: StoreBuilder, index: SearchIndex, status: str) -> None:
     target = builder.sidecar(INDEX)
     if status != "unchanged" or not (target / "manifest.json").is_file():
         index.save(target)
-    else:  # the ranked support and the rights texts may change while the passages do not
-        for part in (index.rights, index.texts):
+    else:  # the ranked support, the rights texts and the names may change, the passages not
+        for part in (index.rights, index.texts, index.initiatives):
             if part is not None:
                 part.save(target)
     checkpoint("index-saved")
