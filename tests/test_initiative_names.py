@@ -103,3 +103,16 @@ def test_the_bundled_report_s_33_initiative_names_are_saved(fake_data: Path) -> 
             "Bostad först", "Krogar mot knark", "Signs of Safety"} <= set(names.names)
     rows = open_reader(StoreLocation(store_dir(fake_data))).select(INITIATIVES, trusted=True)
     assert set(names.names) == {str(getattr(r["name"], "value", r["name"])) for r in rows}
+
+
+def test_an_index_saved_without_the_file_gets_it_at_the_next_ingest(
+        fake_data_copy: Path) -> None:
+    from tests.conftest import fake_ingest
+    from web.pipeline.ingest import bundled_reports
+    from web.pipeline.layout import index_home
+
+    (index_home(fake_data_copy) / "index" / FILE).unlink()
+    assert SearchIndex.load(index_home(fake_data_copy) / "index").initiatives is None
+    fake_ingest(bundled_reports(), fake_data_copy)  # the passages unchanged: index carried over
+    names = SearchIndex.load(index_home(fake_data_copy) / "index").initiatives
+    assert names is not None and len(names.names) == 33
