@@ -54,7 +54,8 @@ def parts() -> dict[str, list[DevQuery]]:
                          "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
                          "heldout11", "heldout12", "heldout13", "heldout14", "heldout15",
                          "heldout16", "heldout17", "heldout18", "heldout19", "heldout20",
-                         "heldout21", "heldout22", "heldout23")}
+                         "heldout21", "heldout22", "heldout23",
+                         "heldout24")}
 
 
 def offtopic_heldout(name: str = "search_offtopic_heldout.txt") -> list[str]:
@@ -67,7 +68,7 @@ def offtopic_heldout(name: str = "search_offtopic_heldout.txt") -> list[str]:
 # judged-query memory is built from, where each query is its own nearest neighbour (round 15)
 REPORTED = ("heldout", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18",
             "heldout19", "heldout20", "heldout21", "heldout22",
-            "heldout23")
+            "heldout23", "heldout24")
 
 
 @pytest.fixture(scope="module")
@@ -369,7 +370,7 @@ def test_the_eighth_held_out_set_keeps_its_relevant_hits_but_two(searcher, parts
                                              ("heldout17", 0.82), ("heldout18", 0.79),
                                              ("heldout19", 0.80), ("heldout20", 0.88),
                                              ("heldout21", 0.84), ("heldout22", 0.82),
-                                             ("heldout23", 0.82)])
+                                             ("heldout23", 0.82), ("heldout24", 0.84)])
 def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: float) -> None:
     held = scores[part]
     assert held["hybrid"] >= floor
@@ -417,7 +418,8 @@ def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: flo
                                             ("search_offtopic_heldout20.txt", 3),
                                             ("search_offtopic_heldout21.txt", 3),
                                             ("search_offtopic_heldout22.txt", 3),
-                                            ("search_offtopic_heldout23.txt", 7)])
+                                            ("search_offtopic_heldout23.txt", 7),
+                                            ("search_offtopic_heldout24.txt", 5)])
 def test_blind_off_topic_strings(searcher: HybridSearcher, name: str, most: int) -> None:
     texts = offtopic_heldout(name)
     with_hits = [q for q in texts if searcher.search_page(q, 10).total > 0]

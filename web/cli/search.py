@@ -89,15 +89,16 @@ def search_cmd(query: str | None, k: int, year: int | None, goal: str | None,
 # Held-out 18, 19 and 20 are round 16's (round16_gates.txt): 18 the gates' set, 19 run once on
 # the round's final code, 20 written after it and run once (its one gate, G, was not needed).
 # Held-out 21, 22 and 23 are round 17's (round17_gates.txt): 21 the gates' set; 22 and 23 written
-# by helpers who read no earlier set while writing, each run once on the round's final code.
+# by helpers who read no earlier set while writing, each run once on the round's final code; 24,
+# written the same way, gate IN's set.
 REPORTED_PARTS = ("held-out", "held-out 14", "held-out 15", "held-out 16", "held-out 17",
                   "held-out 18", "held-out 19", "held-out 20", "held-out 21", "held-out 22",
-                  "held-out 23")
+                  "held-out 23", "held-out 24")
 
 
 def default_dev_sets() -> dict[str, Path]:
-    """The bundled query sets by part: tuning and twenty-three held-out parts (tests/data/);
-    held-out and held-out 14-23 are reported only; the pool is tuning and held-out 2-13."""
+    """The bundled query sets by part: tuning and twenty-four held-out parts (tests/data/);
+    held-out and held-out 14-24 are reported only; the pool is tuning and held-out 2-13."""
     data = Path(str(resources.files("corpus"))).parent / "tests" / "data"
     return {"tuning": data / "search_tune.jsonl", "held-out": data / "search_heldout.jsonl",
             "held-out 2": data / "search_heldout2.jsonl",
@@ -121,7 +122,8 @@ def default_dev_sets() -> dict[str, Path]:
             "held-out 20": data / "search_heldout20.jsonl",
             "held-out 21": data / "search_heldout21.jsonl",
             "held-out 22": data / "search_heldout22.jsonl",
-            "held-out 23": data / "search_heldout23.jsonl"}
+            "held-out 23": data / "search_heldout23.jsonl",
+            "held-out 24": data / "search_heldout24.jsonl"}
 
 
 @click.command("eval")
