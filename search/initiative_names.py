@@ -12,11 +12,10 @@ changes.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
-from search.file_swap import write_text_swapped
+from search.format_json import read_format_json, write_format_json
 from search.textnorm import fold, variants, words
 
 FORMAT = "bokslut-search-initiatives/1"
@@ -77,14 +76,10 @@ class InitiativeNames:
 
     def save(self, directory: Path) -> None:
         """Write initiative_names.json into an index directory (atomically)."""
-        write_text_swapped(Path(directory) / FILE, json.dumps(
-            {"format": FORMAT, "names": self.names}, ensure_ascii=False))
+        write_format_json(Path(directory) / FILE, FORMAT, {"names": self.names})
 
     @classmethod
     def load(cls, directory: Path) -> InitiativeNames | None:
         """The saved names of an index directory, or None (none saved, or another format)."""
-        path = Path(directory) / FILE
-        if not path.is_file():
-            return None
-        data = json.loads(path.read_text("utf-8"))
-        return cls(data["names"]) if data.get("format") == FORMAT else None
+        data = read_format_json(Path(directory) / FILE, FORMAT)
+        return cls(data["names"]) if data is not None else None

@@ -21,14 +21,13 @@ dense, never a replacement (a query naming no right is untouched).
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from search.file_swap import write_text_swapped
+from search.format_json import read_format_json, write_format_json
 from search.textnorm import fold, is_stopword, variants, words
 
 FORMAT = "bokslut-search-rights/1"
@@ -251,14 +250,10 @@ class RightsSignal:
 
     def save(self, directory: Path) -> None:
         """Write rights.json into an index directory (atomically: a temporary file renamed)."""
-        write_text_swapped(Path(directory) / FILE,
-                           json.dumps({"format": FORMAT, **self.data}, ensure_ascii=False))
+        write_format_json(Path(directory) / FILE, FORMAT, self.data)
 
     @classmethod
     def load(cls, directory: Path) -> RightsSignal | None:
         """The saved signal of an index directory, or None (none saved, or another format)."""
-        path = Path(directory) / FILE
-        if not path.is_file():
-            return None
-        data = json.loads(path.read_text("utf-8"))
-        return cls(data) if data.get("format") == FORMAT else None
+        data = read_format_json(Path(directory) / FILE, FORMAT)
+        return cls(data) if data is not None else None

@@ -10,8 +10,8 @@ import pytest
 from search.domain_gate import DomainGate
 from search.embedder import FakeEmbedder
 from search.hybrid import HybridSearcher
-from search.index_store import SearchIndex
 from search.query_signals import Phrases, phrase_pieces, phrase_words
+from tests.refusing_index import refusing_index
 
 PASSAGES = [
     {"text": "Initiativet Krogar mot knark utbildar personal på restauranger."},
@@ -73,12 +73,8 @@ def test_a_phrase_many_passages_hold_is_not_rare() -> None:
 @pytest.fixture(scope="module")
 def searcher() -> HybridSearcher:
     """A searcher over PASSAGES whose classifier refuses every query (bias -100)."""
-    rows = [{"id": f"p/{i}", "heading": None, "kind": "narrative", **p}
-            for i, p in enumerate(PASSAGES)]
     embedder = FakeEmbedder()
-    never = DomainGate(np.zeros(embedder.dimension, dtype=np.float32), -100.0)
-    return HybridSearcher(dataclasses.replace(SearchIndex.build(rows, embedder), gate=never),
-                          embedder)
+    return HybridSearcher(refusing_index(PASSAGES, embedder), embedder)
 
 
 def verdict(searcher: HybridSearcher, text: str) -> bool:

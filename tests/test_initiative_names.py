@@ -5,14 +5,13 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from search.domain_gate import DomainGate
 from search.embedder import FakeEmbedder
 from search.hybrid import HybridSearcher
 from search.index_store import SearchIndex
 from search.initiative_names import FILE, InitiativeNames
+from tests.refusing_index import refusing_index
 
 PASSAGES = [
     {"text": "Matematikutställningen Mattemagiskt sänker trösklar för elever och familjer."},
@@ -26,11 +25,7 @@ EVERYDAY = "Vilka tider är Mattemagiskt öppet på helgen?"
 @pytest.fixture(scope="module")
 def index() -> SearchIndex:
     """An index over PASSAGES whose classifier refuses every query (bias -100), no names."""
-    rows = [{"id": f"p/{i}", "heading": None, "kind": "narrative", **p}
-            for i, p in enumerate(PASSAGES)]
-    embedder = FakeEmbedder()
-    never = DomainGate(np.zeros(embedder.dimension, dtype=np.float32), -100.0)
-    return dataclasses.replace(SearchIndex.build(rows, embedder), gate=never)
+    return refusing_index(PASSAGES, FakeEmbedder())
 
 
 def verdict(index: SearchIndex, text: str, names: InitiativeNames | None) -> bool:
