@@ -10,13 +10,17 @@ index as rights.json. At query time a query names an article when
 * it carries every content word of one of the article's wordings ("jämställd hälsa",
   "skydd mot narkotika för barn"), or
 * it talks about a right ("rätt", "rättighet", "konvention", an instrument's name …) and
-  covers at least half of a wording's IDF mass ("barns rätt till lek").
+  covers at least half of a wording's IDF mass ("barns rätt till lek och vila"), or
+* it talks about a right and holds a word that, among the articles of the instruments it
+  names ("barns" names the CRC, "funktionsnedsättning" the CRPD; every article when it names
+  none), only that article's wordings or definition hold ("barns rätt till lek" -> CRC 31).
 
 Each named article gets a confidence (1 for an explicit reference, else its wording's
-coverage, scaled down when another article matches more of the query), and each answer
-passage a weight from its role: the rights list and the best-ranked actions count most. The
-hybrid search adds RIGHTS_WEIGHT x that score to its fused score: a signal beside BM25 and
-dense, never a replacement (a query naming no right is untouched).
+coverage, scaled down when another article matches more of the query; none, so not named,
+when only its definition holds the query's words), and each answer passage a weight from its
+role: the rights list and the best-ranked actions count most. The hybrid search adds
+RIGHTS_WEIGHT x that score to its fused score: a signal beside BM25 and dense, never a
+replacement (a query naming no right is untouched).
 """
 
 from __future__ import annotations
