@@ -10,13 +10,17 @@ index as rights.json. At query time a query names an article when
 * it carries every content word of one of the article's wordings ("jämställd hälsa",
   "skydd mot narkotika för barn"), or
 * it talks about a right ("rätt", "rättighet", "konvention", an instrument's name …) and
-  covers at least half of a wording's IDF mass ("barns rätt till lek").
+  covers at least half of a wording's IDF mass ("barns rätt till lek och vila"), or
+* it talks about a right and holds a word that, among the articles of the instruments it
+  names ("barns" names the CRC, "funktionsnedsättning" the CRPD; every article when it names
+  none), only that article's wordings or definition hold ("barns rätt till lek" -> CRC 31).
 
 Each named article gets a confidence (1 for an explicit reference, else its wording's
-coverage, scaled down when another article matches more of the query), and each answer
-passage a weight from its role: the rights list and the best-ranked actions count most. The
-hybrid search adds RIGHTS_WEIGHT x that score to its fused score: a signal beside BM25 and
-dense, never a replacement (a query naming no right is untouched).
+coverage, scaled down when another article matches more of the query; none, so not named,
+when only its definition holds the query's words), and each answer passage a weight from its
+role: the rights list and the best-ranked actions count most. The hybrid search adds
+RIGHTS_WEIGHT x that score to its fused score: a signal beside BM25 and dense, never a
+replacement (a query naming no right is untouched).
 """
 
 from __future__ import annotations
@@ -56,6 +60,11 @@ OPTIONAL_NAME_WORDS = frozenset({"fn"})
 # the vocabulary has English labels too ("Respect for the views of the child")
 ENGLISH_STOPWORDS = frozenset({"a", "an", "and", "by", "for", "from", "in", "is", "of", "on",
                                "or", "the", "their", "to", "with", "what", "which", "how"})
+# Words that name an instrument for the distinctive-word naming when they are words of its
+# names, or the first part of one ("barns" -> "FN:s konvention om barnets rättigheter",
+# "funktionsrätt" -> "Funktionsrättskonventionen"): a query about children or disability
+# looks among that convention's articles only, though it does not name the convention in full.
+ALIAS_WORDS = ("barn", "barns", "funktionsnedsättning", "funktionsrätt")
 
 
 def word_groups(text: str, stopwords: bool = False) -> list[frozenset[str]]:
@@ -80,6 +89,13 @@ def terms(text: str, stopwords: bool = False) -> frozenset[str]:
     return frozenset().union(*word_groups(text, stopwords))
 
 
+def _in_names(alias: str, names: list[str]) -> bool:
+    """The alias is a word of one of the names, or the first part of one of its compounds."""
+    alias_terms, head = _word_terms(alias), fold(alias.lower())
+    return any(_word_terms(w.text) & alias_terms or fold(w.text.lower()).startswith(head)
+               for name in names for w in words(name))
+
+
 @cache
 def cues() -> frozenset[str]:
     """The cue words' terms (built on first use: stemming loads the lemma table)."""
@@ -95,6 +111,7 @@ class Article:
     number: int
     wordings: tuple[tuple[frozenset[str], ...], ...]  # per label its words' terms, no cues
     passages: tuple[tuple[str, float], ...]  # (passage id, role weight)
+    text: frozenset[str] = frozenset()  # every term of its wordings and definition, no cues
 
 
 def passage_weight(rank: int, role: str, evidence: bool) -> float:
@@ -115,7 +132,8 @@ class RightsSignal:
                     tuple(w for w in (tuple(g for g in word_groups(label) if not g & cue_terms)
                                       for label in a["labels"]) if w),
                     tuple((pid, passage_weight(rank, role, evidence))
-                          for pid, rank, role, evidence in a["passages"]))
+                          for pid, rank, role, evidence in a["passages"]),
+                    terms(" ".join([*a["labels"], a.get("definition") or ""])) - cue_terms)
             for a in data.get("articles", [])]
         df: dict[str, int] = {}
         for article in self.articles:
@@ -135,6 +153,13 @@ class RightsSignal:
         # about children would name the CRC and then any right it shares a word with
         self.instruments = {iri: [n for name in names for n in self._names(name, cue_terms) if n]
                             for iri, names in data.get("instruments", {}).items()}
+        # every term of every instrument name (no word of a name names an article by itself),
+        # and the instruments each alias word names
+        names = data.get("instruments", {})
+        self.name_terms = frozenset().union(*(terms(n) for ns in names.values() for n in ns),
+                                            *(terms(w) for w in ALIAS_WORDS))
+        self.aliases = {alias: {iri for iri, ns in names.items() if _in_names(alias, ns)}
+                        for alias in ALIAS_WORDS}
         # each wording's words with their weights, and its total: asked for on every query
         self.weighed = {wording: (tuple((g, self.weight(g)) for g in wording),
                                   sum(self.weight(g) for g in wording))
@@ -199,11 +224,38 @@ class RightsSignal:
             whole = coverage >= 1.0 and size >= 2 and matched >= asked / 2
             if whole or (cue and coverage >= MIN_COVERAGE):
                 scored[i] = (coverage, matched)
+        if cue:
+            for i in self._distinctive(groups, instruments | self._aliased(groups)):
+                coverage, matched, _ = max(
+                    (self.match(w, content) for w in self.articles[i].wordings),
+                    default=(0.0, 0.0, 0))
+                if matched > 0:  # a word of its definition alone gives no confidence
+                    scored.setdefault(i, (coverage, matched))
         if not scored:
             return {}
         top = max(matched for _, matched in scored.values())
         return {self.articles[i].iri: coverage * matched / top
                 for i, (coverage, matched) in scored.items()}
+
+    def _aliased(self, groups: list[frozenset[str]]) -> set[str]:
+        """Instruments an alias word of the query names ("barns" -> the CRC)."""
+        return {iri for alias, iris in self.aliases.items()
+                if any(g & _word_terms(alias) for g in groups) for iri in iris}
+
+    def _distinctive(self, groups: list[frozenset[str]], instruments: set[str]) -> set[int]:
+        """Articles named by a content word that, among the named instruments' articles (all
+        when none is named), only their wordings or definition hold ("lek" -> CRC 31)."""
+        cue_terms = cues()
+        candidates = [i for i, a in enumerate(self.articles)
+                      if not instruments or a.instrument in instruments]
+        found = set()
+        for g in groups:
+            if g & cue_terms or g & self.name_terms:
+                continue
+            holders = [i for i in candidates if g & self.articles[i].text]
+            if len(holders) == 1:
+                found.add(holders[0])
+        return found
 
     @staticmethod
     def _cue(query: str) -> bool:

@@ -159,3 +159,67 @@ def test_a_right_named_only_by_its_wording_is_not_said(signal) -> None:
     assert signal.named("jämställd hälsa") and not signal.said("jämställd hälsa")
     assert signal.said("rätt till lek") and signal.said("CRC 12")
     assert signal.said("barnkonventionen och lek") and not signal.said("lek i parken")
+
+
+# N2i (round 18): a word only one candidate article's wordings or definition hold names it,
+# with a rights cue; candidates are the named instruments' articles ("barns" names the CRC)
+BASE = "https://w3id.org/bokslut/id/"
+REST = {"iri": "rattighet/udhr/24", "instrument": "rattighet/udhr", "number": 24,
+        "labels": ["Vila, semester och arbetstid"], "definition": "Rätt till fritid.",
+        "passages": [[P + "11", 1, "SupportDirect", True]]}
+
+
+@pytest.fixture(scope="module")
+def bundled() -> RightsSignal:
+    """The signal over the bundled vocabulary (ontology/rights.ttl), as ingest reads it."""
+    import pyoxigraph as ox
+
+    from graph.reference import project_graphs
+    from graph.store_writer import StoreBuilder
+    from web.pipeline.search_rights import rights_for_search
+
+    builder = StoreBuilder(ox.Store())
+    for name, graph in project_graphs(BASE).items():
+        builder.replace_graph(BASE + name, graph)
+    return RightsSignal(rights_for_search(builder, BASE))
+
+
+@pytest.mark.parametrize(("query", "article"), [
+    ("barns rätt till lek", "rattighet/crc/31"),
+    ("Barnkonventionen artikel 12", "rattighet/crc/12"),
+    ("rätten till arbete för personer med funktionsnedsättning", "rattighet/crpd/27")])
+def test_the_issues_examples_name_their_article(bundled, query: str, article: str) -> None:
+    assert bundled.named(query).get(article, 0) > 0
+
+
+def test_a_distinctive_word_without_a_rights_cue_names_nothing(bundled) -> None:
+    assert bundled.named("barns rätt till lek")
+    assert bundled.named("barn och lek") == {} and bundled.named("lek") == {}
+
+
+def test_a_word_two_candidates_hold_names_neither() -> None:
+    signal = RightsSignal({**DATA, "articles": [*DATA["articles"], REST]})
+    # "vila" is in CRC 31's and UDHR 24's wordings, "fritid" in CRC 31's and UDHR 24's
+    # definition; each covers under half of any wording
+    assert signal.named("rätt till vila") == {}
+    assert signal.named("rätt till fritid") == {}
+    # "barns" names the CRC: among its articles "vila" is CRC 31's alone
+    assert set(signal.named("barns rätt till vila")) == {"rattighet/crc/31"}
+    assert set(signal.named("rätt till semester")) == {"rattighet/udhr/24"}
+
+
+def test_a_procedural_article_is_never_named(bundled) -> None:
+    from rdflib import URIRef
+    from rdflib.namespace import RDF, SKOS
+
+    from graph.namespaces import BK
+    from graph.reference import project_graphs
+
+    graph = project_graphs(BASE)["graf/referens"]
+    procedural = set(graph.subjects(RDF.type, BK.ProceduralArticle))
+    assert procedural and not {BASE + a.iri for a in bundled.articles} & procedural
+    for article in procedural:
+        assert isinstance(article, URIRef)
+        for label in graph.objects(article, SKOS.prefLabel | SKOS.altLabel):
+            named = bundled.named(f"barns rätt till {label}")
+            assert not {BASE + iri for iri in named} & procedural, label
