@@ -8,15 +8,25 @@ case- and å/ä/ö-folded, the last word also with a genitive "s" ("Kulturskolan
 one word of MIN_REPAIRED letters or more also when a query word is the lexical analyzer's
 typo repair of it ("kulturskolna"). An index saved without the file has no names: nothing
 changes.
+
+Round 18 (IN4): a name every word of which is an ordinary Swedish word (textnorm.is_swedish_word
+of the lowercased word: "Mosaik", "Pax", "Ung fritid", "Våga fråga"), matched as written, names
+an initiative only when the query writes the name's first word with a capital first letter and
+that word is not the query's first word (a sentence's first word is capitalised anyway): "Vad
+gör Mosaik för unga" names it, "vilket fogbruk passar för mosaik i glas" does not. The typo
+repair is unchanged: a misspelt word ("mosiak") is not a common word written by chance, so it
+still reaches "Mosaik". A name with a word Swedish does not know ("Pryloteket", "Signs of
+Safety", "Bostad först") is matched as before, in any case.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 from search.format_json import read_format_json, write_format_json
-from search.textnorm import fold, variants, words
+from search.textnorm import fold, is_swedish_word, variants, words
 
 FORMAT = "bokslut-search-initiatives/1"
 FILE = "initiative_names.json"
@@ -30,15 +40,38 @@ def name_words(text: str) -> tuple[str, ...]:
     return tuple(fold(word.text) for word in words(text))
 
 
-def adjacent(name: tuple[str, ...], query: tuple[str, ...]) -> bool:
-    """The name's words occur in the query next to each other, in order (the last one may
-    carry a genitive s)."""
+def starts(name: tuple[str, ...], query: tuple[str, ...]) -> list[int]:
+    """Where the name's words occur in the query next to each other, in order (the last one
+    may carry a genitive s): the index of the query word each occurrence starts at."""
     size = len(name)
-    for start in range(len(query) - size + 1):
-        window = query[start:start + size]
-        if window[:-1] == name[:-1] and window[-1] in (name[-1], name[-1] + "s"):
-            return True
-    return False
+    return [start for start in range(len(query) - size + 1)
+            if query[start:start + size - 1] == name[:-1]
+            and query[start + size - 1] in (name[-1], name[-1] + "s")]
+
+
+def ordinary(name: str) -> bool:
+    """Every word of the name is an ordinary Swedish word ("Mosaik", "Ung fritid")."""
+    return all(is_swedish_word(word.text.lower()) for word in words(name))
+
+
+def capitalised(query: str, lowered: list[str]) -> list[bool]:
+    """Whether each of the query's words (words(), which lowercases) has a capital first letter
+    as written: each found in order in the query; a word not found there counts as lowercase."""
+    text = unicodedata.normalize("NFC", query)
+    lower = text.lower()
+    if len(lower) != len(text):  # a letter whose lowercase is longer: positions do not align
+        return [False] * len(lowered)
+    marks, pos = [], 0
+    for word in lowered:
+        found = lower.find(word, pos)
+        marks.append(found >= 0 and text[found].isupper())
+        pos = found + len(word) if found >= 0 else pos
+    return marks
+
+
+def written_as_name(start: int, capitals: list[bool]) -> bool:
+    """The query word at `start` has a capital first letter and is not the query's first word."""
+    return start > 0 and capitals[start]
 
 
 def repaired_to(name: str, query: str, repair: Repair) -> bool:
@@ -59,12 +92,19 @@ class InitiativeNames:
         """Names as the graph gives them (skos:prefLabel); empty or wordless ones are dropped."""
         self.names = sorted({n for n in names if name_words(n)})
         self._words = [(n, name_words(n)) for n in self.names]
+        self._ordinary = {n for n in self.names if ordinary(n)}
 
     def named(self, query: str, repair: Repair | None = None) -> str | None:
         """The first initiative the query names (see the module doc), or None."""
-        folded = name_words(query)
+        lowered = [word.text for word in words(query)]
+        folded = tuple(fold(text) for text in lowered)
+        capitals: list[bool] | None = None  # worked out only when an ordinary name occurs
         for name, parts in self._words:
-            if adjacent(parts, folded):
+            found = starts(parts, folded)
+            if found and name in self._ordinary:
+                capitals = capitals if capitals is not None else capitalised(query, lowered)
+                found = [start for start in found if written_as_name(start, capitals)]
+            if found:
                 return name
         if repair is None:
             return None
