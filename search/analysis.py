@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING, Any
 from search.bounded_cache import BoundedCache
 from search.compounds import CompoundSplitter
 from search.fuzzy import DeletionIndex
-from search.textnorm import fold, forget_words, is_stopword, lemma_table, stem, variants, words
+from search.textnorm import (
+    fold,
+    forget_words,
+    is_stopword,
+    is_swedish_word,
+    lemma_table,
+    stem,
+    variants,
+    words,
+)
 
 if TYPE_CHECKING:
     from search.thesaurus import Expander
@@ -79,10 +88,13 @@ class SwedishAnalyzer:
         )
         self._folded: dict[str, Group] | None = None
         self._typos: DeletionIndex | None = None
+        # the passages' word forms as written (forms' keys), for a typo the stemmer hides
+        self._surface: tuple[DeletionIndex, dict[str, int]] | None = None
         # a query word's resolution (typo repair is the costly part) is asked for by the
         # query signals and by BM25 alike, and common words recur across queries; its groups
-        # and its repair share one entry, so a thread never sees one without the other
-        self._resolved: BoundedCache[Group, tuple[list[Group], Repair | None]] = \
+        # and its repair share one entry, so a thread never sees one without the other. Keyed
+        # on the word, not its stems: two words with one stem may repair differently as typed
+        self._resolved: BoundedCache[str, tuple[list[Group], Repair | None]] = \
             BoundedCache(RESOLVED_CACHE)
         # snippets ask for every word shown
         self._word_terms: BoundedCache[str, frozenset[str]] = BoundedCache(RESOLVED_CACHE)
@@ -141,7 +153,7 @@ class SwedishAnalyzer:
 
     def word_groups(self, word: str) -> list[Group]:
         """query_groups() of one already tokenized word (no second tokenization)."""
-        return [] if is_stopword(word) else self._resolve_cached(variants(word))[0]
+        return [] if is_stopword(word) else self._resolve_cached(word)[0]
 
     def word_terms(self, word: str) -> frozenset[str]:
         """The terms one word of a passage yields, remembered (snippets mark words by them)."""
@@ -158,7 +170,7 @@ class SwedishAnalyzer:
         for word in words(text):
             if is_stopword(word.text):
                 continue
-            groups.extend(self._resolve_cached(variants(word.text))[0])
+            groups.extend(self._resolve_cached(word.text)[0])
             if word.suspended:
                 pending.append(word.text)
             elif pending:
@@ -173,7 +185,7 @@ class SwedishAnalyzer:
         compound, or matched nothing."""
         if is_stopword(word):
             return None
-        found = self._resolve_cached(variants(word))[1]
+        found = self._resolve_cached(word)[1]
         return None if found is None or found[1] == "partial" else found
 
     def partly_known(self, word: str) -> bool:
@@ -181,7 +193,7 @@ class SwedishAnalyzer:
         ("valdistriktsskillnader" -> "rikt" + "skillnad"): a near miss, not a match."""
         if is_stopword(word):
             return False
-        found = self._resolve_cached(variants(word))[1]
+        found = self._resolve_cached(word)[1]
         return found is not None and found[1] == "partial"
 
     def known_parts(self, word: str) -> list[Group]:
@@ -202,17 +214,18 @@ class SwedishAnalyzer:
         self.splitter.forget()
         forget_words()
 
-    def _resolve_cached(self, terms: Group) -> tuple[list[Group], Repair | None]:
+    def _resolve_cached(self, word: str) -> tuple[list[Group], Repair | None]:
         """_resolve, remembered (the cache is dropped whole when it grows past a bound)."""
-        return self._resolved.get(terms, self._resolve)
+        return self._resolved.get(word, self._resolve)
 
-    def _resolve(self, terms: Group) -> tuple[list[Group], Repair | None]:
-        """Map one query word's terms onto the vocabulary, trying cheaper repairs first:
-        the groups, and how the word was repaired (None: as written, or a known compound)."""
+    def _resolve(self, word: str) -> tuple[list[Group], Repair | None]:
+        """Map one query word onto the vocabulary, trying cheaper repairs first: the groups,
+        and how the word was repaired (None: as written, or a known compound)."""
+        terms = variants(word)
         base, repair = tuple(t for t in terms if t in self._vocab), None
         if not base and (base := self._fold_match(terms)):
             repair = (base[0], "accent")
-        if not base and (base := self._typo(terms[0], 1)):
+        if not base and (base := self._typo(terms[0], 1) or self._surface_typo(word)):
             repair = (base[0], "typo")
         if base:
             return [base, *((p,) for p in self._parts(base[0]))], repair
@@ -250,6 +263,7 @@ class SwedishAnalyzer:
         """Build the lazy lookup tables now (seconds), so no user's first query waits for them."""
         self._fold_match(("",))
         self._typo("x" * self.config.typo_min_len, 1)
+        self._surface_typo("x" * self.config.typo_min_len)
         _ = self.expander
 
     @property
@@ -272,6 +286,21 @@ class SwedishAnalyzer:
             self._typos = DeletionIndex(self._vocab, long_len=self.config.typo_long_len)
         found = self._typos.nearest(term, self.df, limit)
         return (found,) if found else ()
+
+    def _surface_typo(self, word: str) -> Group:
+        """The term of the passage word form one edit from the word as typed ("penagr" ->
+        "pengar" -> "peng"), for a slip that changes what the stemmer strips. Only for a word
+        Swedish does not know as written (a real word one edit from a report form, "orter" /
+        "arter", is what it says) and only at one edit (an adjacent swap is one)."""
+        word = word.lower()
+        if len(word) < self.config.typo_min_len or is_swedish_word(word):
+            return ()
+        if self._surface is None:
+            index = DeletionIndex(self.forms, long_len=self.config.typo_long_len)
+            self._surface = index, {form: self.df.get(t, 0) for form, t in self.forms.items()}
+        index, weights = self._surface
+        found = index.nearest(word, weights, 1)
+        return (self.forms[found],) if found and self.forms[found] in self._vocab else ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready state: config and fitted statistics (no passage text)."""
