@@ -48,6 +48,15 @@ def run_part(rank: Ranker, queries: Sequence[DevQuery], k: int = 10) -> dict[str
     return out
 
 
+def pooled(parts: Mapping[str, Mapping[str, dict]], names: Sequence[str]) -> dict[str, dict]:
+    """The named parts as one: every column's per-query rows together, summarised alike (a
+    mean over all their queries, not a mean of the parts' means)."""
+    chosen = [parts[name] for name in names]
+    k = chosen[0]["hybrid"]["k"]
+    return {column: summarise([row for part in chosen for row in part[column]["rows"]], k)
+            for column in COLUMNS}
+
+
 def _cells(result: Mapping[str, dict], key: str | None, metric: str) -> tuple[int, list[str]]:
     """(n, formatted values per column) for the whole part (key None) or one type."""
     values, n = [], 0

@@ -370,6 +370,21 @@ def test_eval_report_oracle_and_table() -> None:
     assert text.count("1.000") >= 4
 
 
+def test_eval_report_pools_parts_by_their_queries_not_their_means() -> None:
+    from search.eval_report import pooled, run_part
+    from search.evaluate import DevQuery
+
+    one = [DevQuery("q1", "ord", "typo", {"a": 3})]
+    three = [DevQuery(f"q{i}", f"fel{i}", "typo", {"b": 3}) for i in range(2, 5)]
+    hits = {"ord": ["a"], "fel2": ["x"], "fel3": ["x"], "fel4": ["x"]}
+    parts = {"a": run_part(lambda q, k, mode: hits[q], one),
+             "b": run_part(lambda q, k, mode: hits[q], three)}
+    both = pooled(parts, ["a", "b"])
+    # one query at 1.0 and three at 0.0: 0.25 over the queries (the parts' means would give 0.5)
+    assert both["hybrid"]["ndcg"] == pytest.approx(0.25)
+    assert both["hybrid"]["queries"] == 4 and both["oracle"]["by_type"]["typo"]["queries"] == 4
+
+
 def test_the_package_exposes_its_public_surface() -> None:
     import search
 
