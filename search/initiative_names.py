@@ -9,14 +9,19 @@ one word of MIN_REPAIRED letters or more also when a query word is the lexical a
 typo repair of it ("kulturskolna"). An index saved without the file has no names: nothing
 changes.
 
-Round 18 (IN4): a name every word of which is an ordinary Swedish word (textnorm.is_swedish_word
-of the lowercased word: "Mosaik", "Pax", "Ung fritid", "Våga fråga"), matched as written, names
-an initiative only when the query writes the name's first word with a capital first letter and
-that word is not the query's first word (a sentence's first word is capitalised anyway): "Vad
-gör Mosaik för unga" names it, "vilket fogbruk passar för mosaik i glas" does not. The typo
-repair is unchanged: a misspelt word ("mosiak") is not a common word written by chance, so it
-still reaches "Mosaik". A name with a word Swedish does not know ("Pryloteket", "Signs of
-Safety", "Bostad först") is matched as before, in any case.
+Round 18 (IN4, narrowed by IN5): a one-word name that is an ordinary Swedish word
+(textnorm.is_swedish_word of the word: "Mosaik", "Pax"), matched as written, names an
+initiative only when the query writes it with a capital first letter that says something:
+not at a sentence's start (the query's first word, or the first word after ".", "!" or "?",
+capitalised anyway) and not in a query with no lowercase letter at all (ALL CAPS). "Vad gör
+Mosaik för unga" names it; "vilket fogbruk passar för mosaik i glas", "Hej! Mosaik har
+öppet?" and "KAN MAN BOKA MOSAIK" do not. A name of several words ("Ung fritid", "Krogar mot
+knark", "Första hjälpen i psykisk hälsa") is matched as before, in any case and position:
+ordinary words next to each other in the name's order are seldom there by chance. A name
+with a word Swedish does not know ("Pryloteket") is matched as before, in any case. The typo
+repair is unchanged and ignores case and position, so a misspelt ordinary word in an errand
+still names the initiative ("mosiak i glas" names "Mosaik"): a leak kept for "har mosiak
+öppet".
 """
 
 from __future__ import annotations
@@ -51,27 +56,28 @@ def starts(name: tuple[str, ...], query: tuple[str, ...]) -> list[int]:
 
 def ordinary(name: str) -> bool:
     """Every word of the name is an ordinary Swedish word ("Mosaik", "Ung fritid")."""
-    return all(is_swedish_word(word.text.lower()) for word in words(name))
+    return all(is_swedish_word(word.text) for word in words(name))
+
+
+SENTENCE_ENDS = ".!?"
 
 
 def capitalised(query: str, lowered: list[str]) -> list[bool]:
-    """Whether each of the query's words (words(), which lowercases) has a capital first letter
-    as written: each found in order in the query; a word not found there counts as lowercase."""
+    """Whether each of the query's words (words(), which lowercases) is written with a capital
+    first letter that says something: not a sentence's first word (the query's first, or the
+    first after . ! ?), and not in a query with no lowercase letter (ALL CAPS). Each word is
+    found in order in the query; a word not found there counts as lowercase."""
     text = unicodedata.normalize("NFC", query)
     lower = text.lower()
-    if len(lower) != len(text):  # a letter whose lowercase is longer: positions do not align
-        return [False] * len(lowered)
+    if len(lower) != len(text) or not any(c.islower() for c in text):
+        return [False] * len(lowered)  # positions would not align; or ALL CAPS
     marks, pos = [], 0
-    for word in lowered:
+    for index, word in enumerate(lowered):
         found = lower.find(word, pos)
-        marks.append(found >= 0 and text[found].isupper())
+        opens = index == 0 or any(c in SENTENCE_ENDS for c in text[pos:max(found, pos)])
+        marks.append(found >= 0 and not opens and text[found].isupper())
         pos = found + len(word) if found >= 0 else pos
     return marks
-
-
-def written_as_name(start: int, capitals: list[bool]) -> bool:
-    """The query word at `start` has a capital first letter and is not the query's first word."""
-    return start > 0 and capitals[start]
 
 
 def repaired_to(name: str, query: str, repair: Repair) -> bool:
@@ -101,9 +107,9 @@ class InitiativeNames:
         capitals: list[bool] | None = None  # worked out only when an ordinary name occurs
         for name, parts in self._words:
             found = starts(parts, folded)
-            if found and name in self._ordinary:
+            if found and len(parts) == 1 and name in self._ordinary:
                 capitals = capitals if capitals is not None else capitalised(query, lowered)
-                found = [start for start in found if written_as_name(start, capitals)]
+                found = [start for start in found if capitals[start]]
             if found:
                 return name
         if repair is None:

@@ -113,17 +113,39 @@ def test_an_index_saved_without_the_file_gets_it_at_the_next_ingest(
     assert names is not None and len(names.names) == 33
 
 
-def test_a_name_of_ordinary_words_is_named_only_capitalised_and_not_first() -> None:
-    """IN4 (round 18): "Mosaik" and "Ung fritid" are Swedish words; written as a name they name."""
+def test_a_one_word_ordinary_name_is_named_only_by_a_capital_that_says_something() -> None:
+    """IN4, narrowed by IN5 (round 18): "Mosaik" is a Swedish word; written as a name it names."""
     names = InitiativeNames([*NAMES, "Pryloteket"])
     assert names.named("vilket fogbruk passar för mosaik i glas") is None
     assert names.named("Vad gör Mosaik för unga") == "Mosaik"
-    assert names.named("Mosaik har öppet på lovet") is None  # a sentence's first word
-    assert names.named("vad gör ung fritid på lovet") is None
+    assert names.named("Mosaik har öppet på lovet") is None  # the query's first word
+    assert names.named("Hej! Mosaik har öppet?") is None  # a later sentence's first word
+    assert names.named("Jag har trasigt porslin. Mosaik av det, hur?") is None
+    assert names.named("VILKET FOGBRUK PASSAR FÖR MOSAIK I GLAS") is None  # ALL CAPS
+    assert names.named("ÖPPETTIDER MOSAIK") is None
+    assert names.named("kan man boka MOSAIK till ett kalas") == "Mosaik"  # lowercase elsewhere
+    assert names.named("Mosaik? vad gör mosaik") is None  # repeated, never as a name
+    assert names.named("mosaik i glas – vad gör Mosaik") == "Mosaik"  # the second one
+    assert names.named("pax i skolan") is None
+    assert names.named("Vad är Pax") == "Pax"
     assert names.named("pryloteket har öppet på lördag") == "Pryloteket"  # not a Swedish word
 
 
-def test_a_misspelt_ordinary_name_still_passes_by_the_typo_repair(index: SearchIndex) -> None:
-    """IN4 keeps the typo path: "mosiak" is no common word written by chance."""
-    repair = index.bm25.analyzer.repair
-    assert InitiativeNames(NAMES).named("har mosiak öppet på sommarlovet", repair) == "Mosaik"
+def test_a_name_of_several_ordinary_words_is_named_in_any_case_and_place() -> None:
+    """IN5: the capital rule is for one-word names; a phrase in the name's order is no chance."""
+    names = InitiativeNames([*NAMES, "Första hjälpen i psykisk hälsa", "Krogar mot knark"])
+    assert names.named("vad gör ung fritid på lovet") == "Ung fritid"
+    assert names.named("Ung fritid på lovet") == "Ung fritid"  # the query's first words
+    assert names.named("UNG FRITID PÅ LOVET") == "Ung fritid"
+    assert names.named("hur många har gått första hjälpen i psykisk hälsa") \
+        == "Första hjälpen i psykisk hälsa"
+    assert names.named("krogar mot knark vad har kartlagts") == "Krogar mot knark"
+    assert names.named("krogar utan knark") is None
+
+
+def test_a_misspelt_ordinary_name_names_it_in_any_case_and_place(index: SearchIndex) -> None:
+    """The typo path ignores case and position: a known leak, kept for "har mosiak öppet"."""
+    names, repair = InitiativeNames(NAMES), index.bm25.analyzer.repair
+    assert names.named("Mosiak har öppet", repair) == "Mosaik"  # first word
+    assert names.named("vilket fogbruk passar för mosiak i glas", repair) == "Mosaik"  # the leak
+    assert names.named("vilket fogbruk passar för mosaik i glas", repair) is None  # as written
