@@ -59,7 +59,8 @@ OTHER_PASSAGE = 0.7  # an action's passage that is not its evidence passage
 OPTIONAL_NAME_WORDS = frozenset({"fn"})
 # the vocabulary has English labels too ("Respect for the views of the child")
 ENGLISH_STOPWORDS = frozenset({"a", "an", "and", "by", "for", "from", "in", "is", "of", "on",
-                               "or", "the", "their", "to", "with", "what", "which", "how"})
+                               "or", "the", "their", "to", "with", "what", "which", "how",
+                               "people", "peoples"})
 # Words that name an instrument for the distinctive-word naming when they are words of its
 # names, or the first part of one ("barns" -> "FN:s konvention om barnets rättigheter",
 # "funktionsrätt" -> "Funktionsrättskonventionen"): a query about children or disability
@@ -229,7 +230,12 @@ class RightsSignal:
                 coverage, matched, _ = max(
                     (self.match(w, content) for w in self.articles[i].wordings),
                     default=(0.0, 0.0, 0))
-                if matched > 0:  # a word of its definition alone gives no confidence
+                # a word of its definition alone gives no confidence, nor does an instrument's
+                # name or alias word ("barn" is in 14 CRC wordings): another query word must be
+                # in one of its wordings ("lek" in "barns rätt till lek", not "barn och ungas")
+                own = max((self.match(w, content - self.name_terms)[1]
+                           for w in self.articles[i].wordings), default=0.0)
+                if own > 0:
                     scored.setdefault(i, (coverage, matched))
         if not scored:
             return {}
