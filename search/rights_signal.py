@@ -13,7 +13,10 @@ index as rights.json. At query time a query names an article when
   covers at least half of a wording's IDF mass ("barns rätt till lek och vila"), or
 * it talks about a right and holds a word that, among the articles of the instruments it
   names ("barns" names the CRC, "funktionsnedsättning" the CRPD; every article when it names
-  none), only that article's wordings or definition hold ("barns rätt till lek" -> CRC 31).
+  none), only that article's wordings or definition hold ("barns rätt till lek" -> CRC 31),
+  and another word than an instrument's name or alias word is in one of its wordings ("barn"
+  is in 14 CRC wordings: "barn och ungas rätt till inflytande" names nothing by "unga"; the
+  naming itself is search/rights_naming.py's).
 
 Each named article gets a confidence (1 for an explicit reference, else its wording's
 coverage, scaled down when another article matches more of the query; none, so not named,
