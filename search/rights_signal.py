@@ -13,7 +13,10 @@ index as rights.json. At query time a query names an article when
   covers at least half of a wording's IDF mass ("barns rätt till lek och vila"), or
 * it talks about a right and holds a word that, among the articles of the instruments it
   names ("barns" names the CRC, "funktionsnedsättning" the CRPD; every article when it names
-  none), only that article's wordings or definition hold ("barns rätt till lek" -> CRC 31).
+  none), only that article's wordings or definition hold ("barns rätt till lek" -> CRC 31),
+  and another word than an instrument's name or alias word is in one of its wordings ("barn"
+  is in 14 CRC wordings: "barn och ungas rätt till inflytande" names nothing by "unga"; the
+  naming itself is search/rights_naming.py's).
 
 Each named article gets a confidence (1 for an explicit reference, else its wording's
 coverage, scaled down when another article matches more of the query; none, so not named,
@@ -32,6 +35,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from search.format_json import read_format_json, write_format_json
+from search.rights_naming import ALIAS_WORDS, DistinctiveNaming, in_names
 from search.textnorm import fold, is_stopword, variants, words
 
 FORMAT = "bokslut-search-rights/1"
@@ -59,12 +63,8 @@ OTHER_PASSAGE = 0.7  # an action's passage that is not its evidence passage
 OPTIONAL_NAME_WORDS = frozenset({"fn"})
 # the vocabulary has English labels too ("Respect for the views of the child")
 ENGLISH_STOPWORDS = frozenset({"a", "an", "and", "by", "for", "from", "in", "is", "of", "on",
-                               "or", "the", "their", "to", "with", "what", "which", "how"})
-# Words that name an instrument for the distinctive-word naming when they are words of its
-# names, or the first part of one ("barns" -> "FN:s konvention om barnets rättigheter",
-# "funktionsrätt" -> "Funktionsrättskonventionen"): a query about children or disability
-# looks among that convention's articles only, though it does not name the convention in full.
-ALIAS_WORDS = ("barn", "barns", "funktionsnedsättning", "funktionsrätt")
+                               "or", "the", "their", "to", "with", "what", "which", "how",
+                               "people", "peoples"})
 
 
 def word_groups(text: str, stopwords: bool = False) -> list[frozenset[str]]:
@@ -91,9 +91,8 @@ def terms(text: str, stopwords: bool = False) -> frozenset[str]:
 
 def _in_names(alias: str, names: list[str]) -> bool:
     """The alias is a word of one of the names, or the first part of one of its compounds."""
-    alias_terms, head = _word_terms(alias), fold(alias.lower())
-    return any(_word_terms(w.text) & alias_terms or fold(w.text.lower()).startswith(head)
-               for name in names for w in words(name))
+    return in_names(_word_terms(alias), alias,
+                    ((w.text, _word_terms(w.text)) for name in names for w in words(name)))
 
 
 @cache
@@ -160,6 +159,10 @@ class RightsSignal:
                                             *(terms(w) for w in ALIAS_WORDS))
         self.aliases = {alias: {iri for iri, ns in names.items() if _in_names(alias, ns)}
                         for alias in ALIAS_WORDS}
+        self.naming = DistinctiveNaming([a.instrument for a in self.articles],
+                                        [a.text for a in self.articles],
+                                        self._alias_terms(),
+                                        cue_terms | self.name_terms)
         # each wording's words with their weights, and its total: asked for on every query
         self.weighed = {wording: (tuple((g, self.weight(g)) for g in wording),
                                   sum(self.weight(g) for g in wording))
@@ -217,45 +220,35 @@ class RightsSignal:
             article = self.articles[i]
             if instruments and article.instrument not in instruments:
                 continue
-            coverage, matched, size = max(
-                (self.match(w, content) for w in article.wordings), default=(0.0, 0.0, 0))
+            coverage, matched, size = self._best(article, content)
             # without a rights word, the whole wording must be asked for and be most of the
             # query ("jämställd hälsa"), not two common words of a longer one ("barn", "familj")
             whole = coverage >= 1.0 and size >= 2 and matched >= asked / 2
             if whole or (cue and coverage >= MIN_COVERAGE):
                 scored[i] = (coverage, matched)
         if cue:
-            for i in self._distinctive(groups, instruments | self._aliased(groups)):
-                coverage, matched, _ = max(
-                    (self.match(w, content) for w in self.articles[i].wordings),
-                    default=(0.0, 0.0, 0))
-                if matched > 0:  # a word of its definition alone gives no confidence
-                    scored.setdefault(i, (coverage, matched))
+            for i in self.naming.named(groups, instruments | self.naming.aliased(groups)):
+                # a word of its definition alone gives no confidence, nor does an instrument's
+                # name or alias word ("barn" is in 14 CRC wordings): another query word must be
+                # in one of its wordings ("lek" in "barns rätt till lek", not "barn och ungas")
+                if self._best(self.articles[i], content - self.name_terms)[1] > 0:
+                    scored.setdefault(i, self._best(self.articles[i], content)[:2])
         if not scored:
             return {}
         top = max(matched for _, matched in scored.values())
         return {self.articles[i].iri: coverage * matched / top
                 for i, (coverage, matched) in scored.items()}
 
-    def _aliased(self, groups: list[frozenset[str]]) -> set[str]:
-        """Instruments an alias word of the query names ("barns" -> the CRC)."""
-        return {iri for alias, iris in self.aliases.items()
-                if any(g & _word_terms(alias) for g in groups) for iri in iris}
+    def _alias_terms(self) -> dict[frozenset[str], set[str]]:
+        """Each alias word's terms -> the instruments it names."""
+        out: dict[frozenset[str], set[str]] = {}
+        for alias, iris in self.aliases.items():
+            out.setdefault(_word_terms(alias), set()).update(iris)
+        return out
 
-    def _distinctive(self, groups: list[frozenset[str]], instruments: set[str]) -> set[int]:
-        """Articles named by a content word that, among the named instruments' articles (all
-        when none is named), only their wordings or definition hold ("lek" -> CRC 31)."""
-        cue_terms = cues()
-        candidates = [i for i, a in enumerate(self.articles)
-                      if not instruments or a.instrument in instruments]
-        found = set()
-        for g in groups:
-            if g & cue_terms or g & self.name_terms:
-                continue
-            holders = [i for i in candidates if g & self.articles[i].text]
-            if len(holders) == 1:
-                found.add(holders[0])
-        return found
+    def _best(self, article: Article, content: frozenset[str]) -> tuple[float, float, int]:
+        """The match of the article's wording that the query's content words cover best."""
+        return max((self.match(w, content) for w in article.wordings), default=(0.0, 0.0, 0))
 
     @staticmethod
     def _cue(query: str) -> bool:
