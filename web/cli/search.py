@@ -91,17 +91,18 @@ def search_cmd(query: str | None, k: int, year: int | None, goal: str | None,
 # Held-out 21, 22 and 23 are round 17's (round17_gates.txt): 21 the gates' set; 22 and 23 written
 # by helpers who read no earlier set while writing, each run once on the round's final code; 24,
 # written the same way, gate IN's set. Held-out 25-28 are round 18's (round18_gates.txt), all
-# written that way: 25, 26 and 27 the sets of gates IN4, T3 and N2i, 28 run once on the final code.
+# written that way: 25, 26 and 27 the sets of gates IN4, T3 and N2i, 28 run once on the final code,
+# 29 (leaning on rights questions) gate N2j's.
 POOLED_PART = "reported, pooled"  # the last column of `bokslut eval`: REPORTED_PARTS as one
 REPORTED_PARTS = ("held-out", "held-out 14", "held-out 15", "held-out 16", "held-out 17",
                   "held-out 18", "held-out 19", "held-out 20", "held-out 21", "held-out 22",
                   "held-out 23", "held-out 24", "held-out 25", "held-out 26", "held-out 27",
-                  "held-out 28")
+                  "held-out 28", "held-out 29")
 
 
 def default_dev_sets() -> dict[str, Path]:
-    """The bundled query sets by part: tuning and twenty-eight held-out parts (tests/data/);
-    held-out and held-out 14-28 are reported only; the pool is tuning and held-out 2-13."""
+    """The bundled query sets by part: tuning and twenty-nine held-out parts (tests/data/);
+    held-out and held-out 14-29 are reported only; the pool is tuning and held-out 2-13."""
     data = Path(str(resources.files("corpus"))).parent / "tests" / "data"
     return {"tuning": data / "search_tune.jsonl", "held-out": data / "search_heldout.jsonl",
             "held-out 2": data / "search_heldout2.jsonl",
@@ -130,7 +131,8 @@ def default_dev_sets() -> dict[str, Path]:
             "held-out 25": data / "search_heldout25.jsonl",
             "held-out 26": data / "search_heldout26.jsonl",
             "held-out 27": data / "search_heldout27.jsonl",
-            "held-out 28": data / "search_heldout28.jsonl"}
+            "held-out 28": data / "search_heldout28.jsonl",
+            "held-out 29": data / "search_heldout29.jsonl"}
 
 
 @click.command("eval")
