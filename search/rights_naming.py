@@ -8,9 +8,9 @@ word than an instrument's name or alias word is in one of its wordings (N2j).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 
-from search.textnorm import fold
+from search.textnorm import fold, words
 
 # Words that name an instrument for the distinctive-word naming when they are words of its
 # names, or the first part of one ("barns" -> "FN:s konvention om barnets rättigheter",
@@ -19,21 +19,28 @@ from search.textnorm import fold
 ALIAS_WORDS = ("barn", "barns", "funktionsnedsättning", "funktionsrätt")
 
 
-def in_names(alias_terms: frozenset[str], alias: str,
-             name_words: Iterable[tuple[str, frozenset[str]]]) -> bool:
-    """The alias is a word of a name (by terms), or the first part of one of its compounds."""
-    head = fold(alias.lower())
-    return any(terms & alias_terms or fold(word.lower()).startswith(head)
-               for word, terms in name_words)
+def alias_instruments(names: dict[str, list[str]],
+                      word_terms: Callable[[str], frozenset[str]]) -> dict[str, set[str]]:
+    """Each alias word -> the instruments (iri -> names) one of whose names holds it as a word
+    (by terms) or as the first part of a compound."""
+    out: dict[str, set[str]] = {}
+    for alias in ALIAS_WORDS:
+        head, alias_terms = fold(alias.lower()), word_terms(alias)
+        out[alias] = {iri for iri, ns in names.items()
+                      if any(word_terms(w.text) & alias_terms
+                             or fold(w.text.lower()).startswith(head)
+                             for name in ns for w in words(name))}
+    return out
 
 
 class DistinctiveNaming:
     """Articles named by a query word only one candidate article's text holds."""
 
     def __init__(self, instruments: Sequence[str], texts: Sequence[frozenset[str]],
-                 aliases: dict[frozenset[str], set[str]], skip: frozenset[str]) -> None:
-        """Per article its instrument and text terms; alias terms -> instruments; terms that
-        never name (cue words, instrument names and aliases)."""
+                 aliases: dict[str, set[str]], word_terms: Callable[[str], frozenset[str]],
+                 skip: frozenset[str]) -> None:
+        """Per article its instrument and text terms; alias word -> instruments (read by its
+        terms); terms that never name (cue words, instrument names and aliases)."""
         holders: dict[str, set[int]] = {}
         scope: dict[str, set[int]] = {}
         for i, (instrument, text) in enumerate(zip(instruments, texts, strict=True)):
@@ -43,7 +50,10 @@ class DistinctiveNaming:
         self.holders = {t: frozenset(ids) for t, ids in holders.items()}
         self.scope = {iri: frozenset(ids) for iri, ids in scope.items()}
         self.every = frozenset(range(len(texts)))
-        self.aliases, self.skip = aliases, skip
+        self.aliases: dict[frozenset[str], set[str]] = {}
+        for alias, iris in aliases.items():  # "barn" and "barns" may share their terms
+            self.aliases.setdefault(word_terms(alias), set()).update(iris)
+        self.skip = skip
 
     def aliased(self, groups: list[frozenset[str]]) -> set[str]:
         """Instruments an alias word of the query names ("barns" -> the CRC)."""

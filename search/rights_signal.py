@@ -35,7 +35,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from search.format_json import read_format_json, write_format_json
-from search.rights_naming import ALIAS_WORDS, DistinctiveNaming, in_names
+from search.rights_naming import ALIAS_WORDS, DistinctiveNaming, alias_instruments
 from search.textnorm import fold, is_stopword, variants, words
 
 FORMAT = "bokslut-search-rights/1"
@@ -87,12 +87,6 @@ def _word_terms(word: str) -> frozenset[str]:
 def terms(text: str, stopwords: bool = False) -> frozenset[str]:
     """Every term of every content word (stems with and without å/ä/ö, lemma stems)."""
     return frozenset().union(*word_groups(text, stopwords))
-
-
-def _in_names(alias: str, names: list[str]) -> bool:
-    """The alias is a word of one of the names, or the first part of one of its compounds."""
-    return in_names(_word_terms(alias), alias,
-                    ((w.text, _word_terms(w.text)) for name in names for w in words(name)))
 
 
 @cache
@@ -157,12 +151,10 @@ class RightsSignal:
         names = data.get("instruments", {})
         self.name_terms = frozenset().union(*(terms(n) for ns in names.values() for n in ns),
                                             *(terms(w) for w in ALIAS_WORDS))
-        self.aliases = {alias: {iri for iri, ns in names.items() if _in_names(alias, ns)}
-                        for alias in ALIAS_WORDS}
+        self.aliases = alias_instruments(names, _word_terms)
         self.naming = DistinctiveNaming([a.instrument for a in self.articles],
-                                        [a.text for a in self.articles],
-                                        self._alias_terms(),
-                                        cue_terms | self.name_terms)
+                                        [a.text for a in self.articles], self.aliases,
+                                        _word_terms, cue_terms | self.name_terms)
         # each wording's words with their weights, and its total: asked for on every query
         self.weighed = {wording: (tuple((g, self.weight(g)) for g in wording),
                                   sum(self.weight(g) for g in wording))
@@ -231,20 +223,14 @@ class RightsSignal:
                 # a word of its definition alone gives no confidence, nor does an instrument's
                 # name or alias word ("barn" is in 14 CRC wordings): another query word must be
                 # in one of its wordings ("lek" in "barns rätt till lek", not "barn och ungas")
-                if self._best(self.articles[i], content - self.name_terms)[1] > 0:
-                    scored.setdefault(i, self._best(self.articles[i], content)[:2])
+                article = self.articles[i]
+                if i not in scored and self._best(article, content - self.name_terms)[1] > 0:
+                    scored[i] = self._best(article, content)[:2]
         if not scored:
             return {}
         top = max(matched for _, matched in scored.values())
         return {self.articles[i].iri: coverage * matched / top
                 for i, (coverage, matched) in scored.items()}
-
-    def _alias_terms(self) -> dict[frozenset[str], set[str]]:
-        """Each alias word's terms -> the instruments it names."""
-        out: dict[frozenset[str], set[str]] = {}
-        for alias, iris in self.aliases.items():
-            out.setdefault(_word_terms(alias), set()).update(iris)
-        return out
 
     def _best(self, article: Article, content: frozenset[str]) -> tuple[float, float, int]:
         """The match of the article's wording that the query's content words cover best."""
