@@ -3,11 +3,13 @@
 Two letter-trigram models, one Swedish and one English, trained on the forms and lemmas of
 spacy-lookups-data's lemma tables (each distinct word once, casefolded, letters only, "^^"
 before and "$" after it). A word's score is the mean natural-log probability of its trigrams
-under the better of the two; a word of neither lemma table scoring under FLOOR is mash. A
-word with a letter neither model has seen (Cyrillic, Greek, "ł", CJK) is never mash: the models
-cannot judge another script, and the multilingual encoder may well read it. Short acronyms with
-a vowel ("lvu") and foreign names ("krzysztof") can still score as mash: harmless only because
-the check is asked when nothing of the query matched the corpus lexically.
+under the better of the two; a word of neither lemma table scoring under FLOOR is mash, and
+so is one that is a keyboard walk whatever its score (round 19, search.keyboard_walk: "dsa",
+"qwerty", "asdfgh" score above FLOOR). A word with a letter neither model has seen (Cyrillic,
+Greek, "ł", CJK) is never mash: the models cannot judge another script, and the multilingual
+encoder may well read it. Short acronyms with a vowel ("lvu") and foreign names ("krzysztof")
+can still score as mash: harmless only because the check is asked when nothing of the query
+matched the corpus lexically.
 search.gate_text.looks_like_nonsense asks this only when nothing of the query matched the
 corpus lexically, so a word the corpus holds (or that a typo repair maps to it) never gets here.
 
@@ -28,6 +30,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+from search.keyboard_walk import is_walk
 from search.lemma_store import parse, source_bytes
 from search.textnorm import is_swedish_word
 
@@ -136,11 +139,15 @@ def score(word: str) -> float:
 
 def is_mash(word: str, floor: float = FLOOR) -> bool:
     """A lowercase word unlike Swedish and English spelling: every letter known to the models,
-    it scores under the floor and is no form or lemma of either lemma table (checked only
-    then: it costs most)."""
+    it scores under the floor or is a keyboard walk (search.keyboard_walk), and it is no form
+    or lemma of either lemma table (checked only then: it costs most)."""
     if not set(word) <= known_letters():
         return False
-    return score(word) < floor and not is_swedish_word(word) and word not in english_words()
+    # Round 19: a walk can score above the floor ("dsa" -3.46, "qwerty" -3.73), so it is mash
+    # whatever its score; the lemma tables still exempt it ("tre", "ert" are Swedish words)
+    if not (score(word) < floor or is_walk(word)):
+        return False
+    return not is_swedish_word(word) and word not in english_words()
 
 
 @lru_cache(maxsize=1)
