@@ -3,22 +3,21 @@
 Cosine similarity alone cannot tell: e5's cosines sit in a narrow band, and "xyzzy qwerty"
 reaches 0.78 against its nearest passage while an English question over the Swedish report
 reaches 0.81. So the gate is a small linear classifier over the query's embedding, trained
-when the index is built: the in-domain side is the corpus's own section and indicator headings
-embedded as queries, the off-topic side a bundled list of nonsense and everyday queries
-(search/offtopic_bank.txt). A second direction tells the report from municipal errands
-(search/service_bank.txt: bins, permits, parking, fees), which the first reads as the
-municipality's business; where the first is unsure, a query holding an errand word
-(search.errand_words) with little lexical match is refused by meaning (round 19). A query
-passes when both accept it, or when the lexical side finds it anyway, which keeps names and
-acronyms the model has never seen: one passage holds most of the query's IDF mass, and among
-the words it holds as written is a rare one (in at most 1% of the passages). The tests are
-relative to the corpus, not to a BM25 score, which falls with the passage's length ("RSMH" in
-a long passage scores 1.78). A query this gate refuses may still pass by a rare phrase, two
-content words or more that few passages hold word for word, which keeps a name inside a longer
-question, or read with a split compound joined ("idrotts galan" as "idrottsgalan"):
-search.query_signals.Phrases, asked by search.hybrid.HybridSearcher.in_domain only then; and
-last, by a corroborated near miss: a logit at most CORROBORATED_MARGIN under its floor, where
-BM25's and the dense side's two best passages share one (round 14).
+when the index is built: the in-domain side is the corpus's own section and indicator
+headings embedded as queries, the off-topic side a bundled list of nonsense and everyday
+queries (search/offtopic_bank.txt). A second direction tells the report from municipal
+errands (search/service_bank.txt: bins, permits, parking, fees), which the first reads as the
+municipality's business. A query passes when both accept it, or when
+the lexical side finds it anyway, which keeps names and acronyms the model has never seen:
+one passage holds most of the query's IDF mass, and among the words it holds as written is
+a rare one (in at most 1% of the passages). The tests are relative to the corpus, not to a
+BM25 score, which falls with the passage's length ("RSMH" in a long passage scores 1.78). A
+query this gate refuses may still pass by a rare phrase, two content words or more that few
+passages hold word for word, which keeps a name inside a longer question, or read with a split
+compound joined ("idrotts galan" as "idrottsgalan"): search.query_signals.Phrases, asked by
+search.hybrid.HybridSearcher.in_domain only then; and last, by a corroborated near miss: a
+logit at most CORROBORATED_MARGIN under its floor, where BM25's and the dense side's two best
+passages share one (round 14).
 
 The thresholds were chosen on the tuning part of the dev set (every tuning query passes)
 and the off-topic bank (as many rejected as possible); the suite checks them on other
@@ -40,7 +39,6 @@ from pathlib import Path
 
 import numpy as np
 
-from search.errand_words import holds_errand_word
 from search.gate_text import beyond_the_classifier
 from search.gate_text import has_no_term as has_no_term
 from search.gate_text import looks_like_nonsense as looks_like_nonsense
@@ -85,13 +83,6 @@ MIN_SERVICE_SCORE = -5.6
 # classifier's own boundary, no value was fitted; every errand of the pool that the service
 # direction refuses sits under it (the highest at -1.2), so the pool's counts are unchanged
 SERVICE_ASKED_BELOW = 0.0
-# Round 19 (ER): about one in seven municipal errands and everyday transactions ("boka
-# tvättstuga") sat in that unsure band and the service direction let them by. Such a query,
-# passing by meaning alone, is refused when it holds an errand word (search/errand_words.txt,
-# written blind) and BM25's top passage holds under this IDF share of it: the lexical specific
-# match, the rare phrase, the initiative names and the joined compound still let it through.
-# 0.5 is the lead's round value, not fitted (a two-word query with one word known holds half)
-ERRAND_MAX_MATCH = 0.5
 GATE_REPAIRED_CREDIT = 0.5  # a repaired word ("katt" -> "kart") is half a match here
 # A corroborated near miss (round 14, issue 9 item 5): a query the gate refuses passes when its
 # logit is at most CORROBORATED_MARGIN under its language's floor and the lexical and the dense
@@ -108,13 +99,6 @@ def specific_match(match: float, rare: bool) -> bool:
     """A lexical match specific enough to pass on its own: most of the query's IDF mass in one
     passage, which holds a rare word of it as written."""
     return rare and match >= MIN_MATCH
-
-
-def unsure_errand(score: float, text: str, match: float) -> bool:
-    """An errand the classifier is unsure of: logit under SERVICE_ASKED_BELOW, an errand word,
-    and a lexical share under ERRAND_MAX_MATCH (refused by meaning: see ERRAND_MAX_MATCH)."""
-    return score < SERVICE_ASKED_BELOW and match < ERRAND_MAX_MATCH \
-        and holds_errand_word(text)
 
 
 def sides_agree(lexical: list[int], dense: list[int], top: int = AGREEMENT_TOP) -> bool:
@@ -159,17 +143,13 @@ class DomainGate:
         """
         if specific_match(match, rare):
             return True
-        return not beyond_the_classifier(text, match) and self.by_meaning(vector, text, match)
+        return not beyond_the_classifier(text, match) and self.by_meaning(vector, text)
 
-    def by_meaning(self, vector: np.ndarray | None, text: str, match: float,
-                   margin: float = 0.0) -> bool:
+    def by_meaning(self, vector: np.ndarray | None, text: str, margin: float = 0.0) -> bool:
         """The classifier's verdict: the logit reaches the language's floor (lowered by
-        `margin`), and the service direction, asked when the logit is under 0, its own; an
-        unsure errand (`match` the lexical share, as in accepts) never passes by it."""
+        `margin`), and the service direction, asked when the logit is under 0, its own."""
         floor = MIN_DOMAIN_SCORE_ENGLISH if looks_english(text) else MIN_DOMAIN_SCORE
         if vector is None or (score := self.score(vector)) < floor - margin:
-            return False
-        if unsure_errand(score, text, match):
             return False
         return score >= SERVICE_ASKED_BELOW or self.service_score(vector) >= MIN_SERVICE_SCORE
 
@@ -178,7 +158,7 @@ class DomainGate:
         direction as in accepts); never a text beyond_the_classifier (`match` as in accepts).
         The caller asks next whether the lexical and the dense side agree (sides_agree)."""
         return not beyond_the_classifier(text, match) \
-            and self.by_meaning(vector, text, match, CORROBORATED_MARGIN)
+            and self.by_meaning(vector, text, CORROBORATED_MARGIN)
 
     @classmethod
     def train(cls, in_domain: np.ndarray, off_topic: np.ndarray) -> DomainGate:
