@@ -57,12 +57,16 @@ HELDOUT26 = DATA / "search_heldout26.jsonl"  # round 18: written blind, gate T3'
 HELDOUT27 = DATA / "search_heldout27.jsonl"  # round 18: written blind, gate N2i's set, reported
 HELDOUT28 = DATA / "search_heldout28.jsonl"  # round 18: written blind, one final run, reported
 HELDOUT29 = DATA / "search_heldout29.jsonl"  # round 18: written blind, gate N2j's set, reported
+HELDOUT30 = DATA / "search_heldout30.jsonl"  # round 19: written blind, gate TK's set, reported
+HELDOUT31 = DATA / "search_heldout31.jsonl"  # round 19: written blind, gate KW's set, reported
+HELDOUT32 = DATA / "search_heldout32.jsonl"  # round 19: written blind, one final run, reported
+HELDOUT33 = DATA / "search_heldout33.jsonl"  # round 19: written blind, gate ER's set, reported
 # the blind parts in the order they were written (each checked against all before it)
 LATER_PARTS = (HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8, HELDOUT9,
                HELDOUT10, HELDOUT11, HELDOUT12, HELDOUT13, HELDOUT14, HELDOUT15,
                HELDOUT16, HELDOUT17, HELDOUT18, HELDOUT19, HELDOUT20,
                HELDOUT21, HELDOUT22, HELDOUT23, HELDOUT24, HELDOUT25, HELDOUT26,
-               HELDOUT27, HELDOUT28, HELDOUT29)
+               HELDOUT27, HELDOUT28, HELDOUT29, HELDOUT31, HELDOUT32, HELDOUT30, HELDOUT33)
 REPORT = (Path(__file__).resolve().parents[1] / "corpus" / "reports"
           / "sodertalje-bokslut-social-hallbarhet-2025.txt")
 JUDGED = {"a": 3, "b": 2, "c": 1}
@@ -367,4 +371,6 @@ def test_the_reported_parts_are_bundled_and_the_rest_is_the_pool() -> None:
                               "held-out 23", "held-out 24", "held-out 25",
                               "held-out 26", "held-out 27",
                               "held-out 28",
-                              "held-out 29")  # then the blind sets of rounds 14-18
+                              "held-out 29", "held-out 30", "held-out 31",
+                              "held-out 32",
+                              "held-out 33")  # then the blind sets of rounds 14-19

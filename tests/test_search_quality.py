@@ -56,7 +56,7 @@ def parts() -> dict[str, list[DevQuery]]:
                          "heldout16", "heldout17", "heldout18", "heldout19", "heldout20",
                          "heldout21", "heldout22", "heldout23",
                          "heldout24", "heldout25", "heldout26", "heldout27", "heldout28",
-                         "heldout29")}
+                         "heldout29", "heldout30", "heldout31", "heldout32", "heldout33")}
 
 
 def offtopic_heldout(name: str = "search_offtopic_heldout.txt") -> list[str]:
@@ -70,7 +70,7 @@ def offtopic_heldout(name: str = "search_offtopic_heldout.txt") -> list[str]:
 REPORTED = ("heldout", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18",
             "heldout19", "heldout20", "heldout21", "heldout22",
             "heldout23", "heldout24", "heldout25", "heldout26", "heldout27", "heldout28",
-            "heldout29")
+            "heldout29", "heldout30", "heldout31", "heldout32", "heldout33")
 
 
 @pytest.fixture(scope="module")
@@ -396,7 +396,10 @@ def test_the_eighth_held_out_set_keeps_its_relevant_hits_but_two(searcher, parts
 # earlier set's: held-out 25 (gate IN4) 0.886, dense 0.791; 26 (gate T3) 0.802, dense 0.702; 27
 # (gate N2i) 0.727, dense 0.620 (the hardest: everyday-worded paraphrases); 28, run once on the
 # final code, 0.906, dense 0.824; 29 (gate N2j; 24 of its 56 queries are rights questions) 0.873,
-# dense 0.747.
+# dense 0.747. Round 19 (round19_gates.txt), written the same way, first runs on main with round
+# 19's keyboard walks: held-out 30 (gate TK, not adopted) 0.826, dense 0.729; 31 (gate KW) 0.835,
+# dense 0.714; 33 (gate ER, adopted and taken out again) 0.829, dense 0.744; 32, run on the final
+# code, 0.839, dense 0.752.
 @pytest.mark.parametrize(("part", "floor"), [("heldout9", 0.76), ("heldout10", 0.72),
                                              ("heldout11", 0.78), ("heldout12", 0.66),
                                              ("heldout13", 0.80), ("heldout14", 0.82),
@@ -407,7 +410,9 @@ def test_the_eighth_held_out_set_keeps_its_relevant_hits_but_two(searcher, parts
                                              ("heldout23", 0.82), ("heldout24", 0.84),
                                              ("heldout25", 0.86), ("heldout26", 0.78),
                                              ("heldout27", 0.70), ("heldout28", 0.88),
-                                             ("heldout29", 0.85)])
+                                             ("heldout29", 0.85), ("heldout30", 0.80),
+                                             ("heldout31", 0.81), ("heldout32", 0.81),
+                                             ("heldout33", 0.80)])
 def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: float) -> None:
     held = scores[part]
     assert held["hybrid"] >= floor
@@ -445,12 +450,17 @@ def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: flo
 # 18's sets: 25 6 of 40 (errands and two general-knowledge questions), 26 9 of 40 (errands, everyday
 # and general-knowledge questions), 27 6 of 40 (five errands or hobbies and "- , . 45"), 28 (the
 # final code) 8 of 40 (errands, general knowledge, and "eller fast ju": "fast" is left out of the
-# closed-class table on purpose), 29 (gate N2j) 4 of 40
+# closed-class table on purpose), 29 (gate N2j) 4 of 40. Round 19's keyboard walks
+# (search.keyboard_walk) refuse set 13's "ölkjhgf dsa" (6 -> 5, a dev file, seen before the
+# change) and one of set 22 (3 -> 2, its mash string, seen after adoption); round 19's sets, first
+# runs on round 19's final code
+# (round19_gates.txt): 30 8 of 32, 31 5 of 33, 32 8 of 32, 33 5 of 34 (errands, everyday and
+# general-knowledge questions, a number with signs, "fast ju nog")
 @pytest.mark.parametrize(("name", "most"), [("search_offtopic_heldout9.txt", 2),
                                             ("search_offtopic_heldout10.txt", 2),
                                             ("search_offtopic_heldout11.txt", 2),
                                             ("search_offtopic_heldout12.txt", 3),
-                                            ("search_offtopic_heldout13.txt", 6),
+                                            ("search_offtopic_heldout13.txt", 5),
                                             ("search_offtopic_heldout14.txt", 7),
                                             ("search_offtopic_heldout15.txt", 3),
                                             ("search_offtopic_heldout16.txt", 6),
@@ -459,14 +469,18 @@ def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: flo
                                             ("search_offtopic_heldout19.txt", 4),
                                             ("search_offtopic_heldout20.txt", 3),
                                             ("search_offtopic_heldout21.txt", 3),
-                                            ("search_offtopic_heldout22.txt", 3),
+                                            ("search_offtopic_heldout22.txt", 2),
                                             ("search_offtopic_heldout23.txt", 7),
                                             ("search_offtopic_heldout24.txt", 5),
                                             ("search_offtopic_heldout25.txt", 6),
                                             ("search_offtopic_heldout26.txt", 9),
                                             ("search_offtopic_heldout27.txt", 6),
                                             ("search_offtopic_heldout28.txt", 8),
-                                            ("search_offtopic_heldout29.txt", 4)])
+                                            ("search_offtopic_heldout29.txt", 4),
+                                            ("search_offtopic_heldout30.txt", 8),
+                                            ("search_offtopic_heldout31.txt", 5),
+                                            ("search_offtopic_heldout32.txt", 8),
+                                            ("search_offtopic_heldout33.txt", 5)])
 def test_blind_off_topic_strings(searcher: HybridSearcher, name: str, most: int) -> None:
     texts = offtopic_heldout(name)
     with_hits = [q for q in texts if searcher.search_page(q, 10).total > 0]

@@ -92,17 +92,19 @@ def search_cmd(query: str | None, k: int, year: int | None, goal: str | None,
 # by helpers who read no earlier set while writing, each run once on the round's final code; 24,
 # written the same way, gate IN's set. Held-out 25-28 are round 18's (round18_gates.txt), all
 # written that way: 25, 26 and 27 the sets of gates IN4, T3 and N2i, 28 run once on the final code,
-# 29 (leaning on rights questions) gate N2j's.
+# 29 (leaning on rights questions) gate N2j's. Held-out 30-33 are round 19's (round19_gates.txt),
+# written that way: 30, 31 and 33 the sets of gates TK, KW and ER, 32 run once on the final code.
 POOLED_PART = "reported, pooled"  # the last column of `bokslut eval`: REPORTED_PARTS as one
 REPORTED_PARTS = ("held-out", "held-out 14", "held-out 15", "held-out 16", "held-out 17",
                   "held-out 18", "held-out 19", "held-out 20", "held-out 21", "held-out 22",
                   "held-out 23", "held-out 24", "held-out 25", "held-out 26", "held-out 27",
-                  "held-out 28", "held-out 29")
+                  "held-out 28", "held-out 29", "held-out 30", "held-out 31", "held-out 32",
+                  "held-out 33")
 
 
 def default_dev_sets() -> dict[str, Path]:
-    """The bundled query sets by part: tuning and twenty-nine held-out parts (tests/data/);
-    held-out and held-out 14-29 are reported only; the pool is tuning and held-out 2-13."""
+    """The bundled query sets by part: tuning and thirty-three held-out parts (tests/data/);
+    held-out and held-out 14-33 are reported only; the pool is tuning and held-out 2-13."""
     data = Path(str(resources.files("corpus"))).parent / "tests" / "data"
     return {"tuning": data / "search_tune.jsonl", "held-out": data / "search_heldout.jsonl",
             "held-out 2": data / "search_heldout2.jsonl",
@@ -132,7 +134,11 @@ def default_dev_sets() -> dict[str, Path]:
             "held-out 26": data / "search_heldout26.jsonl",
             "held-out 27": data / "search_heldout27.jsonl",
             "held-out 28": data / "search_heldout28.jsonl",
-            "held-out 29": data / "search_heldout29.jsonl"}
+            "held-out 29": data / "search_heldout29.jsonl",
+            "held-out 30": data / "search_heldout30.jsonl",
+            "held-out 31": data / "search_heldout31.jsonl",
+            "held-out 32": data / "search_heldout32.jsonl",
+            "held-out 33": data / "search_heldout33.jsonl"}
 
 
 @click.command("eval")
