@@ -1,9 +1,10 @@
 """Write search/adapter_queries.jsonl: the pool's judged queries, for the query adapter.
 
 The pool is every bundled part but the reported ones (web.cli.search.default_dev_sets()
-minus REPORTED_PARTS: tuning and held-out 2-13, 766 queries; set 13 joined in round 14,
-after round 13's gates had used it; set 14 did not in round 15, its blind gate refused it,
-eval_round15_adapter.txt); the reported parts are never read. Each
+minus REPORTED_PARTS: tuning and held-out 2-29, 1,712 queries; set 13 joined in round 14,
+after round 13's gates had used it; set 14 did not in round 15, its blind gate refused it as
+adapter pairs, eval_round15_adapter.txt; sets 14-29 did in round 19 for the adapter and the
+memory together, eval_round19_memory.txt); the reported parts are never read. Each
 relevant passage's text hash (search.index_store.text_key of the bundled report's passage)
 is stored beside it: ingest skips a pair whose passage text has changed since. Run from the
 repository root:

@@ -47,8 +47,8 @@ def searcher(built_data: Path) -> HybridSearcher:
 def parts() -> dict[str, list[DevQuery]]:
     # every part counts in the development and rights "gain" guards (type_ndcg reads them
     # all), so adding held-out 8-12 here widened those two guards too, not only their own
-    # tests. The pool is tuning and held-out 2-13 (13 since round 14); held-out and held-out
-    # 14-17 are reported only
+    # tests. The pool is tuning and held-out 2-29 (13 since round 14, 14-29 since round 19's
+    # MX); held-out and held-out 30-35 are reported only
     return {part: load_dev_set(DATA / f"search_{part}.jsonl")
             for part in ("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5",
                          "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
@@ -56,7 +56,8 @@ def parts() -> dict[str, list[DevQuery]]:
                          "heldout16", "heldout17", "heldout18", "heldout19", "heldout20",
                          "heldout21", "heldout22", "heldout23",
                          "heldout24", "heldout25", "heldout26", "heldout27", "heldout28",
-                         "heldout29", "heldout30", "heldout31", "heldout32", "heldout33")}
+                         "heldout29", "heldout30", "heldout31", "heldout32", "heldout33",
+                         "heldout34", "heldout35")}
 
 
 def offtopic_heldout(name: str = "search_offtopic_heldout.txt") -> list[str]:
@@ -66,11 +67,10 @@ def offtopic_heldout(name: str = "search_offtopic_heldout.txt") -> list[str]:
 
 
 # The parts reported only (web.cli.search.REPORTED_PARTS); every other part is in the pool the
-# judged-query memory is built from, where each query is its own nearest neighbour (round 15)
-REPORTED = ("heldout", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18",
-            "heldout19", "heldout20", "heldout21", "heldout22",
-            "heldout23", "heldout24", "heldout25", "heldout26", "heldout27", "heldout28",
-            "heldout29", "heldout30", "heldout31", "heldout32", "heldout33")
+# judged-query memory is built from, where each query is its own nearest neighbour (round 15;
+# held-out 14-29 joined it in round 19, MX)
+REPORTED = ("heldout", "heldout30", "heldout31", "heldout32", "heldout33", "heldout34",
+            "heldout35")
 
 
 @pytest.fixture(scope="module")
@@ -102,10 +102,10 @@ def scores(results) -> dict[str, dict[str, float]]:
 
 
 def test_hybrid_beats_both_sides_on_every_type_of_the_reported_queries(results) -> None:
-    # issue 9's must-show, read over every reported query as one (1,063 in round 18, never
-    # tuned on; `bokslut eval`'s last column): per type and overall, hybrid at or above the
-    # better single mode, overall by 0.05 or more. Round 18: 0.850 vs dense 0.762; the
-    # narrowest type, compound 0.930 vs dense 0.905
+    # issue 9's must-show, read over every reported query as one (`bokslut eval`'s last
+    # column; never tuned on, in no judged file): per type and overall, hybrid at or above the
+    # better single mode, overall by 0.05 or more. Round 18: 1,063 queries, 0.850 vs dense
+    # 0.762; since round 19's MX held-out and 30-35 (435 queries)
     rows = {mode: [row for part in REPORTED for row in results[part][mode]["rows"]]
             for mode in ("bm25", "dense", "hybrid")}
 
@@ -113,7 +113,7 @@ def test_hybrid_beats_both_sides_on_every_type_of_the_reported_queries(results) 
         chosen = [r["ndcg"] for r in rows[mode] if kind is None or r["type"] == kind]
         return sum(chosen) / len(chosen)
 
-    assert len(rows["hybrid"]) >= 1000
+    assert len(rows["hybrid"]) >= 400
     assert mean("hybrid") >= max(mean("bm25"), mean("dense")) + 0.05
     for kind in {r["type"] for r in rows["hybrid"]}:
         assert mean("hybrid", kind) >= max(mean("bm25", kind), mean("dense", kind)), kind
@@ -121,8 +121,9 @@ def test_hybrid_beats_both_sides_on_every_type_of_the_reported_queries(results) 
 
 def test_the_memory_gains_on_the_blind_sets(searcher, forgetful, parts) -> None:
     # round 15: set 16 was its one gate (0.787 -> 0.835); sets 14 and 15 were read after it
-    # (0.801 -> 0.848, 0.781 -> 0.812); none of them is in the memory
-    for part in ("heldout14", "heldout15", "heldout16"):
+    # (0.801 -> 0.848, 0.781 -> 0.812). Since round 19's MX those three are in the memory, so the
+    # test reads round 19's blind sets, in no judged file
+    for part in ("heldout30", "heldout31", "heldout32", "heldout33", "heldout34", "heldout35"):
         served, without = (evaluate(lambda q, k, e=e: [h.passage["id"] for h in e.search(q, k)],
                                     parts[part], 10)["ndcg"] for e in (searcher, forgetful))
         assert served >= without + 0.02, part
@@ -399,20 +400,23 @@ def test_the_eighth_held_out_set_keeps_its_relevant_hits_but_two(searcher, parts
 # dense 0.747. Round 19 (round19_gates.txt), written the same way, first runs on main with round
 # 19's keyboard walks: held-out 30 (gate TK, not adopted) 0.826, dense 0.729; 31 (gate KW) 0.835,
 # dense 0.714; 33 (gate ER, adopted and taken out again) 0.829, dense 0.744; 32, run on the final
-# code, 0.839, dense 0.752.
+# code, 0.839, dense 0.752; 34 and 35 MX's, 0.880 and 0.891 served. Since MX held-out 14-29 are
+# pool parts, in the memory: read here without it (as every pool part, the forgetful fixture), their
+# floors 0.02 under those figures (0.72-0.92); held-out 30-35's floors under their figures with MX.
 @pytest.mark.parametrize(("part", "floor"), [("heldout9", 0.76), ("heldout10", 0.72),
                                              ("heldout11", 0.78), ("heldout12", 0.66),
-                                             ("heldout13", 0.80), ("heldout14", 0.82),
-                                             ("heldout15", 0.79), ("heldout16", 0.81),
-                                             ("heldout17", 0.82), ("heldout18", 0.79),
-                                             ("heldout19", 0.80), ("heldout20", 0.88),
-                                             ("heldout21", 0.84), ("heldout22", 0.82),
-                                             ("heldout23", 0.82), ("heldout24", 0.84),
-                                             ("heldout25", 0.86), ("heldout26", 0.78),
-                                             ("heldout27", 0.70), ("heldout28", 0.88),
-                                             ("heldout29", 0.85), ("heldout30", 0.80),
-                                             ("heldout31", 0.81), ("heldout32", 0.81),
-                                             ("heldout33", 0.80)])
+                                             ("heldout13", 0.80), ("heldout14", 0.81),
+                                             ("heldout15", 0.77), ("heldout16", 0.78),
+                                             ("heldout17", 0.78), ("heldout18", 0.79),
+                                             ("heldout19", 0.78), ("heldout20", 0.89),
+                                             ("heldout21", 0.78), ("heldout22", 0.82),
+                                             ("heldout23", 0.80), ("heldout24", 0.81),
+                                             ("heldout25", 0.81), ("heldout26", 0.74),
+                                             ("heldout27", 0.69), ("heldout28", 0.84),
+                                             ("heldout29", 0.84), ("heldout30", 0.85),
+                                             ("heldout31", 0.85), ("heldout32", 0.85),
+                                             ("heldout33", 0.85), ("heldout34", 0.86),
+                                             ("heldout35", 0.87)])
 def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: float) -> None:
     held = scores[part]
     assert held["hybrid"] >= floor
@@ -480,7 +484,9 @@ def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: flo
                                             ("search_offtopic_heldout30.txt", 8),
                                             ("search_offtopic_heldout31.txt", 5),
                                             ("search_offtopic_heldout32.txt", 8),
-                                            ("search_offtopic_heldout33.txt", 5)])
+                                            ("search_offtopic_heldout33.txt", 5),
+                                            ("search_offtopic_heldout34.txt", 8),
+                                            ("search_offtopic_heldout35.txt", 5)])
 def test_blind_off_topic_strings(searcher: HybridSearcher, name: str, most: int) -> None:
     texts = offtopic_heldout(name)
     with_hits = [q for q in texts if searcher.search_page(q, 10).total > 0]
