@@ -9,7 +9,7 @@ type figures of both runs. A variant (eval_round12_phrase.txt, part B) is applie
 searcher here, for measuring only: B1 BM25 at W_MAX, B2 / B3 a bonus of 0.1 / 0.2 to the fused
 score of the passages holding the query's rare phrase (search.query_signals.Phrases), B4 B1 + B2.
 The dev parts: the pool (web.cli.search.default_dev_sets() minus REPORTED_PARTS) and
-held-out; never the reported parts (web.cli.search.REPORTED_PARTS: held-out and held-out 14-24).
+held-out; never the reported parts (web.cli.search.REPORTED_PARTS).
 """
 
 from __future__ import annotations

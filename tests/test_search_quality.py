@@ -11,6 +11,7 @@ from search.engine import embedder_for, open_searcher
 from search.evaluate import DevQuery, evaluate, load_dev_set
 from search.hybrid import HybridSearcher
 from search.query_adapter import FoldedDense
+from web.cli.search import LAST_PART, REPORTED_PARTS
 
 pytestmark = pytest.mark.slow
 
@@ -49,15 +50,8 @@ def parts() -> dict[str, list[DevQuery]]:
     # all), so adding held-out 8-12 here widened those two guards too, not only their own
     # tests. The pool is tuning and held-out 2-29 (13 since round 14, 14-29 since round 19's
     # MX); held-out and held-out 30-35 are reported only
-    return {part: load_dev_set(DATA / f"search_{part}.jsonl")
-            for part in ("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5",
-                         "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
-                         "heldout11", "heldout12", "heldout13", "heldout14", "heldout15",
-                         "heldout16", "heldout17", "heldout18", "heldout19", "heldout20",
-                         "heldout21", "heldout22", "heldout23",
-                         "heldout24", "heldout25", "heldout26", "heldout27", "heldout28",
-                         "heldout29", "heldout30", "heldout31", "heldout32", "heldout33",
-                         "heldout34", "heldout35")}
+    names = ("tune", "heldout", *(f"heldout{n}" for n in range(2, LAST_PART + 1)))
+    return {part: load_dev_set(DATA / f"search_{part}.jsonl") for part in names}
 
 
 def offtopic_heldout(name: str = "search_offtopic_heldout.txt") -> list[str]:
@@ -69,8 +63,7 @@ def offtopic_heldout(name: str = "search_offtopic_heldout.txt") -> list[str]:
 # The parts reported only (web.cli.search.REPORTED_PARTS); every other part is in the pool the
 # judged-query memory is built from, where each query is its own nearest neighbour (round 15;
 # held-out 14-29 joined it in round 19, MX)
-REPORTED = ("heldout", "heldout30", "heldout31", "heldout32", "heldout33", "heldout34",
-            "heldout35")
+REPORTED = tuple(part.replace("-", "").replace(" ", "") for part in REPORTED_PARTS)
 
 
 @pytest.fixture(scope="module")
@@ -361,27 +354,28 @@ def test_the_eighth_held_out_set_keeps_its_relevant_hits_but_two(searcher, parts
     assert len(lost) <= 2, lost
 
 
-# Blind sets, each run once by the lead when written and only reported since; floors sit a
-# little under the measured figures: guards against getting worse, nothing was chosen with them.
-# Since round 13 held-out 9-12 are pool parts the query adapter is fitted on, so their figures
-# are in-sample (0.793 / 0.764 / 0.825 / 0.732) and these floors guard them only loosely; the
-# adapter's honest figure is leave-one-part-out (eval_round13_adapter.txt and round 14's).
-# held-out 9 (round 10's final code): hybrid 0.773, dense 0.707, bm25 0.632. held-out 10,
-# first run on round 10's code (a962ded): hybrid 0.714, dense 0.707, bm25 0.535; 0.730 (dense
-# 0.723) with round 11's rare-phrase gate, prompted by this set's t48, so not blind for it.
-# held-out 11, first run on round 11's code (148f20e): hybrid 0.803, dense 0.772, bm25 0.574.
-# held-out 12, first run on round 12's gate (da89e1f): hybrid 0.688, dense 0.648, bm25 0.536.
-# held-out 13, first run on round 12's final code (e5b1a89): hybrid 0.789, dense 0.761, bm25 0.607;
-# 0.820 with round 13's adapter fitted on the pool's queries (its one gate, round13_gates.txt).
-# Since round 14 held-out 13 is a pool part too (its 60 queries are in the adapter's pairs), so
-# its figure is in-sample for the adapter from then on and its floor guards it only loosely.
-# held-out 14 (reported, never in the pool), first run on round 13's code (7245035): hybrid 0.797,
-# dense 0.777, bm25 0.522; 0.801 with round 14's adapter (gate A of round14_gates.txt); 0.848
-# with round 15's judged-query memory. Held-out 9-13 are pool parts, scored without the memory.
-# held-out 15 (reported, never in the pool), first run on round 14's code (066b7f8): hybrid 0.781,
-# dense 0.727, bm25 0.520 (round15_gates.txt; its one gate, A, was not kept); 0.812 with the
-# judged-query memory. held-out 16 (reported, never in the pool), first run on round 14's code
-# and the digits change (32e8777): hybrid 0.787, dense 0.731, bm25 0.579; 0.835 with the memory
+# Blind sets, each run once by the lead when written and reported until they joined the pool;
+# floors sit a little under the measured figures: guards against getting worse, nothing was chosen
+# with them. Since round 13 held-out 9-12 are pool parts the query adapter is fitted on, so their
+# figures are in-sample (0.793 / 0.764 / 0.825 / 0.732) and these floors guard them only loosely;
+# the adapter's honest figure is leave-one-part-out (eval_round13_adapter.txt and round 14's).
+# held-out 9 (round 10's final code): hybrid 0.773, dense 0.707, bm25 0.632. held-out 10, first run
+# on round 10's code (a962ded): hybrid 0.714, dense 0.707, bm25 0.535; 0.730 (dense 0.723) with
+# round 11's rare-phrase gate, prompted by this set's t48, so not blind for it. held-out 11, first
+# run on round 11's code (148f20e): hybrid 0.803, dense 0.772, bm25 0.574. held-out 12, first run
+# on round 12's gate (da89e1f): hybrid 0.688, dense 0.648, bm25 0.536. held-out 13, first run on
+# round 12's final code (e5b1a89): hybrid 0.789, dense 0.761, bm25 0.607; 0.820 with round 13's
+# adapter fitted on the pool's queries (its one gate, round13_gates.txt). Since round 14 held-out
+# 13 is a pool part too (its 60 queries are in the adapter's pairs), so its figure is in-sample for
+# the adapter from then on and its floor guards it only loosely. held-out 14 (reported until round
+# 19, a pool part since MX), first run on round 13's code (7245035): hybrid 0.797, dense 0.777,
+# bm25 0.522; 0.801 with round 14's adapter (gate A of round14_gates.txt); 0.848 with round 15's
+# judged-query memory. Held-out 9-13 are pool parts, scored without the memory. held-out 15
+# (reported until round 19, a pool part since MX), first run on round 14's code (066b7f8): hybrid
+# 0.781, dense 0.727, bm25 0.520 (round15_gates.txt; its one gate, A, was not kept); 0.812 with the
+# judged-query memory. held-out 16 (reported until round 19, in the pool since), first run on round
+# 14's code and the digits change (32e8777): hybrid 0.787, dense 0.731, bm25 0.579; 0.835 with the
+# memory
 # (gate M). held-out 17, one first run on the shipped code with the memory (round15_gates.txt):
 # hybrid 0.843, dense 0.723, bm25 0.533. held-out 18 (round 16's gates' set), first run on round
 # 15's code: hybrid 0.818, dense 0.752, bm25 0.567 (no ranking change of round 16 reached it);
@@ -402,7 +396,8 @@ def test_the_eighth_held_out_set_keeps_its_relevant_hits_but_two(searcher, parts
 # dense 0.714; 33 (gate ER, adopted and taken out again) 0.829, dense 0.744; 32, run on the final
 # code, 0.839, dense 0.752; 34 and 35 MX's, 0.880 and 0.891 served. Since MX held-out 14-29 are
 # pool parts, in the memory: read here without it (as every pool part, the forgetful fixture), their
-# floors 0.02 under those figures (0.72-0.92); held-out 30-35's floors under their figures with MX.
+# floors 0.02 under those figures (0.719-0.915, round19_gates.txt); held-out 30-35's floors under
+# their figures with MX (eval.txt).
 @pytest.mark.parametrize(("part", "floor"), [("heldout9", 0.76), ("heldout10", 0.72),
                                              ("heldout11", 0.78), ("heldout12", 0.66),
                                              ("heldout13", 0.80), ("heldout14", 0.81),
@@ -456,10 +451,10 @@ def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: flo
 # final code) 8 of 40 (errands, general knowledge, and "eller fast ju": "fast" is left out of the
 # closed-class table on purpose), 29 (gate N2j) 4 of 40. Round 19's keyboard walks
 # (search.keyboard_walk) refuse set 13's "ölkjhgf dsa" (6 -> 5, a dev file, seen before the
-# change) and one of set 22 (3 -> 2, its mash string, seen after adoption); round 19's sets, first
-# runs on round 19's final code
-# (round19_gates.txt): 30 8 of 32, 31 5 of 33, 32 8 of 32, 33 5 of 34 (errands, everyday and
-# general-knowledge questions, a number with signs, "fast ju nog")
+# change) and one of set 22 (3 -> 2, "gfdsa ölkj hh", seen after adoption: round19_gates.txt);
+# round 19's sets, first runs on main with the keyboard walks (round19_gates.txt): 30 8 of 32,
+# 31 5 of 33, 32 8 of 32, 33 5 of 34, 34 8 of 32, 35 5 of 30 (errands, everyday and
+# general-knowledge questions, a number with signs, "fast ju nog"); MX moves none
 @pytest.mark.parametrize(("name", "most"), [("search_offtopic_heldout9.txt", 2),
                                             ("search_offtopic_heldout10.txt", 2),
                                             ("search_offtopic_heldout11.txt", 2),

@@ -78,12 +78,13 @@ def search_cmd(query: str | None, k: int, year: int | None, goal: str | None,
             print_plain(payload)
 
 
-# The parts only reported, never used to choose (the rest, tuning and held-out 2-29, is the pool):
+# The parts only reported, never tuned on (the rest, tuning and held-out 2-29, is the pool; round
+# 19's gates and MX's rule read 30-35, round19_gates.txt):
 # a loop meant for the pool must leave these out (round 12: one over every part read set 12).
 # Held-out 13 was round 13's blind set; once used by that round's two gates (N and A) its
 # figures were known, and since round 14 it is a pool part (more real queries for the adapter).
 # Held-out 14 is round 14's blind set (written by a helper who ran nothing; round14_gates.txt).
-# It stays reported: round 15's gate A refused it as adapter pairs (round15_gates.txt).
+# It stayed reported until round 19 (MX): round 15's gate A refused it as adapter pairs.
 # Held-out 15 and 16 are round 15's blind sets (written by helpers who ran nothing; gates A and M
 # of round15_gates.txt); held-out 17 its third, run once on the shipped code, no gate.
 # Held-out 18, 19 and 20 are round 16's (round16_gates.txt): 18 the gates' set, 19 run once on
@@ -94,9 +95,9 @@ def search_cmd(query: str | None, k: int, year: int | None, goal: str | None,
 # written that way: 25, 26 and 27 the sets of gates IN4, T3 and N2i, 28 run once on the final code,
 # 29 (leaning on rights questions) gate N2j's. Held-out 30-33 are round 19's (round19_gates.txt),
 # written that way: 30, 31 and 33 the sets of gates TK, KW and ER, 32 run once on the final code,
-# 34 and 35 MX's. Since MX (round 19, eval_round19_memory.txt) held-out 14-29 are pool parts: their
-# 946 judged queries joined the adapter's and the memory's (over sets 30-35, +0.042 nDCG@10);
-# round 15's gate A had refused set 14 as adapter pairs alone, before the memory existed.
+# 34 and 35 MX's. Since MX (round 19; the figures in eval_round19_memory.txt) held-out 14-29 are
+# pool parts: their judged queries joined the adapter's and the memory's.
+LAST_PART = 35  # held-out 2 .. held-out LAST_PART are bundled (tests/data/search_heldoutN.jsonl)
 POOLED_PART = "reported, pooled"  # the last column of `bokslut eval`: REPORTED_PARTS as one
 REPORTED_PARTS = ("held-out", "held-out 30", "held-out 31", "held-out 32", "held-out 33",
                   "held-out 34", "held-out 35")
@@ -106,41 +107,9 @@ def default_dev_sets() -> dict[str, Path]:
     """The bundled query sets by part: tuning and thirty-five held-out parts (tests/data/);
     held-out and held-out 30-35 are reported only; the pool is tuning and held-out 2-29."""
     data = Path(str(resources.files("corpus"))).parent / "tests" / "data"
-    return {"tuning": data / "search_tune.jsonl", "held-out": data / "search_heldout.jsonl",
-            "held-out 2": data / "search_heldout2.jsonl",
-            "held-out 3": data / "search_heldout3.jsonl",
-            "held-out 4": data / "search_heldout4.jsonl",
-            "held-out 5": data / "search_heldout5.jsonl",
-            "held-out 6": data / "search_heldout6.jsonl",
-            "held-out 7": data / "search_heldout7.jsonl",
-            "held-out 8": data / "search_heldout8.jsonl",
-            "held-out 9": data / "search_heldout9.jsonl",
-            "held-out 10": data / "search_heldout10.jsonl",
-            "held-out 11": data / "search_heldout11.jsonl",
-            "held-out 12": data / "search_heldout12.jsonl",
-            "held-out 13": data / "search_heldout13.jsonl",
-            "held-out 14": data / "search_heldout14.jsonl",
-            "held-out 15": data / "search_heldout15.jsonl",
-            "held-out 16": data / "search_heldout16.jsonl",
-            "held-out 17": data / "search_heldout17.jsonl",
-            "held-out 18": data / "search_heldout18.jsonl",
-            "held-out 19": data / "search_heldout19.jsonl",
-            "held-out 20": data / "search_heldout20.jsonl",
-            "held-out 21": data / "search_heldout21.jsonl",
-            "held-out 22": data / "search_heldout22.jsonl",
-            "held-out 23": data / "search_heldout23.jsonl",
-            "held-out 24": data / "search_heldout24.jsonl",
-            "held-out 25": data / "search_heldout25.jsonl",
-            "held-out 26": data / "search_heldout26.jsonl",
-            "held-out 27": data / "search_heldout27.jsonl",
-            "held-out 28": data / "search_heldout28.jsonl",
-            "held-out 29": data / "search_heldout29.jsonl",
-            "held-out 30": data / "search_heldout30.jsonl",
-            "held-out 31": data / "search_heldout31.jsonl",
-            "held-out 32": data / "search_heldout32.jsonl",
-            "held-out 33": data / "search_heldout33.jsonl",
-            "held-out 34": data / "search_heldout34.jsonl",
-            "held-out 35": data / "search_heldout35.jsonl"}
+    parts = {"tuning": data / "search_tune.jsonl", "held-out": data / "search_heldout.jsonl"}
+    return parts | {f"held-out {n}": data / f"search_heldout{n}.jsonl"
+                    for n in range(2, LAST_PART + 1)}
 
 
 @click.command("eval")
