@@ -14,6 +14,7 @@ import argparse
 import sys
 import time
 from dataclasses import dataclass
+from typing import TextIO
 
 import numpy as np
 
@@ -21,6 +22,7 @@ import numpy as np
 import rights_eval as R
 import rights_second_judge as S
 
+from search.onnx_encoder import OnnxEmbedder
 from web.pipeline.rights_score import (
     Features,
     PairScore,
@@ -68,7 +70,7 @@ def action_texts(passages: list[dict], base: str) -> dict[str, str]:
     return {a: "\n".join(t) for a, t in out.items()}
 
 
-def tokens(embedder, texts: list[str]) -> tuple[list[int], int]:
+def tokens(embedder: OnnxEmbedder, texts: list[str]) -> tuple[list[int], int]:
     """Tokens of each text with the passage prompt, untruncated, and the encoder's window."""
     from tokenizers import Tokenizer
 
@@ -172,7 +174,7 @@ def per_set(folds: list[Fold], cases: list[R.Case]) -> dict[str, tuple[float, fl
     return out
 
 
-def figures(out, label: str, folds: list[Fold], cases: list[R.Case],
+def figures(out: TextIO, label: str, folds: list[Fold], cases: list[R.Case],
             second: dict[str, dict[str, int]]) -> None:
     """One setting's means over the 63, against judge 2 on the 29, and per set."""
     j2 = judge2(folds, cases, second)
@@ -184,7 +186,7 @@ def figures(out, label: str, folds: list[Fold], cases: list[R.Case],
         out.write(f"    {group:7} ({size:2}) nDCG@10 {n:.3f}  P@5 {p:.3f}\n")
 
 
-def verdict(out, name: str, folds: list[Fold], base: list[Fold], cases: list[R.Case],
+def verdict(out: TextIO, name: str, folds: list[Fold], base: list[Fold], cases: list[R.Case],
             second: dict[str, dict[str, int]]) -> tuple[bool, float]:
     """The rule's four clauses for one variant's nested folds; (passes, (a)+(b) gain)."""
     n1, p1 = np.mean([f.ndcg for f in folds]), np.mean([f.p5 for f in folds])
@@ -208,7 +210,8 @@ def verdict(out, name: str, folds: list[Fold], base: list[Fold], cases: list[R.C
     return passes, float((n1 - b1) + (n2 - b2))
 
 
-def run(out, inputs: R.Inputs, second: dict[str, dict[str, int]], baseline_only: bool) -> None:
+def run(out: TextIO, inputs: R.Inputs, second: dict[str, dict[str, int]],
+        baseline_only: bool) -> None:
     """Baselines, then every grid point's LOAO, the nested results and the verdicts."""
     start = time.perf_counter()
     base_pairs = pair_scores(inputs.features, *MIX)
