@@ -13,6 +13,9 @@ when present), an article outside judge 1's pool or in two files, or another act
 judge 1's, an error naming the file, and a grade that is not an integer 0–3 one naming the
 file, the line and the value.
 
+With --third, judge 3's files (THIRD: rights_third_judge_1..2, round 20, 12 stated articles
+re-judged blind by a third hand) stand in for judge 2's: one section, the same tables.
+
 Nothing is chosen here: the rankings are rights_eval.py's cross-validated ones (per article,
 the three class thresholds chosen by leave-one-article-out on the other 62 development articles
 with judge 1's grades, exactly its "CV" columns), and the same rankings are scored against
@@ -50,6 +53,10 @@ import rights_eval as R
 from web.pipeline.rights_rank import Thresholds
 
 SECOND = tuple(f"rights_second_judge_{n}.jsonl" for n in range(1, 7))
+# judge 3 (round 20): 12 stated articles re-judged blind by a third hand, read with --third
+# in place of judge 2 (the same tables; "J2" in them is then judge 3)
+THIRD = tuple(f"rights_third_judge_{n}.jsonl" for n in range(1, 3))
+THIRD_SECTIONS = (("Twelve stated articles re-judged by judge 3 (files 1-2)", THIRD, True),)
 # the files the script insists on: a missing one is an error; the others are read when present
 # (files 4-6 were optional while written blind in round 14; all six are committed now, and
 # tests/test_rights_second_judge.py fails if any is missing)
@@ -177,17 +184,18 @@ def check_coverage(grades: dict[str, dict[str, int]], first: dict[str, dict[str,
                              f"{len(first[article])} actions of {article}")
 
 
-def second_grades(folder: Path,
-                  first: dict[str, dict[str, int]]) -> dict[str, dict[str, dict[str, int]]]:
-    """Judge 2's grades per file present in `folder` (SECOND's order), per article named in it,
-    each article with judge 1's actions; a missing REQUIRED file, an article outside judge 1's
-    pool or in two files, another action set, or a grade that is not an integer 0–3 is an
-    error."""
-    missing = [str(folder / name) for name in REQUIRED if not (folder / name).is_file()]
+def second_grades(folder: Path, first: dict[str, dict[str, int]],
+                  names: tuple[str, ...] = SECOND, required: tuple[str, ...] = REQUIRED
+                  ) -> dict[str, dict[str, dict[str, int]]]:
+    """The other judge's grades per file of `names` present in `folder`, per article named in
+    it, each article with judge 1's actions; a missing `required` file, an article outside
+    judge 1's pool or in two files, another action set, or a grade that is not an integer 0–3
+    is an error."""
+    missing = [str(folder / name) for name in required if not (folder / name).is_file()]
     if missing:
         raise FileNotFoundError(f"second-judge file missing: {', '.join(missing)}")
     files: dict[str, dict[str, dict[str, int]]] = {}
-    for name in SECOND:
+    for name in names:
         if (folder / name).is_file():
             read = {a: g for grades in files.values() for a, g in grades.items()}
             files[name] = read_second(folder / name, read)
@@ -278,6 +286,8 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--second", type=Path, default=R.ROOT / "tests" / "data",
                         metavar="DIR", help="folder of the second judge's files "
                                             "(default tests/data)")
+    parser.add_argument("--third", action="store_true",
+                        help="judge 3's files (rights_third_judge_1..2) in place of judge 2's")
     return parser.parse_args()
 
 
@@ -330,8 +340,10 @@ def section(out: TextIO, title: str, absent: list[str], cases: list[R.Case],
 def main() -> None:
     """Score the deployed CV rankings of the twice-judged articles against both judges."""
     args = arguments()
+    names, sections = (THIRD, THIRD_SECTIONS) if args.third else (SECOND, SECTIONS)
     try:
-        files = second_grades(args.second, first_grades())
+        files = second_grades(args.second, first_grades(), names,
+                              THIRD if args.third else REQUIRED)
     except (FileNotFoundError, ValueError) as error:
         sys.exit(f"fel: {error}")
     second = {a: g for grades in files.values() for a, g in grades.items()}
@@ -343,11 +355,11 @@ def main() -> None:
     out.write(f"Model: {R.encoder_note(inputs.embedder)}; judge 1: the development set that "
               f"holds the article ({len(dev)} articles × 45 actions); thresholds per article "
               f"chosen on the other {len(dev) - 1} development articles (judge 1)\n"
-              f"Judge 2's files present: {', '.join(files)}\n\n")
-    for title, names, stated_only in SECTIONS:
-        chosen = section_cases(files, names, stated_only, dev)
+              f"The other judge's files present: {', '.join(files)}\n\n")
+    for title, part, stated_only in sections:
+        chosen = section_cases(files, part, stated_only, dev)
         if chosen:
-            section(out, title, [n for n in names if n not in files], chosen, rankings,
+            section(out, title, [n for n in part if n not in files], chosen, rankings,
                     second)
 
 
