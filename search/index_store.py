@@ -10,6 +10,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from search.domain_gate import DomainGate, build_gate
 from search.embedder import Embedder
 from search.initiative_names import InitiativeNames
 from search.lexical import BM25Index
+from search.memory_vouch import mark_vouchers
 from search.query_adapter import EmbedQueries, FoldedDense, QueryAdapter
 from search.query_memory import QueryMemory
 from search.query_signals import Phrases
@@ -110,8 +112,10 @@ class SearchIndex:
             embed = remembering_queries(embedder.embed_queries)
             gate = build_gate(rows, embed)
             adapter = QueryAdapter.fit(rows, vectors, embed)
-            memory = QueryMemory.build(rows, embed)  # the adapter's query texts: no new call
             bm25 = lexical.result()
+            # the adapter's query texts: no new call; the vouchers read the gate and BM25
+            memory = QueryMemory.build(rows, embed,
+                                       mark=partial(mark_vouchers, gate, bm25))
         dense = DenseIndex(embedder.dimension, exact_limit)
         if len(rows):
             dense.add(vectors)

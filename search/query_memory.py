@@ -10,7 +10,7 @@ are divided by the query's highest (so in [0, 1]). The memory is silent for the 
 when the neighbours point at the indicator table (at least SILENT_SHARE of their grade-3
 weight is on indicator rows). Hybrid's fusion adds WEIGHT × vote (search.fusion.convex_fuse)
 for the passages in the query's own BM25 or dense top CANDIDATE_DEPTH only (restrict); the
-domain gate, `dense`, `bm25` and RRF never read it.
+domain gate reads only its vouchers (search.memory_vouch); `dense`, `bm25` and RRF never read it.
 
 Built at ingest from the same judged queries and vectors as the adapter (the query texts,
 embedded with the query prompt by the index's model). A judged passage answers wherever the
@@ -27,6 +27,7 @@ benchmarks/results/eval_round15_memory4.txt.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +48,7 @@ SILENT_KIND = "indicator"  # neighbours pointing mostly at this kind silence the
 SILENT_SHARE = 0.5  # the share of the neighbours' grade-3 weight on SILENT_KIND that does
 
 Judged = tuple[tuple[str, int], ...]  # (passage id, grade 1-3) of one judged query
+Mark = Callable[[list[str], np.ndarray], np.ndarray]  # (texts, unit vectors) -> vouching rows
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,9 @@ class QueryMemory:
     neighbours: int = NEIGHBOURS
     floor: float = FLOOR
     twins: Twins = field(default_factory=dict)  # judged id -> other passages of its text
+    # per row: the plain gate accepts that judged question (search.memory_vouch); None: a
+    # memory saved before round 20, which vouches for nothing
+    vouchers: np.ndarray | None = None
 
     def __len__(self) -> int:
         """The number of judged queries remembered."""
@@ -68,9 +73,11 @@ class QueryMemory:
 
     @classmethod
     def build(cls, passages: list[dict], embed_queries: EmbedQueries,
-              judged: list[JudgedQuery] | None = None) -> QueryMemory | None:
+              judged: list[JudgedQuery] | None = None,
+              mark: Mark | None = None) -> QueryMemory | None:
         """The memory of the judged queries (default search/adapter_queries.jsonl) with the
-        passages the index holds as judged; None when no query keeps a passage."""
+        passages the index holds as judged; None when no query keeps a passage. `mark`
+        (texts, unit vectors) -> which rows vouch (search.memory_vouch); none without it."""
         texts_held = HeldTexts(passages)
         kept = kept_answers(texts_held, load_judged() if judged is None else judged)
         if not kept:
@@ -83,7 +90,8 @@ class QueryMemory:
         indicators = frozenset(pid for pid in answered if kinds.get(pid) == SILENT_KIND)
         return cls(np.ascontiguousarray(vectors),
                    tuple(tuple(sorted(kept[t].items())) for t in texts), indicators,
-                   twins=texts_held.twins(answered))
+                   twins=texts_held.twins(answered),
+                   vouchers=None if mark is None else np.asarray(mark(texts, vectors), bool))
 
     def scores(self, vectors: list[np.ndarray]) -> dict[str, float]:
         """Passage id -> vote in [0, 1] for a query read as `vectors` (its readings: each
@@ -126,7 +134,8 @@ class QueryMemory:
         twins = json.dumps(sorted(self.twins.items()), ensure_ascii=False)
         write_swapped(Path(directory) / FILE, lambda out: np.savez(
             out, vectors=self.vectors, judged=np.array(judged),
-            indicators=np.array(indicators), twins=np.array(twins)))
+            indicators=np.array(indicators), twins=np.array(twins),
+            **({} if self.vouchers is None else {"vouchers": self.vouchers})))
 
     @classmethod
     def load(cls, directory: Path) -> QueryMemory | None:
@@ -140,13 +149,16 @@ class QueryMemory:
             frozenset(map(str, json.loads(str(data["indicators"])))),
             # a file of round 15 has no twins: its index then held one report
             {str(pid): tuple(map(str, ids)) for pid, ids
-             in json.loads(str(data["twins"]) if "twins" in data else "[]")}))
+             in json.loads(str(data["twins"]) if "twins" in data else "[]")},
+            # a file before round 20 has no vouchers: it vouches for nothing
+            np.asarray(data["vouchers"], dtype=bool) if "vouchers" in data else None))
         if parts is None:
             return None
-        vectors, answers, indicators, twins = parts
-        if vectors.ndim != 2 or len(vectors) != len(answers):
+        vectors, answers, indicators, twins, vouchers = parts
+        if vectors.ndim != 2 or len(vectors) != len(answers) \
+                or (vouchers is not None and vouchers.shape != (len(answers),)):
             raise ValueError(f"{path}: the vectors do not fit the judged queries")
-        return cls(vectors, answers, indicators, twins=twins)
+        return cls(vectors, answers, indicators, twins=twins, vouchers=vouchers)
 
 
 def kept_answers(held: HeldTexts, judged: list[JudgedQuery]) -> dict[str, dict[str, int]]:
