@@ -21,7 +21,8 @@ unchanged copy, round 16) are its TWINS: they get its vote, but the vote and the
 silence are reckoned once per judged text. Saved as FILE beside the adapter; an index without
 it has no memory. Design D4,
 chosen by nested leave-one-part-out over the 13 pool parts:
-benchmarks/results/eval_round15_memory4.txt.
+benchmarks/results/eval_round15_memory4.txt; its settings re-chosen over the 29 pool parts in
+round 20: benchmarks/results/eval_round20_memory.txt.
 """
 
 from __future__ import annotations
@@ -40,10 +41,13 @@ from search.npz_file import read_npz
 from search.query_adapter import EmbedQueries, JudgedQuery, load_judged
 
 FILE = "query_memory.npz"
-NEIGHBOURS = 8  # judged queries read per query
-FLOOR = 0.90  # the cosine at or below which a judged query gives nothing
-WEIGHT = 0.5  # the memory's weight in the fusion, beside the mix
-CANDIDATE_DEPTH = 20  # a vote counts for a passage in either side's top this many
+# NEIGHBOURS, FLOOR, WEIGHT and CANDIDATE_DEPTH re-chosen in round 20 (8, 0.90, 0.5, 20 since
+# round 15) by nested leave-one-part-out over the 29 pool parts, with the adapter's RIDGE:
+# benchmarks/results/eval_round20_memory.txt
+NEIGHBOURS = 16  # judged queries read per query
+FLOOR = 0.88  # the cosine at or below which a judged query gives nothing
+WEIGHT = 0.75  # the memory's weight in the fusion, beside the mix
+CANDIDATE_DEPTH = 40  # a vote counts for a passage in either side's top this many
 SILENT_KIND = "indicator"  # neighbours pointing mostly at this kind silence the memory
 SILENT_SHARE = 0.5  # the share of the neighbours' grade-3 weight on SILENT_KIND that does
 

@@ -13,7 +13,7 @@ from corpus.passages import build_passages
 from search.embedder import FakeEmbedder
 from search.hybrid import HybridSearcher
 from search.index_store import SearchIndex, SearchIndexError
-from search.query_adapter import FILE, QueryAdapter, fit_ridge, pseudo_pairs
+from search.query_adapter import FILE, RIDGE, QueryAdapter, fit_ridge, pseudo_pairs
 from tests.conftest import REPORT_PATH
 
 QUERIES = ["hjälpfond för barn", "grannsamverkan med polisen", "förskolans språkutveckling",
@@ -80,7 +80,7 @@ def test_repeated_pseudo_queries_give_low_rank_factors_of_the_same_map() -> None
     targets = rng.standard_normal((9, 16))
     left, right = fit_ridge(queries, targets)
     assert left.shape == (16, 5) and right is not None and right.shape == (5, 16)
-    q, p, lam = queries, targets, 9 / 16 * np.eye(16)
+    q, p, lam = queries, targets, RIDGE * 9 / 16 * np.eye(16)  # λ = RIDGE × n / d
     full = np.linalg.solve(q.T @ q + lam, q.T @ p + lam)
     assert np.allclose(as_matrix((left, right)), full, atol=1e-5)
     many = rng.standard_normal((12, 16))  # r >= d/2: the whole map is kept

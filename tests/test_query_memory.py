@@ -1,4 +1,4 @@
-"""The judged-query memory: the vote, its top-20 restriction, its silence on indicator
+"""The judged-query memory: the vote, its top-CANDIDATE_DEPTH restriction, its silence on indicator
 neighbours, the floor, persistence, stale judgements, and where hybrid uses it."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from search.engine import sync_index
 from search.hybrid import HybridSearcher
 from search.index_store import SearchIndex, text_key
 from search.query_adapter import JudgedQuery
-from search.query_memory import FILE, WEIGHT, QueryMemory, restrict
+from search.query_memory import CANDIDATE_DEPTH, FILE, WEIGHT, QueryMemory, restrict
 from tests.conftest import REPORT_PATH
 
 AXES = {"a": 0, "b": 1, "c": 2}  # a judged query's text -> the unit axis it is embedded on
@@ -106,15 +106,18 @@ def test_the_silence_weighs_each_neighbour_by_its_closeness() -> None:
     assert mem.scores([near_b]) == {}
 
 
-# ---------------------------------------------------------------- the top-20 restriction
+# ---------------------------------------------------------------- the top-depth restriction
 
 
-def test_a_vote_counts_only_within_the_query_s_own_top_20() -> None:
-    bm25 = [(row, 1.0) for row in range(100, 130)]
-    dense = [(row, 1.0) for row in range(200, 230)]
-    votes = {100: 1.0, 119: 0.5, 120: 0.9, 219: 0.4, 220: 0.8, 7: 1.0}
-    assert restrict(votes, bm25, dense) == {100: 1.0, 119: 0.5, 219: 0.4}
-    assert restrict(votes, [], dense) == {219: 0.4}
+def test_a_vote_counts_only_within_the_query_s_own_top_candidate_depth() -> None:
+    depth = CANDIDATE_DEPTH  # 40 since round 20 (eval_round20_memory.txt), 20 before
+    bm25 = [(row, 1.0) for row in range(100, 110 + depth)]
+    dense = [(row, 1.0) for row in range(200, 210 + depth)]
+    last, first_out = depth - 1, depth  # the last row inside each side's top, the first after
+    votes = {100: 1.0, 100 + last: 0.5, 100 + first_out: 0.9, 200 + last: 0.4,
+             200 + first_out: 0.8, 7: 1.0}
+    assert restrict(votes, bm25, dense) == {100: 1.0, 100 + last: 0.5, 200 + last: 0.4}
+    assert restrict(votes, [], dense) == {200 + last: 0.4}
 
 
 # ---------------------------------------------------------------- build, save, load
@@ -312,16 +315,16 @@ def test_hybrid_hears_the_loud_memory(built) -> None:
         assert results(heard, query) != results(deaf, query)
 
 
-def test_a_vote_outside_the_query_s_own_top_20_changes_nothing(built) -> None:
+def test_a_vote_outside_the_query_s_own_top_candidate_depth_changes_nothing(built) -> None:
     deaf = HybridSearcher(built, FakeEmbedder(), memory_weight=0.0)
     query = QUERIES[1]
     vector = FakeEmbedder().embed_queries([query])[0]
     lists = deaf.ranked(query, vector, len(built.passages), None, None, True)
-    own = {row for name in ("bm25", "dense") for row, _ in lists.get(name, [])[:20]}
+    own = {row for name in ("bm25", "dense") for row, _ in lists.get(name, [])[:CANDIDATE_DEPTH]}
     outside = [p["id"] for row, p in enumerate(built.passages) if row not in own]
     heard = HybridSearcher(voting_for(built, outside), FakeEmbedder())
     assert results(heard, query) == results(deaf, query)
-    # and the same vote for one passage inside the top 20 does change it
+    # and the same vote for one passage inside the top CANDIDATE_DEPTH does change it
     inside = [built.passages[min(own)]["id"]]
     assert results(HybridSearcher(voting_for(built, inside), FakeEmbedder()), query) \
         != results(deaf, query)
