@@ -79,7 +79,7 @@ def search_cmd(query: str | None, k: int, year: int | None, goal: str | None,
 
 
 # The parts only reported, never tuned on (the rest, tuning and held-out 2-29, is the pool; round
-# 19's gates and MX's rule read 30-35, round19_gates.txt):
+# 19's gates and MX's rule read 30-35, round19_gates.txt; round 20's gates 36 and 37):
 # a loop meant for the pool must leave these out (round 12: one over every part read set 12).
 # Held-out 13 was round 13's blind set; once used by that round's two gates (N and A) its
 # figures were known, and since round 14 it is a pool part (more real queries for the adapter).
@@ -96,16 +96,17 @@ def search_cmd(query: str | None, k: int, year: int | None, goal: str | None,
 # 29 (leaning on rights questions) gate N2j's. Held-out 30-33 are round 19's (round19_gates.txt),
 # written that way: 30, 31 and 33 the sets of gates TK, KW and ER, 32 run once on the final code,
 # 34 and 35 MX's. Since MX (round 19; the figures in eval_round19_memory.txt) held-out 14-29 are
-# pool parts: their judged queries joined the adapter's and the memory's.
-LAST_PART = 35  # held-out 2 .. held-out LAST_PART are bundled (tests/data/search_heldoutN.jsonl)
+# pool parts: their judged queries joined the adapter's and the memory's. Held-out 36-38 are round
+# 20's (round20_gates.txt), written that way: 36 the set of gate MM (the memory re-chosen), 37
+# gate MR's (the memory's vouch), 38 run once on the final code.
+LAST_PART = 38  # held-out 2 .. held-out LAST_PART are bundled (tests/data/search_heldoutN.jsonl)
 POOLED_PART = "reported, pooled"  # the last column of `bokslut eval`: REPORTED_PARTS as one
-REPORTED_PARTS = ("held-out", "held-out 30", "held-out 31", "held-out 32", "held-out 33",
-                  "held-out 34", "held-out 35")
+REPORTED_PARTS = ("held-out", *(f"held-out {n}" for n in range(30, LAST_PART + 1)))
 
 
 def default_dev_sets() -> dict[str, Path]:
-    """The bundled query sets by part: tuning and thirty-five held-out parts (tests/data/);
-    held-out and held-out 30-35 are reported only; the pool is tuning and held-out 2-29."""
+    """The bundled query sets by part: tuning and thirty-eight held-out parts (tests/data/);
+    held-out and held-out 30-38 are reported only; the pool is tuning and held-out 2-29."""
     data = Path(str(resources.files("corpus"))).parent / "tests" / "data"
     parts = {"tuning": data / "search_tune.jsonl", "held-out": data / "search_heldout.jsonl"}
     return parts | {f"held-out {n}": data / f"search_heldout{n}.jsonl"
