@@ -192,7 +192,7 @@ def test_the_p_at_5_ceiling_counts_grade_2_and_above() -> None:
     assert S.best_precision(S.consensus(J1, J2)) == pytest.approx(0.2)  # a 2.5, b/c 1.5
 
 
-@pytest.mark.parametrize("name", S.SECOND)
+@pytest.mark.parametrize("name", S.SECOND + S.THIRD)
 def test_each_second_judge_file_grades_the_actions_of_the_articles_it_names(name: str) -> None:
     rows = rights_eval.rows_of(committed(name), "second")
     first = {(r["article"], r["action"]): r for r in POOL}
@@ -207,7 +207,7 @@ def test_each_second_judge_file_grades_the_actions_of_the_articles_it_names(name
         assert r["stated"] == first[r["article"], r["action"]]["stated"], r
 
 
-@pytest.mark.parametrize("name", S.SECOND)
+@pytest.mark.parametrize("name", S.SECOND + S.THIRD)
 def test_each_second_judge_grade_above_zero_quotes_the_actions_text(report, name: str) -> None:
     path = committed(name)
     actions = {f"{g.letter}-{i}": " ".join(p.text for p in s.paragraphs)
