@@ -38,15 +38,12 @@ def mark_vouchers(gate: DomainGate | None, bm25: BM25Index, texts: Sequence[str]
 def vouched(vectors: np.ndarray, vouchers: np.ndarray | None,
             readings: Sequence[np.ndarray | None]) -> bool:
     """Some reading lies at VOUCH_FLOOR or closer to a voucher (unit rows of `vectors`)."""
-    if vouchers is None or not vouchers.any():
+    given = [np.asarray(r, dtype=np.float32) for r in readings if r is not None]
+    if vouchers is None or not vouchers.any() or not given:
         return False
-    rows = vectors[vouchers]
-    for reading in readings:
-        if reading is None:
-            continue
-        unit = np.asarray(reading, dtype=np.float32)
-        unit = unit / max(float(np.linalg.norm(unit)), 1e-12)
-        # einsum's own loop, not BLAS, as the memory's votes (threads beside the encoder)
-        if float(np.einsum("nd,d->n", rows, unit).max()) >= VOUCH_FLOOR:
-            return True
-    return False
+    queries = np.stack(given)
+    queries /= np.maximum(np.linalg.norm(queries, axis=1, keepdims=True), 1e-12)
+    # every row at once and the vouchers picked after: a boolean index would copy the rows
+    # (0.2 ms a reading); einsum's own loop, not BLAS, as the memory's votes
+    sims = np.einsum("nd,qd->nq", vectors, queries).max(axis=1)
+    return float(np.max(sims, where=vouchers, initial=-np.inf)) >= VOUCH_FLOOR
