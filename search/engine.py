@@ -51,8 +51,8 @@ def sync_index(data_dir: Path, passages: list[Passage] | list[dict], embedder: E
     An index whose gate is out of date (saved before the service direction, or trained on
     other bank texts) or whose query adapter is missing (saved before round 10) or was fitted
     from other judged queries than the bundled ones (search/adapter_queries.jsonl), or that
-    lacks the judged-query memory (saved before round 15), is updated although its corpus is
-    the same: its vectors are reused.
+    lacks the judged-query memory (saved before round 15) or its vouchers (before round 20), is
+    updated although its corpus is the same: its vectors are reused.
     """
     rows = [p if isinstance(p, dict) else dataclasses.asdict(p) for p in passages]
     target = index_dir(data_dir)
@@ -85,9 +85,11 @@ def adapter_outdated(adapter: QueryAdapter | None, passages: list[dict]) -> bool
 
 
 def memory_missing(index: SearchIndex, passages: list[dict]) -> bool:
-    """No saved judged-query memory although these passages have judged queries to build one
-    from (an index saved before round 15; search.query_memory)."""
-    return index.memory is None and bool(pairs_source(passages))
+    """No saved judged-query memory, or one without its vouchers, although these passages have
+    judged queries to build one from (an index saved before round 15, or before round 20;
+    search.query_memory, search.memory_vouch)."""
+    memory = index.memory
+    return (memory is None or memory.vouchers is None) and bool(pairs_source(passages))
 
 
 def open_searcher(data_dir: Path, embedder: Embedder) -> HybridSearcher:

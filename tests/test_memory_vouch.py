@@ -13,6 +13,7 @@ import pytest
 from corpus import read_report
 from corpus.passages import build_passages
 from search.embedder import FakeEmbedder
+from search.engine import sync_index
 from search.hybrid import HybridSearcher
 from search.index_store import SearchIndex
 from search.memory_vouch import VOUCH_FLOOR, mark_vouchers, vouched
@@ -139,3 +140,13 @@ def test_the_real_memory_answers_a_rewording_and_keeps_an_errand_out(built_data)
     assert HybridSearcher(unvouched, searcher.embedder).search(query) == []
     for refused in ("anmäla trasig gatlykta utanför huset", "( ) 19 ?", "recept på lasagne"):
         assert searcher.search(refused) == [], refused
+
+
+def test_an_index_saved_without_vouchers_gains_them_at_the_next_sync(built, tmp_path) -> None:
+    old = dataclasses.replace(built, memory=dataclasses.replace(built.memory, vouchers=None))
+    old.save(tmp_path / "index")
+    assert SearchIndex.load(tmp_path / "index").memory.vouchers is None
+    index, status = sync_index(tmp_path, built.passages, FakeEmbedder())
+    assert status == "updated" and np.array_equal(index.memory.vouchers, built.memory.vouchers)
+    _, status = sync_index(tmp_path, built.passages, FakeEmbedder())
+    assert status == "unchanged"
