@@ -11,6 +11,7 @@ from search.domain_gate import gate_outdated
 from search.embedder import Embedder, resolve_model
 from search.hybrid import HybridSearcher
 from search.index_store import SearchIndex, SearchIndexError, corpus_hash
+from search.memory_vouch import vouch_recipe
 from search.onnx_loading import load_embedder
 from search.query_adapter import QueryAdapter, pairs_source, pseudo_pairs
 
@@ -85,11 +86,13 @@ def adapter_outdated(adapter: QueryAdapter | None, passages: list[dict]) -> bool
 
 
 def memory_missing(index: SearchIndex, passages: list[dict]) -> bool:
-    """No saved judged-query memory, or one without its vouchers, although these passages have
-    judged queries to build one from (an index saved before round 15, or before round 20;
+    """No saved judged-query memory, or one without its vouchers or marked under another
+    recipe, although these passages have judged queries to build one from (an index saved
+    before round 15, or before round 20, or before the gate's thresholds changed;
     search.query_memory, search.memory_vouch)."""
     memory = index.memory
-    return (memory is None or memory.vouchers is None) and bool(pairs_source(passages))
+    stale = memory is None or memory.vouchers is None or memory.vouch_recipe != vouch_recipe()
+    return stale and bool(pairs_source(passages))
 
 
 def open_searcher(data_dir: Path, embedder: Embedder) -> HybridSearcher:

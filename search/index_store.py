@@ -21,7 +21,7 @@ from search.domain_gate import DomainGate, build_gate
 from search.embedder import Embedder
 from search.initiative_names import InitiativeNames
 from search.lexical import BM25Index
-from search.memory_vouch import mark_vouchers
+from search.memory_vouch import mark_vouchers, vouch_recipe
 from search.query_adapter import EmbedQueries, FoldedDense, QueryAdapter
 from search.query_memory import QueryMemory
 from search.query_signals import Phrases
@@ -114,8 +114,8 @@ class SearchIndex:
             adapter = QueryAdapter.fit(rows, vectors, embed)
             bm25 = lexical.result()
             # the adapter's query texts: no new call; the vouchers read the gate and BM25
-            memory = QueryMemory.build(rows, embed,
-                                       mark=partial(mark_vouchers, gate, bm25))
+            memory = QueryMemory.build(rows, embed, mark=partial(mark_vouchers, gate, bm25),
+                                       recipe=vouch_recipe())
         dense = DenseIndex(embedder.dimension, exact_limit)
         if len(rows):
             dense.add(vectors)

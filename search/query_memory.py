@@ -70,6 +70,7 @@ class QueryMemory:
     # per row: the plain gate accepts that judged question (search.memory_vouch); None: a
     # memory saved before round 20, which vouches for nothing
     vouchers: np.ndarray | None = None
+    vouch_recipe: str = ""  # what the vouchers were marked under (memory_vouch.vouch_recipe)
 
     def __len__(self) -> int:
         """The number of judged queries remembered."""
@@ -78,10 +79,11 @@ class QueryMemory:
     @classmethod
     def build(cls, passages: list[dict], embed_queries: EmbedQueries,
               judged: list[JudgedQuery] | None = None,
-              mark: Mark | None = None) -> QueryMemory | None:
+              mark: Mark | None = None, recipe: str = "") -> QueryMemory | None:
         """The memory of the judged queries (default search/adapter_queries.jsonl) with the
         passages the index holds as judged; None when no query keeps a passage. `mark`
-        (texts, unit vectors) -> which rows vouch (search.memory_vouch); none without it."""
+        (texts, unit vectors) -> which rows vouch, marked under `recipe`
+        (search.memory_vouch); none without it."""
         texts_held = HeldTexts(passages)
         kept = kept_answers(texts_held, load_judged() if judged is None else judged)
         if not kept:
@@ -92,20 +94,28 @@ class QueryMemory:
         kinds = {p["id"]: p.get("kind") for p in passages if "id" in p}
         answered = {pid for answers in kept.values() for pid in answers}
         indicators = frozenset(pid for pid in answered if kinds.get(pid) == SILENT_KIND)
+        marks = None if mark is None else np.asarray(mark(texts, vectors), bool)
+        if marks is not None and marks.shape != (len(texts),):
+            raise ValueError(f"vouchers of shape {marks.shape} for {len(texts)} judged queries")
         return cls(np.ascontiguousarray(vectors),
                    tuple(tuple(sorted(kept[t].items())) for t in texts), indicators,
-                   twins=texts_held.twins(answered),
-                   vouchers=None if mark is None else np.asarray(mark(texts, vectors), bool))
+                   twins=texts_held.twins(answered), vouchers=marks,
+                   vouch_recipe=recipe if marks is not None else "")
+
+    def similarities(self, vectors: list[np.ndarray]) -> np.ndarray:
+        """Per judged query, its cosine to the query read as `vectors` (its readings: the
+        higher one); shape (len(self),)."""
+        queries = np.stack([np.asarray(v, dtype=np.float32) for v in vectors])
+        queries /= np.maximum(np.linalg.norm(queries, axis=1, keepdims=True), 1e-12)
+        # einsum's own loop, not BLAS: BLAS threads would compete with the encoder (round 15)
+        return np.einsum("nd,qd->nq", self.vectors, queries).max(axis=1)
 
     def scores(self, vectors: list[np.ndarray]) -> dict[str, float]:
         """Passage id -> vote in [0, 1] for a query read as `vectors` (its readings: each
         judged query at its higher cosine); empty when silent."""
         if not len(self) or not vectors:
             return {}
-        queries = np.stack([np.asarray(v, dtype=np.float32) for v in vectors])
-        queries /= np.maximum(np.linalg.norm(queries, axis=1, keepdims=True), 1e-12)
-        # einsum's own loop, not BLAS: BLAS threads would compete with the encoder (round 15)
-        sims = np.einsum("nd,qd->nq", self.vectors, queries).max(axis=1)
+        sims = self.similarities(vectors)
         k = min(self.neighbours, len(sims))
         nearest = np.argpartition(-sims, k - 1)[:k]
         votes: dict[str, float] = {}
@@ -139,7 +149,8 @@ class QueryMemory:
         write_swapped(Path(directory) / FILE, lambda out: np.savez(
             out, vectors=self.vectors, judged=np.array(judged),
             indicators=np.array(indicators), twins=np.array(twins),
-            **({} if self.vouchers is None else {"vouchers": self.vouchers})))
+            **({} if self.vouchers is None else {"vouchers": self.vouchers,
+                                                  "vouch_recipe": np.str_(self.vouch_recipe)})))
 
     @classmethod
     def load(cls, directory: Path) -> QueryMemory | None:
@@ -155,14 +166,16 @@ class QueryMemory:
             {str(pid): tuple(map(str, ids)) for pid, ids
              in json.loads(str(data["twins"]) if "twins" in data else "[]")},
             # a file before round 20 has no vouchers: it vouches for nothing
-            np.asarray(data["vouchers"], dtype=bool) if "vouchers" in data else None))
+            np.asarray(data["vouchers"], dtype=bool) if "vouchers" in data else None,
+            str(data["vouch_recipe"]) if "vouch_recipe" in data else ""))
         if parts is None:
             return None
-        vectors, answers, indicators, twins, vouchers = parts
+        vectors, answers, indicators, twins, vouchers, recipe = parts
         if vectors.ndim != 2 or len(vectors) != len(answers) \
                 or (vouchers is not None and vouchers.shape != (len(answers),)):
             raise ValueError(f"{path}: the vectors do not fit the judged queries")
-        return cls(vectors, answers, indicators, twins=twins, vouchers=vouchers)
+        return cls(vectors, answers, indicators, twins=twins, vouchers=vouchers,
+                   vouch_recipe=recipe)
 
 
 def kept_answers(held: HeldTexts, judged: list[JudgedQuery]) -> dict[str, dict[str, int]]:

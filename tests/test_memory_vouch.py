@@ -12,13 +12,22 @@ import pytest
 
 from corpus import read_report
 from corpus.passages import build_passages
+from search import domain_gate
 from search.embedder import FakeEmbedder
 from search.engine import sync_index
 from search.hybrid import HybridSearcher
-from search.index_store import SearchIndex
-from search.memory_vouch import VOUCH_FLOOR, mark_vouchers, vouched
+from search.index_store import SearchIndex, text_key
+from search.memory_vouch import VOUCH_FLOOR, VOUCH_VERSION, mark_vouchers, vouch_recipe, vouched
+from search.query_adapter import JudgedQuery
 from search.query_memory import FILE, QueryMemory
 from tests.conftest import REPORT_PATH
+
+PASSAGES = [dataclasses.asdict(p) for p in build_passages(read_report(REPORT_PATH))]
+
+
+def embed_fake(texts: list[str]) -> np.ndarray:
+    """The fake model's query vectors."""
+    return FakeEmbedder().embed_queries(texts)
 
 
 def at_cosine(s: float) -> np.ndarray:
@@ -27,26 +36,44 @@ def at_cosine(s: float) -> np.ndarray:
 
 
 ROWS = np.eye(3, dtype=np.float32)  # judged questions on the axes
+TEXT, SHARE = "barns rätt till lek", 0.5  # a text the gate asks its classifier about
+
+
+def of(vouchers: np.ndarray | None) -> QueryMemory:
+    """Three judged questions on the axes, these of them vouchers."""
+    return QueryMemory(ROWS.copy(), ((("p1", 3),), (("p2", 3),), (("p3", 3),)),
+                       vouchers=vouchers)
 
 
 @pytest.mark.parametrize(("cosine", "expected"), [(VOUCH_FLOOR + 0.01, True),
                                                   (VOUCH_FLOOR - 0.01, False)])
 def test_a_reading_vouches_at_the_floor_or_closer(cosine: float, expected: bool) -> None:
-    vouchers = np.array([True, False, False])
-    assert vouched(ROWS, vouchers, [at_cosine(cosine)]) is expected
+    memory = of(np.array([True, False, False]))
+    assert vouched(memory, TEXT, SHARE, [at_cosine(cosine)]) is expected
 
 
 def test_only_a_voucher_vouches_and_a_memory_without_them_never() -> None:
     close = at_cosine(0.99)
-    assert not vouched(ROWS, np.array([False, True, True]), [close])
-    assert not vouched(ROWS, None, [close])
-    assert not vouched(ROWS, np.zeros(3, bool), [close])
+    assert not vouched(of(np.array([False, True, True])), TEXT, SHARE, [close])
+    assert not vouched(of(None), TEXT, SHARE, [close])
+    assert not vouched(of(np.zeros(3, bool)), TEXT, SHARE, [close])
+    assert not vouched(None, TEXT, SHARE, [close])
 
 
 def test_any_reading_may_vouch_and_length_does_not_matter() -> None:
     far, close = np.array([0, 0, 1.0], np.float32), 7.0 * at_cosine(0.95)  # not unit length
-    assert vouched(ROWS, np.array([True, False, False]), [None, far, close])
-    assert not vouched(ROWS, np.array([True, False, False]), [None, far])
+    memory = of(np.array([True, False, False]))
+    assert vouched(memory, TEXT, SHARE, [None, far, close])
+    assert not vouched(memory, TEXT, SHARE, [None, far])
+    assert not vouched(memory, TEXT, SHARE, [None])
+
+
+@pytest.mark.parametrize(("text", "share"), [("( ) 19 ?", 0.0), ("( ) 19 ?", 1.0),
+                                             ("qwerty asdfgh", 0.0)])
+def test_noise_the_gate_never_asks_its_classifier_about_is_never_vouched_for(
+        text: str, share: float) -> None:
+    # digits and signs whatever matched; mash when nothing of it matched lexically
+    assert not vouched(of(np.ones(3, bool)), text, share, [ROWS[0]])
 
 
 def test_without_a_gate_no_judged_question_vouches() -> None:
@@ -54,15 +81,31 @@ def test_without_a_gate_no_judged_question_vouches() -> None:
     assert marked.dtype == bool and not marked.any() and marked.shape == (2,)
 
 
-def memory_with(vouchers: np.ndarray | None) -> QueryMemory:
+def test_the_recipe_names_the_version_and_the_gates_thresholds() -> None:
+    recipe = vouch_recipe()
+    assert recipe.startswith(f"vouch v{VOUCH_VERSION};")
+    assert f"MIN_DOMAIN_SCORE {domain_gate.MIN_DOMAIN_SCORE!r}" in recipe
+    assert f"MIN_MATCH {domain_gate.MIN_MATCH!r}" in recipe
+
+
+def memory_with(vouchers: np.ndarray | None, recipe: str = "") -> QueryMemory:
     """Two judged questions on the first two axes."""
-    return QueryMemory(ROWS[:2].copy(), ((("p1", 3),), (("p2", 2),)), vouchers=vouchers)
+    return QueryMemory(ROWS[:2].copy(), ((("p1", 3),), (("p2", 2),)), vouchers=vouchers,
+                       vouch_recipe=recipe)
 
 
-def test_the_vouchers_are_saved_and_loaded(tmp_path: Path) -> None:
-    memory_with(np.array([True, False])).save(tmp_path)
+def test_the_vouchers_and_their_recipe_are_saved_and_loaded(tmp_path: Path) -> None:
+    memory_with(np.array([True, False]), "vouch v1; x").save(tmp_path)
     loaded = QueryMemory.load(tmp_path)
     assert loaded is not None and loaded.vouchers.tolist() == [True, False]
+    assert loaded.vouch_recipe == "vouch v1; x"
+
+
+def test_build_refuses_marks_that_do_not_fit_the_questions() -> None:
+    judged = [JudgedQuery(p["text"][:40], {p["id"]: 3}, {p["id"]: text_key(p)})
+              for p in PASSAGES[:3]]
+    with pytest.raises(ValueError, match="vouchers"):
+        QueryMemory.build(PASSAGES, embed_fake, judged, mark=lambda texts, v: np.ones(1, bool))
 
 
 def test_a_file_before_round_20_loads_without_vouchers(tmp_path: Path) -> None:
@@ -142,11 +185,17 @@ def test_the_real_memory_answers_a_rewording_and_keeps_an_errand_out(built_data)
         assert searcher.search(refused) == [], refused
 
 
-def test_an_index_saved_without_vouchers_gains_them_at_the_next_sync(built, tmp_path) -> None:
-    old = dataclasses.replace(built, memory=dataclasses.replace(built.memory, vouchers=None))
+@pytest.mark.parametrize("stale", [{"vouchers": None, "vouch_recipe": ""},
+                                   {"vouch_recipe": "vouch v0; thresholds of another day"}])
+def test_an_index_with_stale_vouchers_is_re_marked_at_the_next_sync(built, tmp_path,
+                                                                    stale: dict) -> None:
+    # saved before round 20 (none), or marked under other gate thresholds (another recipe)
+    assert built.memory.vouch_recipe == vouch_recipe()
+    old = dataclasses.replace(built, memory=dataclasses.replace(built.memory, **stale))
     old.save(tmp_path / "index")
-    assert SearchIndex.load(tmp_path / "index").memory.vouchers is None
+    assert SearchIndex.load(tmp_path / "index").memory.vouch_recipe != vouch_recipe()
     index, status = sync_index(tmp_path, built.passages, FakeEmbedder())
-    assert status == "updated" and np.array_equal(index.memory.vouchers, built.memory.vouchers)
+    assert status == "updated" and index.memory.vouch_recipe == vouch_recipe()
+    assert np.array_equal(index.memory.vouchers, built.memory.vouchers)
     _, status = sync_index(tmp_path, built.passages, FakeEmbedder())
     assert status == "unchanged"
