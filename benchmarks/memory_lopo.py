@@ -35,7 +35,7 @@ from web.cli.search import REPORTED_PARTS, default_dev_sets
 from web.pipeline.layout import index_dir
 
 OUT = Path("/tmp/mm20work")
-BASE = (1.0, 0.90, 0.5, 8, 20)  # ridge, floor, weight, neighbours, candidate depth (shipped)
+BASE = (1.0, 0.90, 0.5, 8, 20)  # ridge, floor, weight, neighbours, depth: round 19 shipped these
 FLOORS, WEIGHTS, NEIGHBOURS, DEPTHS = (0.85, 0.88, 0.90), (0.5, 0.75, 1.0), (8, 16), (20, 40)
 Point = tuple[float, float, float, int, int]
 

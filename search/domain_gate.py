@@ -15,9 +15,10 @@ BM25 score, which falls with the passage's length ("RSMH" in a long passage scor
 query this gate refuses may still pass by a rare phrase, two content words or more that few
 passages hold word for word, which keeps a name inside a longer question, or read with a split
 compound joined ("idrotts galan" as "idrottsgalan"): search.query_signals.Phrases, asked by
-search.hybrid.HybridSearcher.in_domain only then; and last, by a corroborated near miss: a
-logit at most CORROBORATED_MARGIN under its floor, where BM25's and the dense side's two best
-passages share one (round 14).
+search.hybrid.HybridSearcher.in_domain only then; by a corroborated near miss: a logit at most
+CORROBORATED_MARGIN under its floor, where BM25's and the dense side's two best passages share
+one (round 14); and last, as a close rewording of a judged question this gate accepts
+(search.memory_vouch, round 20).
 
 The thresholds were chosen on the tuning part of the dev set (every tuning query passes)
 and the off-topic bank (as many rejected as possible); the suite checks them on other
@@ -137,9 +138,9 @@ class DomainGate:
         (search.query_signals.top_match): "bästa sushi i Stockholm" finds "bästa" in one
         passage and "Stockholm" in another, but no passage about both. `rare`: that passage
         holds a rare word of the query as written (is_rare). A refused query may still pass by
-        a rare phrase, by a specific match once a split compound is joined, or as a corroborated
-        near miss (search.hybrid.HybridSearcher.in_domain; this gate reads only the last's
-        logit, near_miss).
+        a rare phrase, by a specific match once a split compound is joined, as a corroborated
+        near miss (this gate reads only its logit, near_miss) or by the memory's vouch
+        (search.hybrid.HybridSearcher.in_domain).
         """
         if specific_match(match, rare):
             return True

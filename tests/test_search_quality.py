@@ -68,8 +68,10 @@ REPORTED = tuple(part.replace("-", "").replace(" ", "") for part in REPORTED_PAR
 
 @pytest.fixture(scope="module")
 def forgetful(searcher: HybridSearcher) -> HybridSearcher:
-    """The searcher without the judged-query memory: the pool's guards read the rest of the
-    ranking through it, since with the memory a pool query finds its own judgement."""
+    """The searcher without the judged-query memory's votes: the pool's guards read the rest of
+    the ranking through it, since with the memory a pool query finds its own judgement. Its
+    vouchers still answer at the gate (a gate matter, search.memory_vouch); a refused pool
+    query is refused by the plain gate, so its own judged copy vouches for nothing."""
     return HybridSearcher(searcher.index, searcher.embedder, memory_weight=0.0)
 
 
