@@ -267,10 +267,10 @@ class HybridSearcher:
         joined = phrases.joined_compound(text)
         if joined is not None and specific_match(*gate_lexical(self.lexical_match(joined, {}))):
             return True
-        if self.corroborated(text, vectors, gate_lexical(match)[0]):
-            return True
-        # read whatever the fusion's memory weight: a gate matter
-        return vouched(self.index.memory, text, gate_lexical(match)[0], vectors)
+        share = gate_lexical(match)[0]
+        # the vouch reads the memory whatever the fusion's weight for it: a gate matter
+        return self.corroborated(text, vectors, share) \
+            or vouched(self.index.memory, text, share, vectors)
 
     def corroborated(self, text: str, vectors: list[np.ndarray | None],
                      match: float = 0.0) -> bool:
