@@ -117,7 +117,7 @@ def shared_words(inputs: R.Inputs, lex: Lexicon, article_iri: str, action: str) 
         if s.action == action:
             hit = [t for t in terms if t in lex.docs[j]]
             best = max(best, (sum(lex.idf[t] for t in hit),
-                              sorted(hit, key=lambda t: -lex.idf[t])))
+                              sorted(hit, key=lambda t: (-lex.idf[t], t))))
     return best[1]
 
 
