@@ -15,7 +15,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -83,8 +83,12 @@ def diagnose(lopo: Lopo, part: str, queries: list[DevQuery]) -> list[dict[str, o
     judged = [j for j, p in zip(lopo.judged, lopo.parts, strict=True) if p != part]
     texts = list(kept_answers(HeldTexts(lopo.index.passages), judged))
     ids = [p["id"] for p in lopo.index.passages]
-    score: Callable[[str, DevQuery], float] = lambda mode, q: ndcg_at_k(
-        [h.passage["id"] for h in searcher.search_page(q.query, 10, mode).hits], q.relevant, 10)
+
+    def score(mode: str, q: DevQuery) -> float:
+        """The query's nDCG@10 in one mode."""
+        hits = searcher.search_page(q.query, 10, mode).hits
+        return ndcg_at_k([h.passage["id"] for h in hits], q.relevant, 10)
+
     out = []
     for q in (q for q in queries if q.type == "english"):
         row: dict[str, object] = {"part": part, "id": q.id, "query": q.query,
