@@ -28,7 +28,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script: memory_lopo beside
 
-from english_memory import VARIANTS, EnglishMemory, english_memory
+from english_memory import VARIANTS, EnglishMemory, english_memory, round20
 from memory_lopo import Lopo, Point, candidate_depth, name, pool
 
 from search.evaluate import DevQuery, ndcg_at_k
@@ -50,7 +50,8 @@ def scored(lopo: Lopo, queries: list[DevQuery]) -> list[Row]:
     """Each query's nDCG@10 in every mode (hybrid at the shipped point) and hybrid's refusal."""
     memory = lopo.searcher.memory
     assert memory is not None
-    hybrid = lopo.score(queries, memory, SHIPPED)  # sets the point's memory, weight and depth
+    # round 20's memory (the baseline of this round); sets the point's memory, weight, depth
+    hybrid = lopo.score(queries, round20(memory), SHIPPED)
     rows = []
     for q, (h, refused) in zip(queries, hybrid, strict=True):
         row: Row = {"id": q.id, "type": q.type, "query": q.query,
@@ -196,8 +197,8 @@ def offtopic(data: Path, variant: str, floor: float) -> None:
     """Clause (e): hits per dev off-topic string, shipped adapter and memory, variant off/on."""
     lopo = Lopo(data)
     searcher = lopo.searcher  # opened on the index as shipped: its adapter, its memory
-    shipped = searcher.memory
-    assert shipped is not None
+    assert searcher.memory is not None
+    shipped = round20(searcher.memory)
     english = english_memory(shipped, variant, floor, lopo.index.passages,
                              judged_without(lopo, None))
     with_hits = {"off": 0, "on": 0}
@@ -226,6 +227,7 @@ def latency(data: Path, variant: str, floor: float, n: int = 300, rounds: int = 
     queries = random.Random(20).sample([q for qs in pool().values() for q in qs], n)
     adapter, memory = lopo.build(None, SHIPPED[0])
     lopo.use(adapter, memory)
+    memory = round20(memory)
     english = english_memory(memory, variant, floor, lopo.index.passages,
                              judged_without(lopo, None))
     lopo.searcher.memory_weight = SHIPPED[2]
