@@ -9,6 +9,8 @@ deployed); per fold the härledd threshold is re-chosen by rights_eval's rule un
 order, as rights_eval.choose would once the order is production's.
   W (via by key): via målområdet no longer after every supported link; its key is relevance + b.
   H (holder): for CRPD and JAM articles the key adds g * the action's affinity to the rights holder.
+  W2 (--w2, RW21): W with its grid extended to b in W2_GRID, chosen by the same nested LOAO; the
+  baseline and W's b = 0.75 row are reproduced first (--w2-reproduce: only those).
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ TOP_K = 5  # a grade-0 action in these places is a false positive
 DEEP = 10  # a grade-3 action below this place (or unlinked) is a miss
 OFF_TOPIC_RANK = 10  # an unstated false positive the dense signal alone ranks below this: "word"
 W_GRID = (0.0, 0.25, 0.5, 0.75)  # b: via målområdet's key offset, least change first
+# W2 (RW21): W's grid extended once, after W chose its edge 0.75 in all 63 folds (least change
+# first)
+W2_GRID = (0.75, 1.0, 1.5, 2.0)
 H_GRID = (0.25, 0.5, 1.0)  # g: weight of the holder affinity, least change first
 # the rights holder of the instruments whose rights belong to a group other than by age (CRC's
 # children are in nearly every action of the report; UDHR's holder is everyone)
@@ -426,6 +431,21 @@ def run_variant(out: TextIO, name: str, grid: list[tuple[str, Order]], cases: li
     return passes, gain
 
 
+def w2(out: TextIO, cases: list[R.Case], base: list[V.Fold], second: dict[str, dict[str, int]],
+       inputs: R.Inputs, reproduce_only: bool) -> None:
+    """RW21: W's row at b = 0.75 reproduced (RX21: J1 0.7351 / J2 0.7332), then W2 = W over
+    W2_GRID, nested as W was (no diagnosis: it is RX21's)."""
+    out.write("\n== W2 reproduction: RX21's W row at b = 0.75 ==\n")
+    folds, _ = loao(cases, via_order(0.75))
+    V.figures(out, "W b=0.75", folds, cases, second)
+    if reproduce_only:
+        return
+    passes, gain = run_variant(out, "W2", [(f"W2 b={b}", via_order(b)) for b in W2_GRID], cases,
+                               base, second, inputs)
+    out.write(f"\nOUTCOME W2: {'goes to the gate' if passes else 'fails'} ((a)+(b) gain "
+              f"{gain:+.4f})\n")
+
+
 def main() -> None:
     """Parse the arguments; print the baseline, the diagnosis and the variants' figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -434,6 +454,10 @@ def main() -> None:
                         help="only reproduce the deployed figures")
     parser.add_argument("--diagnose-only", action="store_true",
                         help="the baseline and the diagnosis, no variant")
+    parser.add_argument("--w2", action="store_true",
+                        help="RW21: the baseline, W b=0.75 reproduced, then W2's grid and verdict")
+    parser.add_argument("--w2-reproduce", action="store_true",
+                        help="RW21: only the baseline and W b=0.75 (reproduction)")
     args = parser.parse_args()
     inputs = R.load_inputs(data=R.data_dir(args.data))
     try:
@@ -449,6 +473,9 @@ def main() -> None:
               f"(judge 1), {len(second)} stated articles of judge 2\n")
     V.figures(out, "BASELINE (deployed, LOAO)", base, cases, second)
     if args.baseline_only:
+        return
+    if args.w2 or args.w2_reproduce:
+        w2(out, cases, base, second, inputs, args.w2_reproduce)
         return
     out.write("\n== Diagnosis (development judges only; the deployed LOAO rankings) ==\n")
     sig = alone(inputs)
