@@ -5,9 +5,10 @@ For a query looks_english recognises, the memory hears some judged queries above
 (V2, EE). Done as a stretched cosine for those rows, s' = floor + (1 - floor)(s - F)/(1 - F),
 so s' <= floor exactly when s <= F and the vote's weight is (s - F)/(1 - F). Only the
 searcher's memory is replaced (its votes); the gate's vouch reads the index's memory, as
-shipped. V1 passed its rule and ships as QueryMemory.english_floor (ENGLISH_FLOOR); these
-variants set that to the memory's floor, so that on code after it they still measure
-themselves against round 20's memory.
+shipped. V1 passed its rule and shipped as QueryMemory.english_floor (ENGLISH_FLOOR) for a
+few minutes; the round's full evaluation took it out again (round21_gates.txt). On code with
+such a field these variants set it to the memory's floor, so that they measure themselves
+against round 20's memory either way.
 """
 
 from __future__ import annotations

@@ -46,7 +46,6 @@ from search.query_signals import (
 )
 from search.sentence_signal import SentenceVectors
 from search.snippets import SpanCache, snippet
-from search.textnorm import looks_english
 
 MODES = ("hybrid", "dense", "bm25")
 # The fused score below which a candidate is no hit: under every relevant passage the pool's
@@ -220,7 +219,7 @@ class HybridSearcher:
                     self.w_max, self.rights_weight, self.memory_weight)
                 # after the gate's verdict, which the memory's votes never change
                 if mode == "hybrid" and not lexical_only:
-                    recalled = self.recalled([vector, repaired], looks_english(text))
+                    recalled = self.recalled([vector, repaired])
             fused = self.fuse(lists, weights, side.rights, side.develop, recalled)
             page, count = self.collect(text, fused, k, filters, offset)
             if len(page) >= k or fetch >= total or not self.deeper_may_match(lists, weights):
@@ -293,13 +292,12 @@ class HybridSearcher:
         dense = self.ranked("", vector, DENSE_FLOOR_RANK, repaired, adapted=True)["dense"]
         return sides_agree([row for row, _ in lexical], [row for row, _ in dense])
 
-    def recalled(self, vectors: list[np.ndarray | None],
-                 english: bool = False) -> dict[int, float]:
+    def recalled(self, vectors: list[np.ndarray | None]) -> dict[int, float]:
         """Index row -> the judged-query memory's vote for the query's readings (none without
-        a memory); `english`: the query is in English (its floor, QueryMemory.scores)."""
+        a memory)."""
         if self.memory is None:
             return {}
-        return self.rows(self.memory.scores([v for v in vectors if v is not None], english))
+        return self.rows(self.memory.scores([v for v in vectors if v is not None]))
 
     def rows(self, scores: dict[str, float]) -> dict[int, float]:
         """Passage id -> value, as index row -> value (ids the index lacks are left out)."""

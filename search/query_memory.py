@@ -6,13 +6,11 @@ map fitted on all of them. The memory uses them as they are: a new question on a
 this often asked about is often a rewording of a judged one. For a query vector q, the
 NEIGHBOURS judged queries with the highest cosine s > FLOOR each give their judged passages
 w · grade / 3, w = (s − FLOOR) / (1 − FLOOR); a passage keeps its highest vote, and the votes
-are divided by the query's highest (so in [0, 1]). A query in English (textnorm.looks_english)
-hears only judged queries above ENGLISH_FLOOR instead (round 21). The memory is silent for the
-whole query when the neighbours point at the indicator table (at least SILENT_SHARE of their
-grade-3 weight is on indicator rows). Hybrid's fusion adds WEIGHT × vote
-(search.fusion.convex_fuse) for the passages in the query's own BM25 or dense top
-CANDIDATE_DEPTH only (restrict); the domain gate reads only its vouchers
-(search.memory_vouch); `dense`, `bm25` and RRF never read it.
+are divided by the query's highest (so in [0, 1]). The memory is silent for the whole query
+when the neighbours point at the indicator table (at least SILENT_SHARE of their grade-3
+weight is on indicator rows). Hybrid's fusion adds WEIGHT × vote (search.fusion.convex_fuse)
+for the passages in the query's own BM25 or dense top CANDIDATE_DEPTH only (restrict); the
+domain gate reads only its vouchers (search.memory_vouch); `dense`, `bm25` and RRF never read it.
 
 Built at ingest from the same judged queries and vectors as the adapter (the query texts,
 embedded with the query prompt by the index's model). A judged passage answers wherever the
@@ -48,13 +46,6 @@ FILE = "query_memory.npz"
 # benchmarks/results/eval_round20_memory.txt
 NEIGHBOURS = 16  # judged queries read per query
 FLOOR = 0.88  # the cosine at or below which a judged query gives nothing
-# An English query's floor (round 21, EN21): e5's cosines between two English questions run
-# high, so at 0.88 an English query heard English look-alikes about another matter ("food
-# safety inspections ..." ~ "alcohol licence inspections ...", 0.892) and their vote outranked
-# the dense side's answer. Chosen among 0.90-0.93 by nested leave-one-part-out over the 29
-# pool parts (english 0.8423 -> 0.8556, every other type within -0.001):
-# benchmarks/results/eval_round21_english.txt
-ENGLISH_FLOOR = 0.90
 WEIGHT = 0.75  # the memory's weight in the fusion, beside the mix
 CANDIDATE_DEPTH = 40  # a vote counts for a passage in either side's top this many
 SILENT_KIND = "indicator"  # neighbours pointing mostly at this kind silence the memory
@@ -75,7 +66,6 @@ class QueryMemory:
     indicators: frozenset[str] = frozenset()  # the judged passages of SILENT_KIND
     neighbours: int = NEIGHBOURS
     floor: float = FLOOR
-    english_floor: float = ENGLISH_FLOOR  # the floor for a query in English
     twins: Twins = field(default_factory=dict)  # judged id -> other passages of its text
     # per row: the plain gate accepts that judged question (search.memory_vouch); None: a
     # memory saved before round 20, which vouches for nothing
@@ -120,20 +110,18 @@ class QueryMemory:
         # einsum's own loop, not BLAS: BLAS threads would compete with the encoder (round 15)
         return np.einsum("nd,qd->nq", self.vectors, queries).max(axis=1)
 
-    def scores(self, vectors: list[np.ndarray], english: bool = False) -> dict[str, float]:
+    def scores(self, vectors: list[np.ndarray]) -> dict[str, float]:
         """Passage id -> vote in [0, 1] for a query read as `vectors` (its readings: each
-        judged query at its higher cosine); empty when silent. `english`: the query is in
-        English, so it hears judged queries above english_floor only."""
+        judged query at its higher cosine); empty when silent."""
         if not len(self) or not vectors:
             return {}
         sims = self.similarities(vectors)
         k = min(self.neighbours, len(sims))
         nearest = np.argpartition(-sims, k - 1)[:k]
-        floor = self.english_floor if english else self.floor
         votes: dict[str, float] = {}
         graded, on_indicators = 0.0, 0.0  # the neighbours' grade-3 weight: all, on indicators
         for i in nearest:
-            weight = min((float(sims[i]) - floor) / (1.0 - floor), 1.0)
+            weight = min((float(sims[i]) - self.floor) / (1.0 - self.floor), 1.0)
             if weight <= 0:
                 continue
             for pid, grade in self.judged[i]:

@@ -1,6 +1,5 @@
 """The judged-query memory: the vote, its top-CANDIDATE_DEPTH restriction, its silence on indicator
-neighbours, the floor and an English query's floor, persistence, stale judgements, and where
-hybrid uses it."""
+neighbours, the floor, persistence, stale judgements, and where hybrid uses it."""
 
 from __future__ import annotations
 
@@ -18,15 +17,7 @@ from search.engine import sync_index
 from search.hybrid import HybridSearcher
 from search.index_store import SearchIndex, text_key
 from search.query_adapter import JudgedQuery
-from search.query_memory import (
-    CANDIDATE_DEPTH,
-    ENGLISH_FLOOR,
-    FILE,
-    FLOOR,
-    WEIGHT,
-    QueryMemory,
-    restrict,
-)
+from search.query_memory import CANDIDATE_DEPTH, FILE, WEIGHT, QueryMemory, restrict
 from tests.conftest import REPORT_PATH
 
 AXES = {"a": 0, "b": 1, "c": 2}  # a judged query's text -> the unit axis it is embedded on
@@ -85,29 +76,6 @@ def test_the_better_reading_of_a_query_counts() -> None:
 def test_only_the_nearest_neighbours_are_read() -> None:
     mem = dataclasses.replace(memory([(("p1", 3),), (("p2", 3),)], floor=0.5), neighbours=1)
     assert set(mem.scores([unit(0.99, 0.9, 0.0)])) == {"p1"}
-
-
-# ---------------------------------------------------------------- an English query's floor
-
-
-def test_an_english_query_hears_only_neighbours_above_the_english_floor() -> None:
-    # round 21: English look-alikes at 0.88-0.90 were mostly about another matter
-    assert FLOOR < ENGLISH_FLOOR == QueryMemory(np.eye(3, dtype=np.float32), ()).english_floor
-    mem = memory([(("p1", 3),)], floor=FLOOR)
-    between = cosine_to_a((FLOOR + ENGLISH_FLOOR) / 2)
-    assert mem.scores([between]) == {"p1": 1.0}
-    assert mem.scores([between], english=True) == {}
-    assert mem.scores([cosine_to_a(0.95)], english=True) == {"p1": 1.0}
-
-
-def test_an_english_query_s_neighbours_are_weighed_from_the_english_floor() -> None:
-    mem = memory([(("p1", 3),), (("p1", 2), ("p2", 3))], floor=0.5)
-    mem = dataclasses.replace(mem, english_floor=0.6)
-    query = unit(0.96, 0.93, 0.0)  # cosines ~0.718 and ~0.696, both above either floor
-    w_a, w_b = ((mem.vectors @ query)[:2] - 0.6) / (1 - 0.6)
-    assert mem.scores([query], english=True) == pytest.approx({"p1": 1.0, "p2": w_b / w_a})
-    sv_a, sv_b = ((mem.vectors @ query)[:2] - 0.5) / (1 - 0.5)
-    assert mem.scores([query]) == pytest.approx({"p1": 1.0, "p2": sv_b / sv_a})
 
 
 # ---------------------------------------------------------------- silent on indicators
@@ -386,7 +354,7 @@ def test_hybrid_lifts_a_voted_passage_of_its_own_lists(built) -> None:
 class Refusing:
     """A memory that fails the test when asked."""
 
-    def scores(self, vectors: list[np.ndarray], english: bool = False) -> dict[str, float]:
+    def scores(self, vectors: list[np.ndarray]) -> dict[str, float]:
         """Never to be called."""
         pytest.fail("the memory was asked for a query the gate refused")
 
@@ -396,51 +364,6 @@ def test_the_domain_gate_never_hears_it(built, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(heard, "in_domain", lambda *_: False)
     monkeypatch.setattr(heard, "memory", Refusing())
     assert heard.search_page("grannsamverkan med polisen", 10).off_topic
-
-
-class Recording:
-    """A memory that notes whether each query it is asked about is in English."""
-
-    def __init__(self) -> None:
-        self.asked: list[bool] = []
-
-    def scores(self, vectors: list[np.ndarray], english: bool = False) -> dict[str, float]:
-        """No vote; the English flag noted."""
-        self.asked.append(english)
-        return {}
-
-
-def test_hybrid_tells_the_memory_whether_the_query_is_english(
-        built, monkeypatch: pytest.MonkeyPatch) -> None:
-    searcher = HybridSearcher(built, FakeEmbedder())
-    monkeypatch.setattr(searcher, "in_domain", lambda *_: True)
-    monkeypatch.setattr(searcher, "memory", Recording())
-    searcher.search("gambling among teenage boys", 10)
-    searcher.search("grannsamverkan med polisen", 10)
-    assert searcher.memory.asked == [True, False]
-
-
-def at_cosine(vector: np.ndarray, s: float) -> np.ndarray:
-    """A unit vector at cosine s to `vector`."""
-    q = vector / np.linalg.norm(vector)
-    other = np.roll(q, 1) - (np.roll(q, 1) @ q) * q
-    return (s * q + np.sqrt(1 - s * s) * other / np.linalg.norm(other)).astype(np.float32)
-
-
-@pytest.mark.parametrize(("query", "heard"), [("grannsamverkan med polisen", True),
-                                               ("neighbourhood watch with the police", False)])
-def test_a_neighbour_between_the_floors_is_heard_in_swedish_only(
-        built, monkeypatch: pytest.MonkeyPatch, query: str, heard: bool) -> None:
-    deaf = HybridSearcher(built, FakeEmbedder(), memory_weight=0.0)
-    monkeypatch.setattr(deaf, "in_domain", lambda *_: True)
-    before = results(deaf, query)
-    fifth = before[4][0]
-    vector = FakeEmbedder().embed_queries([query])[0]
-    judged = at_cosine(vector, (FLOOR + ENGLISH_FLOOR) / 2)[None, :]
-    voting = QueryMemory(judged, (((fifth, 3),),))
-    searcher = HybridSearcher(dataclasses.replace(built, memory=voting), FakeEmbedder())
-    monkeypatch.setattr(searcher, "in_domain", lambda *_: True)
-    assert (results(searcher, query) != before) is heard
 
 
 # ---------------------------------------------------------------- the real model
