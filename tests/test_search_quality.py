@@ -404,9 +404,9 @@ def test_the_eighth_held_out_set_keeps_its_relevant_hits_but_two(searcher, parts
 # (gate MM) 0.927 on its parent, 0.936 with MM; 37 (gate MR) 0.859 on main, 0.878 with MR, 0.894
 # with MM too; 38, run once on the final code, 0.944 (dense 0.744). MM's new adapter moved the pool
 # parts' no-memory figures (0.747-0.920): every floor above still sits under them. Round 21
-# (round21_gates.txt), written the same way: held-out 39 (gate EN) 0.908 on main and with EN (no
-# query moved), dense 0.788; 40, first run on main 0.908, dense 0.771, then on the final code
-# (0.908); 41 run once on the final code, 0.882, dense 0.721.
+# (round21_gates.txt), written the same way: held-out 39 (gate EN, adopted and taken out again)
+# 0.908 on main and with EN (no query moved), dense 0.788; 40 0.908 on main (dense 0.771);
+# 41 first run with EN 0.882, on the final code (round 20's search) 0.890, dense 0.721.
 @pytest.mark.parametrize(("part", "floor"), [("heldout9", 0.76), ("heldout10", 0.72),
                                              ("heldout11", 0.78), ("heldout12", 0.66),
                                              ("heldout13", 0.80), ("heldout14", 0.81),
@@ -471,7 +471,7 @@ def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: flo
 # questions), 37 5 of 36 (two parking errands, a remedy, "Buenos Aires", "ju ty ändå fast dock");
 # neither MR nor MM moves one. Round 21's (round21_gates.txt): 39 8 of 35 and 40 8 of 29 (errands
 # and general-knowledge questions; first runs on main, EN moves none), 41 4 of 30 (three errands
-# and a holiday cottage; run once on the final code)
+# and a holiday cottage; the same with and without EN)
 @pytest.mark.parametrize(("name", "most"), [("search_offtopic_heldout9.txt", 2),
                                             ("search_offtopic_heldout10.txt", 2),
                                             ("search_offtopic_heldout11.txt", 2),
