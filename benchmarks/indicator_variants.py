@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 from indicator_lopo import OUT, SHIPPED, VouchedLopo
-from memory_lopo import candidate_depth, pool
+from memory_lopo import best_of_rounds, candidate_depth, pool
 
 from search.fusion import W_MAX, Fused, FusionWeights, Ranked
 from search.hybrid import HybridSearcher
@@ -197,16 +197,9 @@ def latency(lopo: VouchedLopo, variant: str, w_ind: float, n: int = 300,
     for q in queries:
         for arm in arms.values():
             arm.search(q.query, 10)
-    best: dict[str, float] = {}
     with candidate_depth(SHIPPED[4]):
-        for r in range(rounds):
-            for label, arm in arms.items():
-                t = time.perf_counter()
-                for q in queries:
-                    arm.search(q.query, 10)
-                ms = (time.perf_counter() - t) * 1000 / n
-                best[label] = min(ms, best.get(label, ms))
-                print(f"round {r + 1} {label}: {ms:.3f} ms/query", flush=True)
+        best = best_of_rounds({label: lambda arm=arm: [arm.search(q.query, 10) for q in queries]
+                               for label, arm in arms.items()}, n, rounds)
     print(f"best: shipped {best['shipped']:.3f} variant {best['variant']:.3f} "
           f"diff {best['variant'] - best['shipped']:+.3f} ms/query")
 

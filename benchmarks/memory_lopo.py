@@ -15,7 +15,7 @@ import dataclasses
 import json
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -189,6 +189,20 @@ def check(lopo: Lopo) -> None:
     print(part, "fresh searcher == harness:", real == harness == again,
           "nDCG", round(float(np.mean(scores)), 6), "harness", round(float(np.mean(
               [s for s, _ in cached])), 6))
+
+
+def best_of_rounds(arms: dict[str, Callable[[], object]], n: int, rounds: int) -> dict[str, float]:
+    """Each arm's best ms per query over `rounds` rounds, the arms in turn (an arm asks its n
+    queries once); every round printed."""
+    best: dict[str, float] = {}
+    for r in range(rounds):
+        for label, ask_all in arms.items():
+            start = time.perf_counter()
+            ask_all()
+            ms = (time.perf_counter() - start) * 1000 / n
+            best[label] = min(ms, best.get(label, ms))
+            print(f"round {r + 1} {label}: {ms:.3f} ms/query", flush=True)
+    return best
 
 
 def latency(lopo: Lopo, chosen: Point, n: int = 300, rounds: int = 3) -> None:

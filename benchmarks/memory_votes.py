@@ -21,7 +21,7 @@ import numpy as np
 from indicator_lopo import SHIPPED, VouchedLopo, run_modes, table
 from indicator_lopo import check as check_harness
 from indicator_variants import TYPES, offtopic_strings, pooled
-from memory_lopo import candidate_depth, pool
+from memory_lopo import best_of_rounds, candidate_depth, pool
 
 from search.hybrid import HybridSearcher
 from search.query_memory import QueryMemory
@@ -186,16 +186,14 @@ def latency(lopo: VouchedLopo, t: float, n: int = 300, rounds: int = 3) -> None:
             for arm in arms.values():
                 searcher.memory = arm
                 searcher.search(q.query, 10)
-        best: dict[str, float] = {}
-        for r in range(rounds):
-            for label, arm in arms.items():
-                searcher.memory = arm
-                start = time.perf_counter()
-                for q in queries:
-                    searcher.search(q.query, 10)
-                ms = (time.perf_counter() - start) * 1000 / n
-                best[label] = min(ms, best.get(label, ms))
-                print(f"round {r + 1} {label}: {ms:.3f} ms/query", flush=True)
+        def ask_all(arm: QueryMemory) -> None:
+            """The sample searched with this memory."""
+            searcher.memory = arm
+            for q in queries:
+                searcher.search(q.query, 10)
+
+        best = best_of_rounds({label: lambda arm=arm: ask_all(arm) for label, arm in arms.items()},
+                              n, rounds)
     print(f"best: shipped {best['shipped']:.3f} variant {best['variant']:.3f} "
           f"diff {best['variant'] - best['shipped']:+.3f} ms/query")
 
