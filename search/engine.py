@@ -64,7 +64,7 @@ def sync_index(data_dir: Path, passages: list[Passage] | list[dict], embedder: E
             and previous.manifest["corpus_hash"] == corpus_hash(rows) \
             and not gate_outdated(previous.gate, rows) \
             and not adapter_outdated(previous.adapter, rows) \
-            and not memory_missing(previous, rows):
+            and not memory_outdated(previous, rows):
         return previous, "unchanged"
     index = SearchIndex.build(rows, embedder, reuse=previous, progress=progress)
     if save:
@@ -85,7 +85,7 @@ def adapter_outdated(adapter: QueryAdapter | None, passages: list[dict]) -> bool
     return adapter.source != source
 
 
-def memory_missing(index: SearchIndex, passages: list[dict]) -> bool:
+def memory_outdated(index: SearchIndex, passages: list[dict]) -> bool:
     """No saved judged-query memory, or one without its vouchers or marked under another
     recipe, although these passages have judged queries to build one from (an index saved
     before round 15, or before round 20, or before the gate's thresholds changed;

@@ -8,7 +8,7 @@ gambling" ~ "teenage boys betting money on games"). A judged question the gate r
 for nothing, so an errand near a judged errand stays refused. The vouchers are marked at
 ingest, where the gate and BM25 exist, and saved with the memory under vouch_recipe() (the gate's
 thresholds and VOUCH_VERSION): an index marked under another recipe is re-marked at the next
-sync (search.engine.memory_missing). A text the gate never asks its classifier about (digits
+sync (search.engine.memory_outdated). A text the gate never asks its classifier about (digits
 and signs; mash or non-words nothing of which matched lexically) is never vouched for either.
 
 VOUCH_FLOOR was set before any run from the development figures (round20_gates.txt): the 417

@@ -67,8 +67,8 @@ HELDOUT36 = DATA / "search_heldout36.jsonl"  # round 20: written blind, gate MM'
 HELDOUT37 = DATA / "search_heldout37.jsonl"  # round 20: written blind, gate MR's set, reported
 HELDOUT38 = DATA / "search_heldout38.jsonl"  # round 20: written blind, one final run, reported
 HELDOUT39 = DATA / "search_heldout39.jsonl"  # round 21: written blind, gate EN's set, reported
-HELDOUT40 = DATA / "search_heldout40.jsonl"  # round 21: written blind, one final run, reported
-HELDOUT41 = DATA / "search_heldout41.jsonl"  # round 21: written blind, gate GS's set, reported
+HELDOUT40 = DATA / "search_heldout40.jsonl"  # round 21: written blind, two runs, reported
+HELDOUT41 = DATA / "search_heldout41.jsonl"  # round 21: written blind, final runs, reported
 # the blind parts in the order they were written (each checked against all before it)
 LATER_PARTS = (HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8, HELDOUT9,
                HELDOUT10, HELDOUT11, HELDOUT12, HELDOUT13, HELDOUT14, HELDOUT15,

@@ -99,8 +99,9 @@ def search_cmd(query: str | None, k: int, year: int | None, goal: str | None,
 # pool parts: their judged queries joined the adapter's and the memory's. Held-out 36-38 are round
 # 20's (round20_gates.txt), written that way: 36 the set of gate MM (the memory re-chosen), 37
 # gate MR's (the memory's vouch), 38 run once on the final code. Held-out 39-41 are round 21's
-# (round21_gates.txt), written that way: 39 the set of gate EN (an English query's memory floor),
-# 40 run once on the final code, 41 gate GS's (the errand bank).
+# (round21_gates.txt), written that way: 39 the set of gate EN (an English query's memory floor,
+# adopted and taken out again), 40 (leaning on indicators) run on main and on the final code, 41
+# run on the final code (the changes meant for 40 and 41 failed before their gates).
 LAST_PART = 41  # held-out 2 .. held-out LAST_PART are bundled (tests/data/search_heldoutN.jsonl)
 POOLED_PART = "reported, pooled"  # the last column of `bokslut eval`: REPORTED_PARTS as one
 REPORTED_PARTS = ("held-out", *(f"held-out {n}" for n in range(30, LAST_PART + 1)))
