@@ -53,10 +53,14 @@ import rights_eval as R
 from web.pipeline.rights_rank import Thresholds
 
 SECOND = tuple(f"rights_second_judge_{n}.jsonl" for n in range(1, 7))
-# judge 3 (round 20): 12 stated articles re-judged blind by a third hand, read with --third
-# in place of judge 2 (the same tables; "J2" in them is then judge 3)
-THIRD = tuple(f"rights_third_judge_{n}.jsonl" for n in range(1, 3))
-THIRD_SECTIONS = (("Twelve stated articles re-judged by judge 3 (files 1-2)", THIRD, True),)
+# the blind judge ("judge 3"): 12 stated articles re-judged in round 20 (files 1-2), the other
+# 17 in round 22 (files 3-5, three more blind hands), read with --third in place of judge 2
+# (the same tables; "J2" in them is then judge 3)
+THIRD = tuple(f"rights_third_judge_{n}.jsonl" for n in range(1, 6))
+THIRD_SECTIONS = (("Twelve stated articles re-judged by judge 3 (files 1-2, round 20)",
+                   THIRD[:2], True),
+                  ("The other seventeen stated articles (files 3-5, round 22)", THIRD[2:], True),
+                  ("Every stated article (files 1-5)", THIRD, True))
 # the files the script insists on: a missing one is an error; the others are read when present
 # (files 4-6 were optional while written blind in round 14; all six are committed now, and
 # tests/test_rights_second_judge.py fails if any is missing)
@@ -203,6 +207,13 @@ def second_grades(folder: Path, first: dict[str, dict[str, int]],
     return files
 
 
+def second_as_first(folder: Path, dev: list[R.Case]) -> list[R.Case]:
+    """The development cases judge 2 graded, with judge 2's grades in place of judge 1's."""
+    files = second_grades(folder, first_grades(), SECOND, SECOND)
+    two = {a: g for grades in files.values() for a, g in grades.items()}
+    return [replace(c, grades=two[c.notation]) for c in dev if c.notation in two]
+
+
 def held_out(dev: list[R.Case], case: R.Case) -> Thresholds:
     """rights_eval's CV choice for one article: the thresholds chosen on the other ones."""
     return R.choose([c for c in dev if c is not case])
@@ -287,7 +298,10 @@ def arguments() -> argparse.Namespace:
                         metavar="DIR", help="folder of the second judge's files "
                                             "(default tests/data)")
     parser.add_argument("--third", action="store_true",
-                        help="judge 3's files (rights_third_judge_1..2) in place of judge 2's")
+                        help="judge 3's files (rights_third_judge_1..5) in place of judge 2's")
+    parser.add_argument("--base-second", action="store_true",
+                        help="with --third: judge 2's grades in judge 1's columns, so 'cons' is "
+                             "the mean of judges 2 and 3 (the thresholds still judge 1's)")
     return parser.parse_args()
 
 
@@ -340,10 +354,12 @@ def section(out: TextIO, title: str, absent: list[str], cases: list[R.Case],
 def main() -> None:
     """Score the deployed CV rankings of the twice-judged articles against both judges."""
     args = arguments()
+    if args.base_second and not args.third:
+        sys.exit("fel: --base-second compares judge 2 with judge 3 and needs --third")
     names, sections = (THIRD, THIRD_SECTIONS) if args.third else (SECOND, SECTIONS)
     try:
         files = second_grades(args.second, first_grades(), names,
-                              THIRD if args.third else REQUIRED)
+                              THIRD[:2] if args.third else REQUIRED)
     except (FileNotFoundError, ValueError) as error:
         sys.exit(f"fel: {error}")
     second = {a: g for grades in files.values() for a, g in grades.items()}
@@ -356,6 +372,10 @@ def main() -> None:
               f"holds the article ({len(dev)} articles × 45 actions); thresholds per article "
               f"chosen on the other {len(dev) - 1} development articles (judge 1)\n"
               f"The other judge's files present: {', '.join(files)}\n\n")
+    if args.base_second:  # after the rankings: their thresholds stay chosen on judge 1
+        dev = second_as_first(args.second, dev)
+        out.write("--base-second: the J1 columns are judge 2 (rights_second_judge_1..6), so "
+                  "'cons' is the mean of judges 2 and 3\n\n")
     for title, part, stated_only in sections:
         chosen = section_cases(files, part, stated_only, dev)
         if chosen:
