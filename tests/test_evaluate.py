@@ -69,6 +69,9 @@ HELDOUT38 = DATA / "search_heldout38.jsonl"  # round 20: written blind, one fina
 HELDOUT39 = DATA / "search_heldout39.jsonl"  # round 21: written blind, gate EN's set, reported
 HELDOUT40 = DATA / "search_heldout40.jsonl"  # round 21: written blind, two runs, reported
 HELDOUT41 = DATA / "search_heldout41.jsonl"  # round 21: written blind, final runs, reported
+HELDOUT42 = DATA / "search_heldout42.jsonl"  # round 22: written blind (30 indicator questions)
+HELDOUT43 = DATA / "search_heldout43.jsonl"  # round 22: written blind, reported
+HELDOUT44 = DATA / "search_heldout44.jsonl"  # round 22: written blind, reported
 # the blind parts in the order they were written (each checked against all before it)
 LATER_PARTS = (HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8, HELDOUT9,
                HELDOUT10, HELDOUT11, HELDOUT12, HELDOUT13, HELDOUT14, HELDOUT15,
@@ -76,7 +79,8 @@ LATER_PARTS = (HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDO
                HELDOUT21, HELDOUT22, HELDOUT23, HELDOUT24, HELDOUT25, HELDOUT26,
                HELDOUT27, HELDOUT28, HELDOUT29, HELDOUT31, HELDOUT32, HELDOUT30, HELDOUT33,
                HELDOUT34, HELDOUT35, HELDOUT38, HELDOUT36, HELDOUT37,
-               HELDOUT39, HELDOUT40, HELDOUT41)
+               HELDOUT39, HELDOUT40, HELDOUT41,
+               HELDOUT42, HELDOUT43, HELDOUT44)
 REPORT = (Path(__file__).resolve().parents[1] / "corpus" / "reports"
           / "sodertalje-bokslut-social-hallbarhet-2025.txt")
 JUDGED = {"a": 3, "b": 2, "c": 1}
@@ -379,4 +383,5 @@ def test_the_reported_parts_are_bundled_and_the_rest_is_the_pool() -> None:
     assert REPORTED_PARTS == ("held-out", "held-out 30", "held-out 31", "held-out 32",
                               "held-out 33", "held-out 34", "held-out 35",  # round 19's
                               "held-out 36", "held-out 37", "held-out 38",  # round 20's
-                              "held-out 39", "held-out 40", "held-out 41")  # round 21's
+                              "held-out 39", "held-out 40", "held-out 41",  # round 21's
+                              "held-out 42", "held-out 43", "held-out 44")  # round 22's
