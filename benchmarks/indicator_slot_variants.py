@@ -1,12 +1,14 @@
-"""Step 2 of round 22's protocol: variant IS (indicator slots), scored leave-one-part-out
-(benchmarks/indicator_lopo.py's harness) and chosen by nested LOPO.
+"""Steps 2 and 3 of round 22's protocol: variants IS (indicator slots) and ISC (IS when the dense
+side is confident), scored leave-one-part-out (benchmarks/indicator_lopo.py's harness) and
+chosen by nested LOPO.
 
 After the fusion, the places of the first page (the fused list's first SLOTS rows) that indicator
 rows hold keep holding indicator rows, re-ordered by the dense side's score (hybrid's adapted
 dense list, the repaired reading merged); every other row keeps its place and score. The design,
 the grid and the rule: benchmarks/results/eval_round22_indicator_slots.txt. Read-only on the data
 directory. Run:
-    python benchmarks/indicator_slot_variants.py {grid,rule,offtopic,latency} [--point P]
+    python benchmarks/indicator_slot_variants.py {grid,rule,offtopic,latency} \
+        [--variant {IS,ISC}] [--point P]
 """
 
 from __future__ import annotations
@@ -35,7 +37,15 @@ SLOTS = 10  # the first page's places (nDCG@10), whatever page is asked
 GRID: dict[str, tuple[str, bool]] = {
     "first/page": ("first", False), "every/page": ("every", False),
     "first/outsiders": ("first", True), "every/outsiders": ("every", True)}
-TARGET = OUT / "variant_IS.json"
+# Variant ISC (step 3): IS at first/page, only when the dense side's best indicator row has an
+# exact cosine >= TAU (its adapted reading, as the gate compares them). Ties to the larger TAU.
+TAUS = (0.91, 0.90, 0.89, 0.88)
+VARIANTS = {"IS": tuple(GRID), "ISC": tuple(f"tau {t}" for t in TAUS)}
+
+
+def target(variant: str) -> Path:
+    """Where a variant's per-query grid scores are kept."""
+    return OUT / f"variant_{variant}.json"
 
 
 def slot_order(fused: Fused, dense: Ranked, is_indicator: Callable[[int], bool],
@@ -72,6 +82,8 @@ class Slotted(HybridSearcher):
 
     where: str = "every"
     outsiders: bool = False
+    tau: float = 0.0  # ISC: the exact cosine the dense side's best indicator row must reach
+    scale: Callable[[], float] = staticmethod(lambda: 1.0)  # this query's |qM| (see ranked)
 
     def indicator(self, row: int) -> bool:
         """The index gives this row the indicator kind."""
@@ -86,43 +98,71 @@ class Slotted(HybridSearcher):
             return fused
         if self.where == "first" and not self.indicator(fused[0][0]):
             return fused
+        if self.tau > 0 and not self.confident(lists["dense"]):
+            return fused
         return slot_order(fused, lists["dense"], self.indicator, self.outsiders)
+
+
+    def confident(self, dense: Ranked) -> bool:
+        """The dense list's best indicator row's exact cosine is >= tau."""
+        best = next((score for row, score in dense if self.indicator(row)), None)
+        return best is not None and best / self.scale() >= self.tau
+
+    def ranked(self, query: str, vector: np.ndarray | None, fetch: int,
+               repaired: np.ndarray | None = None, bm25: Ranked | None = None,
+               adapted: bool = False) -> dict[str, Ranked]:
+        """HybridSearcher.ranked; notes how this query's dense scores are scaled: by |qM| when
+        the folded index answers a single reading (FoldedDense.search), else not."""
+        folded = self.folded
+        if vector is not None and adapted and repaired is None and folded is not None:
+            self.scale = lambda: folded.adapter.norm(vector)  # only asked when needed
+        else:
+            self.scale = lambda: 1.0
+        return super().ranked(query, vector, fetch, repaired, bm25, adapted)
+
+
+def point_of(point: str) -> tuple[str, bool, float]:
+    """A grid point of either variant as (where, outsiders, tau)."""
+    if point.startswith("tau "):
+        return "first", False, float(point.split()[1])
+    return (*GRID[point], 0.0)
 
 
 def slotted(lopo: VouchedLopo, point: str) -> Slotted:
     """The harness's searcher replaced by a Slotted one at `point` (same index and encoder)."""
     searcher = Slotted(lopo.index, lopo.encoder)
-    searcher.where, searcher.outsiders = GRID[point]
+    searcher.where, searcher.outsiders, searcher.tau = point_of(point)
     searcher.prepare()
     lopo.searcher = searcher
     return searcher
 
 
-def run_grid(lopo: VouchedLopo) -> dict[str, dict[str, list]]:
+def run_grid(lopo: VouchedLopo, variant: str) -> dict[str, dict[str, list]]:
     """Every grid point's per-query LOPO hybrid scores, part by part (resumable)."""
-    searcher = slotted(lopo, "every/page")
-    done = json.loads(TARGET.read_text()) if TARGET.exists() else {}
+    points = VARIANTS[variant]
+    searcher = slotted(lopo, points[0])
+    done = json.loads(target(variant).read_text()) if target(variant).exists() else {}
     for part, queries in pool().items():
-        if all(part in done.get(p, {}) for p in GRID):
+        if all(part in done.get(p, {}) for p in points):
             continue
         adapter, memory = lopo.build(part, SHIPPED[0])
         lopo.use(adapter, memory)
-        for point, (where, outsiders) in GRID.items():
-            searcher.where, searcher.outsiders = where, outsiders
+        for point in points:
+            searcher.where, searcher.outsiders, searcher.tau = point_of(point)
             rows = lopo.score(queries, memory, SHIPPED)
             done.setdefault(point, {})[part] = [
                 [q.id, q.type, s, r] for q, (s, r) in zip(queries, rows, strict=True)]
-        TARGET.write_text(json.dumps(done))
+        target(variant).write_text(json.dumps(done))
         print(time.strftime("%H:%M:%S"), part, {p: round(float(np.mean(
-            [r[2] for r in done[p][part]])), 4) for p in GRID}, flush=True)
+            [r[2] for r in done[p][part]])), 4) for p in points}, flush=True)
     return done
 
 
 def nested(grid: dict[str, dict[str, list]]) -> tuple[dict[str, str], dict[str, list]]:
     """Per part, the point best on the other 28 parts' pooled scores (ties: the earlier point
-    of GRID), and that point's rows for the part."""
+    of the grid), and that point's rows for the part."""
     choice, rows = {}, {}
-    points = [p for p in GRID if p in grid]
+    points = list(grid)
     for part in grid[points[0]]:
         def others(point: str, part: str = part) -> float:
             return pooled([r for p, rs in grid[point].items() if p != part for r in rs])
@@ -131,10 +171,11 @@ def nested(grid: dict[str, dict[str, list]]) -> tuple[dict[str, str], dict[str, 
     return choice, rows
 
 
-def rule() -> None:
+def rule(variant: str) -> None:
     """The grid's pooled figures, the nested choice and clauses (a)-(d) against the baseline."""
     base = json.loads(BASELINE.read_text())
-    grid = json.loads(TARGET.read_text())
+    grid = json.loads(target(variant).read_text())
+    grid = {p: grid[p] for p in VARIANTS[variant]}  # the grid's order: nested ties
     baseline = {p: [[r[0], r[1], r[2]["hybrid"], r[3]["hybrid"]] for r in rs]
                 for p, rs in base.items()}
     flat = [r for rs in baseline.values() for r in rs]
@@ -211,15 +252,16 @@ def main() -> None:
     """Run one step."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("step", choices=("grid", "rule", "offtopic", "latency"))
-    ap.add_argument("--point", choices=tuple(GRID), default="first/page")
+    ap.add_argument("--variant", choices=tuple(VARIANTS), default="IS")
+    ap.add_argument("--point", choices=sum(VARIANTS.values(), ()), default="first/page")
     ap.add_argument("--data", type=Path, default=Path("/work/main/data"))
     args = ap.parse_args()
     if args.step == "rule":
-        rule()
+        rule(args.variant)
         return
     lopo = VouchedLopo(args.data)
     if args.step == "grid":
-        run_grid(lopo)
+        run_grid(lopo, args.variant)
     elif args.step == "offtopic":
         offtopic(lopo, args.point)
     else:
