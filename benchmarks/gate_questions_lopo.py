@@ -224,18 +224,19 @@ def floors(lopo: GateLopo, variant: str) -> None:
     same rules read on the shipped gate first, to show how near they come to its floors."""
     base = json.loads((OUT / "baseline.json").read_text())
     answered = {p: [not r[3] for r in rows] for p, rows in base["pool"].items()}
+    kinds = {p: [r[1] for r in rows] for p, rows in base["pool"].items()}
     views, gates, parts = load_views(), load_gates(variant), list(pool())
     bank_vecs = lopo.embed([t for t in lopo.banks["first"] if looks_english(t)])
     shipped = lopo.index.gate
     assert shipped is not None
-    f, why = fold_floors(FULL, views, answered, lambda _: shipped, bank_vecs)
+    f, why = fold_floors(FULL, views, kinds, answered, lambda _: shipped, bank_vecs)
     print(f"the rules on the shipped gate: D {f[0]:+.1f} E {f[1]:+.1f} S {f[2]:+.1f} "
           f"(shipped {shipped_floors()})   {why}")
 
     def gate_for(left: tuple[str, ...]) -> DomainGate:
         return gates["|".join(sorted(left, key=parts.index))]
 
-    chosen = {fold: fold_floors(fold, views, answered, gate_for, bank_vecs)
+    chosen = {fold: fold_floors(fold, views, kinds, answered, gate_for, bank_vecs)
               for fold in [*parts, FULL]}
     (OUT / f"{variant}_floors.json").write_text(json.dumps(
         {fold: [list(f), why] for fold, (f, why) in chosen.items()}, ensure_ascii=False))
