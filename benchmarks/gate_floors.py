@@ -120,8 +120,11 @@ def service_floor(fold: str, views: dict[str, list[QueryView | None]],
 
 def fold_floors(fold: str, views: dict[str, list[QueryView | None]],
                 kinds: dict[str, list[str]], answered: dict[str, list[bool]],
-                gate_for: GateFor, bank_vecs: np.ndarray) -> tuple[Floors, str]:
-    """The three floors of a fold ("full": the gate trained on every part) and why."""
-    d, e, why = language_floors(fold, views, kinds, gate_for, bank_vecs)
+                gate_for: GateFor, bank_vecs: np.ndarray,
+                fixed: tuple[float, float] | None = None) -> tuple[Floors, str]:
+    """The three floors of a fold ("full": the gate trained on every part) and why; `fixed`:
+    the two language floors as given (a first direction that did not change)."""
+    d, e, why = (*fixed, "D, E as shipped") if fixed is not None \
+        else language_floors(fold, views, kinds, gate_for, bank_vecs)
     s, where = service_floor(fold, views, answered, gate_for, d, e)
     return (round(d, 1), round(e, 1), round(s, 1)), f"{why}; S from {where}"
