@@ -13,11 +13,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import random
 import time
 from pathlib import Path
 
 import numpy as np
-from memory_lopo import Lopo, Point, candidate_depth, pool
+from memory_lopo import Lopo, Point, best_of_rounds, candidate_depth, pool
 
 from search.evaluate import DevQuery, ndcg_at_k
 from search.held_texts import HeldTexts
@@ -114,6 +115,29 @@ def check(lopo: VouchedLopo) -> None:
     print(part, "fresh searcher == harness (ids, every mode):",
           [r[4] for r in real] == [r[4] for r in harness],
           {m: round(float(np.mean([r[2][m] for r in real])), 6) for m in MODES})
+
+
+def time_against_shipped(lopo: VouchedLopo, variant: HybridSearcher, n: int = 300,
+                         rounds: int = 3) -> None:
+    """ms per query of the shipped searcher and `variant` on one full build, alternating, each
+    arm warmed on every query first; each arm's best round and the variant's extra printed."""
+    queries = random.Random(20).sample([q for qs in pool().values() for q in qs], n)
+    shipped = lopo.searcher
+    adapter, memory = lopo.build(None, SHIPPED[0])
+    for arm in (shipped, variant):
+        lopo.searcher = arm
+        lopo.use(adapter, memory)
+    arms = {"shipped": shipped, "variant": variant}
+    # warm: every query once per arm, so the cached encoder answers all of them in the rounds
+    # (memory_lopo warms 20: the first arm's first round then paid the encoder for the rest)
+    for q in queries:
+        for arm in arms.values():
+            arm.search(q.query, 10)
+    with candidate_depth(SHIPPED[4]):
+        best = best_of_rounds({label: lambda arm=arm: [arm.search(q.query, 10) for q in queries]
+                               for label, arm in arms.items()}, n, rounds)
+    print(f"best: shipped {best['shipped']:.3f} variant {best['variant']:.3f} "
+          f"diff {best['variant'] - best['shipped']:+.3f} ms/query")
 
 
 def main() -> None:

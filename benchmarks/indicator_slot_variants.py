@@ -15,16 +15,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from indicator_lopo import SHIPPED, VouchedLopo
+from indicator_lopo import SHIPPED, VouchedLopo, time_against_shipped
 from indicator_slots import BASELINE, OUT
 from indicator_variants import TYPES, offtopic_strings, pooled
-from memory_lopo import best_of_rounds, candidate_depth, pool
+from memory_lopo import pool
 
 from search.fusion import Fused, FusionWeights, Ranked
 from search.hybrid import HybridSearcher
@@ -228,24 +227,9 @@ def offtopic(lopo: VouchedLopo, point: str) -> None:
     print(counted, "gained hits:", gained, "lost hits:", lost)
 
 
-def latency(lopo: VouchedLopo, point: str, n: int = 300, rounds: int = 3) -> None:
+def latency(lopo: VouchedLopo, point: str) -> None:
     """ms per query, shipped and variant (one full build), alternating; each arm's best round."""
-    queries = random.Random(20).sample([q for qs in pool().values() for q in qs], n)
-    shipped = lopo.searcher
-    searcher = slotted(lopo, point)
-    adapter, memory = lopo.build(None, SHIPPED[0])
-    for arm in (shipped, searcher):
-        lopo.searcher = arm
-        lopo.use(adapter, memory)
-    arms = {"shipped": shipped, "variant": searcher}
-    for q in queries:  # warm: the cached encoder then answers every query in the rounds
-        for arm in arms.values():
-            arm.search(q.query, 10)
-    with candidate_depth(SHIPPED[4]):
-        best = best_of_rounds({label: lambda arm=arm: [arm.search(q.query, 10) for q in queries]
-                               for label, arm in arms.items()}, n, rounds)
-    print(f"best: shipped {best['shipped']:.3f} variant {best['variant']:.3f} "
-          f"diff {best['variant'] - best['shipped']:+.3f} ms/query")
+    time_against_shipped(lopo, slotted(lopo, point))
 
 
 def main() -> None:

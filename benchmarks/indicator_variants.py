@@ -13,13 +13,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import random
 import time
 from pathlib import Path
 
 import numpy as np
-from indicator_lopo import OUT, SHIPPED, VouchedLopo
-from memory_lopo import best_of_rounds, candidate_depth, pool
+from indicator_lopo import OUT, SHIPPED, VouchedLopo, time_against_shipped
+from memory_lopo import pool
 
 from search.fusion import W_MAX, Fused, FusionWeights, Ranked
 from search.hybrid import HybridSearcher
@@ -179,29 +178,11 @@ def offtopic(lopo: VouchedLopo, variant: str, w_ind: float) -> None:
     print(counted, "gained hits:", gained, "lost hits:", lost)
 
 
-def latency(lopo: VouchedLopo, variant: str, w_ind: float, n: int = 300,
-            rounds: int = 3) -> None:
+def latency(lopo: VouchedLopo, variant: str, w_ind: float) -> None:
     """ms per query, shipped and variant (full builds), alternating; each arm's best round."""
-    queries = random.Random(20).sample([q for qs in pool().values() for q in qs], n)
-    shipped = lopo.searcher
     searcher = variant_searcher(lopo, variant)
     searcher.w_ind = w_ind
-    adapter, memory = lopo.build(None, SHIPPED[0])
-    lopo.searcher = shipped
-    lopo.use(adapter, memory)
-    lopo.searcher = searcher
-    lopo.use(adapter, memory)
-    arms = {"shipped": shipped, "variant": searcher}
-    # warm: every query once per arm, so the cached encoder answers all of them in the rounds
-    # (memory_lopo warms 20: the first arm's first round then paid the encoder for the rest)
-    for q in queries:
-        for arm in arms.values():
-            arm.search(q.query, 10)
-    with candidate_depth(SHIPPED[4]):
-        best = best_of_rounds({label: lambda arm=arm: [arm.search(q.query, 10) for q in queries]
-                               for label, arm in arms.items()}, n, rounds)
-    print(f"best: shipped {best['shipped']:.3f} variant {best['variant']:.3f} "
-          f"diff {best['variant'] - best['shipped']:+.3f} ms/query")
+    time_against_shipped(lopo, searcher)
 
 
 def main() -> None:
