@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 from indicator_lopo import SHIPPED, VouchedLopo, time_against_shipped
 from indicator_slots import BASELINE, OUT
-from indicator_variants import TYPES, offtopic_strings, pooled
+from indicator_variants import TYPES, compare_offtopic, nested_effect, pooled
 from memory_lopo import pool
 
 from search.fusion import Fused, FusionWeights, Ranked
@@ -187,20 +187,12 @@ def rule(variant: str) -> None:
     print("nested choices:", choice)
     got = [r for part in baseline for r in rows[part]]
     assert [(r[0], r[1]) for r in got] == [(r[0], r[1]) for r in flat], "not the same queries"
-    print(f"nested pooled {pooled(got):.6f} vs baseline {pooled(flat):.6f}: "
-          f"{pooled(got) - pooled(flat):+.6f}")
-    for t in TYPES:
-        print(f"   {t:<12} n={sum(r[1] == t for r in flat):>4} {pooled(flat, t):.6f} -> "
-              f"{pooled(got, t):.6f} ({pooled(got, t) - pooled(flat, t):+.6f})")
+    a, b, c, newly = nested_effect(got, flat)
     changed = [(g[0], g[1], round(g[2] - b[2], 4)) for g, b in zip(got, flat, strict=True)
                if abs(g[2] - b[2]) > 1e-12]
-    newly = [g[0] for g, b in zip(got, flat, strict=True) if g[3] and not b[3]]
     print(f"changed queries {len(changed)}: {changed}")
     print(f"refused: baseline {sum(r[3] for r in flat)}, nested {sum(r[3] for r in got)}; "
           f"answered by the baseline, refused now: {newly}")
-    a = pooled(got, "indicator") - pooled(flat, "indicator")
-    b = pooled(got) - pooled(flat)
-    c = min(pooled(got, t) - pooled(flat, t) for t in TYPES if t != "indicator")
     print(f"(a) indicator {a:+.6f} >= +0.004: {a >= 0.004}; (b) all {b:+.6f} >= -0.0005: "
           f"{b >= -0.0005}; (c) worst other type {c:+.6f} >= -0.003: {c >= -0.003}; "
           f"(d) none newly refused: {not newly}")
@@ -209,22 +201,7 @@ def rule(variant: str) -> None:
 def offtopic(lopo: VouchedLopo, point: str) -> None:
     """Clause (e): per string, hits (the page's total) from the shipped searcher and the
     variant, on the shipped index (full adapter and memory)."""
-    shipped = lopo.searcher
-    searcher = slotted(lopo, point)
-    gained, lost, counted = [], [], {"strings": 0, "shipped": 0, "variant": 0, "totals differ": 0}
-    for name, strings in offtopic_strings().items():
-        for text in strings:
-            before = shipped.search_page(text, 10).total
-            after = searcher.search_page(text, 10).total
-            counted["strings"] += 1
-            counted["shipped"] += before > 0
-            counted["variant"] += after > 0
-            counted["totals differ"] += before != after
-            if after and not before:
-                gained.append((name, text))
-            if before and not after:
-                lost.append((name, text))
-    print(counted, "gained hits:", gained, "lost hits:", lost)
+    compare_offtopic(lopo.searcher, slotted(lopo, point))
 
 
 def latency(lopo: VouchedLopo, point: str) -> None:

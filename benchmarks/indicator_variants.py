@@ -127,22 +127,28 @@ def rule(variant: str) -> None:
     got = [r for part in baseline for r in rows[part]]
     ids = [(r[0], r[1]) for r in got] == [(r[0], r[1]) for r in flat]
     assert ids, "the variant's rows are not the baseline's queries"
+    a, b, c, newly = nested_effect(got, flat)
+    up = sum(g[2] > b[2] + 1e-12 for g, b in zip(got, flat, strict=True))
+    down = sum(g[2] < b[2] - 1e-12 for g, b in zip(got, flat, strict=True))
+    print(f"queries up {up}, down {down}; refused: baseline {sum(r[3] for r in flat)}, "
+          f"nested {sum(r[3] for r in got)}; answered by the baseline, refused now: {newly}")
+    print(f"(a) indicator {a:+.6f} >= +0.005: {a >= 0.005}; (b) all {b:+.6f} >= -0.0005: "
+          f"{b >= -0.0005}; (c) worst other type {c:+.6f} >= -0.003: {c >= -0.003}; "
+          f"(d) none newly refused: {not newly}")
+
+
+def nested_effect(got: list, flat: list) -> tuple[float, float, float, list[str]]:
+    """Print the nested rows' pooled and per-type figures against the baseline's; return the
+    rule's differences (indicator, all, the worst other type) and the queries refused only now."""
     print(f"nested pooled {pooled(got):.6f} vs baseline {pooled(flat):.6f}: "
           f"{pooled(got) - pooled(flat):+.6f}")
     for t in TYPES:
         print(f"   {t:<12} n={sum(r[1] == t for r in flat):>4} {pooled(flat, t):.6f} -> "
               f"{pooled(got, t):.6f} ({pooled(got, t) - pooled(flat, t):+.6f})")
-    up = sum(g[2] > b[2] + 1e-12 for g, b in zip(got, flat, strict=True))
-    down = sum(g[2] < b[2] - 1e-12 for g, b in zip(got, flat, strict=True))
     newly = [g[0] for g, b in zip(got, flat, strict=True) if g[3] and not b[3]]
-    print(f"queries up {up}, down {down}; refused: baseline {sum(r[3] for r in flat)}, "
-          f"nested {sum(r[3] for r in got)}; answered by the baseline, refused now: {newly}")
-    a = pooled(got, "indicator") - pooled(flat, "indicator")
-    b = pooled(got) - pooled(flat)
-    c = min(pooled(got, t) - pooled(flat, t) for t in TYPES if t != "indicator")
-    print(f"(a) indicator {a:+.6f} >= +0.005: {a >= 0.005}; (b) all {b:+.6f} >= -0.0005: "
-          f"{b >= -0.0005}; (c) worst other type {c:+.6f} >= -0.003: {c >= -0.003}; "
-          f"(d) none newly refused: {not newly}")
+    worst = min(pooled(got, t) - pooled(flat, t) for t in TYPES if t != "indicator")
+    return (pooled(got, "indicator") - pooled(flat, "indicator"), pooled(got) - pooled(flat),
+            worst, newly)
 
 
 def offtopic_strings() -> dict[str, list[str]]:
@@ -156,6 +162,25 @@ def offtopic_strings() -> dict[str, list[str]]:
                    if line.strip() and not line.startswith("#")] for name, path in files.items()}
 
 
+def compare_offtopic(shipped: HybridSearcher, variant: HybridSearcher) -> None:
+    """Per dev off-topic string, hits (the page's total) from both searchers: the counts, and
+    the strings that gained or lost hits, printed."""
+    gained, lost, counted = [], [], {"strings": 0, "shipped": 0, "variant": 0, "totals differ": 0}
+    for name, strings in offtopic_strings().items():
+        for text in strings:
+            before = shipped.search_page(text, 10).total
+            after = variant.search_page(text, 10).total
+            counted["strings"] += 1
+            counted["shipped"] += before > 0
+            counted["variant"] += after > 0
+            counted["totals differ"] += before != after
+            if after and not before:
+                gained.append((name, text))
+            if before and not after:
+                lost.append((name, text))
+    print(counted, "gained hits:", gained, "lost hits:", lost)
+
+
 def offtopic(lopo: VouchedLopo, variant: str, w_ind: float) -> None:
     """Clause (e): per string, hits from the shipped searcher and the variant (full index)."""
     shipped = lopo.searcher
@@ -163,19 +188,7 @@ def offtopic(lopo: VouchedLopo, variant: str, w_ind: float) -> None:
     assert shipped_adapter is not None and shipped_memory is not None
     searcher = variant_searcher(lopo, variant)
     searcher.w_ind = w_ind
-    gained, lost, counted = [], [], {"shipped": 0, "variant": 0, "strings": 0}
-    for name, strings in offtopic_strings().items():
-        for text in strings:
-            before = shipped.search_page(text, 10).total
-            after = searcher.search_page(text, 10).total
-            counted["strings"] += 1
-            counted["shipped"] += before > 0
-            counted["variant"] += after > 0
-            if after and not before:
-                gained.append((name, text))
-            if before and not after:
-                lost.append((name, text))
-    print(counted, "gained hits:", gained, "lost hits:", lost)
+    compare_offtopic(shipped, searcher)
 
 
 def latency(lopo: VouchedLopo, variant: str, w_ind: float) -> None:
