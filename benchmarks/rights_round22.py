@@ -36,7 +36,7 @@ from web.pipeline.rights_score import (
     article_queries,
     centred,
     pair_scores,
-    per_article,
+    pooled_pairs,
     standardised,
 )
 
@@ -76,23 +76,9 @@ def peer_gap(feats: Features, mixed: np.ndarray) -> np.ndarray:
     return out
 
 
-def pooled(feats: Features, mixed: np.ndarray, top: int = MIX[1]) -> list[PairScore]:
-    """pair_scores' pooling of a given mixed matrix: the mean of each action's `top` best
-    sentences, the best one as evidence, standardised per article."""
-    columns: dict[str, list[int]] = {}
-    for j, s in enumerate(feats.sentences):
-        columns.setdefault(s.action, []).append(j)
-    general = np.zeros((len(feats.articles), len(columns)))
-    evidence = np.zeros(general.shape, dtype=int)
-    for k, cols in enumerate(columns.values()):
-        block = mixed[:, cols]
-        order = np.argsort(-block, axis=1)[:, :top]
-        general[:, k] = np.take_along_axis(block, order, axis=1).mean(axis=1)
-        evidence[:, k] = np.array(cols)[order[:, 0]]
-    relevance = per_article(general)
-    return [PairScore(article.iri, action, float(relevance[i, k]),
-                      feats.sentences[evidence[i, k]], float(general[i, k]))
-            for k, action in enumerate(columns) for i, article in enumerate(feats.articles)]
+def pooled(feats: Features, mixed: np.ndarray) -> list[PairScore]:
+    """pair_scores' pooling (rights_score.pooled_pairs) of a given mixed matrix at MIX's top."""
+    return pooled_pairs(feats, mixed, MIX[1])
 
 
 def contrast_pairs(feats: Features, c: float) -> list[PairScore]:
@@ -231,11 +217,7 @@ def main() -> None:
     parser.add_argument("--variant", choices=("C", "S"), action="append", default=[],
                         help="run this variant's grid, nested LOAO and verdict (repeatable)")
     args = parser.parse_args()
-    inputs = R.load_inputs(data=R.data_dir(args.data))
-    try:
-        second = X.judge_two(inputs)
-    except (FileNotFoundError, ValueError) as error:
-        sys.exit(f"fel: {error}")
+    inputs, second = X.inputs_and_judge_two(args)
     cases, base = V.loao(inputs, pair_scores(inputs.features, *MIX))
     out = sys.stdout
     out.write(f"Model: {R.encoder_note(inputs.embedder)}; {len(cases)} development articles "

@@ -135,12 +135,19 @@ def per_article(matrix: np.ndarray) -> np.ndarray:
 
 def pair_scores(feats: Features, lexical_weight: float, top: int = 2,
                 centre: bool = True) -> list[PairScore]:
-    """Every (article, action) pair: the mean mixed relevance of the action's `top` best
-    sentences (one lucky sentence is weaker evidence than several), the best one as
-    evidence, then standardised per article (the general value kept beside it)."""
+    """Every (article, action) pair: the mixed relevance of each sentence (centred per sentence
+    over the articles, each signal standardised), pooled per action (pooled_pairs)."""
     prepare = centred if centre else (lambda m: m)
     mixed = ((1 - lexical_weight) * standardised(prepare(feats.dense))
              + lexical_weight * standardised(prepare(feats.lexical)))
+    return pooled_pairs(feats, mixed, top)
+
+
+def pooled_pairs(feats: Features, mixed: np.ndarray, top: int = 2) -> list[PairScore]:
+    """Every (article, action) pair from a sentence-level relevance matrix (articles × the
+    feats' sentences): the mean of the action's `top` best sentences (one lucky sentence is
+    weaker evidence than several), the best one as evidence, then standardised per article
+    (the general value kept beside it)."""
     columns: dict[str, list[int]] = {}
     for j, s in enumerate(feats.sentences):
         columns.setdefault(s.action, []).append(j)
