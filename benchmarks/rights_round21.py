@@ -388,6 +388,16 @@ def judge_two(inputs: R.Inputs) -> dict[str, dict[str, int]]:
     return {a: g for grades in files.values() for a, g in grades.items() if a in stated}
 
 
+def inputs_and_judge_two(args: argparse.Namespace) -> tuple[R.Inputs, dict[str, dict[str, int]]]:
+    """The run's inputs from --data and judge 2's grades (judge_two); exits with the reason when
+    judge 2's files are missing or wrong."""
+    inputs = R.load_inputs(data=R.data_dir(args.data))
+    try:
+        return inputs, judge_two(inputs)
+    except (FileNotFoundError, ValueError) as error:
+        sys.exit(f"fel: {error}")
+
+
 def procedural_links(inputs: R.Inputs, t: Thresholds) -> int:
     """Clause (e): links of any class to a procedural article that production's rank_supports
     makes over every article of the run with these thresholds (the variants change only the
@@ -459,11 +469,7 @@ def main() -> None:
     parser.add_argument("--w2-reproduce", action="store_true",
                         help="RW21: only the baseline and W b=0.75 (reproduction)")
     args = parser.parse_args()
-    inputs = R.load_inputs(data=R.data_dir(args.data))
-    try:
-        second = judge_two(inputs)
-    except (FileNotFoundError, ValueError) as error:
-        sys.exit(f"fel: {error}")
+    inputs, second = inputs_and_judge_two(args)
     cases = R.judged_cases(inputs, {MIX: pair_scores(inputs.features, *MIX)})
     base, chosen = loao(cases, deployed_order)
     _, reference = V.loao(inputs, pair_scores(inputs.features, *MIX))

@@ -138,11 +138,7 @@ def main() -> None:
     parser.add_argument("--variant", action="store_true",
                         help="CD's grid, nested LOAO and verdict")
     args = parser.parse_args()
-    inputs = R.load_inputs(data=R.data_dir(args.data))
-    try:
-        second = X.judge_two(inputs)
-    except (FileNotFoundError, ValueError) as error:
-        sys.exit(f"fel: {error}")
+    inputs, second = X.inputs_and_judge_two(args)
     out = sys.stdout
     cos = article_cosines(inputs)
     if args.distribution:
