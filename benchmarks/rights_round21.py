@@ -388,6 +388,17 @@ def judge_two(inputs: R.Inputs) -> dict[str, dict[str, int]]:
     return {a: g for grades in files.values() for a, g in grades.items() if a in stated}
 
 
+def staged_parser(doc: str | None) -> argparse.ArgumentParser:
+    """A rights harness's command line: --data, --baseline-only and --diagnose-only."""
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
+    R.add_data_argument(parser)
+    parser.add_argument("--baseline-only", action="store_true",
+                        help="only reproduce the deployed figures")
+    parser.add_argument("--diagnose-only", action="store_true",
+                        help="the baseline and the diagnosis, no variant")
+    return parser
+
+
 def inputs_and_judge_two(args: argparse.Namespace) -> tuple[R.Inputs, dict[str, dict[str, int]]]:
     """The run's inputs from --data and judge 2's grades (judge_two); exits with the reason when
     judge 2's files are missing or wrong."""
@@ -458,12 +469,7 @@ def w2(out: TextIO, cases: list[R.Case], base: list[V.Fold], second: dict[str, d
 
 def main() -> None:
     """Parse the arguments; print the baseline, the diagnosis and the variants' figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    R.add_data_argument(parser)
-    parser.add_argument("--baseline-only", action="store_true",
-                        help="only reproduce the deployed figures")
-    parser.add_argument("--diagnose-only", action="store_true",
-                        help="the baseline and the diagnosis, no variant")
+    parser = staged_parser(__doc__)
     parser.add_argument("--w2", action="store_true",
                         help="RW21: the baseline, W b=0.75 reproduced, then W2's grid and verdict")
     parser.add_argument("--w2-reproduce", action="store_true",

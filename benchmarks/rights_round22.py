@@ -17,7 +17,6 @@ by rights_eval.choose on the other 62, as round 20's variants were.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections import defaultdict
 from typing import TextIO
@@ -208,12 +207,7 @@ def run_variant(out: TextIO, name: str, grid: list[tuple[str, list[PairScore]]],
 
 def main() -> None:
     """Parse the arguments; print the baseline, the diagnosis or a variant's figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    R.add_data_argument(parser)
-    parser.add_argument("--baseline-only", action="store_true",
-                        help="only reproduce the deployed figures")
-    parser.add_argument("--diagnose-only", action="store_true",
-                        help="the baseline and the diagnosis, no variant")
+    parser = X.staged_parser(__doc__)
     parser.add_argument("--variant", choices=("C", "S"), action="append", default=[],
                         help="run this variant's grid, nested LOAO and verdict (repeatable)")
     args = parser.parse_args()
