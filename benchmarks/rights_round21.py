@@ -420,6 +420,18 @@ def procedural_links(inputs: R.Inputs, t: Thresholds) -> int:
     return sum(s.article in procedural for s in links)
 
 
+def nested_figures(out: TextIO, name: str, labels: list[str], points: list[list[V.Fold]],
+                   cases: list[R.Case], second: dict[str, dict[str, int]]
+                   ) -> tuple[list[int], list[V.Fold]]:
+    """The nested LOAO over the grid points' folds: the points chosen and its figures, printed;
+    returned as (the point chosen per article, the nested folds)."""
+    chosen, best = V.nested(points)
+    out.write(f"\n== {name}: nested LOAO ==\nchosen per article: " + ", ".join(
+        f"{labels[g]} x{chosen.count(g)}" for g in range(len(labels)) if g in chosen) + "\n")
+    V.figures(out, f"{name} nested", best, cases, second)
+    return chosen, best
+
+
 def run_variant(out: TextIO, name: str, grid: list[tuple[str, Order]], cases: list[R.Case],
                 base: list[V.Fold], second: dict[str, dict[str, int]],
                 inputs: R.Inputs) -> tuple[bool, float]:
@@ -430,10 +442,8 @@ def run_variant(out: TextIO, name: str, grid: list[tuple[str, Order]], cases: li
         folds, _ = loao(cases, order)
         points.append(folds)
         V.figures(out, label, folds, cases, second)
-    chosen, best = V.nested(points)
-    out.write(f"\n== {name}: nested LOAO ==\nchosen per article: " + ", ".join(
-        f"{grid[g][0]} x{chosen.count(g)}" for g in range(len(grid)) if g in chosen) + "\n")
-    V.figures(out, f"{name} nested", best, cases, second)
+    chosen, best = nested_figures(out, name, [label for label, _ in grid], points, cases,
+                                  second)
     out.write(f"{'article':8} {'set':7} {'base':>6} {name:>6} {'d':>7}  point\n")
     for c, b, f, g in zip(cases, base, best, chosen, strict=True):
         if abs(f.ndcg - b.ndcg) > 1e-9:

@@ -177,10 +177,8 @@ def run_variant(out: TextIO, name: str, grid: list[tuple[str, list[PairScore]]],
         assert [c.notation for c in same] == [c.notation for c in cases]
         points.append(folds)
         V.figures(out, label, folds, cases, second)
-    chosen, best = V.nested(points)
-    out.write(f"\n== {name}: nested LOAO ==\nchosen per article: " + ", ".join(
-        f"{grid[g][0]} x{chosen.count(g)}" for g in range(len(grid)) if g in chosen) + "\n")
-    V.figures(out, f"{name} nested", best, cases, second)
+    chosen, best = X.nested_figures(out, name, [label for label, _ in grid], points, cases,
+                                  second)
     out.write(f"{'article':8} {'set':7} {'base':>6} {name:>6} {'d':>7} {'J2 base':>7} "
               f"{'J2':>6}  point\n")
     for c, b, f, g in zip(cases, base, best, chosen, strict=True):
