@@ -1,0 +1,71 @@
+"""Round 23: the prompt the action sentences are embedded with, for the rights ranking (issue 10).
+
+Run: PYTHONPATH=. .venv/bin/python benchmarks/rights_round23.py --data DIR [--baseline-only]
+Protocol and results: benchmarks/results/rights_eval_round23_prompt.txt (rule fixed in
+benchmarks/results/round23_gates.txt before the run). Judges, nested LOAO, clauses (a)-(e) and the
+per-fold re-choice of the class thresholds are round 22's (rights_round22.run_variant).
+  P (prompt): deployed, the article's two queries carry the model's query prompt and the sentences
+    its passage prompt. QQ embeds the sentences with the query prompt too (e5's advice for
+    symmetric similarity); QM takes the mean of the two prompts' cosines.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+# run as a script, so benchmarks/ is on the path
+import rights_eval as R
+import rights_round21 as X
+import rights_round22 as Y
+import rights_variants as V
+
+from web.pipeline.rights_score import Features, PairScore, article_queries, pair_scores
+
+MIX = V.MIX
+
+
+def sentence_cosines(inputs: R.Inputs, embed: str) -> np.ndarray:
+    """Mean cosine of each sentence (embedded by the embedder's `embed` method) to each article's
+    two queries: features()' dense signal with another prompt on the sentences."""
+    feats, embedder = inputs.features, inputs.embedder
+    queries = article_queries(feats.articles, embedder)
+    texts = list(dict.fromkeys(s.text for s in feats.sentences))
+    row = {t: i for i, t in enumerate(texts)}
+    vectors = getattr(embedder, embed)(texts)[[row[s.text] for s in feats.sentences]]
+    return (queries @ vectors.T).mean(axis=0)
+
+
+def prompt_pairs(feats: Features, dense: np.ndarray) -> list[PairScore]:
+    """The deployed pairs with another dense signal."""
+    return pair_scores(Features(feats.articles, feats.sentences, dense, feats.lexical), *MIX)
+
+
+def main() -> None:
+    """Parse the arguments; print the baseline, then variant P's grid, nested LOAO and verdict."""
+    args = X.staged_parser(__doc__).parse_args()
+    inputs, second = X.inputs_and_judge_two(args)
+    cases, base = V.loao(inputs, pair_scores(inputs.features, *MIX))
+    out = sys.stdout
+    out.write(f"Model: {R.encoder_note(inputs.embedder)}; {len(cases)} development articles "
+              f"(judge 1), {len(second)} stated articles of judge 2\n")
+    V.figures(out, "BASELINE (deployed, LOAO)", base, cases, second)
+    if args.baseline_only or args.diagnose_only:
+        return
+    feats = inputs.features
+    passage = sentence_cosines(inputs, "embed_passages")
+    out.write(f"check: passage-prompt cosines vs features(): max |diff| "
+              f"{float(np.abs(passage - feats.dense).max()):.2e}\n")
+    query = sentence_cosines(inputs, "embed_queries")
+    out.write(f"query- vs passage-prompt cosines: mean {float(query.mean()):.4f} vs "
+              f"{float(passage.mean()):.4f}, correlation "
+              f"{float(np.corrcoef(query.ravel(), passage.ravel())[0, 1]):.4f}\n")
+    grid = [("QQ", prompt_pairs(feats, query)), ("QM", prompt_pairs(feats, (query + passage) / 2))]
+    passes, gain = Y.run_variant(out, "P", grid, inputs, cases, base, second)
+    out.write(f"\nOUTCOME (P): {'P goes to the gate' if passes else 'P fails'} "
+              f"((a)+(b) gain {gain:+.4f})\n")
+
+
+if __name__ == "__main__":
+    main()
