@@ -203,6 +203,17 @@ def run_variant(out: TextIO, name: str, grid: list[tuple[str, list[PairScore]]],
     return passes, gain
 
 
+def baseline(out: TextIO, inputs: R.Inputs, second: dict[str, dict[str, int]]
+             ) -> tuple[list[R.Case], list[V.Fold]]:
+    """The deployed ranking's LOAO on both development judges, printed with the model; returned
+    as (the judged cases, their folds)."""
+    cases, base = V.loao(inputs, pair_scores(inputs.features, *MIX))
+    out.write(f"Model: {R.encoder_note(inputs.embedder)}; {len(cases)} development articles "
+              f"(judge 1), {len(second)} stated articles of judge 2\n")
+    V.figures(out, "BASELINE (deployed, LOAO)", base, cases, second)
+    return cases, base
+
+
 def main() -> None:
     """Parse the arguments; print the baseline, the diagnosis or a variant's figures."""
     parser = X.staged_parser(__doc__)
@@ -210,11 +221,8 @@ def main() -> None:
                         help="run this variant's grid, nested LOAO and verdict (repeatable)")
     args = parser.parse_args()
     inputs, second = X.inputs_and_judge_two(args)
-    cases, base = V.loao(inputs, pair_scores(inputs.features, *MIX))
     out = sys.stdout
-    out.write(f"Model: {R.encoder_note(inputs.embedder)}; {len(cases)} development articles "
-              f"(judge 1), {len(second)} stated articles of judge 2\n")
-    V.figures(out, "BASELINE (deployed, LOAO)", base, cases, second)
+    cases, base = baseline(out, inputs, second)
     if args.baseline_only:
         return
     if args.diagnose_only:

@@ -46,11 +46,8 @@ def main() -> None:
     """Parse the arguments; print the baseline, then variant P's grid, nested LOAO and verdict."""
     args = X.staged_parser(__doc__).parse_args()
     inputs, second = X.inputs_and_judge_two(args)
-    cases, base = V.loao(inputs, pair_scores(inputs.features, *MIX))
     out = sys.stdout
-    out.write(f"Model: {R.encoder_note(inputs.embedder)}; {len(cases)} development articles "
-              f"(judge 1), {len(second)} stated articles of judge 2\n")
-    V.figures(out, "BASELINE (deployed, LOAO)", base, cases, second)
+    cases, base = Y.baseline(out, inputs, second)
     if args.baseline_only or args.diagnose_only:
         return
     feats = inputs.features
