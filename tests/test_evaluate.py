@@ -72,6 +72,8 @@ HELDOUT41 = DATA / "search_heldout41.jsonl"  # round 21: written blind, final ru
 HELDOUT42 = DATA / "search_heldout42.jsonl"  # round 22: written blind (30 indicator questions)
 HELDOUT43 = DATA / "search_heldout43.jsonl"  # round 22: written blind, reported
 HELDOUT44 = DATA / "search_heldout44.jsonl"  # round 22: written blind, reported
+HELDOUT45 = DATA / "search_heldout45.jsonl"  # round 23: written blind (30 indicator questions)
+HELDOUT46 = DATA / "search_heldout46.jsonl"  # round 23: written blind, reported
 # the blind parts in the order they were written (each checked against all before it)
 LATER_PARTS = (HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8, HELDOUT9,
                HELDOUT10, HELDOUT11, HELDOUT12, HELDOUT13, HELDOUT14, HELDOUT15,
@@ -80,7 +82,7 @@ LATER_PARTS = (HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDO
                HELDOUT27, HELDOUT28, HELDOUT29, HELDOUT31, HELDOUT32, HELDOUT30, HELDOUT33,
                HELDOUT34, HELDOUT35, HELDOUT38, HELDOUT36, HELDOUT37,
                HELDOUT39, HELDOUT40, HELDOUT41,
-               HELDOUT42, HELDOUT43, HELDOUT44)
+               HELDOUT42, HELDOUT43, HELDOUT44, HELDOUT45, HELDOUT46)
 REPORT = (Path(__file__).resolve().parents[1] / "corpus" / "reports"
           / "sodertalje-bokslut-social-hallbarhet-2025.txt")
 JUDGED = {"a": 3, "b": 2, "c": 1}
@@ -384,4 +386,5 @@ def test_the_reported_parts_are_bundled_and_the_rest_is_the_pool() -> None:
                               "held-out 33", "held-out 34", "held-out 35",  # round 19's
                               "held-out 36", "held-out 37", "held-out 38",  # round 20's
                               "held-out 39", "held-out 40", "held-out 41",  # round 21's
-                              "held-out 42", "held-out 43", "held-out 44")  # round 22's
+                              "held-out 42", "held-out 43", "held-out 44",  # round 22's
+                              "held-out 45", "held-out 46")  # round 23's
