@@ -5,7 +5,7 @@ vouchers, as ingest marks them since round 20) are built without that part's jud
 and the real HybridSearcher scores the part's queries in hybrid, dense and bm25 mode (nDCG@10,
 as `bokslut eval`). The protocol and the figures: benchmarks/results/eval_round21_indicators.txt.
 Read-only on the data directory. Run:
-    python benchmarks/indicator_lopo.py {check,baseline} [--data DIR]
+    python benchmarks/indicator_lopo.py {check,baseline} [--data DIR] [--out DIR]
 """
 
 from __future__ import annotations
@@ -145,16 +145,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("step", choices=("check", "baseline"))
     ap.add_argument("--data", type=Path, default=Path("/work/main/data"))
+    ap.add_argument("--out", type=Path, default=OUT,
+                    help="where the per-query results go (a run resumes from what is there)")
     ap.add_argument("--plain", action="store_true",
                     help="baseline: memories without vouchers, as round 20's harness")
     args = ap.parse_args()
-    OUT.mkdir(exist_ok=True)
+    args.out.mkdir(exist_ok=True)
     if args.step == "check":
         check(VouchedLopo(args.data))
     else:
         lopo = Lopo(args.data) if args.plain else VouchedLopo(args.data)
         name = "baseline_plain.json" if args.plain else "baseline.json"
-        print(table(run_modes(lopo, SHIPPED, OUT / name)))
+        print(table(run_modes(lopo, SHIPPED, args.out / name)))
 
 
 if __name__ == "__main__":
