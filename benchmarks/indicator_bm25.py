@@ -89,8 +89,35 @@ def ib2_text(passage: dict) -> str:
     return " ".join([head, *kept])
 
 
+# Länet, Riket, Huddinge ...: a place is capitalised, a group label (kvinnor, män) is not
+PLACE = re.compile(r"\b[A-ZÅÄÖ][\w-]*\s*")
+
+
+def comparison_figures(text: str) -> str:
+    """The text with its " (jämförelse: ...)" clause reduced to its figures and group labels."""
+    start = text.find(COMPARISON)
+    rest = without_comparison(text)
+    if start < 0 or rest == text:
+        return text
+    clause = text[start + len(COMPARISON):len(text) - len(rest) + start - 1]
+    return f"{text[:start]} ({PLACE.sub('', clause)}){rest[start:]}"
+
+
+def ib3_text(passage: dict) -> str:
+    """IB3: an indicator row's text with the comparison clause's words (jämförelse and the places
+    it names) and the note on comparable municipalities removed; its figures, group labels, the
+    "Enhet" and "Källa" sentences stay (round 23: survey names in Källa are asked for, and the
+    clause's figures keep a figure from looking rare to the gate)."""
+    text = passage["text"]
+    if passage.get("kind") != INDICATOR:
+        return text
+    text = comparison_figures(text)
+    kept = [s for s in SENTENCE_END.split(text) if not COMPARABLE.search(s)]
+    return " ".join(kept)
+
+
 VARIANTS: dict[str, Callable[[dict], str]] = {
-    "none": lambda passage: passage["text"], "IB1": ib1_text, "IB2": ib2_text}
+    "none": lambda passage: passage["text"], "IB1": ib1_text, "IB2": ib2_text, "IB3": ib3_text}
 
 
 def install(document: Callable[[dict], str]) -> None:
