@@ -20,7 +20,6 @@ import argparse
 import dataclasses
 import json
 import random
-import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -34,16 +33,14 @@ from memory_lopo import Lopo, best_of_rounds, candidate_depth, pool
 from search import engine, index_store
 from search.hybrid import MODES
 from search.lexical import BM25Index
+from search.lexical_text import COMPARABLE_NOTE as COMPARABLE
+from search.lexical_text import COMPARISON, SENTENCE_END, bm25_document, clause_end
 from search.query_memory import SILENT_KIND
 from web.pipeline.layout import index_dir
 
 MAIN = Path("/work/main/data")
 INDICATOR = SILENT_KIND  # "indicator": the kind corpus.passages gives an indicator row
-COMPARISON = " (jämförelse: "
 UNIT = ". Enhet: "
-# the note render_indicator copies from the report for the rows compared with Huddinge etc.
-COMPARABLE = re.compile(r"redovisas som kommuner med .* jämförbara med")
-SENTENCE_END = re.compile(r"(?<=\.)\s+")
 
 
 def name_of(passage: dict) -> str:
@@ -61,14 +58,10 @@ def ib1_text(passage: dict) -> str:
 def without_comparison(text: str) -> str:
     """The text less its " (jämförelse: ...)" clause (parentheses inside it balanced)."""
     start = text.find(COMPARISON)
+    end = clause_end(text, start + 1) if start >= 0 else None
     if start < 0:
         return text
-    depth = 0
-    for i in range(start + 1, len(text)):
-        depth += {"(": 1, ")": -1}.get(text[i], 0)
-        if depth == 0:
-            return text[:start] + text[i + 1:]
-    return text[:start]
+    return text[:start] if end is None else text[:start] + text[end + 1:]
 
 
 def ib2_text(passage: dict) -> str:
@@ -89,40 +82,15 @@ def ib2_text(passage: dict) -> str:
     return " ".join([head, *kept])
 
 
-# Länet, Riket, Huddinge ...: a place is capitalised, a group label (kvinnor, män) is not
-PLACE = re.compile(r"\b[A-ZÅÄÖ][\w-]*\s*")
-
-
-def comparison_figures(text: str) -> str:
-    """The text with its " (jämförelse: ...)" clause reduced to its figures and group labels."""
-    start = text.find(COMPARISON)
-    rest = without_comparison(text)
-    if start < 0 or rest == text:
-        return text
-    clause = text[start + len(COMPARISON):len(text) - len(rest) + start - 1]
-    return f"{text[:start]} ({PLACE.sub('', clause)}){rest[start:]}"
-
-
-def ib3_text(passage: dict) -> str:
-    """IB3: an indicator row's text with the comparison clause's words (jämförelse and the places
-    it names) and the note on comparable municipalities removed; its figures, group labels, the
-    "Enhet" and "Källa" sentences stay (round 23: survey names in Källa are asked for, and the
-    clause's figures keep a figure from looking rare to the gate)."""
-    text = passage["text"]
-    if passage.get("kind") != INDICATOR:
-        return text
-    text = comparison_figures(text)
-    kept = [s for s in SENTENCE_END.split(text) if not COMPARABLE.search(s)]
-    return " ".join(kept)
-
-
 VARIANTS: dict[str, Callable[[dict], str]] = {
-    "none": lambda passage: passage["text"], "IB1": ib1_text, "IB2": ib2_text, "IB3": ib3_text}
+    "none": lambda passage: passage["text"], "IB1": ib1_text, "IB2": ib2_text,
+    # IB3 passed its rule and gate and is production's since round 23 (one home)
+    "IB3": bm25_document}
 
 
 def install(document: Callable[[dict], str]) -> None:
     """SearchIndex.build's BM25 reads document(passage) for each passage (positional: the
-    builder passes [p["text"] for p in rows]); every index (re)built from here on does."""
+    builder passes one document per row); every index (re)built from here on does."""
     building: list[list[dict]] = []
     build = index_store.SearchIndex.build.__func__
 
@@ -140,7 +108,8 @@ def install(document: Callable[[dict], str]) -> None:
         @classmethod
         def build(cls, texts: Sequence[str], *args: Any, **kwargs: Any) -> BM25Index:
             rows = building[-1]
-            assert list(texts) == [p["text"] for p in rows], "not the builder's passage texts"
+            # production hands over its own documents (search.lexical_text since round 23)
+            assert len(texts) == len(rows), "not the builder's passages"
             return BM25Index.build([document(p) for p in rows], *args, **kwargs)
 
     index_store.SearchIndex.build = classmethod(build_with)

@@ -11,6 +11,7 @@ from search.domain_gate import gate_outdated
 from search.embedder import Embedder, resolve_model
 from search.hybrid import HybridSearcher
 from search.index_store import SearchIndex, SearchIndexError, corpus_hash
+from search.lexical_text import bm25_document
 from search.memory_vouch import vouch_recipe
 from search.onnx_loading import load_embedder
 from search.query_adapter import QueryAdapter, pairs_source, pseudo_pairs
@@ -52,8 +53,9 @@ def sync_index(data_dir: Path, passages: list[Passage] | list[dict], embedder: E
     An index whose gate is out of date (saved before the service direction, or trained on
     other bank texts) or whose query adapter is missing (saved before round 10) or was fitted
     from other judged queries than the bundled ones (search/adapter_queries.jsonl), or that
-    lacks the judged-query memory (saved before round 15) or its vouchers (before round 20), is
-    updated although its corpus is the same: its vectors are reused.
+    lacks the judged-query memory (saved before round 15) or its vouchers (before round 20), or
+    whose BM25 read other documents than these passages give (before round 23), is updated
+    although its corpus is the same: its vectors are reused.
     """
     rows = [p if isinstance(p, dict) else dataclasses.asdict(p) for p in passages]
     target = index_dir(data_dir)
@@ -64,7 +66,8 @@ def sync_index(data_dir: Path, passages: list[Passage] | list[dict], embedder: E
             and previous.manifest["corpus_hash"] == corpus_hash(rows) \
             and not gate_outdated(previous.gate, rows) \
             and not adapter_outdated(previous.adapter, rows) \
-            and not memory_outdated(previous, rows):
+            and not memory_outdated(previous, rows) \
+            and not lexical_outdated(previous, rows):
         return previous, "unchanged"
     index = SearchIndex.build(rows, embedder, reuse=previous, progress=progress)
     if save:
@@ -83,6 +86,12 @@ def adapter_outdated(adapter: QueryAdapter | None, passages: list[dict]) -> bool
     if adapter is None:
         return bool(source) or bool(pseudo_pairs(passages))
     return adapter.source != source
+
+
+def lexical_outdated(index: SearchIndex, passages: list[dict]) -> bool:
+    """BM25 indexed other documents than search.lexical_text gives these passages (an index
+    saved before round 23 read an indicator row's whole text)."""
+    return index.bm25.texts != tuple(bm25_document(p) for p in passages)
 
 
 def memory_outdated(index: SearchIndex, passages: list[dict]) -> bool:

@@ -21,6 +21,7 @@ from search.domain_gate import DomainGate, build_gate
 from search.embedder import Embedder
 from search.initiative_names import InitiativeNames
 from search.lexical import BM25Index
+from search.lexical_text import bm25_document
 from search.memory_vouch import mark_vouchers, vouch_recipe
 from search.query_adapter import EmbedQueries, FoldedDense, QueryAdapter
 from search.query_memory import QueryMemory
@@ -106,7 +107,7 @@ class SearchIndex:
         rows = [p if isinstance(p, dict) else dataclasses.asdict(p) for p in passages]
         # BM25 (Python) is built while the model embeds (ONNX Runtime releases the GIL)
         with ThreadPoolExecutor(1, thread_name_prefix="bm25") as pool:
-            lexical = pool.submit(BM25Index.build, [p["text"] for p in rows])
+            lexical = pool.submit(BM25Index.build, [bm25_document(p) for p in rows])
             vectors = embed_with_reuse(rows, embedder, reuse, progress)
             # the gate and the adapter both read the headings as queries: embedded once
             embed = remembering_queries(embedder.embed_queries)
