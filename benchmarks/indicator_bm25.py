@@ -19,16 +19,15 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import random
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from indicator_lopo import SHIPPED, Row
+from indicator_lopo import Row, race
 from indicator_variants import TYPES, compare_offtopic
-from memory_lopo import Lopo, best_of_rounds, candidate_depth, pool
+from memory_lopo import Lopo
 
 from search import engine, index_store
 from search.hybrid import MODES
@@ -177,19 +176,9 @@ def offtopic(data: Path) -> None:
 
 
 def latency(data: Path, n: int = 300, rounds: int = 3) -> None:
-    """Clause (f), as indicator_lopo.time_against_shipped: 300 pool queries (Random(20)), each
-    searcher opened on its own index with its own adapter and memory, encoder answers cached,
-    every query warmed in both arms, 3 alternating rounds, each arm's best round."""
-    queries = random.Random(20).sample([q for qs in pool().values() for q in qs], n)
-    arms = {"shipped": Lopo(MAIN).searcher, "variant": Lopo(data).searcher}
-    for q in queries:
-        for arm in arms.values():
-            arm.search(q.query, 10)
-    with candidate_depth(SHIPPED[4]):
-        best = best_of_rounds({label: lambda arm=arm: [arm.search(q.query, 10) for q in queries]
-                               for label, arm in arms.items()}, n, rounds)
-    print(f"best: shipped {best['shipped']:.3f} variant {best['variant']:.3f} "
-          f"diff {best['variant'] - best['shipped']:+.3f} ms/query")
+    """Clause (f), as indicator_lopo.time_against_shipped (indicator_lopo.race), each searcher
+    opened on its own index with its own adapter and memory."""
+    race({"shipped": Lopo(MAIN).searcher, "variant": Lopo(data).searcher}, n, rounds)
 
 
 def main() -> None:

@@ -121,13 +121,18 @@ def time_against_shipped(lopo: VouchedLopo, variant: HybridSearcher, n: int = 30
                          rounds: int = 3) -> None:
     """ms per query of the shipped searcher and `variant` on one full build, alternating, each
     arm warmed on every query first; each arm's best round and the variant's extra printed."""
-    queries = random.Random(20).sample([q for qs in pool().values() for q in qs], n)
     shipped = lopo.searcher
     adapter, memory = lopo.build(None, SHIPPED[0])
     for arm in (shipped, variant):
         lopo.searcher = arm
         lopo.use(adapter, memory)
-    arms = {"shipped": shipped, "variant": variant}
+    race({"shipped": shipped, "variant": variant}, n, rounds)
+
+
+def race(arms: dict[str, HybridSearcher], n: int = 300, rounds: int = 3) -> None:
+    """The 'shipped' and 'variant' searchers over n pool queries (Random(20)), alternating
+    rounds at the shipped depth; each arm's best round and the variant's extra printed."""
+    queries = random.Random(20).sample([q for qs in pool().values() for q in qs], n)
     # warm: every query once per arm, so the cached encoder answers all of them in the rounds
     # (memory_lopo warms 20: the first arm's first round then paid the encoder for the rest)
     for q in queries:
