@@ -14,6 +14,7 @@ MAX_WORDS = 220  # ~350 e5 tokens for Swedish prose: safely under the model's 51
 MIN_WORDS = 25
 SKIPPED_HEADING = "Ej tolkad text"
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9])")
+INDICATOR = "indicator"  # the kind of a passage that renders one indicator row
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ class PassageBuilder:
                          ids.action_id(self.key, goal.letter, order))
         place = municipality_slug(self.report)
         for indicator in goal.indicators:
-            self.add("indicator", render_indicator(indicator, self.short_name), indicator.line,
+            self.add(INDICATOR, render_indicator(indicator, self.short_name), indicator.line,
                      indicator.page, goal.goal_area, goal.letter, indicator.name,
                      ids.indicator_id(place, indicator.name))
 

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from corpus.records import INSTRUMENTS, GoalArea, Indicator, Observation
 
+COMPARISON_OPENING = " (jämförelse: "  # opens an indicator row's comparison with other areas
+
 
 def format_number(value: Decimal) -> str:
     """Swedish decimal comma: Decimal('9.1') -> '9,1'."""
@@ -45,7 +47,7 @@ def render_indicator(indicator: Indicator, municipality: str) -> str:
     text = f"{indicator.name}: {municipality} " + ", ".join(
         describe(o, indicator.unit, False) for o in own) + year_text
     if others:
-        text += " (jämförelse: " + ", ".join(
+        text += COMPARISON_OPENING + ", ".join(
             describe(o, indicator.unit, True) for o in others) + ")"
     text += f". Enhet: {indicator.unit}. Källa: {indicator.source}."
     if indicator.comment:

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from corpus.passages import INDICATOR
 from search.file_swap import write_swapped
 from search.fusion import Ranked
 from search.held_texts import HeldTexts, Twins, held_judgements
@@ -48,7 +49,7 @@ NEIGHBOURS = 16  # judged queries read per query
 FLOOR = 0.88  # the cosine at or below which a judged query gives nothing
 WEIGHT = 0.75  # the memory's weight in the fusion, beside the mix
 CANDIDATE_DEPTH = 40  # a vote counts for a passage in either side's top this many
-SILENT_KIND = "indicator"  # neighbours pointing mostly at this kind silence the memory
+SILENT_KIND = INDICATOR  # neighbours pointing mostly at this kind silence the memory
 SILENT_SHARE = 0.5  # the share of the neighbours' grade-3 weight on SILENT_KIND that does
 
 Judged = tuple[tuple[str, int], ...]  # (passage id, grade 1-3) of one judged query

@@ -44,6 +44,17 @@ def test_group_labels_and_a_named_survey_stay():
     assert "Länet" not in document and "Riket" not in document
 
 
+def test_a_capitalised_breakdown_leaves_the_clause_but_not_the_row():
+    """'Flickor:' is written like an area: it leaves the comparison; the row's values keep it."""
+    row = indicator("Elever som röker, andel (%): Södertälje Flickor: 6 %, Pojkar: 8 % år 2025 "
+                    "(jämförelse: Stadsövergripande Flickor: 9 %, Stadsövergripande Pojkar: 8 %). "
+                    "Enhet: %. Källa: Stockholmsenkäten.")
+    document = bm25_document(row)
+    assert "(: 9 %, : 8 %)" in document and document.count("Flickor") == 1
+    assert document.startswith("Elever som röker, andel (%): Södertälje Flickor: 6 %, Pojkar: 8 %")
+    assert "Stadsövergripande" not in document
+
+
 def test_narrative_and_unclosed_clauses_are_left_as_they_are():
     """Only an indicator row's closed comparison clause is touched."""
     narrative = {"kind": "narrative", "text": "Riket (jämförelse: Länet) och Huddinge."}

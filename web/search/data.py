@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from corpus.passages import INDICATOR
 from graph import sparql_prologue
 from web.services import services
 
@@ -95,7 +96,7 @@ def hit_context() -> HitContext:
 
 def same_section(a: dict, b: dict) -> bool:
     """Same report, målområde, mål and kind; same heading too except in indicator tables."""
-    keys = ("report", "goal_area", "goal", "kind") + (() if a["kind"] == "indicator"
+    keys = ("report", "goal_area", "goal", "kind") + (() if a["kind"] == INDICATOR
                                                       else ("heading",))
     return all(a.get(k) == b.get(k) for k in keys)
 
