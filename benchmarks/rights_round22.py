@@ -190,8 +190,7 @@ def run_variant(out: TextIO, name: str, grid: list[tuple[str, list[PairScore]]],
                       f"{f.ndcg - b.ndcg:+7.3f} {j2}  {grid[g][0]}\n")
     out.write("(articles not listed: top 10 unchanged)\n\n")
     passes, gain = V.verdict(out, name, best, base, cases, second)
-    totals = [sum(f.ndcg for f in folds) for folds in points]
-    on_all = max(range(len(grid)), key=lambda g: (round(totals[g], 12), -g))
+    on_all = X.best_on_all(points)
     pairs = grid[on_all][1]
     t = R.choose(R.judged_cases(inputs, {MIX: pairs}))
     links = procedural_links(inputs, pairs, t)
