@@ -12,7 +12,10 @@ detector fires, or its own silence rule at a lower share); nothing else changes:
      silences the memory, search.query_memory.SILENT_SHARE),
   D2 the dense side's best passage is an indicator row,
   D12 both.
-Leave-one-part-out over the pool as benchmarks/indicator_lopo.py (adapter and memory built
+Round 21's IX-A/IX-B (benchmarks/indicator_variants.py) measured D2 with the memory silenced and
+lower caps on round 20's code (found after these runs); this repeats it after round 23's BM25
+document, with D1, factors above 1 and a lower share. Leave-one-part-out over the pool as
+benchmarks/indicator_lopo.py (adapter and memory built
 without the scored part, so D1 never hears the query's own part). The rule and the figures:
 benchmarks/results/eval_round24_indicator_weight.txt. Read-only on the data directory. Run:
     python benchmarks/indicator_weight.py run [FILE] [--arms IW1|IW2|IW3] [--data DIR]
