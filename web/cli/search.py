@@ -105,10 +105,11 @@ def search_cmd(query: str | None, k: int, year: int | None, goal: str | None,
 # 42-44 are round 22's (round22_gates.txt), written that way: together the gate set of IS (the
 # indicator rows' places), 42 leaning on indicators (30 of 60). Held-out 45-46 are round 23's
 # (round23_gates.txt), written that way: together the gate set of IB (what BM25 reads of an
-# indicator row), 45 leaning on indicators (30 of 60). Held-out 47-48 are round 24's
-# (eval_round24_indicator_weight.txt), written that way and run once on main (no change of the
-# round reached a gate), 47 leaning on indicators (30 of 60), 48 (20).
-LAST_PART = 48  # held-out 2 .. held-out LAST_PART are bundled (tests/data/search_heldoutN.jsonl)
+# indicator row), 45 leaning on indicators (30 of 60). Held-out 47-50 are round 24's
+# (eval_round24_indicator_weight.txt, eval_round24_indicator_dense.txt), written that way and run
+# once on main (no change of the round reached a gate), 47 and 49 leaning on indicators (30 of
+# 60), 48 and 50 (20).
+LAST_PART = 50  # held-out 2 .. held-out LAST_PART are bundled (tests/data/search_heldoutN.jsonl)
 POOLED_PART = "reported, pooled"  # the last column of `bokslut eval`: REPORTED_PARTS as one
 REPORTED_PARTS = ("held-out", *(f"held-out {n}" for n in range(30, LAST_PART + 1)))
 
