@@ -94,6 +94,16 @@ GATE_REPAIRED_CREDIT = 0.5  # a repaired word ("katt" -> "kart") is half a match
 # ties two passages (2.12 / 2.10 there). Chosen by the rule in eval_round14_gate.txt
 CORROBORATED_MARGIN = 1.0
 AGREEMENT_TOP = 2
+# An errand the search cannot answer (round 24, GT24): a query that passed reads as a municipal
+# errand (service logit under ERRAND_SERVICE_SCORE) and hybrid's best passage is not the best of
+# both sides (its fused score under ERRAND_TOP_SCORE: 1.0 is what a passage first on the dense
+# side and first in BM25 at full weight, or lifted by the memory, reaches) is refused. Chosen on
+# the pool (none refused) and the dev off-topic files 3-29 (16 of their 119 strings with hits),
+# with a margin from the pool's edge (-4.77, 1.29); on the reported parts it refused none of the
+# 1,297 answered queries (nearest -5.46 / 1.268 and 0.891 / -3.44) and 20 of 149 off-topic strings
+# with hits, all errands or chores: benchmarks/results/eval_round24_errands.txt
+ERRAND_SERVICE_SCORE = -5.0
+ERRAND_TOP_SCORE = 1.0
 
 
 def specific_match(match: float, rare: bool) -> bool:
@@ -153,6 +163,12 @@ class DomainGate:
         if vector is None or (score := self.score(vector)) < floor - margin:
             return False
         return score >= SERVICE_ASKED_BELOW or self.service_score(vector) >= MIN_SERVICE_SCORE
+
+    def reads_as_errand(self, vectors: list[np.ndarray]) -> bool:
+        """Every reading of the query sits under ERRAND_SERVICE_SCORE on the service direction
+        (the caller then asks whether the search found its answer: ERRAND_TOP_SCORE)."""
+        return self.service is not None and bool(vectors) \
+            and max(self.service_score(v) for v in vectors) < ERRAND_SERVICE_SCORE
 
     def near_miss(self, vector: np.ndarray | None, text: str, match: float = 0.0) -> bool:
         """A refused query's vector within CORROBORATED_MARGIN of its floor (the service

@@ -12,6 +12,7 @@ import numpy as np
 from search import nonword, section_signal
 from search.beside import BESIDE
 from search.domain_gate import (
+    ERRAND_TOP_SCORE,
     has_no_term,
     no_letter_word,
     sides_agree,
@@ -221,6 +222,11 @@ class HybridSearcher:
                 if mode == "hybrid" and not lexical_only:
                     recalled = self.recalled([vector, repaired])
             fused = self.fuse(lists, weights, side.rights, side.develop, recalled)
+            # digits and signs alone are never read as an errand (hybrid ranks them lexically)
+            if fetch == first and vector is not None and not no_letter_word(text) \
+                    and self.unanswered_errand(text, [vector, repaired], side,
+                                               fused if mode == "hybrid" else None):
+                return Results([], 0, off_topic=True)
             page, count = self.collect(text, fused, k, filters, offset)
             if len(page) >= k or fetch >= total or not self.deeper_may_match(lists, weights):
                 return Results(page, count)
@@ -271,6 +277,29 @@ class HybridSearcher:
         # the vouch reads the memory whatever the fusion's weight for it: a gate matter
         return self.corroborated(text, vectors, share) \
             or vouched(self.index.memory, text, share, vectors)
+
+    def unanswered_errand(self, text: str, vectors: list[np.ndarray | None], side: QuerySide,
+                          fused: Fused | None) -> bool:
+        """A query that reads as a municipal errand (DomainGate.reads_as_errand) whose best
+        passage in hybrid's ranking (`fused`, the first fetch's; None: ranked here as hybrid
+        would, so every mode with a vector gives one verdict) scores under ERRAND_TOP_SCORE:
+        what the search found is not its answer (round 24). A query naming a right is exempt,
+        as at the gate; filters never change the verdict (the unfiltered ranking is read)."""
+        gate = self.index.gate
+        readings = [v for v in vectors if v is not None]
+        if gate is None or self.rrf or side.said or not gate.reads_as_errand(readings):
+            return False
+        fused = fused if fused is not None else self.hybrid_ranking(text, vectors)
+        return bool(fused) and fused[0][1] < ERRAND_TOP_SCORE
+
+    def hybrid_ranking(self, text: str, vectors: list[np.ndarray | None]) -> Fused:
+        """The query's hybrid fusion at the first fetch's depth, for a search in another mode."""
+        side = self.query_side(text, text, DENSE_FLOOR_RANK, "hybrid")
+        vector, repaired = (*vectors, None)[:2]
+        lists = self.ranked(text, vector, DENSE_FLOOR_RANK, repaired, side.bm25, adapted=True)
+        weights = FusionWeights.for_coverage(self.coverage(text, side.match), self.w_max,
+                                             self.rights_weight, self.memory_weight)
+        return self.fuse(lists, weights, side.rights, side.develop, self.recalled(vectors))
 
     def corroborated(self, text: str, vectors: list[np.ndarray | None],
                      match: float = 0.0) -> bool:
