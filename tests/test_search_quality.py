@@ -429,7 +429,8 @@ def test_the_eighth_held_out_set_keeps_its_relevant_hits_but_two(searcher, parts
 # 0.784), 44 0.917 (dense 0.697). Round 23 (round23_gates.txt): 45 (30 indicator questions)
 # 0.910 on main (dense 0.811), 46 0.937 (dense 0.796). Round 24 (eval_round24_indicator_weight.txt):
 # 47 (30 indicator questions) 0.877 on main (dense 0.814), 48 (20) 0.887 (dense 0.770); 49 (30)
-# 0.896 (dense 0.725), 50 (20) 0.896 (dense 0.761).
+# 0.896 (dense 0.725), 50 (20) 0.896 (dense 0.761); 51 (gate GT) 0.922 on main and with GT (dense
+# 0.790), 52 0.948 (dense 0.755).
 @pytest.mark.parametrize(("part", "floor"), [("heldout9", 0.76), ("heldout10", 0.72),
                                              ("heldout11", 0.78), ("heldout12", 0.66),
                                              ("heldout13", 0.80), ("heldout14", 0.81),
@@ -450,7 +451,8 @@ def test_the_eighth_held_out_set_keeps_its_relevant_hits_but_two(searcher, parts
                                              ("heldout43", 0.89), ("heldout44", 0.89),
                                              ("heldout45", 0.89), ("heldout46", 0.91),
                                              ("heldout47", 0.85), ("heldout48", 0.86),
-                                             ("heldout49", 0.87), ("heldout50", 0.87)])
+                                             ("heldout49", 0.87), ("heldout50", 0.87),
+                                             ("heldout51", 0.89), ("heldout52", 0.92)])
 def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: float) -> None:
     held = scores[part]
     assert held["hybrid"] >= floor
@@ -502,49 +504,54 @@ def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: flo
 # 40 (three errands, two general-knowledge questions), 48 6 of 40 (four errands, a question of
 # population, and "fast ändå liksom typ": "fast" again, left out of the table on purpose); 49 7 of
 # 40 (five errands, a pharmacy, time zones), 50 9 of 40 (four errands, three everyday questions,
-# two general-knowledge ones)
-@pytest.mark.parametrize(("name", "most"), [("search_offtopic_heldout9.txt", 2),
+# two general-knowledge ones). Round 24's errand check (GT24, eval_round24_errands.txt) refused
+# errands in 26 of these files (in 9, 11, 12, 14, 16, 17, 20, 23, 24, 26, 28, 32, 35-40, 42, 44-50
+# one to three each): the bounds are its counts. Sets 51-52 (its gate, first runs on main and with
+# it): 51 6 -> 4 of 40 (a disabled-parking card and a stone wall refused), 52 6 -> 6
+@pytest.mark.parametrize(("name", "most"), [("search_offtopic_heldout9.txt", 1),
                                             ("search_offtopic_heldout10.txt", 2),
-                                            ("search_offtopic_heldout11.txt", 2),
-                                            ("search_offtopic_heldout12.txt", 3),
+                                            ("search_offtopic_heldout11.txt", 1),
+                                            ("search_offtopic_heldout12.txt", 1),
                                             ("search_offtopic_heldout13.txt", 5),
-                                            ("search_offtopic_heldout14.txt", 7),
+                                            ("search_offtopic_heldout14.txt", 6),
                                             ("search_offtopic_heldout15.txt", 3),
-                                            ("search_offtopic_heldout16.txt", 6),
-                                            ("search_offtopic_heldout17.txt", 8),
+                                            ("search_offtopic_heldout16.txt", 5),
+                                            ("search_offtopic_heldout17.txt", 7),
                                             ("search_offtopic_heldout18.txt", 5),
                                             ("search_offtopic_heldout19.txt", 4),
-                                            ("search_offtopic_heldout20.txt", 3),
+                                            ("search_offtopic_heldout20.txt", 2),
                                             ("search_offtopic_heldout21.txt", 3),
                                             ("search_offtopic_heldout22.txt", 2),
-                                            ("search_offtopic_heldout23.txt", 7),
-                                            ("search_offtopic_heldout24.txt", 5),
+                                            ("search_offtopic_heldout23.txt", 6),
+                                            ("search_offtopic_heldout24.txt", 4),
                                             ("search_offtopic_heldout25.txt", 6),
-                                            ("search_offtopic_heldout26.txt", 9),
+                                            ("search_offtopic_heldout26.txt", 8),
                                             ("search_offtopic_heldout27.txt", 6),
-                                            ("search_offtopic_heldout28.txt", 8),
+                                            ("search_offtopic_heldout28.txt", 7),
                                             ("search_offtopic_heldout29.txt", 4),
                                             ("search_offtopic_heldout30.txt", 8),
                                             ("search_offtopic_heldout31.txt", 5),
-                                            ("search_offtopic_heldout32.txt", 8),
+                                            ("search_offtopic_heldout32.txt", 7),
                                             ("search_offtopic_heldout33.txt", 5),
                                             ("search_offtopic_heldout34.txt", 8),
-                                            ("search_offtopic_heldout35.txt", 5),
-                                            ("search_offtopic_heldout36.txt", 6),
-                                            ("search_offtopic_heldout37.txt", 5),
-                                            ("search_offtopic_heldout38.txt", 6),
-                                            ("search_offtopic_heldout39.txt", 8),
-                                            ("search_offtopic_heldout40.txt", 8),
+                                            ("search_offtopic_heldout35.txt", 4),
+                                            ("search_offtopic_heldout36.txt", 5),
+                                            ("search_offtopic_heldout37.txt", 4),
+                                            ("search_offtopic_heldout38.txt", 5),
+                                            ("search_offtopic_heldout39.txt", 7),
+                                            ("search_offtopic_heldout40.txt", 5),
                                             ("search_offtopic_heldout41.txt", 4),
-                                            ("search_offtopic_heldout42.txt", 7),
+                                            ("search_offtopic_heldout42.txt", 6),
                                             ("search_offtopic_heldout43.txt", 9),
-                                            ("search_offtopic_heldout44.txt", 6),
-                                            ("search_offtopic_heldout45.txt", 8),
-                                            ("search_offtopic_heldout46.txt", 12),
-                                            ("search_offtopic_heldout47.txt", 5),
-                                            ("search_offtopic_heldout48.txt", 6),
-                                            ("search_offtopic_heldout49.txt", 7),
-                                            ("search_offtopic_heldout50.txt", 9)])
+                                            ("search_offtopic_heldout44.txt", 4),
+                                            ("search_offtopic_heldout45.txt", 7),
+                                            ("search_offtopic_heldout46.txt", 11),
+                                            ("search_offtopic_heldout47.txt", 4),
+                                            ("search_offtopic_heldout48.txt", 5),
+                                            ("search_offtopic_heldout49.txt", 6),
+                                            ("search_offtopic_heldout50.txt", 7),
+                                            ("search_offtopic_heldout51.txt", 4),
+                                            ("search_offtopic_heldout52.txt", 6)])
 def test_blind_off_topic_strings(searcher: HybridSearcher, name: str, most: int) -> None:
     texts = offtopic_heldout(name)
     with_hits = [q for q in texts if searcher.search_page(q, 10).total > 0]
