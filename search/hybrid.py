@@ -281,25 +281,34 @@ class HybridSearcher:
     def unanswered_errand(self, text: str, vectors: list[np.ndarray | None], side: QuerySide,
                           fused: Fused | None) -> bool:
         """A query that reads as a municipal errand (DomainGate.reads_as_errand) whose best
-        passage in hybrid's ranking (`fused`, the first fetch's; None: ranked here as hybrid
-        would, so every mode with a vector gives one verdict) scores under ERRAND_TOP_SCORE:
-        what the search found is not its answer (round 24). A query naming a right is exempt,
-        as at the gate; filters never change the verdict (the unfiltered ranking is read)."""
+        passage in hybrid's ranking scores under ERRAND_TOP_SCORE: what the search found is not
+        its answer (round 24). `fused`: the first fetch's hybrid ranking, or None (ranked here,
+        so every mode with a vector gives one verdict). A query naming a right is exempt, as at
+        the gate; filters never change the verdict (the unfiltered ranking is read)."""
         gate = self.index.gate
         readings = [v for v in vectors if v is not None]
         if gate is None or self.rrf or side.said or not gate.reads_as_errand(readings):
             return False
-        fused = fused if fused is not None else self.hybrid_ranking(text, vectors)
+        # the memory is read at its shipped weight whatever this searcher's fusion gives it, as
+        # the vouch reads it: a gate matter (a judged question like this one is evidence of an
+        # answer; without it four reported questions fell under the score, eval_round24_errands)
+        if fused is None or self.memory is not self.index.memory \
+                or self.memory_weight != MEMORY_WEIGHT:
+            fused = self.hybrid_ranking(text, vectors)
         return bool(fused) and fused[0][1] < ERRAND_TOP_SCORE
 
     def hybrid_ranking(self, text: str, vectors: list[np.ndarray | None]) -> Fused:
-        """The query's hybrid fusion at the first fetch's depth, for a search in another mode."""
+        """The query's hybrid fusion at the first fetch's depth, the index's memory at its
+        shipped weight (for a search in another mode, or by a searcher that fuses without it)."""
         side = self.query_side(text, text, DENSE_FLOOR_RANK, "hybrid")
         vector, repaired = (*vectors, None)[:2]
         lists = self.ranked(text, vector, DENSE_FLOOR_RANK, repaired, side.bm25, adapted=True)
+        memory = self.index.memory
+        votes = self.rows(memory.scores([v for v in vectors if v is not None])) \
+            if memory is not None else {}
         weights = FusionWeights.for_coverage(self.coverage(text, side.match), self.w_max,
-                                             self.rights_weight, self.memory_weight)
-        return self.fuse(lists, weights, side.rights, side.develop, self.recalled(vectors))
+                                             self.rights_weight, MEMORY_WEIGHT)
+        return self.fuse(lists, weights, side.rights, side.develop, votes)
 
     def corroborated(self, text: str, vectors: list[np.ndarray | None],
                      match: float = 0.0) -> bool:

@@ -14,6 +14,7 @@ from search.embedder import FakeEmbedder
 from search.fusion import Ranked
 from search.hybrid import HybridSearcher
 from search.index_store import SearchIndex
+from tests.test_query_memory import voting_for
 
 PASSAGES = [
     "Förändrade rutiner för äldre minskar nattfastan och ger bättre sömn.",
@@ -33,14 +34,17 @@ def gate(service: float) -> DomainGate:
 
 
 def searcher(service: float, lists: dict[str, Ranked] | None = None,
-             monkeypatch: pytest.MonkeyPatch | None = None) -> HybridSearcher:
+             monkeypatch: pytest.MonkeyPatch | None = None, votes: tuple[str, ...] = (),
+             **options: float) -> HybridSearcher:
     """A searcher over PASSAGES with that gate; `lists` (when given) are both sides' rankings
-    whatever the query, so the fused scores are known."""
+    whatever the query, so the fused scores are known; `votes`: passages a judged question
+    near every query was judged relevant to (a memory; none without); `options` the
+    searcher's."""
     rows = [{"id": f"p/{i}", "heading": None, "kind": "narrative", "text": t}
             for i, t in enumerate(PASSAGES)]
     embedder = FakeEmbedder()
-    found = HybridSearcher(dataclasses.replace(SearchIndex.build(rows, embedder),
-                                               gate=gate(service)), embedder)
+    index = dataclasses.replace(SearchIndex.build(rows, embedder), gate=gate(service), memory=None)
+    found = HybridSearcher(voting_for(index, list(votes)) if votes else index, embedder, **options)
     if lists is not None and monkeypatch is not None:
         def ranked(query: str, vector: np.ndarray | None, fetch: int, *_: object,
                    **__: object) -> dict[str, Ranked]:
@@ -93,3 +97,13 @@ def test_an_errand_like_query_both_sides_answer_alike_keeps_its_hits(
     assert page.hits[0].score >= dg.ERRAND_TOP_SCORE
     assert found.search_page(QUERY, 10, "dense").hits
 
+
+
+def test_a_judged_question_near_it_keeps_it_answered_whatever_the_fusion_weight(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # the memory votes for BM25's first passage: a judged question like this one had an answer
+    for weight in (None, 0.0):  # the shipped weight, and a searcher that fuses without it
+        options = {} if weight is None else {"memory_weight": weight}
+        found = searcher(dg.ERRAND_SERVICE_SCORE - 1.0, APART, monkeypatch, ("p/0",), **options)
+        assert not found.search_page(QUERY, 10).off_topic, weight
+        assert not found.search_page(QUERY, 10, "dense").off_topic, weight
