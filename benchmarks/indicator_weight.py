@@ -82,6 +82,12 @@ class WeightedSearcher(HybridSearcher):
     verdicts: ClassVar[dict[str, bool]] = {}  # replaced per query: every detector's verdict
     said_d1 = False
 
+    def search_page(self, *args: object, **kwargs: object) -> object:
+        """The shipped search, D1's verdict cleared first (a query the memory is not asked
+        about, digits and signs, must not keep the previous query's)."""
+        self.said_d1 = False
+        return super().search_page(*args, **kwargs)
+
     def recalled(self, vectors: list[np.ndarray | None]) -> dict[int, float]:
         """The memory's votes; D1's verdict noted on the way."""
         readings = [v for v in vectors if v is not None]

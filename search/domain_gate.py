@@ -28,7 +28,9 @@ files of the repository.
 
 The tests of the query's text alone (nonsense, digits and signs, no term) live in
 search.gate_text, the banks and the regression the gate is trained by in search.gate_training;
-the names callers use are importable from here as before.
+the names callers use are importable from here as before. After a yes, one more check: an
+errand the search cannot answer (ERRAND_SERVICE_SCORE, ERRAND_TOP_SCORE; asked by
+search.hybrid.HybridSearcher.unanswered_errand, since it reads hybrid's ranking).
 """
 
 from __future__ import annotations
@@ -94,14 +96,18 @@ GATE_REPAIRED_CREDIT = 0.5  # a repaired word ("katt" -> "kart") is half a match
 # ties two passages (2.12 / 2.10 there). Chosen by the rule in eval_round14_gate.txt
 CORROBORATED_MARGIN = 1.0
 AGREEMENT_TOP = 2
-# An errand the search cannot answer (round 24, GT24): a query that passed reads as a municipal
-# errand (service logit under ERRAND_SERVICE_SCORE) and hybrid's best passage is not the best of
-# both sides (its fused score under ERRAND_TOP_SCORE: 1.0 is what a passage first on the dense
-# side and first in BM25 at full weight, or lifted by the memory, reaches) is refused. Chosen on
-# the pool (none refused) and the dev off-topic files 3-29 (16 of their 119 strings with hits),
-# with a margin from the pool's edge (-4.77, 1.29); on the reported parts it refused none of the
-# 1,297 answered queries (nearest -5.46 / 1.268 and 0.891 / -3.44) and 20 of 149 off-topic strings
-# with hits, all errands or chores: benchmarks/results/eval_round24_errands.txt
+# An errand the search cannot answer (round 24, GT24): a query that passed is refused when every
+# reading of it (as typed, as repaired) sits under ERRAND_SERVICE_SCORE on the service direction
+# and hybrid's best passage scores under ERRAND_TOP_SCORE. A passage first on both sides scores
+# exactly 1.0 at any BM25 weight; only the memory's votes, the rights signal or the development
+# boost lift one over it, so under it the two sides disagree and nothing else vouches. Chosen on
+# the pool (none refused) and the dev off-topic files 3-29 by reading one vector (the diagnostic:
+# 16 of their 119 strings with hits; through the code, which reads every reading, 15: "hur bokar
+# jag skolans gympasal för en privat fest" is repaired to "gymnasial", which scores -4.75), with
+# a margin from the pool's edge (service -4.77, top 1.29). On the reported parts it refused none
+# of the 1,297 answered queries (nearest: service -5.46 with top 1.268; top 0.891 with service
+# -3.44) and 20 of their 149 off-topic strings with hits, all errands or chores:
+# benchmarks/results/eval_round24_errands.txt
 ERRAND_SERVICE_SCORE = -5.0
 ERRAND_TOP_SCORE = 1.0
 

@@ -218,14 +218,17 @@ class HybridSearcher:
                 weights = FusionWeights.for_coverage(
                     self.coverage(text, side.match) if mode == "hybrid" else 0.0,
                     self.w_max, self.rights_weight, self.memory_weight)
-                # after the gate's verdict, which the memory's votes never change
+                # after the gate's verdict, which the memory's votes never change (the errand
+                # check below reads them: unanswered_errand)
                 if mode == "hybrid" and not lexical_only:
                     recalled = self.recalled([vector, repaired])
             fused = self.fuse(lists, weights, side.rights, side.develop, recalled)
-            # digits and signs alone are never read as an errand (hybrid ranks them lexically)
+            # digits and signs alone are never read as an errand (hybrid ranks them lexically);
+            # hybrid's own ranking is read when it was fetched at the errand check's depth
             if fetch == first and vector is not None and not no_letter_word(text) \
                     and self.unanswered_errand(text, [vector, repaired], side,
-                                               fused if mode == "hybrid" else None):
+                                               fused if mode == "hybrid"
+                                               and fetch == DENSE_FLOOR_RANK else None):
                 return Results([], 0, off_topic=True)
             page, count = self.collect(text, fused, k, filters, offset)
             if len(page) >= k or fetch >= total or not self.deeper_may_match(lists, weights):
@@ -281,10 +284,11 @@ class HybridSearcher:
     def unanswered_errand(self, text: str, vectors: list[np.ndarray | None], side: QuerySide,
                           fused: Fused | None) -> bool:
         """A query that reads as a municipal errand (DomainGate.reads_as_errand) whose best
-        passage in hybrid's ranking scores under ERRAND_TOP_SCORE: what the search found is not
-        its answer (round 24). `fused`: the first fetch's hybrid ranking, or None (ranked here,
-        so every mode with a vector gives one verdict). A query naming a right is exempt, as at
-        the gate; filters never change the verdict (the unfiltered ranking is read)."""
+        passage in hybrid's ranking at a fetch of DENSE_FLOOR_RANK scores under ERRAND_TOP_SCORE:
+        what the search found is not its answer (round 24). `fused`: hybrid's ranking fetched at
+        that depth, or None (ranked here at it, so every mode with a vector, every page size and
+        every page give one verdict). A query naming a right is exempt, as at the gate; filters
+        never change the verdict (the unfiltered ranking is read)."""
         gate = self.index.gate
         readings = [v for v in vectors if v is not None]
         if gate is None or self.rrf or side.said or not gate.reads_as_errand(readings):
@@ -298,8 +302,9 @@ class HybridSearcher:
         return bool(fused) and fused[0][1] < ERRAND_TOP_SCORE
 
     def hybrid_ranking(self, text: str, vectors: list[np.ndarray | None]) -> Fused:
-        """The query's hybrid fusion at the first fetch's depth, the index's memory at its
-        shipped weight (for a search in another mode, or by a searcher that fuses without it)."""
+        """The query's hybrid fusion at a fetch of DENSE_FLOOR_RANK, the index's memory at its
+        shipped weight (for a search in another mode, another depth, or by a searcher that fuses
+        without the memory)."""
         side = self.query_side(text, text, DENSE_FLOOR_RANK, "hybrid")
         vector, repaired = (*vectors, None)[:2]
         lists = self.ranked(text, vector, DENSE_FLOOR_RANK, repaired, side.bm25, adapted=True)

@@ -11,9 +11,11 @@ import pytest
 import search.domain_gate as dg
 from search.domain_gate import DomainGate
 from search.embedder import FakeEmbedder
-from search.fusion import Ranked
-from search.hybrid import HybridSearcher
+from search.fusion import DENSE_FLOOR_RANK, Ranked
+from search.hits import Filters
+from search.hybrid import HybridSearcher, QuerySide
 from search.index_store import SearchIndex
+from search.query_signals import QuerySignals
 from tests.test_query_memory import voting_for
 
 PASSAGES = [
@@ -35,11 +37,12 @@ def gate(service: float) -> DomainGate:
 
 def searcher(service: float, lists: dict[str, Ranked] | None = None,
              monkeypatch: pytest.MonkeyPatch | None = None, votes: tuple[str, ...] = (),
-             **options: float) -> HybridSearcher:
+             elsewhere: dict[str, Ranked] | None = None, **options: float) -> HybridSearcher:
     """A searcher over PASSAGES with that gate; `lists` (when given) are both sides' rankings
-    whatever the query, so the fused scores are known; `votes`: passages a judged question
-    near every query was judged relevant to (a memory; none without); `options` the
-    searcher's."""
+    whatever the query (`elsewhere`, when given, those of any fetch but DENSE_FLOOR_RANK: a
+    search of these four passages fetches four), so the fused scores are known; `votes`:
+    passages a judged question near every query was judged relevant to (a memory; none
+    without); `options` the searcher's."""
     rows = [{"id": f"p/{i}", "heading": None, "kind": "narrative", "text": t}
             for i, t in enumerate(PASSAGES)]
     embedder = FakeEmbedder()
@@ -48,7 +51,8 @@ def searcher(service: float, lists: dict[str, Ranked] | None = None,
     if lists is not None and monkeypatch is not None:
         def ranked(query: str, vector: np.ndarray | None, fetch: int, *_: object,
                    **__: object) -> dict[str, Ranked]:
-            return {name: rows for name, rows in lists.items()
+            chosen = elsewhere if elsewhere is not None and fetch != DENSE_FLOOR_RANK else lists
+            return {name: rows for name, rows in chosen.items()
                     if (name == "bm25" and query) or (name == "dense" and vector is not None)}
         monkeypatch.setattr(found, "ranked", ranked)
         # BM25's top passage holds all of the query: its weight is the full W_MAX
@@ -77,7 +81,15 @@ def test_an_errand_the_sides_disagree_on_is_refused_in_every_mode(
     page = errand.search_page(QUERY, 10)
     assert page.off_topic and page.hits == [] and page.total == 0
     assert errand.search_page(QUERY, 10, "dense").off_topic  # one verdict in every mode
-    assert errand.search_page(QUERY, 2, offset=2).off_topic  # and on every page
+    # and on every page and page size: a search fetched at another depth is ranked again at the
+    # check's, so what that fetch ranks first does not decide it
+    # (a memory whose one vote names no passage here: the searcher fuses as shipped, so hybrid
+    # mode may reuse its own ranking when fetched at the check's depth)
+    deep = searcher(dg.ERRAND_SERVICE_SCORE - 1.0, APART, monkeypatch, ("p/9",),
+                    elsewhere=TOGETHER)
+    assert deep.search_page(QUERY, 10, offset=20).off_topic
+    assert deep.search_page(QUERY, 30).off_topic
+    assert deep.search_page(QUERY, 30, "dense").off_topic
     assert not errand.search_page(QUERY, 10, "bm25").off_topic  # bm25 mode has no gate
 
 
@@ -98,7 +110,6 @@ def test_an_errand_like_query_both_sides_answer_alike_keeps_its_hits(
     assert found.search_page(QUERY, 10, "dense").hits
 
 
-
 def test_a_judged_question_near_it_keeps_it_answered_whatever_the_fusion_weight(
         monkeypatch: pytest.MonkeyPatch) -> None:
     # the memory votes for BM25's first passage: a judged question like this one had an answer
@@ -107,3 +118,47 @@ def test_a_judged_question_near_it_keeps_it_answered_whatever_the_fusion_weight(
         found = searcher(dg.ERRAND_SERVICE_SCORE - 1.0, APART, monkeypatch, ("p/0",), **options)
         assert not found.search_page(QUERY, 10).off_topic, weight
         assert not found.search_page(QUERY, 10, "dense").off_topic, weight
+
+
+def test_a_filter_never_changes_the_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
+    nowhere = Filters(goal="A")  # no passage of PASSAGES is under a mål
+    assert searcher(dg.ERRAND_SERVICE_SCORE - 1.0, APART, monkeypatch).search_page(
+        QUERY, 10, filters=nowhere).off_topic
+    kept = searcher(dg.ERRAND_SERVICE_SCORE - 1.0, TOGETHER, monkeypatch).search_page(
+        QUERY, 10, filters=nowhere)
+    assert not kept.off_topic and kept.hits == []  # answered, but nothing under that mål
+
+
+def test_one_reading_outside_the_errands_keeps_the_query() -> None:
+    # the service logit is the vector's first coordinate - 5.5: a reading at 0 sits under the
+    # floor, one at 1 over it (the repaired reading of a misspelt question, say)
+    weights = np.zeros(DIM, dtype=np.float32)
+    weights[0] = 1.0
+    zero = np.zeros(DIM, dtype=np.float32)
+    service = DomainGate(zero, FIRST_LOGIT, DomainGate(weights, -5.5))
+    under, over = np.zeros(DIM, dtype=np.float32), np.eye(DIM, dtype=np.float32)[0]
+    assert service.reads_as_errand([under])
+    assert not service.reads_as_errand([under, over])
+    assert not service.reads_as_errand([over, under])
+
+
+def test_a_query_naming_a_right_is_exempt(monkeypatch: pytest.MonkeyPatch) -> None:
+    errand = searcher(dg.ERRAND_SERVICE_SCORE - 1.0, APART, monkeypatch)
+    vector = errand.embedder.embed_queries([QUERY])[0]
+    side = QuerySide(None, QuerySignals(0.0, 0.0, 0), {}, False, False)
+    assert errand.unanswered_errand(QUERY, [vector, None], side, None)
+    named = QuerySide(None, QuerySignals(0.0, 0.0, 0), {}, True, False)
+    assert not errand.unanswered_errand(QUERY, [vector, None], named, None)
+
+
+def test_digits_and_signs_are_never_read_as_an_errand(monkeypatch: pytest.MonkeyPatch) -> None:
+    errand = searcher(dg.ERRAND_SERVICE_SCORE - 1.0, APART, monkeypatch)
+    monkeypatch.setattr(errand, "in_domain", lambda *_: True)  # as a number the report holds
+    assert not errand.search_page("2025", 10, "dense").off_topic
+    assert errand.search_page(QUERY, 10, "dense").off_topic  # the control: a worded errand
+
+
+def test_the_rrf_baseline_has_no_errand_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    rrf = searcher(dg.ERRAND_SERVICE_SCORE - 1.0, APART, monkeypatch, rrf=True)
+    page = rrf.search_page(QUERY, 10)
+    assert not page.off_topic and page.hits  # its scores (about 0.03) are not on that scale

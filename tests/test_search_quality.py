@@ -71,7 +71,10 @@ def forgetful(searcher: HybridSearcher) -> HybridSearcher:
     """The searcher without the judged-query memory's votes: the pool's guards read the rest of
     the ranking through it, since with the memory a pool query finds its own judgement. Its
     vouchers still answer at the gate (a gate matter, search.memory_vouch); a refused pool
-    query is refused by the plain gate, so its own judged copy vouches for nothing."""
+    query is refused by the plain gate, so its own judged copy vouches for nothing. The errand
+    check (round 24) reads the memory too, so there a pool query's own judged copy does speak:
+    four pool questions (n02, n04, r01, ac11) pass it only so; for that check the pool's guards
+    are in sample (eval_round24_errands.txt)."""
     return HybridSearcher(searcher.index, searcher.embedder, memory_weight=0.0)
 
 
@@ -195,8 +198,9 @@ def test_held_out_everyday_questions_get_no_hits(searcher: HybridSearcher) -> No
     with_hits = [q for q in texts if searcher.search_page(q, 10).total > 0]
     # measured 2026-12-01 (first run on these strings): 19 of 24 get none; the five that
     # still got hits share words with the report ("bästa … för barn", "skattedeklarationen");
-    # round 5: "bästa vinterjackan för barn" no longer skips the gate as a named right
-    assert len(texts) >= 20 and len(with_hits) <= 4, with_hits
+    # round 5: "bästa vinterjackan för barn" no longer skips the gate as a named right; round
+    # 24's errand check refuses "skattedeklarationen" (3)
+    assert len(texts) >= 20 and len(with_hits) <= 3, with_hits
 
 
 def test_round_four_everyday_questions_get_no_hits(searcher: HybridSearcher) -> None:
@@ -233,6 +237,8 @@ def test_an_errand_the_search_cannot_answer_gets_no_hits(searcher: HybridSearche
             "gångvägen": "L581",
             "Vad gör kommunen för att förhindra att folk hoppar från broar?": "L678"}
     for text, answer in near.items():
+        # still read as errands (else this guards nothing), and still answered
+        assert searcher.index.gate.reads_as_errand(searcher.embedder.embed_queries([text])), text
         found = [h.passage["id"].rsplit("/", 1)[-1] for h in searcher.search(text, 10)]
         assert answer in found, (text, found)
 
@@ -300,8 +306,9 @@ def test_round_six_off_topic_strings(searcher: HybridSearcher) -> None:
     # by another hand, shared their errand with lines here ("när kommer sotaren och vad
     # kostar sotningen" was in both). The bound is the measured first-run value after that
     # overlap was removed from the bank (floor re-chosen on the pool: unchanged): 4 of 20,
-    # the polling station, bulky-waste pickup and two everyday ones
-    assert len(texts) >= 20 and len(with_hits) <= 4, with_hits
+    # the polling station, bulky-waste pickup and two everyday ones; round 24's errand check
+    # refuses the bulky-waste pickup (3)
+    assert len(texts) >= 20 and len(with_hits) <= 3, with_hits
 
 
 def test_hybrid_beats_both_sides_on_the_fifth_held_out_set(scores) -> None:
@@ -335,8 +342,9 @@ def test_round_seven_off_topic_strings(searcher: HybridSearcher) -> None:
     texts = offtopic_heldout("search_offtopic_heldout6.txt")
     with_hits = [q for q in texts if searcher.search_page(q, 10).total > 0]
     # first run (2026-12-02 10:45, round 7's code; round 6's the same): 3 of 20 got hits, a
-    # heavy-transport permit, splitting a plot through the land survey, and an idiom
-    assert len(texts) >= 20 and len(with_hits) <= 3, with_hits
+    # heavy-transport permit, splitting a plot through the land survey, and an idiom; round 24's
+    # errand check refuses the plot (2)
+    assert len(texts) >= 20 and len(with_hits) <= 2, with_hits
 
 
 def test_hybrid_beats_both_sides_on_the_seventh_held_out_set(scores) -> None:
@@ -350,8 +358,9 @@ def test_round_eight_off_topic_strings(searcher: HybridSearcher) -> None:
     # first run of the final code (2026-12-02, round 8, after the heading signal was removed):
     # 4 of 20 got hits, all municipal errands (a private-road grant, public records, a new wood
     # stove, becoming a lay judge). The bound is that measured count: a guard against getting
-    # worse, not evidence that the gate works (nothing was chosen with these strings)
-    assert len(texts) >= 20 and len(with_hits) <= 4, with_hits
+    # worse, not evidence that the gate works (nothing was chosen with these strings); round 24's
+    # errand check refuses the wood stove (3)
+    assert len(texts) >= 20 and len(with_hits) <= 3, with_hits
 
 
 def test_hybrid_beats_both_sides_on_the_eighth_held_out_set(scores) -> None:
@@ -428,9 +437,10 @@ def test_the_eighth_held_out_set_keeps_its_relevant_hits_but_two(searcher, parts
 # (round22_gates.txt): 42 (30 indicator questions) 0.880 on main (dense 0.766), 43 0.916 (dense
 # 0.784), 44 0.917 (dense 0.697). Round 23 (round23_gates.txt): 45 (30 indicator questions)
 # 0.910 on main (dense 0.811), 46 0.937 (dense 0.796). Round 24 (eval_round24_indicator_weight.txt):
-# 47 (30 indicator questions) 0.877 on main (dense 0.814), 48 (20) 0.887 (dense 0.770); 49 (30)
-# 0.896 (dense 0.725), 50 (20) 0.896 (dense 0.761); 51 (gate GT) 0.922 on main and with GT (dense
-# 0.790), 52 0.948 (dense 0.755).
+# 47 (30 indicator questions) 0.877 on main (dense 0.814), 48 (20) 0.887 (dense 0.770);
+# eval_round24_indicator_dense.txt: 49 (30) 0.898 (dense 0.724), 50 (20) 0.894 (dense 0.757), each
+# less one query word for word an earlier set's; eval_round24_errands.txt: 51 (gate GT) 0.922 on
+# main and with GT (dense 0.790), 52 0.948 (dense 0.755).
 @pytest.mark.parametrize(("part", "floor"), [("heldout9", 0.76), ("heldout10", 0.72),
                                              ("heldout11", 0.78), ("heldout12", 0.66),
                                              ("heldout13", 0.80), ("heldout14", 0.81),

@@ -107,7 +107,7 @@ def search_cmd(query: str | None, k: int, year: int | None, goal: str | None,
 # (round23_gates.txt), written that way: together the gate set of IB (what BM25 reads of an
 # indicator row), 45 leaning on indicators (30 of 60). Held-out 47-50 are round 24's
 # (eval_round24_indicator_weight.txt, eval_round24_indicator_dense.txt), written that way and run
-# once on main (no change of the round reached a gate), 47 and 49 leaning on indicators (30 of
+# once on main (neither IW24 nor DD24 reached its gate), 47 and 49 leaning on indicators (30 of
 # 60), 48 and 50 (20); 51-52 the gate set of GT (an errand the search cannot answer,
 # eval_round24_errands.txt).
 LAST_PART = 52  # held-out 2 .. held-out LAST_PART are bundled (tests/data/search_heldoutN.jsonl)
