@@ -170,10 +170,11 @@ class DomainGate:
             return False
         return score >= SERVICE_ASKED_BELOW or self.service_score(vector) >= MIN_SERVICE_SCORE
 
-    def reads_as_errand(self, vectors: list[np.ndarray]) -> bool:
+    def reads_as_errand(self, vectors: list[np.ndarray] | np.ndarray) -> bool:
         """Every reading of the query sits under ERRAND_SERVICE_SCORE on the service direction
         (the caller then asks whether the search found its answer: ERRAND_TOP_SCORE)."""
-        return self.service is not None and bool(vectors) \
+        # len, not truth: a caller may pass the embedder's rows (an array) as well as a list
+        return self.service is not None and len(vectors) > 0 \
             and max(self.service_score(v) for v in vectors) < ERRAND_SERVICE_SCORE
 
     def near_miss(self, vector: np.ndarray | None, text: str, match: float = 0.0) -> bool:

@@ -69,6 +69,7 @@ TOGETHER = {"bm25": [(3, 4.0), (1, 1.0)], "dense": [(3, 0.90), (2, 0.85), (1, 0.
 def test_reads_as_errand_under_the_service_floor_only() -> None:
     vector = np.ones(DIM, dtype=np.float32)
     assert gate(dg.ERRAND_SERVICE_SCORE - 0.1).reads_as_errand([vector])
+    assert gate(dg.ERRAND_SERVICE_SCORE - 0.1).reads_as_errand(np.stack([vector]))  # the rows
     assert not gate(dg.ERRAND_SERVICE_SCORE + 0.1).reads_as_errand([vector])
     assert not gate(-9.0).reads_as_errand([])  # no reading: nothing to read
     zero = np.zeros(DIM, dtype=np.float32)
