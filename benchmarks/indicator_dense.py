@@ -24,25 +24,23 @@ import time
 from pathlib import Path
 
 import faiss
+import indicator_bm25 as bm25_variants
 import numpy as np
 from indicator_lopo import SHIPPED, VouchedLopo, score_modes
 from memory_lopo import candidate_depth, pool
 
 from corpus.passages import INDICATOR
 from search.hybrid import MODES, HybridSearcher
-from search.lexical_text import COMPARABLE_NOTE, SENTENCE_END, clause_end
-from search.lexical_text import COMPARISON as OPENING
+from search.lexical_text import COMPARABLE_NOTE, SENTENCE_END
 
 ARMS = ("shipped", "DD1", "DD2", "DDM")
 
 
 def without_comparison(text: str) -> str:
-    """The row less its " (jämförelse: …)" clause and the comparable-municipalities note."""
-    start = text.find(OPENING)
-    end = clause_end(text, start + 1) if start >= 0 else None
-    if end is not None:
-        text = text[:start] + text[end + 1:]
-    return " ".join(s for s in SENTENCE_END.split(text) if not COMPARABLE_NOTE.search(s))
+    """The row less its " (jämförelse: …)" clause (indicator_bm25's) and the comparable-
+    municipalities note."""
+    return " ".join(s for s in SENTENCE_END.split(bm25_variants.without_comparison(text))
+                    if not COMPARABLE_NOTE.search(s))
 
 
 def dense_text(passage: dict, arm: str) -> str:
