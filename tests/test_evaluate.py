@@ -80,6 +80,10 @@ HELDOUT49 = DATA / "search_heldout49.jsonl"  # round 24: written blind (30 indic
 HELDOUT50 = DATA / "search_heldout50.jsonl"  # round 24: written blind, reported
 HELDOUT51 = DATA / "search_heldout51.jsonl"  # round 24: written blind, gate GT's set, reported
 HELDOUT52 = DATA / "search_heldout52.jsonl"  # round 24: written blind, gate GT's set, reported
+HELDOUT53 = DATA / "search_heldout53.jsonl"  # round 25: written blind (30 indicator questions)
+HELDOUT54 = DATA / "search_heldout54.jsonl"  # round 25: written blind, reported
+HELDOUT55 = DATA / "search_heldout55.jsonl"  # round 25: written blind, gate OT's set, reported
+HELDOUT56 = DATA / "search_heldout56.jsonl"  # round 25: written blind, gate OT's set, reported
 # the blind parts in the order they were written (each checked against all before it)
 LATER_PARTS = (HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8, HELDOUT9,
                HELDOUT10, HELDOUT11, HELDOUT12, HELDOUT13, HELDOUT14, HELDOUT15,
@@ -89,7 +93,8 @@ LATER_PARTS = (HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDO
                HELDOUT34, HELDOUT35, HELDOUT38, HELDOUT36, HELDOUT37,
                HELDOUT39, HELDOUT40, HELDOUT41,
                HELDOUT42, HELDOUT43, HELDOUT44, HELDOUT45, HELDOUT46, HELDOUT47, HELDOUT48,
-               HELDOUT49, HELDOUT50, HELDOUT51, HELDOUT52)
+               HELDOUT49, HELDOUT50, HELDOUT51, HELDOUT52, HELDOUT53, HELDOUT54,
+               HELDOUT55, HELDOUT56)
 REPORT = (Path(__file__).resolve().parents[1] / "corpus" / "reports"
           / "sodertalje-bokslut-social-hallbarhet-2025.txt")
 JUDGED = {"a": 3, "b": 2, "c": 1}
@@ -396,4 +401,6 @@ def test_the_reported_parts_are_bundled_and_the_rest_is_the_pool() -> None:
                               "held-out 42", "held-out 43", "held-out 44",  # round 22's
                               "held-out 45", "held-out 46",  # round 23's
                               "held-out 47", "held-out 48", "held-out 49",
-                              "held-out 50", "held-out 51", "held-out 52")  # round 24's
+                              "held-out 50", "held-out 51", "held-out 52",  # round 24's
+                              "held-out 53", "held-out 54", "held-out 55",
+                              "held-out 56")  # round 25's
