@@ -37,6 +37,7 @@ from search.hits import Filters, Hit, Results, clean_query
 from search.index_store import SearchIndex
 from search.memory_vouch import vouched
 from search.query_memory import WEIGHT as MEMORY_WEIGHT
+from search.query_memory import QueryMemory
 from search.query_memory import restrict as restrict_memory
 from search.query_repair import QueryRepair
 from search.query_signals import (
@@ -308,9 +309,7 @@ class HybridSearcher:
         side = self.query_side(text, text, DENSE_FLOOR_RANK, "hybrid")
         vector, repaired = (*vectors, None)[:2]
         lists = self.ranked(text, vector, DENSE_FLOOR_RANK, repaired, side.bm25, adapted=True)
-        memory = self.index.memory
-        votes = self.rows(memory.scores([v for v in vectors if v is not None])) \
-            if memory is not None else {}
+        votes = self.votes_of(self.index.memory, vectors)
         weights = FusionWeights.for_coverage(self.coverage(text, side.match), self.w_max,
                                              self.rights_weight, MEMORY_WEIGHT)
         return self.fuse(lists, weights, side.rights, side.develop, votes)
@@ -336,11 +335,16 @@ class HybridSearcher:
         return sides_agree([row for row, _ in lexical], [row for row, _ in dense])
 
     def recalled(self, vectors: list[np.ndarray | None]) -> dict[int, float]:
-        """Index row -> the judged-query memory's vote for the query's readings (none without
-        a memory)."""
-        if self.memory is None:
+        """Index row -> this searcher's judged-query memory's vote for the query's readings
+        (none without a memory)."""
+        return self.votes_of(self.memory, vectors)
+
+    def votes_of(self, memory: QueryMemory | None,
+                 vectors: list[np.ndarray | None]) -> dict[int, float]:
+        """Index row -> `memory`'s vote for the query's readings (none without one)."""
+        if memory is None:
             return {}
-        return self.rows(self.memory.scores([v for v in vectors if v is not None]))
+        return self.rows(memory.scores([v for v in vectors if v is not None]))
 
     def rows(self, scores: dict[str, float]) -> dict[int, float]:
         """Passage id -> value, as index row -> value (ids the index lacks are left out)."""
