@@ -5,7 +5,7 @@ part's judged queries; the real HybridSearcher at the shipped point). BM25's wei
 FusionWeights.for_coverage is replaced by a fixed w, or left as shipped; at the shipped rule the
 features are read from the lists the fusion receives at the first fetch. The protocol and the
 figures: benchmarks/results/eval_round25_learned_weight.txt. Run (two processes, alternate parts):
-    python benchmarks/learned_weight_curves.py {0,1} OUT.json
+    python benchmarks/learned_weight_curves.py {0,1} OUT.json [DATA]
 """
 
 from __future__ import annotations
@@ -72,11 +72,12 @@ def curve(searcher: HybridSearcher, query) -> dict:
 
 
 def main() -> None:
-    """Every other pool part (by argv[1]) into argv[2] (resumable)."""
+    """Every other pool part (by argv[1]) into argv[2] (resumable), over argv[3]'s data
+    directory (default /work/main/data, as the other LOPO harnesses)."""
     fusion.FusionWeights.for_coverage = classmethod(for_coverage)
     HybridSearcher.fuse = fuse
     which, out = int(sys.argv[1]), Path(sys.argv[2])
-    lopo = VouchedLopo(Path("/work/main/data"))
+    lopo = VouchedLopo(Path(sys.argv[3]) if len(sys.argv) > 3 else Path("/work/main/data"))
     done = json.loads(out.read_text()) if out.exists() else {}
     for i, (part, queries) in enumerate(pool().items()):
         if i % 2 != which or part in done:
