@@ -24,6 +24,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 W_MAX = 0.6  # BM25's weight when every query word is in the corpus
+# An English question's lexical match reads low (its words are not the report's), which gave BM25
+# about 0.17; counted as this share instead, its weight is W_MAX x 2/3 = 0.4 (EW26, round 26:
+# benchmarks/results/eval_round26_english_weight.txt)
+ENGLISH_COVERAGE = 2 / 3
 RIGHTS_WEIGHT = 0.5  # the rights signal's weight (search.rights_signal), beside the mix
 DENSE_FLOOR_RANK = 50  # the cosine at this rank maps to 0 (at or below: no dense evidence)
 RRF_K = 60

@@ -331,6 +331,27 @@ def test_the_fusion_gives_bm25_no_weight_for_a_partly_known_compound() -> None:
     assert weight("skillnader i hälsa") == pytest.approx(1.0)
 
 
+def test_a_query_read_as_english_weighs_bm25_at_a_fixed_share() -> None:
+    """EW26 (round 26): an English question's lexical match reads low whatever it asks, so its
+    BM25 weight is W_MAX x ENGLISH_COVERAGE (0.4) instead of W_MAX x its match."""
+    from search.fusion import ENGLISH_COVERAGE, W_MAX
+
+    rows = [{"id": f"s/{i}", "text": t, "kind": "narrative", "heading": None}
+            for i, t in enumerate(SPLIT_TEXTS)]
+    embedder = FakeEmbedder()
+    searcher = HybridSearcher(SearchIndex.build(rows, embedder), embedder)
+
+    def coverage(query: str) -> float:
+        lists = searcher.ranked(query, None, 4)
+        return searcher.coverage(query, searcher.lexical_match(query, lists))
+
+    assert coverage("differences in the health of the schools") == ENGLISH_COVERAGE
+    assert coverage("the skolskillnader of the town") == ENGLISH_COVERAGE  # a match counts no more
+    assert coverage("skillnader i hälsa") == pytest.approx(1.0)  # Swedish: its lexical match
+    assert coverage("zorgskillnader") == 0.0
+    assert FusionWeights.for_coverage(ENGLISH_COVERAGE, W_MAX).bm25 == pytest.approx(0.4)
+
+
 def test_nonsense_words_are_recognised_only_when_every_word_is_one() -> None:
     from search.domain_gate import looks_like_nonsense
 
