@@ -84,6 +84,10 @@ HELDOUT53 = DATA / "search_heldout53.jsonl"  # round 25: written blind (30 indic
 HELDOUT54 = DATA / "search_heldout54.jsonl"  # round 25: written blind, reported
 HELDOUT55 = DATA / "search_heldout55.jsonl"  # round 25: written blind, gate OT's set, reported
 HELDOUT56 = DATA / "search_heldout56.jsonl"  # round 25: written blind, gate OT's set, reported
+HELDOUT57 = DATA / "search_heldout57.jsonl"  # round 26: written blind, gate EW26/OT26, reported
+HELDOUT58 = DATA / "search_heldout58.jsonl"  # round 26: written blind, gate EW26/OT26, reported
+HELDOUT59 = DATA / "search_heldout59.jsonl"  # round 26: written blind, gate EW26/OT26, reported
+HELDOUT60 = DATA / "search_heldout60.jsonl"  # round 26: written blind, gate EW26/OT26, reported
 # the blind parts in the order they were written (each checked against all before it)
 LATER_PARTS = (HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8, HELDOUT9,
                HELDOUT10, HELDOUT11, HELDOUT12, HELDOUT13, HELDOUT14, HELDOUT15,
@@ -94,7 +98,7 @@ LATER_PARTS = (HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDO
                HELDOUT39, HELDOUT40, HELDOUT41,
                HELDOUT42, HELDOUT43, HELDOUT44, HELDOUT45, HELDOUT46, HELDOUT47, HELDOUT48,
                HELDOUT49, HELDOUT50, HELDOUT51, HELDOUT52, HELDOUT53, HELDOUT54,
-               HELDOUT55, HELDOUT56)
+               HELDOUT55, HELDOUT56, HELDOUT57, HELDOUT58, HELDOUT59, HELDOUT60)
 REPORT = (Path(__file__).resolve().parents[1] / "corpus" / "reports"
           / "sodertalje-bokslut-social-hallbarhet-2025.txt")
 JUDGED = {"a": 3, "b": 2, "c": 1}
