@@ -445,7 +445,8 @@ def test_the_eighth_held_out_set_keeps_its_relevant_hits_but_two(searcher, parts
 # 0.908 (dense 0.758); 55-56 the gate of OT25, which changed no query's figure and was not kept
 # (eval_round25_known_offtopic.txt). Round 26, the gate of EW26 (kept) and OT26 (not kept): 57
 # 0.918 on main, 0.920 with EW (dense 0.799), 58 0.845 / 0.852 (dense 0.640), 59 0.930 / 0.927
-# (dense 0.779), 60 0.880 / 0.882 (dense 0.722).
+# (dense 0.779), 60 0.880 / 0.882 (dense 0.722); then 61 0.935 (dense 0.776) and 62 0.933 (dense
+# 0.780), first runs with EW.
 @pytest.mark.parametrize(("part", "floor"), [("heldout9", 0.76), ("heldout10", 0.72),
                                              ("heldout11", 0.78), ("heldout12", 0.66),
                                              ("heldout13", 0.80), ("heldout14", 0.81),
@@ -471,7 +472,8 @@ def test_the_eighth_held_out_set_keeps_its_relevant_hits_but_two(searcher, parts
                                              ("heldout53", 0.92), ("heldout54", 0.92),
                                              ("heldout55", 0.88), ("heldout56", 0.88),
                                              ("heldout57", 0.90), ("heldout58", 0.83),
-                                             ("heldout59", 0.90), ("heldout60", 0.86)])
+                                             ("heldout59", 0.90), ("heldout60", 0.86),
+                                             ("heldout61", 0.91), ("heldout62", 0.91)])
 def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: float) -> None:
     held = scores[part]
     assert held["hybrid"] >= floor
@@ -533,7 +535,7 @@ def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: flo
 # judged question) took them to 7, 8, 4 and 6 but was not kept (its latency clause,
 # eval_round25_known_offtopic.txt). Round 26's (the gate of EW26 and OT26), first runs on main and
 # with EW alike: 57 5 of 40, 58 7, 59 3, 60 8 (OT26, not kept for its latency clause, took them to
-# 1, 2, 2 and 4: eval_round26_known_offtopic.txt)
+# 1, 2, 2 and 4: eval_round26_known_offtopic.txt); 61 9 of 40 and 62 7 of 40 (first runs with EW)
 @pytest.mark.parametrize(("name", "most"), [("search_offtopic_heldout9.txt", 1),
                                             ("search_offtopic_heldout10.txt", 2),
                                             ("search_offtopic_heldout11.txt", 1),
@@ -585,7 +587,9 @@ def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: flo
                                             ("search_offtopic_heldout57.txt", 5),
                                             ("search_offtopic_heldout58.txt", 7),
                                             ("search_offtopic_heldout59.txt", 3),
-                                            ("search_offtopic_heldout60.txt", 8)])
+                                            ("search_offtopic_heldout60.txt", 8),
+                                            ("search_offtopic_heldout61.txt", 9),
+                                            ("search_offtopic_heldout62.txt", 7)])
 def test_blind_off_topic_strings(searcher: HybridSearcher, name: str, most: int) -> None:
     texts = offtopic_heldout(name)
     with_hits = [q for q in texts if searcher.search_page(q, 10).total > 0]
