@@ -103,7 +103,7 @@ def diagnose(lopo: Lopo, part: str, queries: list[DevQuery]) -> list[dict[str, o
         vectors = list(searcher.embedder.embed_queries([text] if repaired is None
                                                        else [text, repaired]))
         match = searcher.lexical_match(text, {"bm25": searcher.index.bm25.search(text, 50)})
-        row["w"] = 0.6 * min(1.0, searcher.coverage(text, match))
+        row["w"] = 0.6 * min(1.0, searcher.bm25_share(text, match))  # the shipped weight
         row["repaired"] = repaired
         bm25 = searcher.index.bm25.search(text, 50)
         dense = searcher.ranked("", vectors[0], 50, vectors[1] if len(vectors) > 1 else None,

@@ -3,7 +3,9 @@
 indicator_lopo's harness (LOPO over the pool parts: adapter and vouching memory built without the
 part's judged queries; the real HybridSearcher at the shipped point). BM25's weight in
 FusionWeights.for_coverage is replaced by a fixed w, or left as shipped; at the shipped rule the
-features are read from the lists the fusion receives at the first fetch. The protocol and the
+features are read from the lists the fusion receives at the first fetch (the feature `cov` is
+what the fusion passes for_coverage: since round 26, HybridSearcher.bm25_share, 2/3 for a query
+read as English). The protocol and the
 figures: benchmarks/results/eval_round25_learned_weight.txt. Run (two processes, alternate parts):
     python benchmarks/learned_weight_curves.py {0,1} OUT.json [DATA]
 """

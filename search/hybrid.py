@@ -219,7 +219,7 @@ class HybridSearcher:
                         and not self.in_domain(text, [vector, repaired], side.match):
                     return Results([], 0, off_topic=True)
                 weights = FusionWeights.for_coverage(
-                    self.coverage(text, side.match) if mode == "hybrid" else 0.0,
+                    self.bm25_share(text, side.match) if mode == "hybrid" else 0.0,
                     self.w_max, self.rights_weight, self.memory_weight)
                 # after the gate's verdict, which the memory's votes never change (the errand
                 # check below reads them: unanswered_errand)
@@ -250,11 +250,13 @@ class HybridSearcher:
         """The lexical match the fusion weighs BM25 by. Repairs count, a compound the corpus
         knows only in part does not (PARTIAL_CREDIT). Round 5's exception for an English
         query BM25 read as Swedish was removed in round 7: on the pool it changed two
-        queries, both for the better without it (nDCG@10 +0.0002). A query read as English
-        counts as ENGLISH_COVERAGE whatever it matches (round 26)."""
-        if looks_english(text):
-            return ENGLISH_COVERAGE
+        queries, both for the better without it (nDCG@10 +0.0002)."""
         return match.coverage(REPAIRED_CREDIT, PARTIAL_CREDIT)
+
+    def bm25_share(self, text: str, match: QuerySignals) -> float:
+        """The share of W_MAX the fusion gives BM25: the lexical match (coverage), or
+        ENGLISH_COVERAGE for a query read as English, whatever it matches (round 26, EW26)."""
+        return ENGLISH_COVERAGE if looks_english(text) else self.coverage(text, match)
 
     def in_domain(self, text: str, vectors: list[np.ndarray | None],
                   match: QuerySignals) -> bool:
@@ -315,7 +317,7 @@ class HybridSearcher:
         vector, repaired = (*vectors, None)[:2]
         lists = self.ranked(text, vector, DENSE_FLOOR_RANK, repaired, side.bm25, adapted=True)
         votes = self.votes_of(self.index.memory, vectors)
-        weights = FusionWeights.for_coverage(self.coverage(text, side.match), self.w_max,
+        weights = FusionWeights.for_coverage(self.bm25_share(text, side.match), self.w_max,
                                              self.rights_weight, MEMORY_WEIGHT)
         return self.fuse(lists, weights, side.rights, side.develop, votes)
 

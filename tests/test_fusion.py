@@ -317,22 +317,23 @@ def test_a_high_floor_leaves_only_strong_hits(searcher: HybridSearcher) -> None:
     assert result.hits[0].passage["id"] == "p/0"
 
 
-def split_text_coverage() -> Callable[[str], float]:
-    """The lexical match the fusion weighs BM25 by, for queries over SPLIT_TEXTS."""
+def split_text_share() -> Callable[[str], float]:
+    """The share of W_MAX the fusion gives BM25 (HybridSearcher.bm25_share), for queries over
+    SPLIT_TEXTS."""
     rows = [{"id": f"s/{i}", "text": t, "kind": "narrative", "heading": None}
             for i, t in enumerate(SPLIT_TEXTS)]
     embedder = FakeEmbedder()
     searcher = HybridSearcher(SearchIndex.build(rows, embedder), embedder)
 
-    def coverage(query: str) -> float:
+    def share(query: str) -> float:
         lists = searcher.ranked(query, None, 4)
-        return searcher.coverage(query, searcher.lexical_match(query, lists))
+        return searcher.bm25_share(query, searcher.lexical_match(query, lists))
 
-    return coverage
+    return share
 
 
 def test_the_fusion_gives_bm25_no_weight_for_a_partly_known_compound() -> None:
-    weight = split_text_coverage()
+    weight = split_text_share()
     assert weight("zorgskillnader") == 0.0
     assert weight("skolskillnader") == pytest.approx(1.0)
     assert weight("skillnader i hälsa") == pytest.approx(1.0)
@@ -343,11 +344,11 @@ def test_a_query_read_as_english_weighs_bm25_at_a_fixed_share() -> None:
     BM25 weight is W_MAX x ENGLISH_COVERAGE (0.4) instead of W_MAX x its match."""
     from search.fusion import ENGLISH_COVERAGE, W_MAX
 
-    coverage = split_text_coverage()
-    assert coverage("differences in the health of the schools") == ENGLISH_COVERAGE
-    assert coverage("the skolskillnader of the town") == ENGLISH_COVERAGE  # a match counts no more
-    assert coverage("skillnader i hälsa") == pytest.approx(1.0)  # Swedish: its lexical match
-    assert coverage("zorgskillnader") == 0.0
+    share = split_text_share()
+    assert share("differences in the health of the schools") == ENGLISH_COVERAGE
+    assert share("the skolskillnader of the town") == ENGLISH_COVERAGE  # a match counts no more
+    assert share("skillnader i hälsa") == pytest.approx(1.0)  # Swedish: its lexical match
+    assert share("zorgskillnader") == 0.0
     assert FusionWeights.for_coverage(ENGLISH_COVERAGE, W_MAX).bm25 == pytest.approx(0.4)
 
 
