@@ -43,10 +43,11 @@ def short(passage_iri: str) -> str:
     return REPORT_PART + passage_iri.split("/" + REPORT_PART, 1)[-1]
 
 
-def vouchers(signal: RightsSignal, feats: Features,
-             questions: list[dict]) -> dict[tuple[str, str], float]:
+def vouchers(signal: RightsSignal, feats: Features, questions: list[dict],
+             base: str) -> dict[tuple[str, str], float]:
     """(article, action) -> q, the best confidence x grade / 3 of a question naming the article
-    that grades a passage one of the action's sentences comes from."""
+    that grades a passage one of the action's sentences comes from (search names articles
+    relative to the base IRI)."""
     actions_of: dict[str, set[str]] = {}
     for s in feats.sentences:
         actions_of.setdefault(short(s.passage), set()).add(s.action)
@@ -55,7 +56,7 @@ def vouchers(signal: RightsSignal, feats: Features,
         for article, confidence in signal.named(q["query"]).items():
             for pid, grade in q["relevant"].items():
                 for action in actions_of.get(pid, ()):
-                    key = (article, action)
+                    key = (base + article, action)
                     out[key] = max(out.get(key, 0.0), confidence * grade / 3)
     return out
 
@@ -76,7 +77,7 @@ def main() -> None:
     if args.baseline_only or args.diagnose_only:
         return
     signal = RightsSignal.load(index_dir(R.data_dir(args.data)))
-    q = vouchers(signal, inputs.features, pool_questions())
+    q = vouchers(signal, inputs.features, pool_questions(), inputs.base)
     judged = {c.notation: inputs.by_notation.get(c.notation) for c in cases}
     covered = sorted(n for n, iri in judged.items() if any(k[0] == iri for k in q))
     out.write(f"vouchers: {len(q)} pairs over {len({k[0] for k in q})} articles; "
