@@ -9,6 +9,7 @@ round 22's (rights_round22.run_variant).
     article vouch for the actions whose sentences' passages they grade: q(article, action) = the
     highest confidence x grade / 3 over those questions; relevance' = relevance + beta x q
     (the shared-scale general value unchanged); beta in GRID, chosen per fold.
+  QV2 (designed after QV's figures): as QV, but only a question's grade 2 and 3 passages vouch.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from web.pipeline.layout import index_dir
 from web.pipeline.rights_score import Features, PairScore, pair_scores
 
 GRID = (0.5, 1.0)
+MIN_GRADE = {"QV": 1, "QV2": 2}  # the lowest question grade that vouches, per variant
 QUESTIONS = Path("search/adapter_queries.jsonl")
 REPORT_PART = "rapport/"  # judged ids are the passage IRI from here on
 
@@ -44,7 +46,7 @@ def short(passage_iri: str) -> str:
 
 
 def vouchers(signal: RightsSignal, feats: Features, questions: list[dict],
-             base: str) -> dict[tuple[str, str], float]:
+             base: str, min_grade: int = 1) -> dict[tuple[str, str], float]:
     """(article, action) -> q, the best confidence x grade / 3 of a question naming the article
     that grades a passage one of the action's sentences comes from (search names articles
     relative to the base IRI)."""
@@ -55,6 +57,8 @@ def vouchers(signal: RightsSignal, feats: Features, questions: list[dict],
     for q in questions:
         for article, confidence in signal.named(q["query"]).items():
             for pid, grade in q["relevant"].items():
+                if grade < min_grade:
+                    continue
                 for action in actions_of.get(pid, ()):
                     key = (base + article, action)
                     out[key] = max(out.get(key, 0.0), confidence * grade / 3)
@@ -70,22 +74,25 @@ def vouched(pairs: list[PairScore], q: dict[tuple[str, str], float],
 
 def main() -> None:
     """Parse the arguments; print the baseline, the vouchers' coverage, QV's grid and verdict."""
-    args = X.staged_parser(__doc__).parse_args()
+    parser = X.staged_parser(__doc__)
+    parser.add_argument("--variant", choices=tuple(MIN_GRADE), default="QV")
+    args = parser.parse_args()
+    name = args.variant
     inputs, second = X.inputs_and_judge_two(args)
     out = sys.stdout
     cases, base = Y.baseline(out, inputs, second)
     if args.baseline_only or args.diagnose_only:
         return
     signal = RightsSignal.load(index_dir(R.data_dir(args.data)))
-    q = vouchers(signal, inputs.features, pool_questions(), inputs.base)
+    q = vouchers(signal, inputs.features, pool_questions(), inputs.base, MIN_GRADE[name])
     judged = {c.notation: inputs.by_notation.get(c.notation) for c in cases}
     covered = sorted(n for n, iri in judged.items() if any(k[0] == iri for k in q))
     out.write(f"vouchers: {len(q)} pairs over {len({k[0] for k in q})} articles; "
               f"{len(covered)} of judge 1's {len(cases)} articles have one\n")
     deployed = pair_scores(inputs.features, *V.MIX)
-    grid = [(f"QV beta={b}", vouched(deployed, q, b)) for b in GRID]
-    passes, gain = Y.run_variant(out, "QV", grid, inputs, cases, base, second)
-    out.write(f"\nOUTCOME (QV): QV {'goes to the gate' if passes else 'fails'} "
+    grid = [(f"{name} beta={b}", vouched(deployed, q, b)) for b in GRID]
+    passes, gain = Y.run_variant(out, name, grid, inputs, cases, base, second)
+    out.write(f"\nOUTCOME ({name}): {name} {'goes to the gate' if passes else 'fails'} "
               f"((a)+(b) gain {gain:+.4f})\n")
 
 
