@@ -67,7 +67,8 @@ def sync_index(data_dir: Path, passages: list[Passage] | list[dict], embedder: E
             and not gate_outdated(previous.gate, rows) \
             and not adapter_outdated(previous.adapter, rows) \
             and not memory_outdated(previous, rows) \
-            and not lexical_outdated(previous, rows):
+            and not lexical_outdated(previous, rows) \
+            and not offtopic_outdated(previous):
         return previous, "unchanged"
     index = SearchIndex.build(rows, embedder, reuse=previous, progress=progress)
     if save:
@@ -92,6 +93,14 @@ def lexical_outdated(index: SearchIndex, passages: list[dict]) -> bool:
     """BM25 indexed other documents than search.lexical_text gives these passages (an index
     saved before round 23 read an indicator row's whole text)."""
     return index.bm25.texts != tuple(bm25_document(p) for p in passages)
+
+
+def offtopic_outdated(index: SearchIndex) -> bool:
+    """No known off-topic vectors beside a judged-query memory (an index saved before round
+    25), or vectors of other strings than those now bundled (search.known_offtopic)."""
+    if index.offtopic is None:
+        return index.memory is not None
+    return index.offtopic.outdated()
 
 
 def memory_outdated(index: SearchIndex, passages: list[dict]) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from typing import TypeVar
 
 import numpy as np
@@ -36,6 +36,7 @@ from search.gate_verdict import gate_accepts, gate_lexical, plain_match
 from search.hits import MAX_QUERY_CHARS as MAX_QUERY_CHARS  # re-exported: web/ reads it here
 from search.hits import Filters, Hit, Results, clean_query
 from search.index_store import SearchIndex
+from search.known_offtopic import References, nearer_offtopic
 from search.memory_vouch import vouched
 from search.query_memory import WEIGHT as MEMORY_WEIGHT
 from search.query_memory import QueryMemory
@@ -104,6 +105,7 @@ class HybridSearcher:
         self.memory_weight = memory_weight if self.memory is not None else 0.0
         if rrf:
             self.hit_floor = float("-inf")
+        self._references: References | None = None  # see references()
         self.by_id = {p["id"]: i for i, p in enumerate(index.passages)}
         self.repair = QueryRepair(index.bm25.analyzer, index.bm25.texts)
         self.spans = SpanCache(index.bm25.analyzer.word_terms)  # snippets' words, per passage
@@ -206,6 +208,8 @@ class HybridSearcher:
         else:
             (vector, repaired), side = self.vectors_beside(text, side_of)
         first, weights, recalled = fetch, None, {}
+        # the memory's votes and the known off-topic check read one pass over both references
+        shared = self.shared_similarities([vector, repaired])
         # digits and signs pass the gate only by a specific lexical match ("99"): the answer is
         # that match; the dense side's embedding of a number is noise (round 14: 1 hit, 21
         # noise), so it is not ranked at all (the gate reads the vector, not the ranking)
@@ -224,7 +228,7 @@ class HybridSearcher:
                 # after the gate's verdict, which the memory's votes never change (the errand
                 # check below reads them: unanswered_errand)
                 if mode == "hybrid" and not lexical_only:
-                    recalled = self.recalled([vector, repaired])
+                    recalled = self.recalled([vector, repaired], shared)
             fused = self.fuse(lists, weights, side.rights, side.develop, recalled)
             # digits and signs alone are never read as an errand (hybrid ranks them lexically);
             # hybrid's own ranking is read when it was fetched at the errand check's depth
@@ -232,6 +236,9 @@ class HybridSearcher:
                     and self.unanswered_errand(text, [vector, repaired], side,
                                                fused if mode == "hybrid"
                                                and fetch == DENSE_FLOOR_RANK else None):
+                return Results([], 0, off_topic=True)
+            if fetch == first and vector is not None and not no_letter_word(text) \
+                    and self.known_offtopic(side, shared):
                 return Results([], 0, off_topic=True)
             page, count = self.collect(text, fused, k, filters, offset)
             if len(page) >= k or fetch >= total or not self.deeper_may_match(lists, weights):
@@ -309,6 +316,40 @@ class HybridSearcher:
             fused = self.hybrid_ranking(text, vectors)
         return bool(fused) and fused[0][1] < ERRAND_TOP_SCORE
 
+    def known_offtopic(self, side: QuerySide,
+                       shared: Callable[[], tuple[np.ndarray, np.ndarray]] | None) -> bool:
+        """Every reading sits nearer a known off-topic string than any judged question
+        (search.known_offtopic, round 25). Read from the index's memory whatever this
+        searcher's fusion gives it, as the vouch reads it; a query naming a right, the rrf
+        baseline and a query the gate passes by its specific lexical match are exempt, and an
+        index without a gate lets every query pass."""
+        # a gate matter: without a gate every query passes (as at the errand check)
+        if shared is None or self.index.gate is None or self.rrf or side.said \
+                or specific_match(*gate_lexical(side.match)):
+            return False
+        return nearer_offtopic(shared()[1])
+
+    def references(self) -> References | None:
+        """The index's judged questions and known strings stacked (None without either),
+        stacked again when the index's memory or strings are replaced."""
+        memory, known = self.index.memory, self.index.offtopic
+        if memory is None or known is None or not len(memory) or not len(known.vectors):
+            return None
+        stacked = self._references
+        if stacked is None or not stacked.built_from(memory.vectors, known.vectors):
+            stacked = self._references = References.of(memory.vectors, known.vectors)
+        return stacked
+
+    def shared_similarities(self, vectors: list[np.ndarray | None]) \
+            -> Callable[[], tuple[np.ndarray, np.ndarray]] | None:
+        """References.similarities of the query's readings, computed on first call (None
+        without references or readings)."""
+        readings = [v for v in vectors if v is not None]
+        stacked = self.references()
+        if stacked is None or not readings:
+            return None
+        return cache(partial(stacked.similarities, readings))
+
     def hybrid_ranking(self, text: str, vectors: list[np.ndarray | None]) -> Fused:
         """The query's hybrid fusion at a fetch of DENSE_FLOOR_RANK, the index's memory at its
         shipped weight (for a search in another mode, another depth, or by a searcher that fuses
@@ -341,17 +382,25 @@ class HybridSearcher:
         dense = self.ranked("", vector, DENSE_FLOOR_RANK, repaired, adapted=True)["dense"]
         return sides_agree([row for row, _ in lexical], [row for row, _ in dense])
 
-    def recalled(self, vectors: list[np.ndarray | None]) -> dict[int, float]:
+    def recalled(self, vectors: list[np.ndarray | None],
+                 shared: Callable[[], tuple[np.ndarray, np.ndarray]] | None = None,
+                 ) -> dict[int, float]:
         """Index row -> this searcher's judged-query memory's vote for the query's readings
-        (none without a memory)."""
-        return self.votes_of(self.memory, vectors)
+        (none without a memory); `shared`: the similarities read with the known strings."""
+        return self.votes_of(self.memory, vectors, shared)
 
-    def votes_of(self, memory: QueryMemory | None,
-                 vectors: list[np.ndarray | None]) -> dict[int, float]:
-        """Index row -> `memory`'s vote for the query's readings (none without one)."""
+    def votes_of(self, memory: QueryMemory | None, vectors: list[np.ndarray | None],
+                 shared: Callable[[], tuple[np.ndarray, np.ndarray]] | None = None,
+                 ) -> dict[int, float]:
+        """Index row -> `memory`'s vote for the query's readings (none without one); the
+        `shared` similarities are used when `memory` holds the index's judged questions."""
         if memory is None:
             return {}
-        return self.rows(memory.scores([v for v in vectors if v is not None]))
+        readings = [v for v in vectors if v is not None]
+        index_memory = self.index.memory
+        same = shared is not None and index_memory is not None \
+            and memory.vectors is index_memory.vectors
+        return self.rows(memory.scores(readings, shared()[0] if same else None))
 
     def rows(self, scores: dict[str, float]) -> dict[int, float]:
         """Passage id -> value, as index row -> value (ids the index lacks are left out)."""

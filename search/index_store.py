@@ -20,6 +20,7 @@ from search.dense import DEFAULT_EXACT_LIMIT, DenseIndex
 from search.domain_gate import DomainGate, build_gate
 from search.embedder import Embedder
 from search.initiative_names import InitiativeNames
+from search.known_offtopic import KnownOffTopic
 from search.lexical import BM25Index
 from search.lexical_text import bm25_document
 from search.memory_vouch import mark_vouchers, vouch_recipe
@@ -72,6 +73,7 @@ class SearchIndex:
     adapter: QueryAdapter | None = None  # hybrid's dense query map (None: the bare vector)
     memory: QueryMemory | None = None  # hybrid's judged-query memory (None: no memory)
     initiatives: InitiativeNames | None = None  # the reports' initiative names, from ingest
+    offtopic: KnownOffTopic | None = None  # the known off-topic strings (None: no such check)
     # the adapter folded into the vectors, with what it was built from (see folded())
     _folded: tuple[tuple, FoldedDense] | None = field(default=None, init=False, repr=False,
                                                       compare=False)
@@ -117,6 +119,8 @@ class SearchIndex:
             # the adapter's query texts: no new call; the vouchers read the gate and BM25
             memory = QueryMemory.build(rows, embed, mark=partial(mark_vouchers, gate, bm25),
                                        recipe=vouch_recipe())
+            # read beside the memory's judged questions: without them, nothing to compare
+            offtopic = KnownOffTopic.build(embed) if memory is not None else None
         dense = DenseIndex(embedder.dimension, exact_limit)
         if len(rows):
             dense.add(vectors)
@@ -125,7 +129,8 @@ class SearchIndex:
             "dimension": embedder.dimension, "corpus_hash": corpus_hash(rows),
             "passages": len(rows), "dense_index": dense.kind, "created": time.time(),
         }
-        return cls(rows, bm25, dense, manifest, gate, adapter=adapter, memory=memory)
+        return cls(rows, bm25, dense, manifest, gate, adapter=adapter, memory=memory,
+                   offtopic=offtopic)
 
     def save(self, directory: Path) -> None:
         """Write beside the target, then swap it in: a failure leaves the old index intact."""
@@ -150,6 +155,8 @@ class SearchIndex:
             self.memory.save(tmp)
         if self.initiatives is not None:
             self.initiatives.save(tmp)
+        if self.offtopic is not None:
+            self.offtopic.save(tmp)
         (tmp / "manifest.json").write_text(json.dumps(self.manifest, indent=2), "utf-8")
         old = directory.with_name(directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -175,6 +182,7 @@ class SearchIndex:
             adapter = QueryAdapter.load(directory)
             memory = QueryMemory.load(directory)
             initiatives = InitiativeNames.load(directory)
+            offtopic = KnownOffTopic.load(directory)
         except (OSError, ValueError, RuntimeError) as exc:
             raise SearchIndexError(f"{directory}: no usable search index ({exc}); "
                               "run 'bokslut ingest'") from None
@@ -191,8 +199,11 @@ class SearchIndex:
         if memory is not None and memory.vectors.shape[1] != dense.dimension:
             raise SearchIndexError(f"{directory}: the query memory does not fit the vectors; "
                                    "run 'bokslut ingest'")
+        if offtopic is not None and offtopic.vectors.shape[1] != dense.dimension:
+            raise SearchIndexError(f"{directory}: the known off-topic strings do not fit the "
+                                   "vectors; run 'bokslut ingest'")
         return cls(passages, bm25, dense, manifest, gate, rights, texts, adapter, memory,
-                   initiatives)
+                   initiatives, offtopic)
 
 
 def remembering_queries(embed: EmbedQueries) -> EmbedQueries:

@@ -111,12 +111,15 @@ class QueryMemory:
         # einsum's own loop, not BLAS: BLAS threads would compete with the encoder (round 15)
         return np.einsum("nd,qd->nq", self.vectors, queries).max(axis=1)
 
-    def scores(self, vectors: list[np.ndarray]) -> dict[str, float]:
+    def scores(self, vectors: list[np.ndarray],
+               sims: np.ndarray | None = None) -> dict[str, float]:
         """Passage id -> vote in [0, 1] for a query read as `vectors` (its readings: each
-        judged query at its higher cosine); empty when silent."""
+        judged query at its higher cosine); empty when silent. `sims`: similarities(vectors),
+        when the caller has them (search.known_offtopic.References reads them in one pass
+        with the known off-topic strings)."""
         if not len(self) or not vectors:
             return {}
-        sims = self.similarities(vectors)
+        sims = self.similarities(vectors) if sims is None else sims
         k = min(self.neighbours, len(sims))
         nearest = np.argpartition(-sims, k - 1)[:k]
         votes: dict[str, float] = {}

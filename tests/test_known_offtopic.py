@@ -1,0 +1,193 @@
+"""A query nearer a known off-topic string than any judged question is refused (round 25, OT25)."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import search.known_offtopic as ko
+from search.domain_gate import DomainGate, bank_texts
+from search.embedder import FakeEmbedder
+from search.hybrid import HybridSearcher
+from search.index_store import SearchIndex
+from search.known_offtopic import DELTA, KnownOffTopic, References, known_texts, nearer_offtopic
+from search.query_memory import QueryMemory
+
+MAKER = Path(__file__).resolve().parent.parent / "benchmarks" / "make_known_offtopic.py"
+PASSAGES = [
+    "Förändrade rutiner för äldre minskar nattfastan och ger bättre sömn.",
+    "Fritidsgårdar och föreningar får stöd till idrott och kultur.",
+    "Skolan arbetar med elevhälsa och närvaro i alla årskurser.",
+]
+QUERY = "inkarikets vägar genom Anderna"  # no word of it in PASSAGES: no lexical way through
+JUDGED = "stöd till föreningar och fritidsgårdar"
+DIM = FakeEmbedder().dimension
+
+
+def unit(*values: float) -> np.ndarray:
+    """A unit row in three dimensions."""
+    row = np.array(values, dtype=np.float32)
+    return row / np.linalg.norm(row)
+
+
+def margins(known: np.ndarray, judged: np.ndarray, readings: list[np.ndarray]) -> np.ndarray:
+    """Per reading its margin, read from both references stacked."""
+    return References.of(judged, known).similarities(readings)[1]
+
+
+def near(known: np.ndarray, judged: np.ndarray, readings: list[np.ndarray], **kw) -> bool:
+    """nearer_offtopic over these references (no reading: no margin)."""
+    return nearer_offtopic(margins(known, judged, readings) if readings else np.zeros(0), **kw)
+
+
+def test_the_margin_is_the_nearest_string_against_the_nearest_question() -> None:
+    known, judged = np.stack([unit(1, 0, 0)]), np.stack([unit(0, 1, 0), unit(1, 1, 0)])
+    reading = unit(1, 0, 0)
+    assert margins(known, judged, [reading]) == pytest.approx([1 - np.sqrt(0.5)])
+    assert near(known, judged, [reading])
+    assert not near(known, judged, [unit(1, 1, 0)])  # a judged question itself
+
+
+def test_every_reading_must_sit_nearer_an_offtopic_string() -> None:
+    known, judged = np.stack([unit(1, 0, 0)]), np.stack([unit(0, 1, 0)])
+    assert near(known, judged, [unit(1, 0, 0), unit(2, 1, 0)])
+    # the repaired reading is a judged question: answered
+    assert not near(known, judged, [unit(1, 0, 0), unit(0, 1, 0)])
+
+
+def test_delta_is_the_margin_it_must_exceed() -> None:
+    known, judged = np.stack([unit(1, 0, 0)]), np.stack([unit(0, 1, 0)])
+    reading = unit(1, 0.999, 0)  # a hair nearer the string than the question
+    margin = float(margins(known, judged, [reading])[0])
+    assert 0 < margin < DELTA
+    assert not near(known, judged, [reading])
+    assert near(known, judged, [reading], delta=margin / 2)
+
+
+def test_no_reading_refuses_nothing() -> None:
+    assert not near(np.stack([unit(1, 0, 0)]), np.stack([unit(0, 1, 0)]), [])
+
+
+def test_the_stacked_similarities_are_the_memorys() -> None:
+    judged = np.stack([unit(1, 0, 0), unit(0, 1, 0), unit(1, 1, 1)])
+    readings = [unit(1, 2, 0), unit(0, 1, 3)]
+    memory = QueryMemory(judged, ((), (), ()))
+    stacked = References.of(judged, np.stack([unit(0, 0, 1)]))
+    assert np.array_equal(stacked.similarities(readings)[0], memory.similarities(readings))
+    assert stacked.built_from(judged, stacked.sources[1])
+    assert not stacked.built_from(judged.copy(), stacked.sources[1])
+
+
+def test_known_texts_are_the_banks_then_the_pool_files_once_each() -> None:
+    texts = known_texts()
+    banks = list(dict.fromkeys(bank_texts()))
+    assert texts[:len(banks)] == banks
+    assert len(texts) == len(set(texts)) > len(banks) + 500
+
+
+def test_the_bundled_file_is_what_the_maker_writes(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = importlib.util.spec_from_file_location("make_known_offtopic", MAKER)
+    maker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(maker)
+    files = maker.pool_files()
+    assert [f.name for f in (files[0], files[-1])] == ["search_offtopic_heldout3.txt",
+                                                        "search_offtopic_heldout29.txt"]
+    written = tmp_path / "known.txt"
+    monkeypatch.setattr(maker, "KNOWN", written)
+    maker.main()
+    assert written.read_text("utf-8") == ko.KNOWN.read_text("utf-8")
+
+
+def test_saved_and_read_back(tmp_path: Path) -> None:
+    known = KnownOffTopic(np.stack([unit(1, 0, 0), unit(0, 1, 0)]), "abc")
+    known.save(tmp_path)
+    again = KnownOffTopic.load(tmp_path)
+    assert again is not None and again.source == "abc"
+    assert np.array_equal(again.vectors, known.vectors)
+    assert KnownOffTopic.load(tmp_path / "none") is None
+    (tmp_path / ko.FILE).write_bytes(b"not a zip")
+    with pytest.raises(ValueError, match=ko.FILE):
+        KnownOffTopic.load(tmp_path)
+
+
+def test_outdated_when_the_strings_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    built = KnownOffTopic.build(FakeEmbedder().embed_queries)
+    assert len(built.vectors) == len(known_texts()) and not built.outdated()
+    changed = tmp_path / "known.txt"
+    changed.write_text(ko.KNOWN.read_text("utf-8") + "en ny sträng\n", "utf-8")
+    monkeypatch.setattr(ko, "KNOWN", changed)
+    assert built.outdated()
+
+
+def searcher(judged: list[str], known: list[str], **options: object) -> HybridSearcher:
+    """A searcher over PASSAGES whose gate accepts every query; a memory of `judged`
+    questions (voting for nothing) and the `known` off-topic strings."""
+    embedder = FakeEmbedder()
+    rows = [{"id": f"p/{i}", "heading": None, "kind": "narrative", "text": t}
+            for i, t in enumerate(PASSAGES)]
+    zero = np.zeros(DIM, dtype=np.float32)
+    memory = QueryMemory(embedder.embed_queries(judged), tuple(() for _ in judged))
+    offtopic = KnownOffTopic(embedder.embed_queries(known), "test")
+    index = dataclasses.replace(SearchIndex.build(rows, embedder), gate=DomainGate(zero, 5.0),
+                                memory=memory, offtopic=offtopic)
+    return HybridSearcher(index, embedder, **options)
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense"])
+def test_a_query_by_a_known_string_is_refused_in_hybrid_and_dense(mode: str) -> None:
+    page = searcher([JUDGED], [QUERY]).search_page(QUERY, 10, mode)
+    assert page.off_topic and page.hits == [] and page.total == 0
+    assert searcher([JUDGED], [QUERY]).search_page(QUERY, 10, "bm25").hits == []  # no word
+
+
+def test_the_same_query_is_answered_without_the_check() -> None:
+    # the control: with no known strings (or an index saved before round 25) it has hits
+    assert searcher([JUDGED], []).search(QUERY, 10)
+    assert searcher([JUDGED], ["något helt annat"]).search(QUERY, 10)
+    index = searcher([JUDGED], [QUERY]).index
+    assert HybridSearcher(dataclasses.replace(index, offtopic=None), FakeEmbedder()).search(QUERY)
+
+
+def test_a_judged_question_as_near_is_answered() -> None:
+    assert searcher([JUDGED, QUERY], [QUERY]).search(QUERY, 10)
+
+
+def test_the_rrf_baseline_is_exempt() -> None:
+    assert searcher([JUDGED], [QUERY], rrf=True).search(QUERY, 10)
+
+
+def test_an_index_without_a_gate_lets_every_query_pass() -> None:
+    index = dataclasses.replace(searcher([JUDGED], [QUERY]).index, gate=None)
+    assert HybridSearcher(index, FakeEmbedder()).search(QUERY, 10)
+
+
+def test_a_specific_lexical_match_is_exempt() -> None:
+    # "nattfastan" is in one passage of three and holds the whole query: the gate's lexical way
+    assert searcher([JUDGED], ["nattfastan"]).search("nattfastan", 10)
+
+
+def test_a_query_naming_a_right_is_exempt(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = searcher([JUDGED], [QUERY])
+    side = found.query_side
+
+    def saying(*args: object, **kwargs: object):
+        return dataclasses.replace(side(*args, **kwargs), said=True)
+
+    monkeypatch.setattr(found, "query_side", saying)
+    assert found.search(QUERY, 10)
+
+
+def test_the_votes_read_from_the_shared_pass_are_the_memorys_own() -> None:
+    found = searcher([JUDGED, "äldre och nattfastan"], [QUERY])
+    memory = QueryMemory(found.index.memory.vectors, (((("p/1", 3),), (("p/0", 2),))), floor=-1.0)
+    found.index = dataclasses.replace(found.index, memory=memory)
+    found.memory = memory
+    vector = FakeEmbedder().embed_queries([JUDGED])[0]
+    shared = found.shared_similarities([vector, None])
+    assert shared is not None
+    assert found.recalled([vector, None], shared) == found.recalled([vector, None]) != {}
