@@ -36,7 +36,7 @@ from search.gate_verdict import gate_accepts, gate_lexical, plain_match
 from search.hits import MAX_QUERY_CHARS as MAX_QUERY_CHARS  # re-exported: web/ reads it here
 from search.hits import Filters, Hit, Results, clean_query
 from search.index_store import SearchIndex
-from search.known_offtopic import References, nearer_offtopic
+from search.known_offtopic import References, gate_unsure, nearer_offtopic
 from search.memory_vouch import vouched
 from search.query_memory import WEIGHT as MEMORY_WEIGHT
 from search.query_memory import QueryMemory
@@ -343,8 +343,12 @@ class HybridSearcher:
     def shared_similarities(self, vectors: list[np.ndarray | None]) \
             -> Callable[[], tuple[np.ndarray, np.ndarray]] | None:
         """References.similarities of the query's readings, computed on first call (None
-        without references or readings)."""
+        without references or readings, and when the gate reads the query as typed as clearly
+        in domain: then the check is not asked and the memory reads its own vectors)."""
         readings = [v for v in vectors if v is not None]
+        gate = self.index.gate
+        if gate is None or vectors[0] is None or not gate_unsure(gate.score(vectors[0])):
+            return None
         stacked = self.references()
         if stacked is None or not readings:
             return None
