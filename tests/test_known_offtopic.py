@@ -14,7 +14,15 @@ from search.domain_gate import DomainGate, bank_texts
 from search.embedder import FakeEmbedder
 from search.hybrid import HybridSearcher
 from search.index_store import SearchIndex
-from search.known_offtopic import DELTA, KnownOffTopic, References, known_texts, nearer_offtopic
+from search.known_offtopic import (
+    BAND,
+    DELTA,
+    KnownOffTopic,
+    References,
+    gate_unsure,
+    known_texts,
+    nearer_offtopic,
+)
 from search.query_memory import QueryMemory
 
 MAKER = Path(__file__).resolve().parent.parent / "benchmarks" / "make_known_offtopic.py"
@@ -26,6 +34,7 @@ PASSAGES = [
 QUERY = "inkarikets vägar genom Anderna"  # no word of it in PASSAGES: no lexical way through
 JUDGED = "stöd till föreningar och fritidsgårdar"
 DIM = FakeEmbedder().dimension
+UNSURE = 1.0  # a gate logit in domain (over 0: no service test) and under BAND
 
 
 def unit(*values: float) -> np.ndarray:
@@ -124,16 +133,18 @@ def test_outdated_when_the_strings_change(tmp_path: Path, monkeypatch: pytest.Mo
     assert built.outdated()
 
 
-def searcher(judged: list[str], known: list[str], **options: object) -> HybridSearcher:
-    """A searcher over PASSAGES whose gate accepts every query; a memory of `judged`
-    questions (voting for nothing) and the `known` off-topic strings."""
+def searcher(judged: list[str], known: list[str], logit: float = UNSURE,
+             **options: object) -> HybridSearcher:
+    """A searcher over PASSAGES whose gate accepts every query at `logit` (by default under
+    BAND, where the check is asked); a memory of `judged` questions (voting for nothing) and
+    the `known` off-topic strings."""
     embedder = FakeEmbedder()
     rows = [{"id": f"p/{i}", "heading": None, "kind": "narrative", "text": t}
             for i, t in enumerate(PASSAGES)]
     zero = np.zeros(DIM, dtype=np.float32)
     memory = QueryMemory(embedder.embed_queries(judged), tuple(() for _ in judged))
     offtopic = KnownOffTopic(embedder.embed_queries(known), "test")
-    index = dataclasses.replace(SearchIndex.build(rows, embedder), gate=DomainGate(zero, 5.0),
+    index = dataclasses.replace(SearchIndex.build(rows, embedder), gate=DomainGate(zero, logit),
                                 memory=memory, offtopic=offtopic)
     return HybridSearcher(index, embedder, **options)
 
@@ -191,3 +202,16 @@ def test_the_votes_read_from_the_shared_pass_are_the_memorys_own() -> None:
     shared = found.shared_similarities([vector, None])
     assert shared is not None
     assert found.recalled([vector, None], shared) == found.recalled([vector, None]) != {}
+
+
+def test_the_check_is_asked_only_under_the_band() -> None:
+    assert gate_unsure(BAND - 0.01) and not gate_unsure(BAND) and UNSURE < BAND
+
+
+def test_a_query_the_gate_reads_as_clearly_in_domain_is_not_checked() -> None:
+    # the same query, nearer a known string than any judged question: refused under the band,
+    # answered at it, where the pass over the known strings is not even read (round 27)
+    assert not searcher([JUDGED], [QUERY]).search(QUERY, 10)
+    clear = searcher([JUDGED], [QUERY], logit=BAND)
+    assert clear.search(QUERY, 10)
+    assert clear.shared_similarities([FakeEmbedder().embed_queries([QUERY])[0], None]) is None
