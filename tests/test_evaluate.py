@@ -90,6 +90,12 @@ HELDOUT59 = DATA / "search_heldout59.jsonl"  # round 26: written blind, gate EW2
 HELDOUT60 = DATA / "search_heldout60.jsonl"  # round 26: written blind, gate EW26/OT26, reported
 HELDOUT61 = DATA / "search_heldout61.jsonl"  # round 26: written blind, reported
 HELDOUT62 = DATA / "search_heldout62.jsonl"  # round 26: written blind, reported
+HELDOUT63 = DATA / "search_heldout63.jsonl"  # round 27: written blind, gate OT27, reported
+HELDOUT64 = DATA / "search_heldout64.jsonl"  # round 27: written blind, gate OT27, reported
+HELDOUT65 = DATA / "search_heldout65.jsonl"  # round 27: written blind, gate OT27, reported
+HELDOUT66 = DATA / "search_heldout66.jsonl"  # round 27: written blind, gate OT27, reported
+HELDOUT67 = DATA / "search_heldout67.jsonl"  # round 27: written blind, reported
+HELDOUT68 = DATA / "search_heldout68.jsonl"  # round 27: written blind, reported
 # the blind parts in the order they were written (each checked against all before it)
 LATER_PARTS = (HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8, HELDOUT9,
                HELDOUT10, HELDOUT11, HELDOUT12, HELDOUT13, HELDOUT14, HELDOUT15,
@@ -101,7 +107,8 @@ LATER_PARTS = (HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDO
                HELDOUT42, HELDOUT43, HELDOUT44, HELDOUT45, HELDOUT46, HELDOUT47, HELDOUT48,
                HELDOUT49, HELDOUT50, HELDOUT51, HELDOUT52, HELDOUT53, HELDOUT54,
                HELDOUT55, HELDOUT56, HELDOUT57, HELDOUT58, HELDOUT59, HELDOUT60,
-               HELDOUT61, HELDOUT62)
+               HELDOUT61, HELDOUT62, HELDOUT63, HELDOUT64, HELDOUT65, HELDOUT66,
+               HELDOUT67, HELDOUT68)
 REPORT = (Path(__file__).resolve().parents[1] / "corpus" / "reports"
           / "sodertalje-bokslut-social-hallbarhet-2025.txt")
 JUDGED = {"a": 3, "b": 2, "c": 1}
@@ -412,4 +419,6 @@ def test_the_reported_parts_are_bundled_and_the_rest_is_the_pool() -> None:
                               "held-out 53", "held-out 54", "held-out 55",
                               "held-out 56",  # round 25's
                               "held-out 57", "held-out 58", "held-out 59",
-                              "held-out 60", "held-out 61", "held-out 62")  # round 26's
+                              "held-out 60", "held-out 61", "held-out 62",  # round 26's
+                              "held-out 63", "held-out 64", "held-out 65",
+                              "held-out 66", "held-out 67", "held-out 68")  # round 27's
