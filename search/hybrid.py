@@ -321,11 +321,9 @@ class HybridSearcher:
         """Every reading sits nearer a known off-topic string than any judged question
         (search.known_offtopic, round 25). Read from the index's memory whatever this
         searcher's fusion gives it, as the vouch reads it; a query naming a right, the rrf
-        baseline and a query the gate passes by its specific lexical match are exempt, and an
-        index without a gate lets every query pass."""
-        # a gate matter: without a gate every query passes (as at the errand check)
-        if shared is None or self.index.gate is None or self.rrf or side.said \
-                or specific_match(*gate_lexical(side.match)):
+        baseline and a query the gate passes by its specific lexical match are exempt. No
+        `shared` (no gate, so every query passes, or one the gate is sure of): not asked."""
+        if shared is None or self.rrf or side.said or specific_match(*gate_lexical(side.match)):
             return False
         return nearer_offtopic(shared()[1])
 
@@ -345,14 +343,13 @@ class HybridSearcher:
         """References.similarities of the query's readings, computed on first call (None
         without references or readings, and when the gate reads the query as typed as clearly
         in domain: then the check is not asked and the memory reads its own vectors)."""
-        readings = [v for v in vectors if v is not None]
         gate = self.index.gate
         if gate is None or vectors[0] is None or not gate_unsure(gate.score(vectors[0])):
             return None
         stacked = self.references()
-        if stacked is None or not readings:
+        if stacked is None:
             return None
-        return cache(partial(stacked.similarities, readings))
+        return cache(partial(stacked.similarities, [v for v in vectors if v is not None]))
 
     def hybrid_ranking(self, text: str, vectors: list[np.ndarray | None]) -> Fused:
         """The query's hybrid fusion at a fetch of DENSE_FLOOR_RANK, the index's memory at its
