@@ -1,0 +1,69 @@
+"""Round 28: the pool's judged questions as rights evidence, with an agreement guard (issue 10).
+
+Run: PYTHONPATH=. .venv/bin/python benchmarks/rights_round28.py --data DIR
+Protocol and results: benchmarks/results/rights_eval_round28_agreement.txt (rule fixed before the
+run). Round 27's QV (rights_round27.py) lifted actions the judges grade 0-1 into the top 5. QV3:
+a question that names the article vouches for an action only when the passage it grades holds
+the action's own evidence sentence for that article (the sentence the ranking itself chose), so
+a voucher needs the writer's grade and the model's reading to point at the same text.
+relevance' = relevance + beta x q as in QV; beta in GRID, chosen per fold by nested LOAO.
+"""
+
+from __future__ import annotations
+
+import sys
+
+# run as a script, so benchmarks/ is on the path
+import rights_eval as R
+import rights_round21 as X
+import rights_round22 as Y
+import rights_round27 as Q
+import rights_variants as V
+
+from search.rights_signal import RightsSignal
+from web.pipeline.layout import index_dir
+from web.pipeline.rights_score import PairScore, pair_scores
+
+GRID = (0.5, 1.0, 2.0)
+
+
+def agreeing_vouchers(signal: RightsSignal, pairs: list[PairScore], questions: list[dict],
+                      base: str) -> dict[tuple[str, str], float]:
+    """(article, action) -> q, the best confidence x grade / 3 of a question naming the article
+    that grades the passage holding the action's evidence sentence for that article."""
+    evidence = {(p.article, Q.short(p.sentence.passage)): p.action for p in pairs}
+    out: dict[tuple[str, str], float] = {}
+    for q in questions:
+        for article, confidence in signal.named(q["query"]).items():
+            for pid, grade in q["relevant"].items():
+                action = evidence.get((base + article, pid))
+                if action is not None and grade >= 1:
+                    key = (base + article, action)
+                    out[key] = max(out.get(key, 0.0), confidence * grade / 3)
+    return out
+
+
+def main() -> None:
+    """Parse the arguments; print the baseline, the vouchers' coverage, QV3's grid and verdict."""
+    parser = X.staged_parser(__doc__)
+    args = parser.parse_args()
+    inputs, second = X.inputs_and_judge_two(args)
+    out = sys.stdout
+    cases, base = Y.baseline(out, inputs, second)
+    if args.baseline_only or args.diagnose_only:
+        return
+    signal = RightsSignal.load(index_dir(R.data_dir(args.data)))
+    deployed = pair_scores(inputs.features, *V.MIX)
+    q = agreeing_vouchers(signal, deployed, Q.pool_questions(), inputs.base)
+    judged = {c.notation: inputs.by_notation.get(c.notation) for c in cases}
+    covered = sorted(n for n, iri in judged.items() if any(k[0] == iri for k in q))
+    out.write(f"vouchers: {len(q)} pairs over {len({k[0] for k in q})} articles; "
+              f"{len(covered)} of judge 1's {len(cases)} articles have one\n")
+    grid = [(f"QV3 beta={b}", Q.vouched(deployed, q, b)) for b in GRID]
+    passes, gain = Y.run_variant(out, "QV3", grid, inputs, cases, base, second)
+    out.write(f"\nOUTCOME (QV3): QV3 {'goes to the gate' if passes else 'fails'} "
+              f"((a)+(b) gain {gain:+.4f})\n")
+
+
+if __name__ == "__main__":
+    main()
