@@ -18,6 +18,7 @@ import rights_eval as R
 import rights_round21 as X
 import rights_round22 as Y
 import rights_round27 as Q
+import rights_second_judge as S
 import rights_variants as V
 
 from search.rights_signal import RightsSignal
@@ -43,6 +44,26 @@ def agreeing_vouchers(signal: RightsSignal, pairs: list[PairScore], questions: l
     return out
 
 
+def judge_three(inputs: R.Inputs) -> dict[str, dict[str, int]]:
+    """The blind judge's grades of the stated articles (rights_third_judge_1..5)."""
+    files = S.second_grades(R.ROOT / "tests" / "data", S.first_grades(), S.THIRD, S.THIRD)
+    dev = R.judged_cases(inputs, {V.MIX: pair_scores(inputs.features, *V.MIX)})
+    stated = {c.notation for c in S.section_cases(files, S.THIRD, True, dev)}
+    return {a: g for grades in files.values() for a, g in grades.items() if a in stated}
+
+
+def gate(out, inputs: R.Inputs, cases: list[R.Case], base: list[V.Fold],
+         folds: list[V.Fold]) -> bool:
+    """The rule's gate: the nested rankings against the blind judge (>= 0.753, P@5 held)."""
+    third = judge_three(inputs)
+    (n, p), (bn, bp) = V.judge2(folds, cases, third), V.judge2(base, cases, third)
+    ok = n >= 0.753 and p >= bp
+    out.write(f"GATE (blind judge, {len(third)} stated articles): deployed nDCG@10 {bn:.4f} P@5 "
+              f"{bp:.4f}; QV3 nDCG@10 {n:.4f} ({n - bn:+.4f}) P@5 {p:.4f} ({p - bp:+.4f}) "
+              f"=> {'PASSES' if ok else 'FAILS'}\n")
+    return ok
+
+
 def main() -> None:
     """Parse the arguments; print the baseline, the vouchers' coverage, QV3's grid and verdict."""
     parser = X.staged_parser(__doc__)
@@ -61,6 +82,9 @@ def main() -> None:
               f"{len(covered)} of judge 1's {len(cases)} articles have one\n")
     grid = [(f"QV3 beta={b}", Q.vouched(deployed, q, b)) for b in GRID]
     passes, gain = Y.run_variant(out, "QV3", grid, inputs, cases, base, second)
+    if passes:
+        points = [V.loao(inputs, pairs)[1] for _, pairs in grid]
+        passes = gate(out, inputs, cases, base, V.nested(points)[1])
     out.write(f"\nOUTCOME (QV3): QV3 {'goes to the gate' if passes else 'fails'} "
               f"((a)+(b) gain {gain:+.4f})\n")
 
