@@ -12,6 +12,7 @@ relevance' = relevance + beta x q as in QV; beta in GRID, chosen per fold by nes
 from __future__ import annotations
 
 import sys
+from typing import TextIO
 
 # run as a script, so benchmarks/ is on the path
 import rights_eval as R
@@ -52,7 +53,7 @@ def judge_three(inputs: R.Inputs) -> dict[str, dict[str, int]]:
     return {a: g for grades in files.values() for a, g in grades.items() if a in stated}
 
 
-def gate(out, inputs: R.Inputs, cases: list[R.Case], base: list[V.Fold],
+def gate(out: TextIO, inputs: R.Inputs, cases: list[R.Case], base: list[V.Fold],
          folds: list[V.Fold]) -> bool:
     """The rule's gate: the nested rankings against the blind judge (>= 0.753, P@5 held)."""
     third = judge_three(inputs)
