@@ -60,12 +60,14 @@ from graph.store_writer import rebuild
 from search.embedder import Embedder
 from search.engine import embedder_for
 from search.index_store import SearchIndex, SearchIndexError
+from search.rights_signal import RightsSignal
 from web.pipeline.inferred import STATED, store_articles
 from web.pipeline.ingest import bundled_reports
 from web.pipeline.layout import index_dir
 from web.pipeline.rights_rank import CHOSEN, Thresholds, rank_supports
 from web.pipeline.rights_score import Features, PairScore, features, pair_scores
 from web.pipeline.rights_text import action_sentences
+from web.pipeline.rights_vouchers import with_vouchers
 from web.settings import BY_NAME, resolve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -318,8 +320,20 @@ def load_cases(scope: bool = True, mixes: list = MIXES, data: Path | None = None
                blind: bool = False, rows: list[dict] | None = None) -> tuple[list[Case], Inputs]:
     """Judged articles with scored pairs for every signal mix on the 2025 report."""
     inputs = load_inputs(scope, data, blind, rows)
-    return judged_cases(inputs, {mix: pair_scores(inputs.features, *mix)
-                                 for mix in mixes}), inputs
+    return judged_cases(inputs, {mix: mix_pairs(inputs, mix, data) for mix in mixes}), inputs
+
+
+def mix_pairs(inputs: Inputs, mix: tuple, data: Path | None) -> list[PairScore]:
+    """A signal mix's pairs; the deployed mix's as ingest ranks them, with the judged search
+    questions' vouchers (web/pipeline/rights_vouchers.py, since round 28)."""
+    pairs = pair_scores(inputs.features, *mix)
+    if mix != FIXED_MIX[0]:
+        return pairs
+    folder = index_dir(data_dir() if data is None else data)
+    naming = RightsSignal.load(folder)
+    if naming is None:
+        sys.exit(f"fel: {folder} har ingen rights.json (kör bokslut ingest)")
+    return with_vouchers(pairs, inputs.passages, naming, inputs.base)
 
 
 def judged_cases(inputs: Inputs, scored: dict[tuple, list[PairScore]]) -> list[Case]:

@@ -25,6 +25,7 @@ from rdflib.namespace import RDF, XSD
 from graph import BK, INFERRED_GRAPH, REFERENCE_GRAPH, StoreBuilder, sparql_prologue
 from search.embedder import Embedder
 from search.index_store import SearchIndex
+from search.rights_signal import RightsSignal
 from web.pipeline.rights_rank import (
     CHOSEN,
     CONTRIBUTES,
@@ -37,6 +38,8 @@ from web.pipeline.rights_rank import (
 )
 from web.pipeline.rights_score import features, pair_scores
 from web.pipeline.rights_text import ArticleText, action_sentences
+from web.pipeline.rights_vouchers import BETA, with_vouchers
+from web.pipeline.search_rights import rights_for_search
 
 # These run on the store being built, whose default graph may not yet hold the union of
 # the named graphs just written, so every pattern names its graph.
@@ -104,7 +107,9 @@ def method_text(model_name: str, t: Thresholds) -> str:
             f"frågorna, frågeprompt mot meningens egen vektor) och {t.lexical_weight:.0%} "
             f"lexikal överlappning med beskrivningen, "
             f"{'centrerade per mening och ' if t.centre else ''}standardiserade över alla par, "
-            f"sedan per artikel över alla insatser; direkt ≥ {t.direct}, "
+            f"sedan per artikel över alla insatser; plus {BETA} × (säkerhet × betyg / 3) när "
+            f"en bedömd sökfråga som nämner artikeln betygsätter textavsnittet med insatsens "
+            f"bästa mening; direkt ≥ {t.direct}, "
             f"bidrar ≥ {t.contributes}, härledd ≥ {t.inferred} (och ≥ {t.floor} på den "
             f"gemensamma skalan); rangordning: relevans + {t.stated_bonus} om bokslutet "
             f"anger rättigheten")
@@ -123,6 +128,9 @@ def scored_supports(store: Any, index: SearchIndex, embedder: Embedder, base: st
     # and standardised against; procedural ones are only kept out of the links
     pairs = pair_scores(features(articles, sentences, embedder), t.lexical_weight, t.top,
                         t.centre)
+    # search's rights recognition reads only the articles' names here, not any ranking
+    naming = RightsSignal(rights_for_search(store, base))
+    pairs = with_vouchers(pairs, index.passages, naming, base)
     return rank_supports(pairs, stated, report_of, procedural, t)
 
 
