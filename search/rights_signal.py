@@ -2,7 +2,8 @@
 
 At ingest the pipeline hands search, per rights article, its wordings, definition, its
 instrument's names and the passages that answer it (the målområde's rights list, and the
-passages of the actions graf/harlett ranks for it, with rank and class); it is saved with the
+passages of the actions ranked for it, with rank and class: graf/harlett's ranking before the
+judged search questions' vouchers, web/pipeline/inferred.py); it is saved with the
 index as rights.json. At query time a query names an article when
 
 * it says which one: an instrument and a number ("Barnkonventionen artikel 12", "CRC 12",

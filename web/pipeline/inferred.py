@@ -17,7 +17,7 @@ Nodes of class härledd (not stated by the report) are also bk:InferredSupport, 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
@@ -62,6 +62,9 @@ SELECT ?article ?label ?g WHERE {
 }"""
 STATED = sparql_prologue() + """
 SELECT DISTINCT ?action ?article WHERE { GRAPH ?g { ?action bk:supportsRight ?article } }"""
+
+ACTION_PASSAGES = sparql_prologue() + """
+SELECT ?action ?passage WHERE { GRAPH ?g { ?action a bk:Action ; prov:wasDerivedFrom ?passage } }"""
 
 CLASS_TERMS = {DIRECT: BK.SupportDirect, CONTRIBUTES: BK.SupportContributes,
                INFERRED: BK.SupportInferred, VIA_GOAL_AREA: BK.SupportViaGoalArea}
@@ -115,13 +118,20 @@ def method_text(model_name: str, t: Thresholds) -> str:
             f"anger rättigheten")
 
 
-def scored_supports(store: Any, index: SearchIndex, embedder: Embedder, base: str,
-                    t: Thresholds = CHOSEN) -> list[RankedSupport]:
+class Rankings(NamedTuple):
+    """The two rankings ingest makes of the same scored pairs."""
+
+    shown: list[RankedSupport]  # graf/harlett: with the judged questions' vouchers
+    for_search: list[RankedSupport]  # search's rights signal: without them (see below)
+
+
+def ranked_supports(store: Any, index: SearchIndex, embedder: Embedder, base: str,
+                    t: Thresholds = CHOSEN) -> Rankings:
     """Every linked (article, action) pair of the store being built, ranked per report."""
     articles, procedural = store_articles(store, base)
     sentences = action_sentences(index.passages, base)
     if not articles or not sentences:
-        return []
+        return Rankings([], [])
     report_of = {base + p["source"]: p["report"] for p in index.passages if p.get("source")}
     stated = {(str(r["action"]), str(r["article"])) for r in store.select(STATED, trusted=True)}
     # every article, procedural ones included, is the background the signals are centred
@@ -130,8 +140,23 @@ def scored_supports(store: Any, index: SearchIndex, embedder: Embedder, base: st
                         t.centre)
     # search's rights recognition reads only the articles' names here, not any ranking
     naming = RightsSignal(rights_for_search(store, base))
-    pairs = with_vouchers(pairs, index.passages, naming, base)
-    return rank_supports(pairs, stated, report_of, procedural, t)
+    shown = with_vouchers(pairs, index.passages, naming, base)
+    # The vouchers are search's own judged questions, which search already reads (its memory
+    # and adapter); search keeps the ranking without them, so they do not reach it twice
+    # (round 28: with them its gate failed by 0.00002, benchmarks/results/round28_gates.txt).
+    return Rankings(rank_supports(shown, stated, report_of, procedural, t),
+                    rank_supports(pairs, stated, report_of, procedural, t))
+
+
+def search_rows(store: Any, supports: list[RankedSupport]) -> list[dict[str, str]]:
+    """A ranking as the rows search_rights.SUPPORTS reads from graf/harlett: one per passage
+    of each ranked action."""
+    passages: dict[str, list[str]] = {}
+    for r in store.select(ACTION_PASSAGES, trusted=True):
+        passages.setdefault(str(r["action"]), []).append(str(r["passage"]))
+    return [{"article": s.article, "rank": str(s.rank), "class": str(CLASS_TERMS[s.support_class]),
+             "evidence": s.sentence.passage, "passage": passage}
+            for s in supports for passage in passages.get(s.action, [])]
 
 
 def node_iri(support: RankedSupport) -> URIRef:
@@ -160,11 +185,12 @@ def support_graph(supports: list[RankedSupport], method: str) -> Graph:
 
 
 def add_inferred(builder: StoreBuilder, index: SearchIndex, embedder: Embedder, base: str,
-                 progress: Callable[[str], None]) -> int:
-    """Replace graf/harlett in the store being built (after the report graphs are in it)."""
-    supports = scored_supports(builder, index, embedder, base)
-    graph = support_graph(supports, method_text(embedder.name, CHOSEN))
-    count = builder.replace_graph(base + INFERRED_GRAPH, graph)
-    counts = {c: sum(s.support_class == c for s in supports) for c in CLASS_TERMS}
+                 progress: Callable[[str], None]) -> list[dict[str, str]]:
+    """Replace graf/harlett in the store being built (after the report graphs are in it);
+    returns search's ranking as rows for search_rights.rights_for_search."""
+    rankings = ranked_supports(builder, index, embedder, base)
+    builder.replace_graph(base + INFERRED_GRAPH,
+                          support_graph(rankings.shown, method_text(embedder.name, CHOSEN)))
+    counts = {c: sum(s.support_class == c for s in rankings.shown) for c in CLASS_TERMS}
     progress("rättighetsstöd: " + ", ".join(f"{c} {n}" for c, n in counts.items()))
-    return count
+    return search_rows(builder, rankings.for_search)

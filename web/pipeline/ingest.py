@@ -156,8 +156,8 @@ def ingest(paths: list[Path], data_dir: Path, base: str,
             "passage": sentence_vectors(passages, base, remembered, {}),  # all remembered
             "query": queries})
         t = time.perf_counter()
-        add_inferred(builder, index, remembered, base, progress)  # from the graphs just written
-        index.rights = RightsSignal(rights_for_search(builder, base))  # rights questions
+        ranked = add_inferred(builder, index, remembered, base, progress)  # from the new graphs
+        index.rights = RightsSignal(rights_for_search(builder, base, ranked))  # rights questions
         index.initiatives = initiative_names(builder)  # the gate's rescue by a named initiative
         result.seconds["graph"] = graphs_seconds + time.perf_counter() - t
         save_index(builder, index, status)
@@ -211,8 +211,8 @@ def remove_report(data_dir: Path, key: str, base: str, embedder: Embedder,
         removed = len(previous.passages) - len(kept) if previous else 0
         index, status = sync_index(data_dir, kept, embedder, save=False, previous=previous)
         builder.drop_graph(graph_iri)
-        add_inferred(builder, index, embedder, base, lambda _: None)  # no links to removed actions
-        index.rights = RightsSignal(rights_for_search(builder, base))
+        ranked = add_inferred(builder, index, embedder, base, lambda _: None)  # none to removed
+        index.rights = RightsSignal(rights_for_search(builder, base, ranked))
         index.initiatives = initiative_names(builder)
         # the kept rights vectors stay valid (keyed by text and model), so the next ingest
         # need not embed them again

@@ -3,8 +3,9 @@
 search/ never imports graph/, so the pipeline hands it, for every substantive rights article,
 its wordings (the vocabulary's labels and the report's own, both languages), its definition,
 its instrument's names, and the passages that carry the answer: the målområde's rights list
-that states the article, and the passages of every action ranked for it in graf/harlett
-(bk:ScoredSupport, written by web/pipeline/inferred.py) with that rank and class. Search saves
+that states the article, and the passages of every action ranked for it with that rank and
+class: at ingest graf/harlett's ranking before the judged search questions' vouchers
+(web/pipeline/inferred.py hands it over), else graf/harlett's bk:ScoredSupport nodes. Search saves
 this with its index (search/rights_signal.py reads it). Every pattern names its graph: the
 store being built may not yet hold the union of the named graphs.
 """
@@ -50,8 +51,11 @@ def _plain(rows: list[dict]) -> list[dict[str, str]]:
     return [{k: str(getattr(v, "value", v)) for k, v in r.items()} for r in rows]
 
 
-def rights_for_search(store: Any, base: str) -> dict:
-    """Articles with wordings, definition, instrument names and answer passages (relative ids)."""
+def rights_for_search(store: Any, base: str, supports: list[dict[str, str]] | None = None
+                      ) -> dict:
+    """Articles with wordings, definition, instrument names and answer passages (relative ids);
+    the ranked actions' passages from `supports` when given (rows as SUPPORTS gives them: the
+    ranking ingest makes for search, web/pipeline/inferred.py), else from graf/harlett."""
     def rel(iri: str) -> str:
         return iri[len(base):] if iri.startswith(base) else iri
 
@@ -64,7 +68,7 @@ def rights_for_search(store: Any, base: str) -> dict:
     passages: dict[str, dict[str, list]] = {}
     for r in select(STATED_LISTS):
         passages.setdefault(rel(r["article"]), {})[rel(r["passage"])] = [0, LIST, True]
-    for r in select(SUPPORTS):
+    for r in select(SUPPORTS) if supports is None else supports:
         found = passages.setdefault(rel(r["article"]), {})
         pid, rank = rel(r["passage"]), int(r["rank"])
         row = [rank, r["class"].rsplit("#", 1)[-1], r["passage"] == r["evidence"]]
