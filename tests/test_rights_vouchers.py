@@ -81,3 +81,12 @@ def test_production_lifts_a_vouched_action_above_an_unvouched_better_one() -> No
     out = with_vouchers(pairs, PASSAGES, naming, BASE, [question("var kan barn leka", {2: 3})])
     assert out[1].relevance == pytest.approx(0.4 + BETA) and out[1].relevance > out[0].relevance
     assert with_vouchers(pairs, PASSAGES, naming, BASE, []) == pairs  # no questions, no change
+
+
+def test_another_years_passage_of_the_same_text_gets_the_same_voucher() -> None:
+    again = {"id": "rapport/r2/passage/L9", "text": PASSAGES[0]["text"]}  # L1 word for word
+    later = PairScore(BASE + LEK, BASE + "rapport/r2/atgard/C-1", 0.5,
+                      Sentence(BASE + "rapport/r2/atgard/C-1", BASE + again["id"], 3, "M."), 1.7)
+    naming = Naming({"lek": {LEK: 1.0}})
+    q = vouchers([*PAIRS, later], [*PASSAGES, again], naming, BASE, [question("lek", {1: 3})])
+    assert q[(BASE + LEK, BASE + "atgard/C-1")] == q[(BASE + LEK, later.action)] == 1.0

@@ -8,15 +8,19 @@ model's reading point at the same text. A voucher's strength is the question's c
 it names the article × the passage's grade / 3; a pair's relevance gains BETA × its best
 voucher. Its general value (the härledd floor) and its evidence sentence stay as they were.
 
-A judgement follows its text, not its source line (search/held_texts.py), so a report no
-question graded gets no voucher. Measured before it was built, with the rule written first:
+A judgement follows its text, not its source line (search/held_texts.py): every passage that
+holds a judged text gets its grade, so another year's report repeating a graded passage word
+for word is ranked alike; a passage whose text no question graded gets no voucher.
+
+Measured before it was built, with the rule written first:
 benchmarks/results/rights_eval_round28_agreement.txt (both development judges by nested
-leave-one-article-out, then the blind judge: nDCG@10 0.743 -> 0.793, P@5 held).
+leave-one-article-out, then the blind judge: nDCG@10 0.743 -> 0.793, P@5 held; as deployed,
+with härledd's line kept at 0.75, 0.781).
 """
 
 from __future__ import annotations
 
-from search.held_texts import held_judgements
+from search.held_texts import HeldTexts, held_judgements
 from search.query_adapter import JudgedQuery, load_judged
 from search.rights_signal import RightsSignal
 from web.pipeline.rights_score import PairScore
@@ -30,16 +34,21 @@ def vouchers(pairs: list[PairScore], passages: list[dict], naming: RightsSignal,
     """(article, action) -> the best confidence × grade / 3 of a judged question naming the
     article that grades the passage holding the action's evidence sentence for it."""
     evidence = {(p.article, p.sentence.passage): p.action for p in pairs}
+    held = HeldTexts(passages)
+    judgements = held_judgements(held, judged)[0]
+    twins = held.twins({pid for _, pid, _, _ in judgements})
     named: dict[str, dict[str, float]] = {}
     out: dict[Pair, float] = {}
-    for question, pid, grade, _ in held_judgements(passages, judged)[0]:
+    for question, pid, grade, _ in judgements:
         if question.text not in named:
             named[question.text] = naming.named(question.text)
         for article, confidence in named[question.text].items():
-            action = evidence.get((base + article, base + pid))
-            if action is not None:
-                key = (base + article, action)
-                out[key] = max(out.get(key, 0.0), confidence * grade / 3)
+            # the grade is the text's: every passage holding it (another year's) gets it too
+            for holder in (pid, *twins.get(pid, ())):
+                action = evidence.get((base + article, base + holder))
+                if action is not None:
+                    key = (base + article, action)
+                    out[key] = max(out.get(key, 0.0), confidence * grade / 3)
     return out
 
 
