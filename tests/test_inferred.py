@@ -133,6 +133,41 @@ def test_crpd_30_is_never_stated_but_the_parasport_action_is_inferred(nodes) -> 
     assert "C-1" in found
 
 
+class Reader:
+    """The built store behind the builder's select(), for code that reads a store being built."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+
+    def select(self, query: str, trusted: bool = True) -> list[dict]:
+        """The query's rows (the built store is the project's own, so trusted)."""
+        return trusted_select(self.store, query)
+
+
+def test_the_graph_ranks_with_the_questions_vouchers_and_search_without(built_data: Path,
+                                                                        store, nodes) -> None:
+    """Round 28: graf/harlett is the vouched ranking; search's rights.json is built from the
+    ranking of the same pairs without the vouchers, and the two differ where a judged
+    question vouched."""
+    from search.index_store import SearchIndex
+    from search.rights_signal import RightsSignal
+    from web.pipeline.inferred import ranked_supports, search_rows
+    from web.pipeline.layout import index_dir
+    from web.pipeline.search_rights import rights_for_search
+
+    embedder = embedder_for(resolve({"data": built_data})["embed_model"], str(built_data))
+    folder = index_dir(built_data)
+    rankings = ranked_supports(Reader(store), SearchIndex.load(folder), embedder, BASE)
+    graph = {(str(n["article"]), str(n["action"])): n["rank"].toPython() for n in nodes}
+    assert {(s.article, s.action): s.rank for s in rankings.shown} == graph
+    expected = rights_for_search(Reader(store), BASE, search_rows(Reader(store),
+                                                                  rankings.for_search))
+    assert RightsSignal.load(folder).data["articles"] == expected["articles"]
+    plain = {(s.article, s.action): s.rank for s in rankings.for_search}
+    moved = {k for k in graph if plain.get(k) != graph[k]}
+    assert moved and len(moved) < len(graph) / 2
+
+
 def test_a_second_report_is_ranked_for_its_own_year_and_leaves_cleanly(built_data: Path,
                                                                        tmp_path: Path,
                                                                        nodes) -> None:

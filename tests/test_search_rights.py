@@ -256,3 +256,28 @@ def test_a_procedural_article_is_never_named(bundled) -> None:
             asked = terms(query) - cues()
             for iri in bundled.named(query):
                 assert any(g & asked for w in by_iri[iri].wordings for g in w), (label, iri)
+
+
+def test_ingest_can_hand_search_its_own_ranking_instead_of_the_graphs() -> None:
+    """Round 28: search reads the ranking without the judged questions' vouchers, handed over
+    as SUPPORTS-shaped rows; without rows it reads graf/harlett (empty here)."""
+    import pyoxigraph as ox
+
+    from graph.namespaces import BK
+    from graph.reference import project_graphs
+    from graph.store_writer import StoreBuilder
+    from web.pipeline.search_rights import rights_for_search
+
+    builder = StoreBuilder(ox.Store())
+    for name, graph in project_graphs(BASE).items():
+        builder.replace_graph(BASE + name, graph)
+    passage = BASE + "rapport/r/passage/L7"
+    rows = [{"article": BASE + "rattighet/crc/31", "rank": "2", "class": str(BK.SupportInferred),
+             "evidence": passage, "passage": passage}]
+
+    def answers(data: dict) -> list:
+        return next(a for a in data["articles"] if a["iri"] == "rattighet/crc/31")["passages"]
+
+    assert answers(rights_for_search(builder, BASE, rows)) == [
+        ["rapport/r/passage/L7", 2, "SupportInferred", True]]
+    assert answers(rights_for_search(builder, BASE)) == []
