@@ -96,6 +96,10 @@ HELDOUT65 = DATA / "search_heldout65.jsonl"  # round 27: written blind, gate OT2
 HELDOUT66 = DATA / "search_heldout66.jsonl"  # round 27: written blind, gate OT27, reported
 HELDOUT67 = DATA / "search_heldout67.jsonl"  # round 27: written blind, reported
 HELDOUT68 = DATA / "search_heldout68.jsonl"  # round 27: written blind, reported
+HELDOUT69 = DATA / "search_heldout69.jsonl"  # round 28: written blind, gate QV3, reported
+HELDOUT70 = DATA / "search_heldout70.jsonl"  # round 28: written blind, gate QV3, reported
+HELDOUT71 = DATA / "search_heldout71.jsonl"  # round 28: written blind, gate QV3, reported
+HELDOUT72 = DATA / "search_heldout72.jsonl"  # round 28: written blind, gate QV3, reported
 # the blind parts in the order they were written (each checked against all before it)
 LATER_PARTS = (HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8, HELDOUT9,
                HELDOUT10, HELDOUT11, HELDOUT12, HELDOUT13, HELDOUT14, HELDOUT15,
@@ -108,7 +112,7 @@ LATER_PARTS = (HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDO
                HELDOUT49, HELDOUT50, HELDOUT51, HELDOUT52, HELDOUT53, HELDOUT54,
                HELDOUT55, HELDOUT56, HELDOUT57, HELDOUT58, HELDOUT59, HELDOUT60,
                HELDOUT61, HELDOUT62, HELDOUT63, HELDOUT64, HELDOUT65, HELDOUT66,
-               HELDOUT67, HELDOUT68)
+               HELDOUT67, HELDOUT68, HELDOUT69, HELDOUT70, HELDOUT71, HELDOUT72)
 REPORT = (Path(__file__).resolve().parents[1] / "corpus" / "reports"
           / "sodertalje-bokslut-social-hallbarhet-2025.txt")
 JUDGED = {"a": 3, "b": 2, "c": 1}
@@ -421,4 +425,6 @@ def test_the_reported_parts_are_bundled_and_the_rest_is_the_pool() -> None:
                               "held-out 57", "held-out 58", "held-out 59",
                               "held-out 60", "held-out 61", "held-out 62",  # round 26's
                               "held-out 63", "held-out 64", "held-out 65",
-                              "held-out 66", "held-out 67", "held-out 68")  # round 27's
+                              "held-out 66", "held-out 67", "held-out 68",  # round 27's
+                              "held-out 69", "held-out 70", "held-out 71",
+                              "held-out 72")  # round 28's
