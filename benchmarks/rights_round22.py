@@ -17,6 +17,7 @@ by rights_eval.choose on the other 62, as round 20's variants were.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections import defaultdict
 from typing import TextIO
@@ -200,6 +201,21 @@ def run_variant(out: TextIO, name: str, grid: list[tuple[str, list[PairScore]]],
     passes = passes and links == 0
     out.write(f"  => with (e): {'PASSES: to the gate' if passes else 'fails'}\n")
     return passes, gain
+
+
+Staged = tuple[argparse.Namespace, R.Inputs, dict[str, dict[str, int]], list[R.Case],
+               list[V.Fold]]
+
+
+def staged_start(parser: argparse.ArgumentParser) -> Staged | None:
+    """A later round's harness start: parse, load the inputs and judge 2, print the baseline;
+    (args, inputs, judge 2, cases, folds), or None when only the baseline was asked for."""
+    args = parser.parse_args()
+    inputs, second = X.inputs_and_judge_two(args)
+    cases, base = baseline(sys.stdout, inputs, second)
+    if args.baseline_only or args.diagnose_only:
+        return None
+    return args, inputs, second, cases, base
 
 
 def baseline(out: TextIO, inputs: R.Inputs, second: dict[str, dict[str, int]]

@@ -68,13 +68,11 @@ def main() -> None:
     parser = X.staged_parser(__doc__)
     parser.add_argument("--variant", choices=("P", "K"), default="P",
                         help="which variant's grid, nested LOAO and verdict to run")
-    args = parser.parse_args()
-    inputs, second = X.inputs_and_judge_two(args)
-    out = sys.stdout
-    cases, base = Y.baseline(out, inputs, second)
-    if args.baseline_only or args.diagnose_only:
+    started = Y.staged_start(parser)
+    if started is None:
         return
-    feats = inputs.features
+    args, inputs, second, cases, base = started
+    out, feats = sys.stdout, inputs.features
     passage = sentence_cosines(inputs, "embed_passages")
     out.write(f"check: passage-prompt cosines vs features(): max |diff| "
               f"{float(np.abs(passage - feats.dense).max()):.2e}\n")

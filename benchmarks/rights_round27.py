@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TextIO
 
 # run as a script, so benchmarks/ is on the path
 import rights_eval as R
@@ -72,23 +73,27 @@ def vouched(pairs: list[PairScore], q: dict[tuple[str, str], float],
                       p.sentence, p.general) for p in pairs]
 
 
-def main() -> None:
-    """Parse the arguments; print the baseline, the vouchers' coverage, QV's grid and verdict."""
-    parser = X.staged_parser(__doc__)
-    parser.add_argument("--variant", choices=tuple(MIN_GRADE), default="QV")
-    args = parser.parse_args()
-    name = args.variant
-    inputs, second = X.inputs_and_judge_two(args)
-    out = sys.stdout
-    cases, base = Y.baseline(out, inputs, second)
-    if args.baseline_only or args.diagnose_only:
-        return
-    signal = RightsSignal.load(index_dir(R.data_dir(args.data)))
-    q = vouchers(signal, inputs.features, pool_questions(), inputs.base, MIN_GRADE[name])
+def coverage(out: TextIO, q: dict[tuple[str, str], float], cases: list[R.Case],
+             inputs: R.Inputs) -> None:
+    """How many pairs and articles the vouchers reach, and how many of judge 1's articles."""
     judged = {c.notation: inputs.by_notation.get(c.notation) for c in cases}
     covered = sorted(n for n, iri in judged.items() if any(k[0] == iri for k in q))
     out.write(f"vouchers: {len(q)} pairs over {len({k[0] for k in q})} articles; "
               f"{len(covered)} of judge 1's {len(cases)} articles have one\n")
+
+
+def main() -> None:
+    """Parse the arguments; print the baseline, the vouchers' coverage, QV's grid and verdict."""
+    parser = X.staged_parser(__doc__)
+    parser.add_argument("--variant", choices=tuple(MIN_GRADE), default="QV")
+    started = Y.staged_start(parser)
+    if started is None:
+        return
+    args, inputs, second, cases, base = started
+    name, out = args.variant, sys.stdout
+    signal = RightsSignal.load(index_dir(R.data_dir(args.data)))
+    q = vouchers(signal, inputs.features, pool_questions(), inputs.base, MIN_GRADE[name])
+    coverage(out, q, cases, inputs)
     deployed = pair_scores(inputs.features, *V.MIX)
     grid = [(f"{name} beta={b}", vouched(deployed, q, b)) for b in GRID]
     passes, gain = Y.run_variant(out, name, grid, inputs, cases, base, second)

@@ -68,19 +68,15 @@ def gate(out: TextIO, inputs: R.Inputs, cases: list[R.Case], base: list[V.Fold],
 def main() -> None:
     """Parse the arguments; print the baseline, the vouchers' coverage, QV3's grid and verdict."""
     parser = X.staged_parser(__doc__)
-    args = parser.parse_args()
-    inputs, second = X.inputs_and_judge_two(args)
-    out = sys.stdout
-    cases, base = Y.baseline(out, inputs, second)
-    if args.baseline_only or args.diagnose_only:
+    started = Y.staged_start(parser)
+    if started is None:
         return
+    args, inputs, second, cases, base = started
+    out = sys.stdout
     signal = RightsSignal.load(index_dir(R.data_dir(args.data)))
     deployed = pair_scores(inputs.features, *V.MIX)
     q = agreeing_vouchers(signal, deployed, Q.pool_questions(), inputs.base)
-    judged = {c.notation: inputs.by_notation.get(c.notation) for c in cases}
-    covered = sorted(n for n, iri in judged.items() if any(k[0] == iri for k in q))
-    out.write(f"vouchers: {len(q)} pairs over {len({k[0] for k in q})} articles; "
-              f"{len(covered)} of judge 1's {len(cases)} articles have one\n")
+    Q.coverage(out, q, cases, inputs)
     grid = [(f"QV3 beta={b}", Q.vouched(deployed, q, b)) for b in GRID]
     passes, gain = Y.run_variant(out, "QV3", grid, inputs, cases, base, second)
     if passes:
