@@ -128,6 +128,13 @@ def test_the_page_shows_the_ranking_with_evidence_sentences_and_classes(client,
     assert "cosinus" not in ranked.lower()
 
 
+def test_the_page_says_in_swedish_what_the_ranking_reads(client) -> None:
+    """Round 28: the ranking also reads judged search questions; the page says so plainly."""
+    ranked, _ = split_at_stated(page(client, "/rattigheter/crc/31"))
+    assert "insatsens egen text handlar om" in ranked
+    assert "bedömts som svar på en sökfråga om rättigheten" in ranked
+
+
 def test_inferred_links_are_explained_in_plain_swedish(client) -> None:
     answer = api(client, "/api/rattigheter/crpd/30")
     assert {a["class"] for a in answer["actions"]} == {"härledd"}  # the report never cites it
