@@ -26,93 +26,15 @@ from search.evaluate import (
     remap_ids,
     validate_ids,
 )
+from web.cli.search import LAST_PART
 
 DATA = Path(__file__).resolve().parent / "data"
 TUNE, HELDOUT = DATA / "search_tune.jsonl", DATA / "search_heldout.jsonl"
-HELDOUT2 = DATA / "search_heldout2.jsonl"  # round 3: written blind, never tuned on
-HELDOUT3 = DATA / "search_heldout3.jsonl"  # round 4: written blind, never tuned on
-HELDOUT4 = DATA / "search_heldout4.jsonl"  # round 5: written blind, never tuned on
-HELDOUT5 = DATA / "search_heldout5.jsonl"  # round 6: written blind; round 7: in the pool
-HELDOUT6 = DATA / "search_heldout6.jsonl"  # round 7: written blind; round 8: in the pool
-HELDOUT7 = DATA / "search_heldout7.jsonl"  # round 8: written blind; round 9: in the pool
-HELDOUT8 = DATA / "search_heldout8.jsonl"  # round 9: written blind; round 10: in the pool
-HELDOUT9 = DATA / "search_heldout9.jsonl"  # round 10: written blind; round 11: in the pool
-HELDOUT10 = DATA / "search_heldout10.jsonl"  # round 11: written blind; round 12: in the pool
-HELDOUT11 = DATA / "search_heldout11.jsonl"  # round 12: written blind; round 13: in the pool
-HELDOUT12 = DATA / "search_heldout12.jsonl"  # round 12: written blind; round 13: in the pool
-HELDOUT13 = DATA / "search_heldout13.jsonl"  # round 13: written blind; round 14: in the pool
-HELDOUT14 = DATA / "search_heldout14.jsonl"  # round 14: written blind; round 19: in the pool
-HELDOUT15 = DATA / "search_heldout15.jsonl"  # round 15: written blind; round 19: in the pool
-HELDOUT16 = DATA / "search_heldout16.jsonl"  # round 15: written blind; round 19: in the pool
-HELDOUT17 = DATA / "search_heldout17.jsonl"  # round 15: written blind; round 19: in the pool
-HELDOUT18 = DATA / "search_heldout18.jsonl"  # round 16: written blind; round 19: in the pool
-HELDOUT19 = DATA / "search_heldout19.jsonl"  # round 16: written blind; round 19: in the pool
-HELDOUT20 = DATA / "search_heldout20.jsonl"  # round 16: written blind; round 19: in the pool
-HELDOUT21 = DATA / "search_heldout21.jsonl"  # round 17: written blind; round 19: in the pool
-HELDOUT22 = DATA / "search_heldout22.jsonl"  # round 17: written blind; round 19: in the pool
-HELDOUT23 = DATA / "search_heldout23.jsonl"  # round 17: written blind; round 19: in the pool
-HELDOUT24 = DATA / "search_heldout24.jsonl"  # round 17: written blind; round 19: in the pool
-HELDOUT25 = DATA / "search_heldout25.jsonl"  # round 18: written blind; round 19: in the pool
-HELDOUT26 = DATA / "search_heldout26.jsonl"  # round 18: written blind; round 19: in the pool
-HELDOUT27 = DATA / "search_heldout27.jsonl"  # round 18: written blind; round 19: in the pool
-HELDOUT28 = DATA / "search_heldout28.jsonl"  # round 18: written blind; round 19: in the pool
-HELDOUT29 = DATA / "search_heldout29.jsonl"  # round 18: written blind; round 19: in the pool
-HELDOUT30 = DATA / "search_heldout30.jsonl"  # round 19: written blind, gate TK's set, reported
-HELDOUT31 = DATA / "search_heldout31.jsonl"  # round 19: written blind, gate KW's set, reported
-HELDOUT32 = DATA / "search_heldout32.jsonl"  # round 19: written blind, one final run, reported
-HELDOUT33 = DATA / "search_heldout33.jsonl"  # round 19: written blind, gate ER's set, reported
-HELDOUT34 = DATA / "search_heldout34.jsonl"  # round 19: written blind, gate MX's set, reported
-HELDOUT35 = DATA / "search_heldout35.jsonl"  # round 19: written blind, gate MX's set, reported
-HELDOUT36 = DATA / "search_heldout36.jsonl"  # round 20: written blind, gate MM's set, reported
-HELDOUT37 = DATA / "search_heldout37.jsonl"  # round 20: written blind, gate MR's set, reported
-HELDOUT38 = DATA / "search_heldout38.jsonl"  # round 20: written blind, one final run, reported
-HELDOUT39 = DATA / "search_heldout39.jsonl"  # round 21: written blind, gate EN's set, reported
-HELDOUT40 = DATA / "search_heldout40.jsonl"  # round 21: written blind, two runs, reported
-HELDOUT41 = DATA / "search_heldout41.jsonl"  # round 21: written blind, final runs, reported
-HELDOUT42 = DATA / "search_heldout42.jsonl"  # round 22: written blind (30 indicator questions)
-HELDOUT43 = DATA / "search_heldout43.jsonl"  # round 22: written blind, reported
-HELDOUT44 = DATA / "search_heldout44.jsonl"  # round 22: written blind, reported
-HELDOUT45 = DATA / "search_heldout45.jsonl"  # round 23: written blind (30 indicator questions)
-HELDOUT46 = DATA / "search_heldout46.jsonl"  # round 23: written blind, reported
-HELDOUT47 = DATA / "search_heldout47.jsonl"  # round 24: written blind (30 indicator questions)
-HELDOUT48 = DATA / "search_heldout48.jsonl"  # round 24: written blind, reported
-HELDOUT49 = DATA / "search_heldout49.jsonl"  # round 24: written blind (30 indicator questions)
-HELDOUT50 = DATA / "search_heldout50.jsonl"  # round 24: written blind, reported
-HELDOUT51 = DATA / "search_heldout51.jsonl"  # round 24: written blind, gate GT's set, reported
-HELDOUT52 = DATA / "search_heldout52.jsonl"  # round 24: written blind, gate GT's set, reported
-HELDOUT53 = DATA / "search_heldout53.jsonl"  # round 25: written blind (30 indicator questions)
-HELDOUT54 = DATA / "search_heldout54.jsonl"  # round 25: written blind, reported
-HELDOUT55 = DATA / "search_heldout55.jsonl"  # round 25: written blind, gate OT's set, reported
-HELDOUT56 = DATA / "search_heldout56.jsonl"  # round 25: written blind, gate OT's set, reported
-HELDOUT57 = DATA / "search_heldout57.jsonl"  # round 26: written blind, gate EW26/OT26, reported
-HELDOUT58 = DATA / "search_heldout58.jsonl"  # round 26: written blind, gate EW26/OT26, reported
-HELDOUT59 = DATA / "search_heldout59.jsonl"  # round 26: written blind, gate EW26/OT26, reported
-HELDOUT60 = DATA / "search_heldout60.jsonl"  # round 26: written blind, gate EW26/OT26, reported
-HELDOUT61 = DATA / "search_heldout61.jsonl"  # round 26: written blind, reported
-HELDOUT62 = DATA / "search_heldout62.jsonl"  # round 26: written blind, reported
-HELDOUT63 = DATA / "search_heldout63.jsonl"  # round 27: written blind, gate OT27, reported
-HELDOUT64 = DATA / "search_heldout64.jsonl"  # round 27: written blind, gate OT27, reported
-HELDOUT65 = DATA / "search_heldout65.jsonl"  # round 27: written blind, gate OT27, reported
-HELDOUT66 = DATA / "search_heldout66.jsonl"  # round 27: written blind, gate OT27, reported
-HELDOUT67 = DATA / "search_heldout67.jsonl"  # round 27: written blind, reported
-HELDOUT68 = DATA / "search_heldout68.jsonl"  # round 27: written blind, reported
-HELDOUT69 = DATA / "search_heldout69.jsonl"  # round 28: written blind, gate QV3, reported
-HELDOUT70 = DATA / "search_heldout70.jsonl"  # round 28: written blind, gate QV3, reported
-HELDOUT71 = DATA / "search_heldout71.jsonl"  # round 28: written blind, gate QV3, reported
-HELDOUT72 = DATA / "search_heldout72.jsonl"  # round 28: written blind, gate QV3, reported
-# the blind parts in the order they were written (each checked against all before it)
-LATER_PARTS = (HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8, HELDOUT9,
-               HELDOUT10, HELDOUT11, HELDOUT12, HELDOUT13, HELDOUT14, HELDOUT15,
-               HELDOUT16, HELDOUT17, HELDOUT18, HELDOUT19, HELDOUT20,
-               HELDOUT21, HELDOUT22, HELDOUT23, HELDOUT24, HELDOUT25, HELDOUT26,
-               HELDOUT27, HELDOUT28, HELDOUT29, HELDOUT31, HELDOUT32, HELDOUT30, HELDOUT33,
-               HELDOUT34, HELDOUT35, HELDOUT38, HELDOUT36, HELDOUT37,
-               HELDOUT39, HELDOUT40, HELDOUT41,
-               HELDOUT42, HELDOUT43, HELDOUT44, HELDOUT45, HELDOUT46, HELDOUT47, HELDOUT48,
-               HELDOUT49, HELDOUT50, HELDOUT51, HELDOUT52, HELDOUT53, HELDOUT54,
-               HELDOUT55, HELDOUT56, HELDOUT57, HELDOUT58, HELDOUT59, HELDOUT60,
-               HELDOUT61, HELDOUT62, HELDOUT63, HELDOUT64, HELDOUT65, HELDOUT66,
-               HELDOUT67, HELDOUT68, HELDOUT69, HELDOUT70, HELDOUT71, HELDOUT72)
+# The blind parts in the order they were written, each checked against all before it (each file's
+# header says its round and use; web/cli/search.py's LAST_PART comment how each served): round 19
+# wrote 31 and 32 before 30, round 20 wrote 38 before 36 and 37. A new part joins by LAST_PART.
+WRITING_ORDER = (*range(2, 30), 31, 32, 30, 33, 34, 35, 38, 36, 37, *range(39, LAST_PART + 1))
+LATER_PARTS = tuple(DATA / f"search_heldout{n}.jsonl" for n in WRITING_ORDER)
 REPORT = (Path(__file__).resolve().parents[1] / "corpus" / "reports"
           / "sodertalje-bokslut-social-hallbarhet-2025.txt")
 JUDGED = {"a": 3, "b": 2, "c": 1}
