@@ -22,27 +22,13 @@ import rights_round27 as Q
 import rights_second_judge as S
 import rights_variants as V
 
+from search.query_adapter import load_judged
 from search.rights_signal import RightsSignal
 from web.pipeline.layout import index_dir
-from web.pipeline.rights_score import PairScore, pair_scores
+from web.pipeline.rights_score import pair_scores
+from web.pipeline.rights_vouchers import vouchers
 
 GRID = (0.5, 1.0, 2.0)
-
-
-def agreeing_vouchers(signal: RightsSignal, pairs: list[PairScore], questions: list[dict],
-                      base: str) -> dict[tuple[str, str], float]:
-    """(article, action) -> q, the best confidence x grade / 3 of a question naming the article
-    that grades the passage holding the action's evidence sentence for that article."""
-    evidence = {(p.article, Q.short(p.sentence.passage)): p.action for p in pairs}
-    out: dict[tuple[str, str], float] = {}
-    for q in questions:
-        for article, confidence in signal.named(q["query"]).items():
-            for pid, grade in q["relevant"].items():
-                action = evidence.get((base + article, pid))
-                if action is not None and grade >= 1:
-                    key = (base + article, action)
-                    out[key] = max(out.get(key, 0.0), confidence * grade / 3)
-    return out
 
 
 def judge_three(inputs: R.Inputs) -> dict[str, dict[str, int]]:
@@ -75,7 +61,9 @@ def main() -> None:
     out = sys.stdout
     signal = RightsSignal.load(index_dir(R.data_dir(args.data)))
     deployed = pair_scores(inputs.features, *V.MIX)
-    q = agreeing_vouchers(signal, deployed, Q.pool_questions(), inputs.base)
+    # production's vouchers (web/pipeline/rights_vouchers.py); the run of 05:55 used this
+    # module's own copy of the rule, which gave the same 117 pairs (checked at 06:07)
+    q = vouchers(deployed, inputs.passages, signal, inputs.base, load_judged())
     Q.coverage(out, q, cases, inputs)
     grid = [(f"QV3 beta={b}", Q.vouched(deployed, q, b)) for b in GRID]
     passes, gain = Y.run_variant(out, "QV3", grid, inputs, cases, base, second)
