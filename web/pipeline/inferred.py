@@ -138,8 +138,9 @@ def ranked_supports(store: Any, index: SearchIndex, embedder: Embedder, base: st
     # and standardised against; procedural ones are only kept out of the links
     pairs = pair_scores(features(articles, sentences, embedder), t.lexical_weight, t.top,
                         t.centre)
-    # search's rights recognition reads only the articles' names here, not any ranking
-    naming = RightsSignal(rights_for_search(store, base))
+    # search's rights recognition reads only the articles' names here, no ranking (so none
+    # is read from the graph being replaced)
+    naming = RightsSignal(rights_for_search(store, base, supports=[]))
     shown = with_vouchers(pairs, index.passages, naming, base)
     # The vouchers are search's own judged questions, which search already reads (its memory
     # and adapter); search keeps the ranking without them, so they do not reach it twice
@@ -185,12 +186,12 @@ def support_graph(supports: list[RankedSupport], method: str) -> Graph:
 
 
 def add_inferred(builder: StoreBuilder, index: SearchIndex, embedder: Embedder, base: str,
-                 progress: Callable[[str], None]) -> list[dict[str, str]]:
+                 progress: Callable[[str], None]) -> RightsSignal:
     """Replace graf/harlett in the store being built (after the report graphs are in it);
-    returns search's ranking as rows for search_rights.rights_for_search."""
+    returns search's rights signal, over the ranking without the vouchers."""
     rankings = ranked_supports(builder, index, embedder, base)
     builder.replace_graph(base + INFERRED_GRAPH,
                           support_graph(rankings.shown, method_text(embedder.name, CHOSEN)))
     counts = {c: sum(s.support_class == c for s in rankings.shown) for c in CLASS_TERMS}
     progress("rättighetsstöd: " + ", ".join(f"{c} {n}" for c, n in counts.items()))
-    return search_rows(builder, rankings.for_search)
+    return RightsSignal(rights_for_search(builder, base, search_rows(builder, rankings.for_search)))

@@ -32,7 +32,6 @@ from search.engine import sync_index
 from search.index_store import SearchIndex, SearchIndexError
 from search.initiative_names import InitiativeNames
 from search.onnx_precision import recording
-from search.rights_signal import RightsSignal
 from search.shipped_vectors import export_of, save_shipped, updated
 from search.text_vectors import TextVectors
 from search.textnorm import use_lemma_copy
@@ -45,7 +44,6 @@ from web.pipeline.ingest_vectors import (
 )
 from web.pipeline.layout import INDEX, index_dir, store_dir
 from web.pipeline.rights_score import query_texts
-from web.pipeline.search_rights import rights_for_search
 
 __all__ = ["IngestResult", "bundled_reports", "index_dir", "ingest", "remove_report",
            "store_dir"]
@@ -156,8 +154,8 @@ def ingest(paths: list[Path], data_dir: Path, base: str,
             "passage": sentence_vectors(passages, base, remembered, {}),  # all remembered
             "query": queries})
         t = time.perf_counter()
-        ranked = add_inferred(builder, index, remembered, base, progress)  # from the new graphs
-        index.rights = RightsSignal(rights_for_search(builder, base, ranked))  # rights questions
+        # graf/harlett from the graphs just written; search's signal for rights questions
+        index.rights = add_inferred(builder, index, remembered, base, progress)
         index.initiatives = initiative_names(builder)  # the gate's rescue by a named initiative
         result.seconds["graph"] = graphs_seconds + time.perf_counter() - t
         save_index(builder, index, status)
@@ -211,8 +209,8 @@ def remove_report(data_dir: Path, key: str, base: str, embedder: Embedder,
         removed = len(previous.passages) - len(kept) if previous else 0
         index, status = sync_index(data_dir, kept, embedder, save=False, previous=previous)
         builder.drop_graph(graph_iri)
-        ranked = add_inferred(builder, index, embedder, base, lambda _: None)  # none to removed
-        index.rights = RightsSignal(rights_for_search(builder, base, ranked))
+        # no links to removed actions; search's rights signal over what is kept
+        index.rights = add_inferred(builder, index, embedder, base, lambda _: None)
         index.initiatives = initiative_names(builder)
         # the kept rights vectors stay valid (keyed by text and model), so the next ingest
         # need not embed them again
