@@ -171,3 +171,18 @@ def test_search_json_and_queries_file(built_data: Path, tmp_path: Path) -> None:
     objects = [json.loads(line) for line in lines.stdout.splitlines()]
     assert [o["query"] for o in objects] == ["ensamhet bland äldre", "våld i nära relationer"]
     assert all(r["goal"] == "O" for o in objects for r in o["results"])
+
+
+def test_eval_prints_the_margin_with_its_interval(built_data: Path, tmp_path: Path) -> None:
+    dev = Path(__file__).parent / "data" / "search_heldout.jsonl"
+    lines = [line for line in dev.read_text("utf-8").splitlines() if '"indicator"' in line]
+    subset = tmp_path / "indicators.jsonl"
+    subset.write_text("\n".join(lines) + "\n", "utf-8")
+    done = run("eval", "--dev-set", str(subset), data=built_data)
+    assert done.returncode == 0, done.stderr
+    block = done.stdout.split("paired bootstrap", 1)[1]
+    row = next(line.split() for line in block.splitlines() if line.split()[:1] == ["indicator"])
+    # type, n, hybrid, side, side's value, margin, [low, high], ahead
+    assert row[1] == str(len(lines)) and row[3] in {"bm25", "dense"}
+    low, high = float(row[6].strip("[,")), float(row[7].strip("]"))
+    assert low <= float(row[5]) <= high

@@ -10,6 +10,7 @@ import click
 
 from search.embedder import ModelSettingError
 from search.engine import embedder_for, open_searcher
+from search.eval_margin import format_margins
 from search.eval_report import format_report, pooled, run_part
 from search.evaluate import DevSetError, load_dev_set
 from search.hybrid import MODES, HybridSearcher
@@ -144,7 +145,8 @@ def default_dev_sets() -> dict[str, Path]:
 @click.option("--k", default=10, show_default=True, type=click.IntRange(1, 100))
 @data_option
 def eval_cmd(dev_set: Path | None, k: int, data: Path | None) -> None:
-    """nDCG@k per query type: bm25, dense, equal RRF, hybrid and the oracle, per part."""
+    """nDCG@k per query type: bm25, dense, equal RRF, hybrid and the oracle, per part; then
+    hybrid's margin over the better single mode with a bootstrap interval."""
     engine, _ = searcher(data)
     files = {dev_set.name: dev_set} if dev_set else default_dev_sets()
     try:
@@ -163,6 +165,9 @@ def eval_cmd(dev_set: Path | None, k: int, data: Path | None) -> None:
     if dev_set is None:  # the reported parts as one: their every query, never tuned on
         parts[POOLED_PART] = pooled(parts, REPORTED_PARTS)
     click.echo(format_report(parts))
+    # the clause's margins with their intervals, for the parts the issue's figures are read on
+    shown = parts if dev_set else {name: parts[name] for name in ("held-out", POOLED_PART)}
+    click.echo("\n" + format_margins(shown))
 
 
 COMMANDS = (search_cmd, eval_cmd)
