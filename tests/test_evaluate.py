@@ -349,4 +349,6 @@ def test_the_reported_parts_are_bundled_and_the_rest_is_the_pool() -> None:
                               "held-out 63", "held-out 64", "held-out 65",
                               "held-out 66", "held-out 67", "held-out 68",  # round 27's
                               "held-out 69", "held-out 70", "held-out 71",
-                              "held-out 72")  # round 28's
+                              "held-out 72",  # round 28's
+                              "held-out 73", "held-out 74", "held-out 75",
+                              "held-out 76")  # round 29's

@@ -123,8 +123,9 @@ def search_cmd(query: str | None, k: int, year: int | None, goal: str | None,
 # once on the final code. Held-out 69-72 are round 28's, written that way: the search gate of the
 # rights change QV3 (rights_eval_round28_agreement.txt; failed by 0.00002 on its rights
 # questions, so search kept the ranking without the vouchers and is identical to main on them:
-# round28_gates.txt).
-LAST_PART = 72  # held-out 2 .. held-out LAST_PART are bundled (tests/data/search_heldoutN.jsonl)
+# round28_gates.txt). Held-out 73-76 are round 29's, written that way (75-76 leaning on indicator
+# questions) and run once on round 28's unchanged search under rule R29 (round29_gates.txt).
+LAST_PART = 76  # held-out 2 .. held-out LAST_PART are bundled (tests/data/search_heldoutN.jsonl)
 POOLED_PART = "reported, pooled"  # the last column of `bokslut eval`: REPORTED_PARTS as one
 REPORTED_PARTS = ("held-out", *(f"held-out {n}" for n in range(30, LAST_PART + 1)))
 
