@@ -33,6 +33,9 @@ from search.npz_file import read_npz
 
 FILE = "known_offtopic.npz"
 KNOWN = Path(__file__).with_name("offtopic_known.txt")
+# Round 29 (KB29): strings written as a bank of known off-topic strings by helpers who read the
+# report's passages only (municipal errands, everyday life, general knowledge; no test set)
+WRITTEN = Path(__file__).with_name("offtopic_known_written.txt")
 # The largest margin of an answered pool question the check reads, each read without its own
 # part's questions and off-topic strings (0.0145: "när man lånar böcker kan man hitta enkelt
 # skrivet ...", held-out 19), plus 0.01, to four places; chosen by the rule in
@@ -47,8 +50,9 @@ BAND = 2.0
 
 
 def known_texts() -> list[str]:
-    """The known off-topic strings, once each: the gate's banks, then the pool's files."""
-    return list(dict.fromkeys([*bank_texts(), *offtopic_bank(KNOWN)]))
+    """The known off-topic strings, once each: the gate's banks, the pool's files, then the
+    written bank."""
+    return list(dict.fromkeys([*bank_texts(), *offtopic_bank(KNOWN), *offtopic_bank(WRITTEN)]))
 
 
 def fingerprint(texts: list[str]) -> str:
