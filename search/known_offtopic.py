@@ -3,7 +3,9 @@
 The domain gate (search.domain_gate) reads one linear direction trained on 179 bank strings.
 The project also holds the pool's off-topic files (search/offtopic_known.txt, generated from
 tests/data/search_offtopic_heldout3..29.txt by benchmarks/make_known_offtopic.py): municipal
-errands, everyday and general-knowledge questions, nonsense. A query the search would answer
+errands, everyday and general-knowledge questions, nonsense; and since round 29 (KB29) a bank
+written as such (search/offtopic_known_written.txt: 900 errands, everyday and general-knowledge
+strings by helpers who read the report only). A query the search would answer
 is refused when every reading of it (as typed, as repaired) sits nearer a known off-topic string
 than the nearest judged question of the memory (search.query_memory), by more than DELTA in
 cosine. "vilket år grundades Oxfords universitet" passes the gate but sits by the known
@@ -14,7 +16,7 @@ Asked by search.hybrid.HybridSearcher.known_offtopic, after the errand check, an
 query naming a right, of digits and signs, of one the gate passes by a specific lexical
 match, or of one the gate reads as clearly in domain (its logit at BAND or above: round 27).
 Round 25, OT25: benchmarks/results/eval_round25_known_offtopic.txt; OT27:
-eval_round27_known_offtopic.txt.
+eval_round27_known_offtopic.txt; KB29: eval_round29_known_bank.txt.
 """
 
 from __future__ import annotations

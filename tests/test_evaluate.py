@@ -351,4 +351,5 @@ def test_the_reported_parts_are_bundled_and_the_rest_is_the_pool() -> None:
                               "held-out 69", "held-out 70", "held-out 71",
                               "held-out 72",  # round 28's
                               "held-out 73", "held-out 74", "held-out 75",
-                              "held-out 76")  # round 29's
+                              "held-out 76", "held-out 77", "held-out 78",
+                              "held-out 79", "held-out 80")  # round 29's

@@ -12,6 +12,7 @@ import pytest
 import search.known_offtopic as ko
 from search.domain_gate import DomainGate, bank_texts
 from search.embedder import FakeEmbedder
+from search.gate_training import offtopic_bank
 from search.hybrid import HybridSearcher
 from search.index_store import SearchIndex
 from search.known_offtopic import (
@@ -91,11 +92,33 @@ def test_the_stacked_similarities_are_the_memorys() -> None:
     assert not stacked.built_from(judged.copy(), stacked.sources[1])
 
 
-def test_known_texts_are_the_banks_then_the_pool_files_once_each() -> None:
+def test_known_texts_are_the_banks_the_pool_files_then_the_written_bank_once_each() -> None:
     texts = known_texts()
     banks = list(dict.fromkeys(bank_texts()))
+    written = offtopic_bank(ko.WRITTEN)
     assert texts[:len(banks)] == banks
-    assert len(texts) == len(set(texts)) > len(banks) + 500
+    assert len(texts) == len(set(texts)) > len(banks) + 500 + len(written)
+    assert len(written) == 900 and texts[-len(written):] == written
+
+
+def test_the_written_bank_holds_no_string_of_a_reported_part_or_a_judged_question() -> None:
+    # KB29 (round 29): the bank was written from the report's passages only, never from a test
+    # set; a reported part's string or a judged question in it would flatter the reported figures
+    from search.evaluate import load_dev_set
+    from web.cli.search import REPORTED_PARTS, default_dev_sets
+
+    def norm(text: str) -> str:
+        return " ".join(text.casefold().split())
+
+    written = {norm(t) for t in offtopic_bank(ko.WRITTEN)}
+    parts = default_dev_sets()
+    judged = {norm(q.query) for path in parts.values() for q in load_dev_set(path)}
+    reported = {norm(t) for part in REPORTED_PARTS
+                for path in [parts[part].with_name(parts[part].name.replace(
+                    "search_heldout", "search_offtopic_heldout")).with_suffix(".txt")]
+                if path.exists() for t in offtopic_bank(path)}
+    assert len(reported) > 1500
+    assert not written & judged and not written & reported
 
 
 def test_the_bundled_file_is_what_the_maker_writes(tmp_path: Path,
