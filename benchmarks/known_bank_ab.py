@@ -5,18 +5,19 @@ The known strings' vectors live in the index (search.known_offtopic.FILE), so on
 searcher reads either arm from its data directory. Per part: judged questions answered by A and
 by B (hybrid and dense), the questions whose verdict differs, off-topic strings with hits in
 each and the strings that differ. Asserts nothing. Run from the repository root:
-    python benchmarks/known_bank_ab.py --a DATA_A --b DATA_B [--parts 30-76] [--out FILE]
+    python benchmarks/known_bank_ab.py --a DATA_A --b DATA_B [--parts heldout,30-76]
 """
 
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from pathlib import Path
 
 from search.evaluate import load_dev_set
 from search.gate_training import offtopic_bank
 from search.hybrid import HybridSearcher
-from web.cli.search import default_dev_sets, searcher
+from web.cli.search import searcher
 
 DATA = Path("tests/data")
 MODES = ("hybrid", "dense")
@@ -66,9 +67,8 @@ def main() -> None:
     parser.add_argument("--b", type=Path, required=True)
     parser.add_argument("--parts", default="heldout,30-76")
     args = parser.parse_args()
-    assert default_dev_sets()  # the bundled parts exist
     a, b = searcher(args.a)[0], searcher(args.b)[0]
-    totals = {"strings": 0, "a": 0, "b": 0, "lost": 0, "gained": 0, "newly_hit": 0}
+    totals: Counter[str] = Counter()
     for suffix in part_numbers(args.parts):
         r = compare_part(a, b, suffix)
         n, ha, hb = r["offtopic"]
@@ -78,10 +78,8 @@ def main() -> None:
             print(f"    refused now: {t}")
         for t in r["newly_hit"]:
             print(f"    HITS NOW: {t}")
-        totals = {"strings": totals["strings"] + n, "a": totals["a"] + ha, "b": totals["b"] + hb,
-                  "lost": totals["lost"] + len(r["lost"]),
-                  "gained": totals["gained"] + len(r["gained"]),
-                  "newly_hit": totals["newly_hit"] + len(r["newly_hit"])}
+        totals.update({"strings": n, "a": ha, "b": hb, "lost": len(r["lost"]),
+                       "gained": len(r["gained"]), "newly_hit": len(r["newly_hit"])})
     print(f"TOTAL: judged questions lost {totals['lost']}, gained {totals['gained']}; off-topic "
           f"strings with hits {totals['a']} -> {totals['b']} of {totals['strings']}, "
           f"newly hit {totals['newly_hit']}")
