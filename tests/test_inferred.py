@@ -157,7 +157,8 @@ def test_the_graph_ranks_with_the_questions_vouchers_and_search_without(built_da
 
     embedder = embedder_for(resolve({"data": built_data})["embed_model"], str(built_data))
     folder = index_dir(built_data)
-    rankings = ranked_supports(Reader(store), SearchIndex.load(folder), embedder, BASE)
+    naming = RightsSignal(rights_for_search(Reader(store), BASE, supports=[]))
+    rankings = ranked_supports(Reader(store), SearchIndex.load(folder), embedder, BASE, naming)
     graph = {(str(n["article"]), str(n["action"])): n["rank"].toPython() for n in nodes}
     assert {(s.article, s.action): s.rank for s in rankings.shown} == graph
     expected = rights_for_search(Reader(store), BASE, search_rows(Reader(store),

@@ -266,7 +266,7 @@ def test_ingest_can_hand_search_its_own_ranking_instead_of_the_graphs() -> None:
     from graph.namespaces import BK
     from graph.reference import project_graphs
     from graph.store_writer import StoreBuilder
-    from web.pipeline.search_rights import rights_for_search
+    from web.pipeline.search_rights import rights_for_search, with_ranked
 
     builder = StoreBuilder(ox.Store())
     for name, graph in project_graphs(BASE).items():
@@ -281,3 +281,10 @@ def test_ingest_can_hand_search_its_own_ranking_instead_of_the_graphs() -> None:
     assert answers(rights_for_search(builder, BASE, rows)) == [
         ["rapport/r/passage/L7", 2, "SupportInferred", True]]
     assert answers(rights_for_search(builder, BASE)) == []
+    # ingest reads the names once and merges its ranking after: the same data
+    named = rights_for_search(builder, BASE, supports=[])
+    assert with_ranked(named, rows, BASE) == rights_for_search(builder, BASE, rows)
+    assert answers(named) == []  # merging made a new dict
+    better = [{**rows[0], "rank": "1"}]
+    assert answers(with_ranked(with_ranked(named, rows, BASE), better, BASE)) == [
+        ["rapport/r/passage/L7", 1, "SupportInferred", True]]

@@ -39,7 +39,7 @@ from web.pipeline.rights_rank import (
 from web.pipeline.rights_score import features, pair_scores
 from web.pipeline.rights_text import ArticleText, action_sentences
 from web.pipeline.rights_vouchers import BETA, with_vouchers
-from web.pipeline.search_rights import rights_for_search
+from web.pipeline.search_rights import rights_for_search, with_ranked
 
 # These run on the store being built, whose default graph may not yet hold the union of
 # the named graphs just written, so every pattern names its graph.
@@ -126,8 +126,9 @@ class Rankings(NamedTuple):
 
 
 def ranked_supports(store: Any, index: SearchIndex, embedder: Embedder, base: str,
-                    t: Thresholds = CHOSEN) -> Rankings:
-    """Every linked (article, action) pair of the store being built, ranked per report."""
+                    naming: RightsSignal, t: Thresholds = CHOSEN) -> Rankings:
+    """Every linked (article, action) pair of the store being built, ranked per report;
+    `naming` is search's rights recognition over the articles' names (no ranking read)."""
     articles, procedural = store_articles(store, base)
     sentences = action_sentences(index.passages, base)
     if not articles or not sentences:
@@ -138,9 +139,6 @@ def ranked_supports(store: Any, index: SearchIndex, embedder: Embedder, base: st
     # and standardised against; procedural ones are only kept out of the links
     pairs = pair_scores(features(articles, sentences, embedder), t.lexical_weight, t.top,
                         t.centre)
-    # search's rights recognition reads only the articles' names here, no ranking (so none
-    # is read from the graph being replaced)
-    naming = RightsSignal(rights_for_search(store, base, supports=[]))
     shown = with_vouchers(pairs, index.passages, naming, base)
     # The vouchers are search's own judged questions, which search already reads (its memory
     # and adapter); search keeps the ranking without them, so they do not reach it twice
@@ -189,9 +187,12 @@ def add_inferred(builder: StoreBuilder, index: SearchIndex, embedder: Embedder, 
                  progress: Callable[[str], None]) -> RightsSignal:
     """Replace graf/harlett in the store being built (after the report graphs are in it);
     returns search's rights signal, over the ranking without the vouchers."""
-    rankings = ranked_supports(builder, index, embedder, base)
+    # the articles' names, read once: the vouchers' naming, then search's signal with the
+    # ranking merged in (no ranking is read from the graph being replaced)
+    named = rights_for_search(builder, base, supports=[])
+    rankings = ranked_supports(builder, index, embedder, base, RightsSignal(named))
     builder.replace_graph(base + INFERRED_GRAPH,
                           support_graph(rankings.shown, method_text(embedder.name, CHOSEN)))
     counts = {c: sum(s.support_class == c for s in rankings.shown) for c in CLASS_TERMS}
     progress("rättighetsstöd: " + ", ".join(f"{c} {n}" for c, n in counts.items()))
-    return RightsSignal(rights_for_search(builder, base, search_rows(builder, rankings.for_search)))
+    return RightsSignal(with_ranked(named, search_rows(builder, rankings.for_search), base))

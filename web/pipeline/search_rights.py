@@ -65,25 +65,39 @@ def rights_for_search(store: Any, base: str, supports: list[dict[str, str]] | No
     labels: dict[str, list[str]] = {}
     for r in select(LABELS) + select(INSTRUMENTS):
         labels.setdefault(rel(r["s"]), []).append(r["label"])
-    passages: dict[str, dict[str, list]] = {}
+    lists: dict[str, list[str]] = {}
     for r in select(STATED_LISTS):
-        passages.setdefault(rel(r["article"]), {})[rel(r["passage"])] = [0, LIST, True]
-    for r in select(SUPPORTS) if supports is None else supports:
-        found = passages.setdefault(rel(r["article"]), {})
-        pid, rank = rel(r["passage"]), int(r["rank"])
-        row = [rank, r["class"].rsplit("#", 1)[-1], r["passage"] == r["evidence"]]
-        if pid not in found or _better(row, found[pid]):
-            found[pid] = row
+        lists.setdefault(rel(r["article"]), []).append(rel(r["passage"]))
     articles = []
     for r in sorted(select(ARTICLES), key=lambda r: (r["instrument"], int(r["number"]))):
         iri = rel(r["article"])
         articles.append({
             "iri": iri, "instrument": rel(r["instrument"]), "number": int(r["number"]),
             "labels": sorted(set(labels.get(iri, []))), "definition": r.get("definition", ""),
-            "passages": sorted([pid, *row] for pid, row in passages.get(iri, {}).items())})
+            "passages": sorted([pid, 0, LIST, True] for pid in set(lists.get(iri, [])))})
     instruments = {iri: sorted(set(names)) for iri, names in labels.items()
                    if any(a["instrument"] == iri for a in articles)}
-    return {"instruments": instruments, "articles": articles}
+    named = {"instruments": instruments, "articles": articles}
+    return with_ranked(named, select(SUPPORTS) if supports is None else supports, base)
+
+
+def with_ranked(data: dict, supports: list[dict[str, str]], base: str) -> dict:
+    """rights_for_search's data with the ranked actions' passages of `supports` merged in (a
+    new dict; each passage keeps its best row: see _better). Ingest reads the articles' names
+    once and merges its ranking after (web/pipeline/inferred.py)."""
+    def rel(iri: str) -> str:
+        return iri[len(base):] if iri.startswith(base) else iri
+
+    passages = {a["iri"]: {pid: row for pid, *row in a["passages"]} for a in data["articles"]}
+    for r in supports:
+        found = passages.setdefault(rel(r["article"]), {})
+        pid, rank = rel(r["passage"]), int(r["rank"])
+        row = [rank, r["class"].rsplit("#", 1)[-1], r["passage"] == r["evidence"]]
+        if pid not in found or _better(row, found[pid]):
+            found[pid] = row
+    articles = [{**a, "passages": sorted([pid, *row] for pid, row in passages[a["iri"]].items())}
+                for a in data["articles"]]
+    return {**data, "articles": articles}
 
 
 def _better(row: list, old: list) -> bool:
