@@ -32,11 +32,12 @@ from search.fusion import (
     rrf_fuse,
     single,
 )
+from search.gate_text import beyond_the_classifier
 from search.gate_verdict import gate_accepts, gate_lexical, plain_match
 from search.hits import MAX_QUERY_CHARS as MAX_QUERY_CHARS  # re-exported: web/ reads it here
 from search.hits import Filters, Hit, Results, clean_query
 from search.index_store import SearchIndex
-from search.known_offtopic import References, gate_unsure, nearer_offtopic
+from search.known_offtopic import References, gate_unsure, nearer_judged, nearer_offtopic
 from search.memory_vouch import vouched
 from search.query_memory import WEIGHT as MEMORY_WEIGHT
 from search.query_memory import QueryMemory
@@ -63,6 +64,8 @@ MODES = ("hybrid", "dense", "bm25")
 # was removed; L120 of "BKA" (0.076) stays under every floor of that set.
 HIT_FLOOR = 0.10
 T = TypeVar("T")
+# A query's References.similarities, computed on first call (HybridSearcher.shared_similarities)
+Shared = Callable[[], tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass(frozen=True)
@@ -220,7 +223,7 @@ class HybridSearcher:
                                 side.bm25 if fetch == first else None, mode == "hybrid")
             if weights is None:  # from the first (smallest) fetch, so paging never changes it
                 if vector is not None and not self.rrf and not side.said \
-                        and not self.in_domain(text, [vector, repaired], side.match):
+                        and not self.in_domain(text, [vector, repaired], side.match, shared):
                     return Results([], 0, off_topic=True)
                 weights = FusionWeights.for_coverage(
                     self.bm25_share(text, side.match) if mode == "hybrid" else 0.0,
@@ -265,8 +268,8 @@ class HybridSearcher:
         ENGLISH_COVERAGE for a query read as English, whatever it matches (round 26, EW26)."""
         return ENGLISH_COVERAGE if looks_english(text) else self.coverage(text, match)
 
-    def in_domain(self, text: str, vectors: list[np.ndarray | None],
-                  match: QuerySignals) -> bool:
+    def in_domain(self, text: str, vectors: list[np.ndarray | None], match: QuerySignals,
+                  shared: Shared | None = None) -> bool:
         """The domain gate's verdict, the same in every mode (no gate: every query passes);
         a query passes when it, or its repaired reading, is in domain, or else when it holds a
         rare phrase of the corpus (the query as written: a repair does not make a phrase), or
@@ -294,7 +297,16 @@ class HybridSearcher:
         share = gate_lexical(match)[0]
         # the vouch reads the memory whatever the fusion's weight for it: a gate matter
         return self.corroborated(text, vectors, share) \
-            or vouched(self.index.memory, text, share, vectors)
+            or vouched(self.index.memory, text, share, vectors) \
+            or self.judged_nearer(text, share, shared)
+
+    def judged_nearer(self, text: str, share: float, shared: Shared | None) -> bool:
+        """Some reading sits nearer a judged question (the memory's or the extra ones) than any
+        known off-topic string, by more than search.known_offtopic.REACH (round 30, NJ30: short
+        keyword queries the classifier reads as everyday errands). Never a text the gate does
+        not ask its classifier about (digits and signs, mash), as the vouch."""
+        return shared is not None and not beyond_the_classifier(text, share) \
+            and nearer_judged(shared()[1])
 
     def unanswered_errand(self, text: str, vectors: list[np.ndarray | None], side: QuerySide,
                           fused: Fused | None) -> bool:
@@ -317,7 +329,7 @@ class HybridSearcher:
         return bool(fused) and fused[0][1] < ERRAND_TOP_SCORE
 
     def known_offtopic(self, side: QuerySide,
-                       shared: Callable[[], tuple[np.ndarray, np.ndarray]] | None) -> bool:
+                       shared: Shared | None) -> bool:
         """Every reading sits nearer a known off-topic string than any judged question
         (search.known_offtopic, round 25). Read from the index's memory whatever this
         searcher's fusion gives it, as the vouch reads it; a query naming a right, the rrf
@@ -334,12 +346,14 @@ class HybridSearcher:
         if memory is None or known is None or not len(memory) or not len(known.vectors):
             return None
         stacked = self._references
-        if stacked is None or not stacked.built_from(memory.vectors, known.vectors):
-            stacked = self._references = References.of(memory.vectors, known.vectors)
+        if stacked is None or not stacked.built_from(memory.vectors, known.vectors,
+                                                     known.questions):
+            stacked = self._references = References.of(memory.vectors, known.vectors,
+                                                       known.questions)
         return stacked
 
     def shared_similarities(self, vectors: list[np.ndarray | None]) \
-            -> Callable[[], tuple[np.ndarray, np.ndarray]] | None:
+            -> Shared | None:
         """References.similarities of the query's readings, computed on first call (None
         without references or readings, and when the gate reads the query as typed as clearly
         in domain: then the check is not asked and the memory reads its own vectors)."""
@@ -384,14 +398,14 @@ class HybridSearcher:
         return sides_agree([row for row, _ in lexical], [row for row, _ in dense])
 
     def recalled(self, vectors: list[np.ndarray | None],
-                 shared: Callable[[], tuple[np.ndarray, np.ndarray]] | None = None,
+                 shared: Shared | None = None,
                  ) -> dict[int, float]:
         """Index row -> this searcher's judged-query memory's vote for the query's readings
         (none without a memory); `shared`: the similarities read with the known strings."""
         return self.votes_of(self.memory, vectors, shared)
 
     def votes_of(self, memory: QueryMemory | None, vectors: list[np.ndarray | None],
-                 shared: Callable[[], tuple[np.ndarray, np.ndarray]] | None = None,
+                 shared: Shared | None = None,
                  ) -> dict[int, float]:
         """Index row -> `memory`'s vote for the query's readings (none without one); the
         `shared` similarities are used when `memory` holds the index's judged questions."""

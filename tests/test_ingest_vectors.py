@@ -14,7 +14,7 @@ from graph.export import export
 from graph.namespaces import INFERRED_GRAPH
 from search.domain_gate import bank_texts, domain_texts
 from search.embedder import Embedder, FakeEmbedder, Remembered
-from search.known_offtopic import known_texts
+from search.known_offtopic import gate_questions, known_texts
 from search.query_adapter import judged_texts
 from search.text_vectors import TextVectors
 from tests.conftest import REPORT_PATH
@@ -113,10 +113,12 @@ def test_ingest_embeds_each_text_once(tmp_path: Path) -> None:
     assert counting.queries and max(counting.queries.values()) == 1
     kept = TextVectors.load(index_dir(tmp_path))
     assert kept is not None and set(kept.known("passage", counting.fingerprint)) == sentences
-    # the gate's headings, the known off-topic strings (the banks among them) and the adapter's
-    # judged queries are not the index's to keep: they come with the software
+    # the gate's headings, the known off-topic strings (the banks among them), the gate's extra
+    # judged questions and the adapter's judged queries are not the index's to keep: they come
+    # with the software
     assert set(kept.known("query", counting.fingerprint)) == set(counting.queries) - set(
-        domain_texts(report_passages())) - set(known_texts()) - set(judged_texts())
+        domain_texts(report_passages())) - set(known_texts()) - set(gate_questions()) - set(
+        judged_texts())
 
 
 def test_a_reingest_reuses_the_kept_rights_vectors(fake_data_copy: Path) -> None:

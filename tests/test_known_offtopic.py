@@ -18,10 +18,13 @@ from search.index_store import SearchIndex
 from search.known_offtopic import (
     BAND,
     DELTA,
+    REACH,
     KnownOffTopic,
     References,
+    gate_questions,
     gate_unsure,
     known_texts,
+    nearer_judged,
     nearer_offtopic,
 )
 from search.query_memory import QueryMemory
@@ -123,12 +126,13 @@ def test_the_written_bank_holds_no_string_of_a_reported_part_or_a_judged_questio
 
 def test_the_bundled_file_is_what_the_maker_writes(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(MAKER.parent))  # it reads make_gate_questions beside it
     spec = importlib.util.spec_from_file_location("make_known_offtopic", MAKER)
     maker = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(maker)
     files = maker.pool_files()
     assert [f.name for f in (files[0], files[-1])] == ["search_offtopic_heldout3.txt",
-                                                        "search_offtopic_heldout29.txt"]
+                                                        "search_offtopic_tune_style6.txt"]
     written = tmp_path / "known.txt"
     monkeypatch.setattr(maker, "KNOWN", written)
     maker.main()
@@ -136,11 +140,13 @@ def test_the_bundled_file_is_what_the_maker_writes(tmp_path: Path,
 
 
 def test_saved_and_read_back(tmp_path: Path) -> None:
-    known = KnownOffTopic(np.stack([unit(1, 0, 0), unit(0, 1, 0)]), "abc")
+    known = KnownOffTopic(np.stack([unit(1, 0, 0), unit(0, 1, 0)]), "abc",
+                          np.stack([unit(0, 0, 1)]))
     known.save(tmp_path)
     again = KnownOffTopic.load(tmp_path)
     assert again is not None and again.source == "abc"
     assert np.array_equal(again.vectors, known.vectors)
+    assert np.array_equal(again.questions, known.questions)
     assert KnownOffTopic.load(tmp_path / "none") is None
     (tmp_path / ko.FILE).write_bytes(b"not a zip")
     with pytest.raises(ValueError, match=ko.FILE):
@@ -150,10 +156,64 @@ def test_saved_and_read_back(tmp_path: Path) -> None:
 def test_outdated_when_the_strings_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     built = KnownOffTopic.build(FakeEmbedder().embed_queries)
     assert len(built.vectors) == len(known_texts()) and not built.outdated()
+    assert len(built.questions) == len(gate_questions()) == 360
     changed = tmp_path / "known.txt"
     changed.write_text(ko.KNOWN.read_text("utf-8") + "en ny sträng\n", "utf-8")
     monkeypatch.setattr(ko, "KNOWN", changed)
     assert built.outdated()
+
+
+def test_outdated_when_the_extra_questions_change(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    built = KnownOffTopic.build(FakeEmbedder().embed_queries)
+    changed = tmp_path / "questions.txt"
+    changed.write_text(ko.QUESTIONS.read_text("utf-8") + "en ny fråga\n", "utf-8")
+    monkeypatch.setattr(ko, "QUESTIONS", changed)
+    assert built.outdated()
+
+
+def test_an_index_saved_before_round_30_has_no_extra_questions_and_is_outdated(
+        tmp_path: Path) -> None:
+    texts = known_texts()
+    vectors = FakeEmbedder().embed_queries(texts[:3])
+    np.savez(tmp_path / ko.FILE, vectors=vectors, source=np.str_(ko.fingerprint(texts)))
+    old = KnownOffTopic.load(tmp_path)
+    assert old is not None and old.questions is None and old.outdated()
+    stacked = References.of(np.stack([unit(1, 0, 0)]), np.stack([unit(0, 1, 0)]), old.questions)
+    assert stacked.extra == 0 and stacked.built_from(stacked.sources[0], stacked.sources[1],
+                                                     old.questions)
+
+
+def test_the_extra_questions_count_as_judged_in_the_margin_but_not_in_the_votes() -> None:
+    judged, known, extra = (np.stack([unit(0, 1, 0)]), np.stack([unit(1, 0, 0)]),
+                            np.stack([unit(0, 0, 1)]))
+    reading = unit(0.2, 0, 1)  # by an extra question, far from the memory's
+    votes, margin = References.of(judged, known, extra).similarities([reading])
+    plain_votes, plain_margin = References.of(judged, known).similarities([reading])
+    assert np.array_equal(votes, plain_votes) and votes.shape == (1,)
+    assert margin[0] == pytest.approx(float(known[0] @ reading - extra[0] @ reading))
+    assert margin[0] < -REACH < plain_margin[0]
+
+
+def test_nearer_judged_needs_one_reading_past_reach() -> None:
+    assert nearer_judged(np.array([0.3, -REACH - 1e-4]))  # the repaired reading suffices
+    assert not nearer_judged(np.array([-REACH + 1e-4]))
+    assert not nearer_judged(np.zeros(0))
+
+
+def test_the_extra_questions_are_the_tuning_style_parts_never_a_reported_question() -> None:
+    # round 30 (NJ30): written to tune on; a reported question among them would be its own
+    # nearest judged question and pass the gate by it
+    from search.evaluate import load_dev_set
+    from web.cli.search import REPORTED_PARTS, default_dev_sets
+
+    questions = gate_questions()
+    parts = default_dev_sets()
+    reported = {q.query for part in REPORTED_PARTS for q in load_dev_set(parts[part])}
+    data = Path(__file__).resolve().parent / "data"
+    styles = [q.query for n in range(1, 7)
+              for q in load_dev_set(data / f"search_tune_style{n}.jsonl")]
+    assert questions == list(dict.fromkeys(styles)) and not set(questions) & reported
 
 
 def searcher(judged: list[str], known: list[str], logit: float = UNSURE,
@@ -238,3 +298,46 @@ def test_a_query_the_gate_reads_as_clearly_in_domain_is_not_checked() -> None:
     clear = searcher([JUDGED], [QUERY], logit=BAND)
     assert clear.search(QUERY, 10)
     assert clear.shared_similarities([FakeEmbedder().embed_queries([QUERY])[0], None]) is None
+
+
+def refusing_searcher(questions: list[str], known: list[str]) -> HybridSearcher:
+    """A searcher whose gate refuses every query by meaning (logit far under the floor), with
+    `questions` as the extra judged questions and `known` as the known strings."""
+    engine = searcher([JUDGED], known, logit=-50.0)
+    embedder = engine.embedder
+    extra = embedder.embed_queries(questions) if questions else None
+    offtopic = dataclasses.replace(engine.index.offtopic, questions=extra)
+    return HybridSearcher(dataclasses.replace(engine.index, offtopic=offtopic), embedder)
+
+
+def test_a_refused_query_by_an_extra_judged_question_is_answered() -> None:
+    assert refusing_searcher([], ["något helt annat"]).search_page(QUERY, 10).off_topic
+    page = refusing_searcher([QUERY], ["något helt annat"]).search_page(QUERY, 10)
+    assert not page.off_topic and page.hits
+
+
+def test_no_rescue_when_a_known_string_is_as_near() -> None:
+    assert refusing_searcher([QUERY], [QUERY]).search_page(QUERY, 10).off_topic
+
+
+def test_digits_and_signs_are_never_rescued() -> None:
+    engine = refusing_searcher(["12 34 ?"], ["något helt annat"])
+    vector = engine.embedder.embed_queries(["12 34 ?"])[0]
+    shared = engine.shared_similarities([vector, None])
+    assert shared is not None and nearer_judged(shared()[1])  # near enough by its margin
+    assert not engine.judged_nearer("12 34 ?", 0.0, shared)
+    assert engine.judged_nearer(QUERY.replace("inkarikets", "12"), 0.0, shared)
+
+
+def test_the_bundled_questions_are_what_their_maker_writes(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    path = MAKER.with_name("make_gate_questions.py")
+    spec = importlib.util.spec_from_file_location("make_gate_questions", path)
+    maker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(maker)
+    assert [f.name for f in maker.style_parts()][-2:] == ["search_tune_style5.jsonl",
+                                                           "search_tune_style6.jsonl"]
+    written = tmp_path / "questions.txt"
+    monkeypatch.setattr(maker, "QUESTIONS", written)
+    maker.main()
+    assert written.read_text("utf-8") == ko.QUESTIONS.read_text("utf-8")

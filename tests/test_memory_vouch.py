@@ -140,11 +140,14 @@ def test_ingest_marks_a_voucher_per_judged_question_and_saves_them(built, tmp_pa
 
 
 def vouching_for(index: SearchIndex, text: str, vouches: bool) -> SearchIndex:
-    """The index with a one-question memory: `text` itself, a voucher or not."""
+    """The index with a one-question memory: `text` itself, a voucher or not. Without the known
+    strings: the rescue by a nearer judged question (round 30, search.known_offtopic) counts
+    every judged question, voucher or not, and would answer `text` by its own copy; here the
+    vouch is tested alone."""
     vector = FakeEmbedder().embed_queries([text])
     vector /= np.linalg.norm(vector, axis=1, keepdims=True)
     memory = QueryMemory(vector.astype(np.float32), ((("x", 3),),), vouchers=np.array([vouches]))
-    return dataclasses.replace(index, memory=memory)
+    return dataclasses.replace(index, memory=memory, offtopic=None)
 
 
 @pytest.mark.parametrize("memory_weight", [0.5, 0.0])
