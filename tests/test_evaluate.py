@@ -352,4 +352,7 @@ def test_the_reported_parts_are_bundled_and_the_rest_is_the_pool() -> None:
                               "held-out 72",  # round 28's
                               "held-out 73", "held-out 74", "held-out 75",
                               "held-out 76", "held-out 77", "held-out 78",
-                              "held-out 79", "held-out 80")  # round 29's
+                              "held-out 79", "held-out 80",  # round 29's
+                              "held-out 81", "held-out 82", "held-out 83", "held-out 84",
+                              "held-out 85", "held-out 86", "held-out 87",
+                              "held-out 88")  # round 30's
