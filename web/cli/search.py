@@ -129,8 +129,9 @@ def search_cmd(query: str | None, k: int, year: int | None, goal: str | None,
 # bank, kept: eval_round29_known_bank.txt) and the sets of rule R29b. Held-out 81-88 are round
 # 30's, written in two other ways than every earlier set (81-82, 85-86 keywords as typed into a
 # search box; 83-84, 87-88 an outsider's everyday words): 81-84 rule R30's, 85-88 the gate of
-# NJ30 (the gate's rescue by a nearer judged question, kept: round30_gates.txt).
-LAST_PART = 88  # held-out 2 .. held-out LAST_PART are bundled (tests/data/search_heldoutN.jsonl)
+# NJ30 (the gate's rescue by a nearer judged question, kept: round30_gates.txt), 89-92 the gate
+# of NJ30b (more style questions for it; not kept).
+LAST_PART = 92  # held-out 2 .. held-out LAST_PART are bundled (tests/data/search_heldoutN.jsonl)
 POOLED_PART = "reported, pooled"  # the last column of `bokslut eval`: REPORTED_PARTS as one
 REPORTED_PARTS = ("held-out", *(f"held-out {n}" for n in range(30, LAST_PART + 1)))
 
