@@ -222,7 +222,8 @@ def test_hybrid_gates_the_bare_vector(built, monkeypatch: pytest.MonkeyPatch) ->
     gated: list[np.ndarray] = []
     in_domain = searcher.in_domain
     monkeypatch.setattr(searcher, "in_domain",
-                        lambda t, vs, m: gated.extend(vs) or in_domain(t, vs, m))
+                        lambda t, vs, m, shared=None: gated.extend(vs)
+                        or in_domain(t, vs, m, shared))
     searcher.search(QUERIES[0], 10)
     assert np.allclose(gated[0], FakeEmbedder().embed_queries([QUERIES[0]])[0])
 
