@@ -296,8 +296,11 @@ class HybridSearcher:
             return True
         share = gate_lexical(match)[0]
         # the vouch reads the memory whatever the fusion's weight for it: a gate matter
+        # the memory's cosines come from the references' one pass (shared) when it is asked:
+        # the same rows, the same figures (search.known_offtopic.References)
+        memory_cosines = None if shared is None else (lambda: shared()[0])
         return self.corroborated(text, vectors, share) \
-            or vouched(self.index.memory, text, share, vectors) \
+            or vouched(self.index.memory, text, share, vectors, memory_cosines) \
             or self.judged_nearer(text, share, shared)
 
     def judged_nearer(self, text: str, share: float, shared: Shared | None) -> bool:

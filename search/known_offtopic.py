@@ -40,6 +40,7 @@ from search.domain_gate import bank_texts
 from search.file_swap import write_swapped
 from search.gate_training import offtopic_bank
 from search.npz_file import read_npz
+from search.query_memory import unit_rows
 
 FILE = "known_offtopic.npz"
 KNOWN = Path(__file__).with_name("offtopic_known.txt")
@@ -98,7 +99,7 @@ class KnownOffTopic:
     def build(cls, embed_queries: Callable[[list[str]], np.ndarray]) -> KnownOffTopic:
         """Embed the known strings and the extra questions as queries with the index's model."""
         texts, questions = known_texts(), gate_questions()
-        vectors = _unit(embed_queries(texts + questions))
+        vectors = unit_rows(embed_queries(texts + questions))
         return cls(np.ascontiguousarray(vectors[:len(texts)]), source_of(texts, questions),
                    np.ascontiguousarray(vectors[len(texts):]))
 
@@ -141,12 +142,6 @@ def source_of(texts: list[str], questions: list[str]) -> str:
     return fingerprint(texts) if not questions else fingerprint([*texts, "\x1d", *questions])
 
 
-def _unit(rows: np.ndarray) -> np.ndarray:
-    """float32 rows scaled to unit length."""
-    vectors = np.asarray(rows, dtype=np.float32)
-    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-
-
 @dataclass(frozen=True)
 class References:
     """The judged questions' and the known strings' vectors in one matrix, read in one pass per
@@ -177,8 +172,7 @@ class References:
         """Per memory question its cosine to the query (its readings: the higher one), as
         QueryMemory.similarities gives it; and per reading its margin: its highest cosine to
         a known string minus its highest to a judged question (the memory's or an extra)."""
-        queries = np.stack([np.asarray(r, dtype=np.float32) for r in readings])
-        queries /= np.maximum(np.linalg.norm(queries, axis=1, keepdims=True), 1e-12)
+        queries = unit_rows(np.stack(readings))
         # einsum's own loop, not BLAS, as the memory's (BLAS threads would compete with the
         # encoder)
         sims = np.einsum("nd,qd->nq", self.vectors, queries)

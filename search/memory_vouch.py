@@ -18,7 +18,7 @@ dev off-topic strings' nearest voucher lies at or under 0.906, the pool's rescua
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -54,9 +54,12 @@ def mark_vouchers(gate: DomainGate | None, bm25: BM25Index, texts: Sequence[str]
 
 
 def vouched(memory: QueryMemory | None, text: str, share: float,
-            readings: Sequence[np.ndarray | None]) -> bool:
+            readings: Sequence[np.ndarray | None],
+            similarities: Callable[[], np.ndarray] | None = None) -> bool:
     """Some reading of `text` (gate lexical share `share`) lies at VOUCH_FLOOR or closer to a
-    voucher of the memory, and the text is one the gate would ask its classifier about."""
+    voucher of the memory, and the text is one the gate would ask its classifier about.
+    `similarities`: the memory's cosines to the readings (QueryMemory.similarities' figures)
+    when the caller has them already."""
     given = [r for r in readings if r is not None]
     if memory is None or memory.vouchers is None or not memory.vouchers.any() or not given:
         return False
@@ -64,6 +67,7 @@ def vouched(memory: QueryMemory | None, text: str, share: float,
     # judged "artikel 19" question, round 20), as at the gate
     if beyond_the_classifier(text, share):
         return False
-    # every row's cosine, the vouchers picked after: a boolean index would copy the rows
-    sims = memory.similarities(given)
+    # every row's cosine, the vouchers picked after: a boolean index would copy the rows; read
+    # from the pass the known off-topic check makes over the same rows when the caller has it
+    sims = similarities() if similarities is not None else memory.similarities(given)
     return float(np.max(sims, where=memory.vouchers, initial=-np.inf)) >= VOUCH_FLOOR

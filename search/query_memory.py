@@ -90,8 +90,7 @@ class QueryMemory:
         if not kept:
             return None
         texts = list(kept)
-        vectors = np.asarray(embed_queries(texts), dtype=np.float32)
-        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        vectors = unit_rows(embed_queries(texts))
         kinds = {p["id"]: p.get("kind") for p in passages if "id" in p}
         answered = {pid for answers in kept.values() for pid in answers}
         indicators = frozenset(pid for pid in answered if kinds.get(pid) == SILENT_KIND)
@@ -106,8 +105,7 @@ class QueryMemory:
     def similarities(self, vectors: list[np.ndarray]) -> np.ndarray:
         """Per judged query, its cosine to the query read as `vectors` (its readings: the
         higher one); shape (len(self),)."""
-        queries = np.stack([np.asarray(v, dtype=np.float32) for v in vectors])
-        queries /= np.maximum(np.linalg.norm(queries, axis=1, keepdims=True), 1e-12)
+        queries = unit_rows(np.stack(vectors))
         # einsum's own loop, not BLAS: BLAS threads would compete with the encoder (round 15)
         return np.einsum("nd,qd->nq", self.vectors, queries).max(axis=1)
 
@@ -180,6 +178,13 @@ class QueryMemory:
             raise ValueError(f"{path}: the vectors do not fit the judged queries")
         return cls(vectors, answers, indicators, twins=twins, vouchers=vouchers,
                    vouch_recipe=recipe)
+
+
+def unit_rows(rows: np.ndarray) -> np.ndarray:
+    """The rows as float32, each scaled to unit length (a zero row stays zero): query vectors
+    are compared by their dot product here and in search.known_offtopic."""
+    vectors = np.asarray(rows, dtype=np.float32)
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
 
 def kept_answers(held: HeldTexts, judged: list[JudgedQuery]) -> dict[str, dict[str, int]]:

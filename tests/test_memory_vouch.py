@@ -68,6 +68,16 @@ def test_any_reading_may_vouch_and_length_does_not_matter() -> None:
     assert not vouched(memory, TEXT, SHARE, [None])
 
 
+def test_cosines_the_caller_has_are_read_instead_of_a_second_pass() -> None:
+    # round 30: the gate's references (search.known_offtopic.References) have the memory's
+    # cosines from their one pass; the vouch reads those, and they are the memory's own
+    memory = of(np.array([True, False, False]))
+    reading = at_cosine(VOUCH_FLOOR + 0.01)
+    given = memory.similarities([reading])
+    assert vouched(memory, TEXT, SHARE, [reading], lambda: given)
+    assert not vouched(memory, TEXT, SHARE, [reading], lambda: given - 0.02)  # read, not redone
+
+
 @pytest.mark.parametrize(("text", "share"), [("( ) 19 ?", 0.0), ("( ) 19 ?", 1.0),
                                              ("qwerty asdfgh", 0.0)])
 def test_noise_the_gate_never_asks_its_classifier_about_is_never_vouched_for(
