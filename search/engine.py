@@ -11,6 +11,7 @@ from search.domain_gate import gate_outdated
 from search.embedder import Embedder, resolve_model
 from search.hybrid import HybridSearcher
 from search.index_store import SearchIndex, SearchIndexError, corpus_hash
+from search.indicator_aliases import bundled_aliases
 from search.lexical_text import bm25_document
 from search.memory_vouch import vouch_recipe
 from search.onnx_loading import load_embedder
@@ -68,7 +69,8 @@ def sync_index(data_dir: Path, passages: list[Passage] | list[dict], embedder: E
             and not adapter_outdated(previous.adapter, rows) \
             and not memory_outdated(previous, rows) \
             and not lexical_outdated(previous, rows) \
-            and not offtopic_outdated(previous):
+            and not offtopic_outdated(previous) \
+            and not aliases_outdated(previous):
         return previous, "unchanged"
     index = SearchIndex.build(rows, embedder, reuse=previous, progress=progress)
     if save:
@@ -101,6 +103,16 @@ def offtopic_outdated(index: SearchIndex) -> bool:
     if index.offtopic is None:
         return index.memory is not None
     return index.offtopic.outdated()
+
+
+def aliases_outdated(index: SearchIndex) -> bool:
+    """No vectors of the indicators' everyday names although the bundled file names a passage
+    of the index (an index saved before round 31), or vectors of other names than those now
+    bundled (search.indicator_aliases)."""
+    if index.aliases is None:
+        ids = {p["id"] for p in index.passages}
+        return any(pid in ids for pid, _ in bundled_aliases())
+    return index.aliases.outdated()
 
 
 def memory_outdated(index: SearchIndex, passages: list[dict]) -> bool:

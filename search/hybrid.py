@@ -106,6 +106,8 @@ class HybridSearcher:
         # hybrid's fusion hears the judged queries nearest the query (search.query_memory)
         self.memory = index.memory if memory_weight > 0 and not rrf else None
         self.memory_weight = memory_weight if self.memory is not None else 0.0
+        # hybrid's dense side reads the indicators' everyday names (search.indicator_aliases)
+        self.aliases = index.aliases if not rrf else None
         if rrf:
             self.hit_floor = float("-inf")
         self._references: References | None = None  # see references()
@@ -150,6 +152,16 @@ class HybridSearcher:
 
     def dense_hits(self, vector: np.ndarray, fetch: int, adapted: bool = False,
                    exact: bool = True) -> Ranked:
+        """The dense side's best rows (passage_hits); hybrid's (`adapted`) with an indicator
+        row lifted to its everyday names' cosine less a discount where that is higher
+        (search.indicator_aliases, round 31), at true cosines so the two compare."""
+        if not adapted or self.aliases is None:
+            return self.passage_hits(vector, fetch, adapted, exact)
+        query = self.adapter.apply(vector) if self.adapter is not None else vector
+        return self.aliases.lifted(self.passage_hits(vector, fetch, True, True), query, fetch)
+
+    def passage_hits(self, vector: np.ndarray, fetch: int, adapted: bool = False,
+                     exact: bool = True) -> Ranked:
         """The dense side's best rows, each passage's cosine mixed with its best sentence's
         (search.sentence_signal) when the index keeps sentence vectors. `adapted`: for the
         query mapped by the index's adapter (when it has one); then, unless `exact`, the

@@ -19,6 +19,7 @@ from corpus.passages import Passage
 from search.dense import DEFAULT_EXACT_LIMIT, DenseIndex
 from search.domain_gate import DomainGate, build_gate
 from search.embedder import Embedder
+from search.indicator_aliases import IndicatorAliases
 from search.initiative_names import InitiativeNames
 from search.known_offtopic import KnownOffTopic
 from search.lexical import BM25Index
@@ -74,6 +75,7 @@ class SearchIndex:
     memory: QueryMemory | None = None  # hybrid's judged-query memory (None: no memory)
     initiatives: InitiativeNames | None = None  # the reports' initiative names, from ingest
     offtopic: KnownOffTopic | None = None  # the known off-topic strings (None: no such check)
+    aliases: IndicatorAliases | None = None  # the indicators' everyday names (None: none)
     # the adapter folded into the vectors, with what it was built from (see folded())
     _folded: tuple[tuple, FoldedDense] | None = field(default=None, init=False, repr=False,
                                                       compare=False)
@@ -121,6 +123,7 @@ class SearchIndex:
                                        recipe=vouch_recipe())
             # read beside the memory's judged questions: without them, nothing to compare
             offtopic = KnownOffTopic.build(embed) if memory is not None else None
+            aliases = IndicatorAliases.build(rows, embedder.embed_passages)
         dense = DenseIndex(embedder.dimension, exact_limit)
         if len(rows):
             dense.add(vectors)
@@ -130,7 +133,7 @@ class SearchIndex:
             "passages": len(rows), "dense_index": dense.kind, "created": time.time(),
         }
         return cls(rows, bm25, dense, manifest, gate, adapter=adapter, memory=memory,
-                   offtopic=offtopic)
+                   offtopic=offtopic, aliases=aliases)
 
     def save(self, directory: Path) -> None:
         """Write beside the target, then swap it in: a failure leaves the old index intact."""
@@ -157,6 +160,8 @@ class SearchIndex:
             self.initiatives.save(tmp)
         if self.offtopic is not None:
             self.offtopic.save(tmp)
+        if self.aliases is not None:
+            self.aliases.save(tmp)
         (tmp / "manifest.json").write_text(json.dumps(self.manifest, indent=2), "utf-8")
         old = directory.with_name(directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -183,6 +188,7 @@ class SearchIndex:
             memory = QueryMemory.load(directory)
             initiatives = InitiativeNames.load(directory)
             offtopic = KnownOffTopic.load(directory)
+            aliases = IndicatorAliases.load(directory)
         except (OSError, ValueError, RuntimeError) as exc:
             raise SearchIndexError(f"{directory}: no usable search index ({exc}); "
                               "run 'bokslut ingest'") from None
@@ -202,8 +208,12 @@ class SearchIndex:
         if offtopic is not None and offtopic.vectors.shape[1] != dense.dimension:
             raise SearchIndexError(f"{directory}: the known off-topic strings do not fit the "
                                    "vectors; run 'bokslut ingest'")
+        if aliases is not None and (aliases.vectors.shape[1] != dense.dimension
+                                    or aliases.rows.max(initial=-1) >= len(passages)):
+            raise SearchIndexError(f"{directory}: the indicators' everyday names do not fit the "
+                                   "index; run 'bokslut ingest'")
         return cls(passages, bm25, dense, manifest, gate, rights, texts, adapter, memory,
-                   initiatives, offtopic)
+                   initiatives, offtopic, aliases)
 
 
 def remembering_queries(embed: EmbedQueries) -> EmbedQueries:

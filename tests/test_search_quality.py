@@ -590,7 +590,10 @@ def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: flo
 # gate, not kept) on the final code: 1, 3, 2, 5 (errands: school bus, fritids fees, a tax rate).
 # Round 31's 93-100 (search unchanged): 1, 2, 0, 3, 2, 3, 2, 1 (errands: a Christmas-tree stall
 # permit, bulky waste, plots for sale, a housing-adaptation form, e-invoices, a swimming-bath fee,
-# an officiant; and five general-knowledge strings).
+# an officiant; and five general-knowledge strings). Round 31 kept LA31 (indicator rows read
+# through everyday names on hybrid's dense side; round31_gates.txt): reported files 147 -> 146,
+# 58 and 72 one fewer, 79 one more ("besiktning av vedkaminen innan första eldningen", an errand
+# whose best passage now scores above the errand check's floor); the pool's files unchanged.
 @pytest.mark.parametrize(("name", "most"), [("search_offtopic_heldout9.txt", 0),
                                             ("search_offtopic_heldout10.txt", 0),
                                             ("search_offtopic_heldout11.txt", 0),
@@ -640,7 +643,7 @@ def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: flo
                                             ("search_offtopic_heldout55.txt", 4),
                                             ("search_offtopic_heldout56.txt", 5),
                                             ("search_offtopic_heldout57.txt", 2),
-                                            ("search_offtopic_heldout58.txt", 1),
+                                            ("search_offtopic_heldout58.txt", 0),
                                             ("search_offtopic_heldout59.txt", 1),
                                             ("search_offtopic_heldout60.txt", 3),
                                             ("search_offtopic_heldout61.txt", 2),
@@ -654,14 +657,14 @@ def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: flo
                                             ("search_offtopic_heldout69.txt", 6),
                                             ("search_offtopic_heldout70.txt", 3),
                                             ("search_offtopic_heldout71.txt", 2),
-                                            ("search_offtopic_heldout72.txt", 4),
+                                            ("search_offtopic_heldout72.txt", 3),
                                             ("search_offtopic_heldout73.txt", 2),
                                             ("search_offtopic_heldout74.txt", 3),
                                             ("search_offtopic_heldout75.txt", 2),
                                             ("search_offtopic_heldout76.txt", 1),
                                             ("search_offtopic_heldout77.txt", 2),
                                             ("search_offtopic_heldout78.txt", 4),
-                                            ("search_offtopic_heldout79.txt", 1),
+                                            ("search_offtopic_heldout79.txt", 2),
                                             ("search_offtopic_heldout80.txt", 1),
                                             ("search_offtopic_heldout81.txt", 3),
                                             ("search_offtopic_heldout82.txt", 0),
