@@ -359,4 +359,5 @@ def test_the_reported_parts_are_bundled_and_the_rest_is_the_pool() -> None:
                               "held-out 92",  # round 30's
                               "held-out 93", "held-out 94", "held-out 95", "held-out 96",
                               "held-out 97", "held-out 98", "held-out 99",
-                              "held-out 100")  # round 31's
+                              "held-out 100", "held-out 101",
+                              "held-out 102")  # round 31's

@@ -461,6 +461,9 @@ def test_the_eighth_held_out_set_keeps_its_relevant_hits_but_two(searcher, parts
 # Round 31's (round31_gates.txt; search unchanged, CW31 not kept): 93 0.861, 94 0.870, 97 0.856,
 # 98 0.854 (search box), 95 0.790, 96 0.842, 99 0.803, 100 0.786 (outsider). 94's floor is 0.84,
 # not 0.85: its figure is 0.870 to three places and its floor must not rest on the fourth.
+# LA31 (kept in round 31: indicator rows read through everyday names) moved them to 93 0.848,
+# 94 0.887, 95 0.809, 96 0.863, 97 0.851, 98 0.858, 99 0.819, 100 0.813 (floors left as they
+# were: each still under its figure); its gate 101 0.838, 102 0.843.
 # Each floor is its figure - 0.02, rounded down.
 @pytest.mark.parametrize(("part", "floor"), [("heldout9", 0.76), ("heldout10", 0.72),
                                              ("heldout11", 0.78), ("heldout12", 0.66),
@@ -507,7 +510,8 @@ def test_the_eighth_held_out_set_keeps_its_relevant_hits_but_two(searcher, parts
                                              ("heldout93", 0.84), ("heldout94", 0.84),
                                              ("heldout95", 0.77), ("heldout96", 0.82),
                                              ("heldout97", 0.83), ("heldout98", 0.83),
-                                             ("heldout99", 0.78), ("heldout100", 0.76)])
+                                             ("heldout99", 0.78), ("heldout100", 0.76),
+                                             ("heldout101", 0.81), ("heldout102", 0.82)])
 def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: float) -> None:
     held = scores[part]
     assert held["hybrid"] >= floor
@@ -594,6 +598,7 @@ def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: flo
 # through everyday names on hybrid's dense side; round31_gates.txt): reported files 147 -> 146,
 # 58 and 72 one fewer, 79 one more ("besiktning av vedkaminen innan första eldningen", an errand
 # whose best passage now scores above the errand check's floor); the pool's files unchanged.
+# Its gate 101-102: 2 and 3 (a shared bin, a conservatory's permit; three everyday strings).
 @pytest.mark.parametrize(("name", "most"), [("search_offtopic_heldout9.txt", 0),
                                             ("search_offtopic_heldout10.txt", 0),
                                             ("search_offtopic_heldout11.txt", 0),
@@ -685,7 +690,9 @@ def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: flo
                                             ("search_offtopic_heldout97.txt", 2),
                                             ("search_offtopic_heldout98.txt", 3),
                                             ("search_offtopic_heldout99.txt", 2),
-                                            ("search_offtopic_heldout100.txt", 1)])
+                                            ("search_offtopic_heldout100.txt", 1),
+                                            ("search_offtopic_heldout101.txt", 2),
+                                            ("search_offtopic_heldout102.txt", 3)])
 def test_blind_off_topic_strings(searcher: HybridSearcher, name: str, most: int) -> None:
     texts = offtopic_heldout(name)
     with_hits = [q for q in texts if searcher.search_page(q, 10).total > 0]

@@ -132,9 +132,9 @@ def search_cmd(query: str | None, k: int, year: int | None, goal: str | None,
 # NJ30 (the gate's rescue by a nearer judged question, kept: round30_gates.txt), 89-92 the gate
 # of NJ30b (more style questions for it; not kept). Held-out 93-100 are round 31's, in the same two
 # ways (93-94, 97-98 search box; 95-96, 99-100 outsider): 93-96 the gate of CW31 (a wider
-# corroboration of a refused query; not kept: round31_gates.txt), 97-100 written for a later
-# remedy (none was built), run once.
-LAST_PART = 100  # held-out 2 .. held-out LAST_PART are bundled (tests/data/search_heldoutN.jsonl)
+# corroboration of a refused query; not kept: round31_gates.txt), 97-100 run once on main's
+# search, 101-102 (outsider) the gate of LA31 (indicator rows read through everyday names, kept).
+LAST_PART = 102  # held-out 2 .. held-out LAST_PART are bundled (tests/data/search_heldoutN.jsonl)
 POOLED_PART = "reported, pooled"  # the last column of `bokslut eval`: REPORTED_PARTS as one
 REPORTED_PARTS = ("held-out", *(f"held-out {n}" for n in range(30, LAST_PART + 1)))
 
