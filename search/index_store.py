@@ -123,7 +123,8 @@ class SearchIndex:
                                        recipe=vouch_recipe())
             # read beside the memory's judged questions: without them, nothing to compare
             offtopic = KnownOffTopic.build(embed) if memory is not None else None
-            aliases = IndicatorAliases.build(rows, embedder.embed_passages)
+            aliases = IndicatorAliases.build(rows, embedder.embed_passages,
+                                             reused_aliases(reuse, embedder))
         dense = DenseIndex(embedder.dimension, exact_limit)
         if len(rows):
             dense.add(vectors)
@@ -227,6 +228,13 @@ def remembering_queries(embed: EmbedQueries) -> EmbedQueries:
         return np.stack([seen[t] for t in texts]) if texts else embed([])
 
     return embed_once
+
+
+def reused_aliases(reuse: SearchIndex | None, embedder: Embedder) -> IndicatorAliases | None:
+    """The previous index's indicator aliases when it was built by this model (else None)."""
+    if reuse is None or reuse.manifest.get("model") != embedder.fingerprint:
+        return None
+    return reuse.aliases
 
 
 def embed_with_reuse(rows: list[dict], embedder: Embedder, reuse: SearchIndex | None,

@@ -56,24 +56,34 @@ def source_of(pairs: list[tuple[str, str]]) -> str:
 
 @dataclass(frozen=True)
 class IndicatorAliases:
-    """The aliases' passage vectors (unit rows), the index row each names, and their source."""
+    """The aliases' passage vectors (unit rows), the index row each names, their source, and
+    the (passage id, alias) pair of each vector (what a later build may reuse)."""
 
     rows: np.ndarray
     vectors: np.ndarray
     source: str
+    pairs: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def build(cls, passages: list[dict],
-              embed_passages: Callable[[list[str]], np.ndarray]) -> IndicatorAliases | None:
-        """Embed the bundled aliases of these passages (None when none names one of them)."""
-        pairs = bundled_aliases()
+    def build(cls, passages: list[dict], embed_passages: Callable[[list[str]], np.ndarray],
+              reuse: IndicatorAliases | None = None) -> IndicatorAliases | None:
+        """Embed the bundled aliases of these passages (None when none names one of them);
+        `reuse`: aliases of the same model, whose vectors are taken for the same pairs."""
         row_of = {p["id"]: row for row, p in enumerate(passages)}
-        named = [(row_of[pid], alias) for pid, alias in pairs if pid in row_of]
+        pairs = bundled_aliases()
+        named = [(pid, alias) for pid, alias in pairs if pid in row_of]
         if not named:
             return None
-        vectors = unit_rows(embed_passages([alias for _, alias in named]))
-        return cls(np.array([row for row, _ in named], dtype=np.int64),
-                   np.ascontiguousarray(vectors, dtype=np.float32), source_of(pairs))
+        # a file without its pairs (saved before they were kept) offers nothing to reuse
+        known = dict(zip(reuse.pairs, reuse.vectors, strict=True)) \
+            if reuse is not None and len(reuse.pairs) == len(reuse.vectors) else {}
+        missing = [pair for pair in named if pair not in known]
+        if missing:
+            known |= zip(missing, unit_rows(embed_passages([alias for _, alias in missing])),
+                         strict=True)
+        vectors = np.stack([known[pair] for pair in named]).astype(np.float32)
+        return cls(np.array([row_of[pid] for pid, _ in named], dtype=np.int64),
+                   np.ascontiguousarray(vectors), source_of(pairs), tuple(named))
 
     def outdated(self) -> bool:
         """Built from other aliases than those now bundled."""
@@ -99,9 +109,11 @@ class IndicatorAliases:
 
     def save(self, directory: Path) -> None:
         """Write FILE into `directory` (beside, then renamed in)."""
+        ids = np.array([pid for pid, _ in self.pairs], dtype=np.str_)
+        texts = np.array([alias for _, alias in self.pairs], dtype=np.str_)
         write_swapped(Path(directory) / FILE,
                       lambda out: np.savez(out, rows=self.rows, vectors=self.vectors,
-                                           source=np.str_(self.source)))
+                                           source=np.str_(self.source), ids=ids, texts=texts))
 
     @classmethod
     def load(cls, directory: Path) -> IndicatorAliases | None:
@@ -109,10 +121,13 @@ class IndicatorAliases:
         path = Path(directory) / FILE
         parts = read_npz(path, lambda data: (
             np.asarray(data["rows"], dtype=np.int64),
-            np.asarray(data["vectors"], dtype=np.float32), str(data["source"])))
+            np.asarray(data["vectors"], dtype=np.float32), str(data["source"]),
+            tuple(zip(map(str, data["ids"]), map(str, data["texts"]), strict=True))
+            if "ids" in data.files else ()))
         if parts is None:
             return None
-        rows, vectors, source = parts
-        if vectors.ndim != 2 or rows.shape != (len(vectors),):
-            raise ValueError(f"{path}: the rows do not fit the vectors")
-        return cls(rows, np.ascontiguousarray(vectors), source)
+        rows, vectors, source, pairs = parts
+        if vectors.ndim != 2 or rows.shape != (len(vectors),) \
+                or len(pairs) not in (0, len(vectors)):
+            raise ValueError(f"{path}: the rows and pairs do not fit the vectors")
+        return cls(rows, np.ascontiguousarray(vectors), source, pairs)

@@ -161,3 +161,24 @@ def test_the_real_model_answers_a_lay_indicator_question_through_its_names(built
                              searcher.embedder)
     assert not any(wanted in h.passage["text"] for h in unnamed.search(query, 10))
     assert not any(wanted in h.passage["text"] for h in searcher.search(query, 10, "dense"))
+
+
+def test_a_rebuild_reuses_the_names_vectors_and_embeds_only_a_changed_one(
+        index: SearchIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    embedded: list[str] = []
+
+    def counting(texts: list[str]) -> np.ndarray:
+        embedded.extend(texts)
+        return FakeEmbedder().embed_passages(texts)
+
+    index.aliases.save(tmp_path)
+    saved = IndicatorAliases.load(tmp_path)  # the pairs travel with the vectors
+    again = IndicatorAliases.build(PASSAGES, counting, saved)
+    assert embedded == [] and np.array_equal(again.vectors, index.aliases.vectors)
+    changed = tmp_path / "changed.tsv"
+    first_alias = bundled_aliases()[0][1]
+    changed.write_text(ia.ALIASES.read_text("utf-8").replace(first_alias, "barn utan pengar", 1),
+                       "utf-8")
+    monkeypatch.setattr(ia, "ALIASES", changed)
+    IndicatorAliases.build(PASSAGES, counting, saved)
+    assert embedded == ["barn utan pengar"]

@@ -14,6 +14,7 @@ from search.embedder import FakeEmbedder
 from search.engine import open_searcher, sync_index
 from search.hybrid import Filters, HybridSearcher
 from search.index_store import SearchIndex, SearchIndexError
+from search.indicator_aliases import bundled_aliases
 from tests.conftest import REPORT_PATH
 from tests.second_report import write_second_report
 
@@ -36,11 +37,19 @@ def passages_2025():
     return build_passages(read_report(REPORT_PATH))
 
 
+def named(passages) -> int:
+    """How many of the bundled indicator aliases name one of these passages (ingest embeds
+    them as passages too: search.indicator_aliases)."""
+    ids = {p.id for p in passages}
+    return sum(pid in ids for pid, _ in bundled_aliases())
+
+
 def test_restart_loads_the_saved_index_without_re_embedding(tmp_path: Path, passages_2025):
     """The second sync with the same corpus and model embeds nothing."""
     first = CountingEmbedder()
     _, status = sync_index(tmp_path, passages_2025, first)
-    assert status == "built" and first.embedded == len(passages_2025)
+    assert named(passages_2025) == 219
+    assert status == "built" and first.embedded == len(passages_2025) + named(passages_2025)
     again = CountingEmbedder()
     index, status = sync_index(tmp_path, passages_2025, again)
     assert status == "unchanged" and again.embedded == 0
@@ -55,7 +64,8 @@ def test_changing_the_model_forces_a_rebuild(tmp_path: Path, passages_2025):
         open_searcher(tmp_path, other)
     index, status = sync_index(tmp_path, passages_2025, other)
     assert status == "rebuilt for a new model"
-    assert other.embedded == len(passages_2025) and index.dense.dimension == 32
+    assert other.embedded == len(passages_2025) + named(passages_2025)
+    assert index.dense.dimension == 32
 
 
 def test_a_new_report_is_added_incrementally(tmp_path: Path, passages_2025):
