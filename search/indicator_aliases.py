@@ -16,15 +16,16 @@ over the answers of paraphrase questions.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
 from search.file_swap import write_swapped
 from search.fusion import Ranked
+from search.known_offtopic import fingerprint
 from search.npz_file import read_npz
 from search.query_memory import unit_rows
 
@@ -50,8 +51,7 @@ def bundled_aliases(path: Path | None = None) -> list[tuple[str, str]]:
 
 def source_of(pairs: list[tuple[str, str]]) -> str:
     """A hash of the pairs in order: vectors of other aliases are out of date."""
-    text = "\x1e".join(f"{pid}\x1f{alias}" for pid, alias in pairs)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return fingerprint([f"{pid}\x1f{alias}" for pid, alias in pairs])
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,13 @@ class IndicatorAliases:
         return cls(np.array([row_of[pid] for pid, _ in named], dtype=np.int64),
                    np.ascontiguousarray(vectors), source_of(pairs), tuple(named))
 
+    @cached_property
+    def runs(self) -> tuple[np.ndarray, list[int]]:
+        """Where each run of one row's names begins, and that row: a row's names stand together
+        in the file, so lifted reads one maximum per run (computed once, not per query)."""
+        starts = np.flatnonzero(np.r_[True, self.rows[1:] != self.rows[:-1]])
+        return starts, self.rows[starts].tolist()
+
     def outdated(self) -> bool:
         """Built from other aliases than those now bundled."""
         return self.source != source_of(bundled_aliases())
@@ -98,11 +105,10 @@ class IndicatorAliases:
         if norm == 0:
             return hits
         cosines = self.vectors @ (query / norm) - discount
-        # a row's names stand together in the file: one maximum per run of equal rows
-        starts = np.flatnonzero(np.r_[True, self.rows[1:] != self.rows[:-1]])
+        starts, owners = self.runs
         best = np.maximum.reduceat(cosines, starts)
         scores = dict(hits)
-        for row, cosine in zip(self.rows[starts].tolist(), best.tolist(), strict=True):
+        for row, cosine in zip(owners, best.tolist(), strict=True):
             if cosine > scores.get(row, -1.0):
                 scores[row] = cosine
         return sorted(scores.items(), key=lambda item: -item[1])[:fetch]
