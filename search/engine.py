@@ -11,10 +11,11 @@ from search.domain_gate import gate_outdated
 from search.embedder import Embedder, resolve_model
 from search.hybrid import HybridSearcher
 from search.index_store import SearchIndex, SearchIndexError, corpus_hash
-from search.indicator_aliases import bundled_aliases
+from search.indicator_aliases import IndicatorAliases
 from search.lexical_text import bm25_document
 from search.memory_vouch import vouch_recipe
 from search.onnx_loading import load_embedder
+from search.passage_phrasings import PassagePhrasings
 from search.query_adapter import QueryAdapter, pairs_source, pseudo_pairs
 
 
@@ -106,13 +107,17 @@ def offtopic_outdated(index: SearchIndex) -> bool:
 
 
 def aliases_outdated(index: SearchIndex) -> bool:
-    """No vectors of the indicators' everyday names although the bundled file names a passage
-    of the index (an index saved before round 31), or vectors of other names than those now
-    bundled (search.indicator_aliases)."""
-    if index.aliases is None:
-        ids = {p["id"] for p in index.passages}
-        return any(pid in ids for pid, _ in bundled_aliases())
-    return index.aliases.outdated()
+    """No vectors of the indicators' everyday names or of the passages' phrasings although a
+    bundled file names a passage of the index (an index saved before round 31 or 32), or
+    vectors of other texts than those now bundled (search.indicator_aliases,
+    search.passage_phrasings)."""
+    ids = {p["id"] for p in index.passages}
+    for kind, saved in ((IndicatorAliases, index.aliases), (PassagePhrasings, index.phrasings)):
+        if saved is None and any(pid in ids for pid, _ in kind.bundled()):
+            return True
+        if saved is not None and saved.outdated():
+            return True
+    return False
 
 
 def memory_outdated(index: SearchIndex, passages: list[dict]) -> bool:

@@ -107,7 +107,9 @@ class HybridSearcher:
         self.memory = index.memory if memory_weight > 0 and not rrf else None
         self.memory_weight = memory_weight if self.memory is not None else 0.0
         # hybrid's dense side reads the indicators' everyday names (search.indicator_aliases)
+        # and, for its ranking only, the passages' everyday phrasings (search.passage_phrasings)
         self.aliases = index.aliases if not rrf else None
+        self.phrasings = index.phrasings if not rrf else None
         if rrf:
             self.hit_floor = float("-inf")
         self._references: References | None = None  # see references()
@@ -134,31 +136,38 @@ class HybridSearcher:
 
     def ranked(self, query: str, vector: np.ndarray | None, fetch: int,
                repaired: np.ndarray | None = None,
-               bm25: Ranked | None = None, adapted: bool = False) -> dict[str, Ranked]:
+               bm25: Ranked | None = None, adapted: bool = False,
+               phrased: bool = True) -> dict[str, Ranked]:
         """Candidate rows per method (BM25 unless vector-only, dense when a vector is given;
         with the repaired query's vector too, each passage at its better cosine). `bm25`:
         BM25's rows for this fetch, when already searched; `adapted`: the dense side reads the
-        query through the index's adapter."""
+        query through the index's adapter; `phrased`: and the passages' phrasings."""
         out: dict[str, Ranked] = {}
         if query:
             out["bm25"] = bm25 if bm25 is not None else self.index.bm25.search(query, fetch)
         if vector is not None:
             exact = repaired is not None  # two readings are compared at their true cosines
-            out["dense"] = self.dense_hits(vector, fetch, adapted, exact)
+            out["dense"] = self.dense_hits(vector, fetch, adapted, exact, phrased)
             if repaired is not None:
-                out["dense"] = merge_max(out["dense"],
-                                         self.dense_hits(repaired, fetch, adapted, exact), fetch)
+                out["dense"] = merge_max(
+                    out["dense"], self.dense_hits(repaired, fetch, adapted, exact, phrased), fetch)
         return out
 
     def dense_hits(self, vector: np.ndarray, fetch: int, adapted: bool = False,
-                   exact: bool = True) -> Ranked:
+                   exact: bool = True, phrased: bool = True) -> Ranked:
         """The dense side's best rows (passage_hits); hybrid's (`adapted`) with an indicator
         row lifted to its everyday names' cosine less a discount where that is higher
-        (search.indicator_aliases, round 31), at true cosines so the two compare."""
-        if not adapted or self.aliases is None:
+        (search.indicator_aliases, round 31) and, when `phrased`, a narrative passage to its
+        phrasings' (search.passage_phrasings, round 32), at true cosines so they compare."""
+        lifts = [texts for texts in (self.aliases, self.phrasings if phrased else None)
+                 if texts is not None]
+        if not adapted or not lifts:
             return self.passage_hits(vector, fetch, adapted, exact)
         query = self.adapter.apply(vector) if self.adapter is not None else vector
-        return self.aliases.lifted(self.passage_hits(vector, fetch, True, True), query, fetch)
+        hits = self.passage_hits(vector, fetch, True, True)
+        for texts in lifts:
+            hits = texts.lifted(hits, query, fetch)
+        return hits
 
     def passage_hits(self, vector: np.ndarray, fetch: int, adapted: bool = False,
                      exact: bool = True) -> Ranked:
@@ -338,8 +347,9 @@ class HybridSearcher:
         # the memory is read at its shipped weight whatever this searcher's fusion gives it, as
         # the vouch reads it: a gate matter (a judged question like this one is evidence of an
         # answer; without it four reported questions fell under the score, eval_round24_errands)
+        # and read without the passages' phrasings, a ranking matter that moves no verdict
         if fused is None or self.memory is not self.index.memory \
-                or self.memory_weight != MEMORY_WEIGHT:
+                or self.memory_weight != MEMORY_WEIGHT or self.phrasings is not None:
             fused = self.hybrid_ranking(text, vectors)
         return bool(fused) and fused[0][1] < ERRAND_TOP_SCORE
 
@@ -382,11 +392,13 @@ class HybridSearcher:
 
     def hybrid_ranking(self, text: str, vectors: list[np.ndarray | None]) -> Fused:
         """The query's hybrid fusion at a fetch of DENSE_FLOOR_RANK, the index's memory at its
-        shipped weight (for a search in another mode, another depth, or by a searcher that fuses
-        without the memory)."""
+        shipped weight, the passages' phrasings unread (the errand check's: for a search in
+        another mode, another depth, by a searcher that fuses without the memory, or one that
+        reads phrasings)."""
         side = self.query_side(text, text, DENSE_FLOOR_RANK, "hybrid")
         vector, repaired = (*vectors, None)[:2]
-        lists = self.ranked(text, vector, DENSE_FLOOR_RANK, repaired, side.bm25, adapted=True)
+        lists = self.ranked(text, vector, DENSE_FLOOR_RANK, repaired, side.bm25, adapted=True,
+                            phrased=False)
         votes = self.votes_of(self.index.memory, vectors)
         weights = FusionWeights.for_coverage(self.bm25_share(text, side.match), self.w_max,
                                              self.rights_weight, MEMORY_WEIGHT)
@@ -409,7 +421,9 @@ class HybridSearcher:
         if vector is None:
             return False
         lexical = self.index.bm25.search(text, DENSE_FLOOR_RANK)
-        dense = self.ranked("", vector, DENSE_FLOOR_RANK, repaired, adapted=True)["dense"]
+        # a verdict: the dense side as hybrid reads it, without the passages' phrasings
+        dense = self.ranked("", vector, DENSE_FLOOR_RANK, repaired, adapted=True,
+                            phrased=False)["dense"]
         return sides_agree([row for row, _ in lexical], [row for row, _ in dense])
 
     def recalled(self, vectors: list[np.ndarray | None],

@@ -25,6 +25,7 @@ from search.known_offtopic import KnownOffTopic
 from search.lexical import BM25Index
 from search.lexical_text import bm25_document
 from search.memory_vouch import mark_vouchers, vouch_recipe
+from search.passage_phrasings import PassagePhrasings
 from search.query_adapter import EmbedQueries, FoldedDense, QueryAdapter
 from search.query_memory import QueryMemory
 from search.query_signals import Phrases
@@ -76,6 +77,7 @@ class SearchIndex:
     initiatives: InitiativeNames | None = None  # the reports' initiative names, from ingest
     offtopic: KnownOffTopic | None = None  # the known off-topic strings (None: no such check)
     aliases: IndicatorAliases | None = None  # the indicators' everyday names (None: none)
+    phrasings: PassagePhrasings | None = None  # the narrative passages' everyday phrasings
     # the adapter folded into the vectors, with what it was built from (see folded())
     _folded: tuple[tuple, FoldedDense] | None = field(default=None, init=False, repr=False,
                                                       compare=False)
@@ -125,6 +127,8 @@ class SearchIndex:
             offtopic = KnownOffTopic.build(embed) if memory is not None else None
             aliases = IndicatorAliases.build(rows, embedder.embed_passages,
                                              reused_aliases(reuse, embedder))
+            phrasings = PassagePhrasings.build(rows, embedder.embed_passages,
+                                               reused_aliases(reuse, embedder, "phrasings"))
         dense = DenseIndex(embedder.dimension, exact_limit)
         if len(rows):
             dense.add(vectors)
@@ -134,7 +138,7 @@ class SearchIndex:
             "passages": len(rows), "dense_index": dense.kind, "created": time.time(),
         }
         return cls(rows, bm25, dense, manifest, gate, adapter=adapter, memory=memory,
-                   offtopic=offtopic, aliases=aliases)
+                   offtopic=offtopic, aliases=aliases, phrasings=phrasings)
 
     def save(self, directory: Path) -> None:
         """Write beside the target, then swap it in: a failure leaves the old index intact."""
@@ -161,8 +165,9 @@ class SearchIndex:
             self.initiatives.save(tmp)
         if self.offtopic is not None:
             self.offtopic.save(tmp)
-        if self.aliases is not None:
-            self.aliases.save(tmp)
+        for texts in (self.aliases, self.phrasings):
+            if texts is not None:
+                texts.save(tmp)
         (tmp / "manifest.json").write_text(json.dumps(self.manifest, indent=2), "utf-8")
         old = directory.with_name(directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -190,6 +195,7 @@ class SearchIndex:
             initiatives = InitiativeNames.load(directory)
             offtopic = KnownOffTopic.load(directory)
             aliases = IndicatorAliases.load(directory)
+            phrasings = PassagePhrasings.load(directory)
         except (OSError, ValueError, RuntimeError) as exc:
             raise SearchIndexError(f"{directory}: no usable search index ({exc}); "
                               "run 'bokslut ingest'") from None
@@ -209,12 +215,14 @@ class SearchIndex:
         if offtopic is not None and offtopic.vectors.shape[1] != dense.dimension:
             raise SearchIndexError(f"{directory}: the known off-topic strings do not fit the "
                                    "vectors; run 'bokslut ingest'")
-        if aliases is not None and (aliases.vectors.shape[1] != dense.dimension
-                                    or aliases.rows.max(initial=-1) >= len(passages)):
-            raise SearchIndexError(f"{directory}: the indicators' everyday names do not fit the "
-                                   "index; run 'bokslut ingest'")
+        for named, what in ((aliases, "the indicators' everyday names"),
+                            (phrasings, "the passages' everyday phrasings")):
+            if named is not None and (named.vectors.shape[1] != dense.dimension
+                                      or named.rows.max(initial=-1) >= len(passages)):
+                raise SearchIndexError(f"{directory}: {what} do not fit the index; "
+                                       "run 'bokslut ingest'")
         return cls(passages, bm25, dense, manifest, gate, rights, texts, adapter, memory,
-                   initiatives, offtopic, aliases)
+                   initiatives, offtopic, aliases, phrasings)
 
 
 def remembering_queries(embed: EmbedQueries) -> EmbedQueries:
@@ -230,11 +238,13 @@ def remembering_queries(embed: EmbedQueries) -> EmbedQueries:
     return embed_once
 
 
-def reused_aliases(reuse: SearchIndex | None, embedder: Embedder) -> IndicatorAliases | None:
-    """The previous index's indicator aliases when it was built by this model (else None)."""
+def reused_aliases(reuse: SearchIndex | None, embedder: Embedder,
+                   kind: str = "aliases") -> IndicatorAliases | None:
+    """The previous index's indicator aliases (or its `kind`: "phrasings") when it was built
+    by this model (else None)."""
     if reuse is None or reuse.manifest.get("model") != embedder.fingerprint:
         return None
-    return reuse.aliases
+    return getattr(reuse, kind)
 
 
 def embed_with_reuse(rows: list[dict], embedder: Embedder, reuse: SearchIndex | None,

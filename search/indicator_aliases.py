@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -63,6 +64,13 @@ class IndicatorAliases:
     vectors: np.ndarray
     source: str
     pairs: tuple[tuple[str, str], ...] = ()
+    FILE: ClassVar[str] = FILE  # the index's file of these texts (a subclass saves its own)
+
+    @classmethod
+    def bundled(cls) -> list[tuple[str, str]]:
+        """The bundled (passage id, text) pairs this kind reads (search.passage_phrasings has
+        its own)."""
+        return bundled_aliases()
 
     @classmethod
     def build(cls, passages: list[dict], embed_passages: Callable[[list[str]], np.ndarray],
@@ -70,7 +78,7 @@ class IndicatorAliases:
         """Embed the bundled aliases of these passages (None when none names one of them);
         `reuse`: aliases of the same model, whose vectors are taken for the same pairs."""
         row_of = {p["id"]: row for row, p in enumerate(passages)}
-        pairs = bundled_aliases()
+        pairs = cls.bundled()
         named = [(pid, alias) for pid, alias in pairs if pid in row_of]
         if not named:
             return None
@@ -94,7 +102,7 @@ class IndicatorAliases:
 
     def outdated(self) -> bool:
         """Built from other aliases than those now bundled."""
-        return self.source != source_of(bundled_aliases())
+        return self.source != source_of(self.bundled())
 
     def lifted(self, hits: Ranked, vector: np.ndarray, fetch: int,
                discount: float = DISCOUNT) -> Ranked:
@@ -117,14 +125,14 @@ class IndicatorAliases:
         """Write FILE into `directory` (beside, then renamed in)."""
         ids = np.array([pid for pid, _ in self.pairs], dtype=np.str_)
         texts = np.array([alias for _, alias in self.pairs], dtype=np.str_)
-        write_swapped(Path(directory) / FILE,
+        write_swapped(Path(directory) / self.FILE,
                       lambda out: np.savez(out, rows=self.rows, vectors=self.vectors,
                                            source=np.str_(self.source), ids=ids, texts=texts))
 
     @classmethod
     def load(cls, directory: Path) -> IndicatorAliases | None:
         """Read FILE from `directory`; None when the index has none (saved before round 31)."""
-        path = Path(directory) / FILE
+        path = Path(directory) / cls.FILE
         parts = read_npz(path, lambda data: (
             np.asarray(data["rows"], dtype=np.int64),
             np.asarray(data["vectors"], dtype=np.float32), str(data["source"]),

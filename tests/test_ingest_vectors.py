@@ -16,6 +16,7 @@ from search.domain_gate import bank_texts, domain_texts
 from search.embedder import Embedder, FakeEmbedder, Remembered
 from search.indicator_aliases import bundled_aliases
 from search.known_offtopic import gate_questions, known_texts
+from search.passage_phrasings import PassagePhrasings
 from search.query_adapter import judged_texts
 from search.text_vectors import TextVectors
 from tests.conftest import REPORT_PATH
@@ -109,8 +110,9 @@ def test_ingest_embeds_each_text_once(tmp_path: Path) -> None:
     sentences = {s.text for s in action_sentences(report_passages(), BASE)}
     passages = {p["text"] for p in report_passages()}
     assert sentences & passages, "the report has a one-sentence passage: the case checked"
-    # the indicators' everyday names are embedded as passages too (search.indicator_aliases)
-    aliases = {alias for _, alias in bundled_aliases()}
+    # the indicators' everyday names and the passages' phrasings are embedded as passages too
+    # (search.indicator_aliases, search.passage_phrasings)
+    aliases = {text for _, text in [*bundled_aliases(), *PassagePhrasings.bundled()]}
     assert set(counting.passages) == sentences | passages | aliases
     assert max(counting.passages.values()) == 1
     assert counting.queries and max(counting.queries.values()) == 1

@@ -237,8 +237,10 @@ def test_an_approximate_index_maps_the_query_instead(built) -> None:
     vector = FakeEmbedder().embed_queries([QUERIES[0]])[0]
     want = searcher.passage_hits(hnsw.adapter.apply(vector), 20)
     assert searcher.passage_hits(vector, 20, adapted=True) == want
-    # hybrid's dense side then reads the indicators' names with the same mapped query
-    lifted = hnsw.aliases.lifted(want, hnsw.adapter.apply(vector), 20)
+    # hybrid's dense side then reads the indicators' names and the passages' phrasings with
+    # the same mapped query
+    mapped = hnsw.adapter.apply(vector)
+    lifted = hnsw.phrasings.lifted(hnsw.aliases.lifted(want, mapped, 20), mapped, 20)
     assert searcher.dense_hits(vector, 20, adapted=True) == lifted
     # and it searches (without a gate: the fake model's gate reads nothing, and its errand
     # check, round 24, may refuse this query)

@@ -14,7 +14,8 @@ from search.embedder import FakeEmbedder
 from search.engine import open_searcher, sync_index
 from search.hybrid import Filters, HybridSearcher
 from search.index_store import SearchIndex, SearchIndexError
-from search.indicator_aliases import bundled_aliases
+from search.indicator_aliases import IndicatorAliases
+from search.passage_phrasings import PassagePhrasings
 from tests.conftest import REPORT_PATH
 from tests.second_report import write_second_report
 
@@ -38,17 +39,19 @@ def passages_2025():
 
 
 def named(passages) -> int:
-    """How many of the bundled indicator aliases name one of these passages (ingest embeds
-    them as passages too: search.indicator_aliases)."""
+    """How many of the bundled indicator aliases and passage phrasings name one of these
+    passages (ingest embeds them as passages too: search.indicator_aliases,
+    search.passage_phrasings)."""
     ids = {p.id for p in passages}
-    return sum(pid in ids for pid, _ in bundled_aliases())
+    bundled = [*IndicatorAliases.bundled(), *PassagePhrasings.bundled()]
+    return sum(pid in ids for pid, _ in bundled)
 
 
 def test_restart_loads_the_saved_index_without_re_embedding(tmp_path: Path, passages_2025):
     """The second sync with the same corpus and model embeds nothing."""
     first = CountingEmbedder()
     _, status = sync_index(tmp_path, passages_2025, first)
-    assert named(passages_2025) == 219
+    assert named(passages_2025) == 219 + 606
     assert status == "built" and first.embedded == len(passages_2025) + named(passages_2025)
     again = CountingEmbedder()
     index, status = sync_index(tmp_path, passages_2025, again)
