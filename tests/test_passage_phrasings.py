@@ -137,7 +137,7 @@ def test_the_errand_check_ranks_again_without_them(index: SearchIndex,
 
 
 @pytest.mark.slow
-def test_the_real_model_keeps_every_verdict(built_data) -> None:
+def test_the_real_model_ranks_a_paraphrase_higher_and_keeps_every_verdict(built_data) -> None:
     # real model, real ingest. "kvallsmal aldreboende" (set 98's cv40) passes the gate as a
     # corroborated near miss; with the phrasings read by the gate's check it was refused
     # (round32_gates.txt, PA32's g4): it must pass, as it does without them
@@ -155,6 +155,13 @@ def test_the_real_model_keeps_every_verdict(built_data) -> None:
         assert (searcher.search_page(text, 10).total > 0) == \
             (plain.search_page(text, 10).total > 0), text
     assert searcher.search_page("kvallsmal aldreboende", 10).total > 0
+    # tuning part style7's "gayvanlig hemtjanst pensionarer" asks for L483 (home care for
+    # LGBTQ elders): third without the phrasings, first with them; the dense mode alike
+    query, wanted = "gayvanlig hemtjanst pensionarer", "rapport/sodertalje-2025/passage/L483"
+    assert searcher.search(query, 10)[0].passage["id"] == wanted
+    assert plain.search(query, 10)[0].passage["id"] != wanted
+    assert [h.passage["id"] for h in searcher.search(query, 10, "dense")] == \
+        [h.passage["id"] for h in plain.search(query, 10, "dense")]
 
 
 def test_a_corroborated_near_miss_reads_the_dense_side_without_them(
