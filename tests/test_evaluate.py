@@ -360,4 +360,7 @@ def test_the_reported_parts_are_bundled_and_the_rest_is_the_pool() -> None:
                               "held-out 93", "held-out 94", "held-out 95", "held-out 96",
                               "held-out 97", "held-out 98", "held-out 99",
                               "held-out 100", "held-out 101",
-                              "held-out 102")  # round 31's
+                              "held-out 102",  # round 31's
+                              "held-out 103", "held-out 104", "held-out 105",
+                              "held-out 106", "held-out 107",
+                              "held-out 108")  # round 32's

@@ -134,7 +134,11 @@ def search_cmd(query: str | None, k: int, year: int | None, goal: str | None,
 # ways (93-94, 97-98 search box; 95-96, 99-100 outsider): 93-96 the gate of CW31 (a wider
 # corroboration of a refused query; not kept: round31_gates.txt), 97-100 run once on main's
 # search, 101-102 (outsider) the gate of LA31 (indicator rows read through everyday names, kept).
-LAST_PART = 102  # held-out 2 .. held-out LAST_PART are bundled (tests/data/search_heldoutN.jsonl)
+# Held-out 103-108 are round 32's (103-104, 107-108 search box; 105-106 outsider): 103-106 the
+# gate of PA32 (narrative passages read through everyday phrasings; it moved one verdict, not
+# kept as built), 107-108 the gate of PA32v (the same with no verdict moved, kept:
+# round32_gates.txt).
+LAST_PART = 108  # held-out 2 .. held-out LAST_PART are bundled (tests/data/search_heldoutN.jsonl)
 POOLED_PART = "reported, pooled"  # the last column of `bokslut eval`: REPORTED_PARTS as one
 REPORTED_PARTS = ("held-out", *(f"held-out {n}" for n in range(30, LAST_PART + 1)))
 
