@@ -37,7 +37,13 @@ from search.gate_verdict import gate_accepts, gate_lexical, plain_match
 from search.hits import MAX_QUERY_CHARS as MAX_QUERY_CHARS  # re-exported: web/ reads it here
 from search.hits import Filters, Hit, Results, clean_query
 from search.index_store import SearchIndex
-from search.known_offtopic import References, gate_unsure, nearer_judged, nearer_offtopic
+from search.known_offtopic import (
+    References,
+    gate_unsure,
+    nearer_judged,
+    nearer_offtopic,
+    nearer_phrasing,
+)
 from search.memory_vouch import vouched
 from search.query_memory import WEIGHT as MEMORY_WEIGHT
 from search.query_memory import QueryMemory
@@ -298,8 +304,10 @@ class HybridSearcher:
         else when it is in domain read with a split compound joined ("idrotts galan": the
         lexical match of "idrottsgalan"), or else when it is a corroborated near miss
         (corroborated), or else when it is a close rewording of a judged question the gate
-        accepts (search.memory_vouch, round 20). The last five are asked only of a query the
-        gate refuses: they change no other verdict."""
+        accepts (search.memory_vouch, round 20), or else when it sits nearer a judged question
+        (judged_nearer, round 30) or a passage's phrasing (phrasing_nearer, round 32) than any
+        known off-topic string. The rescues are asked only of a query the gate refuses: they
+        change no other verdict."""
         gate = self.index.gate
         if gate is None:
             return True
@@ -322,7 +330,8 @@ class HybridSearcher:
         memory_cosines = None if shared is None else (lambda: shared()[0])
         return self.corroborated(text, vectors, share) \
             or vouched(self.index.memory, text, share, vectors, memory_cosines) \
-            or self.judged_nearer(text, share, shared)
+            or self.judged_nearer(text, share, shared) \
+            or self.phrasing_nearer(text, share, shared, vectors)
 
     def judged_nearer(self, text: str, share: float, shared: Shared | None) -> bool:
         """Some reading sits nearer a judged question (the memory's or the extra ones) than any
@@ -331,6 +340,19 @@ class HybridSearcher:
         not ask its classifier about (digits and signs, mash), as the vouch."""
         return shared is not None and not beyond_the_classifier(text, share) \
             and nearer_judged(shared()[1])
+
+    def phrasing_nearer(self, text: str, share: float, shared: Shared | None,
+                        vectors: list[np.ndarray | None]) -> bool:
+        """Some reading sits nearer a phrasing of the report's passages than any known
+        off-topic string (search.known_offtopic.PHRASING_REACH; round 32, PJ32b: keyword
+        queries on the report's topics in a resident's words). Asked as judged_nearer is, and
+        only of a query every other rescue refused: its two products cost that query alone."""
+        known = self.index.offtopic
+        if shared is None or known is None or known.phrasings is None \
+                or beyond_the_classifier(text, share):
+            return False
+        return nearer_phrasing(known.vectors, known.phrasings,
+                               [v for v in vectors if v is not None])
 
     def unanswered_errand(self, text: str, vectors: list[np.ndarray | None], side: QuerySide,
                           fused: Fused | None) -> bool:

@@ -68,6 +68,12 @@ BAND = 2.0
 # låna e-böcker"); REACH is that less 0.01, DELTA's recipe. There it rescues 8 of the 17
 # refused tuning questions and none of the 1,077 refused strings (round30_gates.txt)
 REACH = 0.0462
+# PJ32b (round 32): a query the gate refuses passes when some reading sits nearer one of the
+# report passages' everyday phrasings (search.passage_phrasings, embedded as queries) than any
+# known string by more than PHRASING_REACH. The largest value on a 0.005 grid at which at most
+# 0.5% of the tuning parts' refused off-topic strings pass (4 of 965, each read without its own
+# part's known strings), which passes 15 of the 30 refused tuning questions (round32_gates.txt)
+PHRASING_REACH = 0.0
 
 
 def known_texts() -> list[str]:
@@ -81,6 +87,13 @@ def gate_questions() -> list[str]:
     return list(dict.fromkeys(offtopic_bank(QUESTIONS)))
 
 
+def phrasing_texts() -> list[str]:
+    """The report passages' everyday phrasings, once each (search.passage_phrasings, imported
+    at the call: that module hashes its texts with this one's fingerprint)."""
+    from search.passage_phrasings import PassagePhrasings
+    return list(dict.fromkeys(text for _, text in PassagePhrasings.bundled()))
+
+
 def fingerprint(texts: list[str]) -> str:
     """A hash of the texts in order: vectors of other texts are out of date."""
     return hashlib.sha256("\x1e".join(texts).encode("utf-8")).hexdigest()[:16]
@@ -88,58 +101,73 @@ def fingerprint(texts: list[str]) -> str:
 
 @dataclass(frozen=True)
 class KnownOffTopic:
-    """The known off-topic strings' query vectors and the extra judged questions' (unit rows),
-    and what they were built from."""
+    """The known off-topic strings' query vectors, the extra judged questions' and the passage
+    phrasings' (unit rows), and what they were built from."""
 
     vectors: np.ndarray
     source: str
     questions: np.ndarray | None = None  # the extra judged questions' rows (None: none)
+    phrasings: np.ndarray | None = None  # the passages' phrasings as queries (None: none)
 
     @classmethod
     def build(cls, embed_queries: Callable[[list[str]], np.ndarray]) -> KnownOffTopic:
-        """Embed the known strings and the extra questions as queries with the index's model."""
-        texts, questions = known_texts(), gate_questions()
-        vectors = unit_rows(embed_queries(texts + questions))
-        return cls(np.ascontiguousarray(vectors[:len(texts)]), source_of(texts, questions),
-                   np.ascontiguousarray(vectors[len(texts):]))
+        """Embed the known strings, the extra questions and the phrasings as queries with the
+        index's model."""
+        texts, questions, phrasings = known_texts(), gate_questions(), phrasing_texts()
+        vectors = unit_rows(embed_queries(texts + questions + phrasings))
+        asked = len(texts) + len(questions)
+        return cls(np.ascontiguousarray(vectors[:len(texts)]),
+                   source_of(texts, questions, phrasings),
+                   np.ascontiguousarray(vectors[len(texts):asked]),
+                   np.ascontiguousarray(vectors[asked:]))
 
     def outdated(self) -> bool:
-        """Built from other strings or questions than those now bundled."""
-        return self.source != source_of(known_texts(), gate_questions())
+        """Built from other strings, questions or phrasings than those now bundled."""
+        return self.source != source_of(known_texts(), gate_questions(), phrasing_texts())
 
     def save(self, directory: Path) -> None:
         """Write FILE into `directory` (beside, then renamed in)."""
-        questions = self.questions if self.questions is not None \
-            else np.zeros((0, self.vectors.shape[1]), dtype=np.float32)
+        width = self.vectors.shape[1]
+        questions, phrasings = (rows if rows is not None else np.zeros((0, width), np.float32)
+                                for rows in (self.questions, self.phrasings))
         write_swapped(Path(directory) / FILE,
                       lambda out: np.savez(out, vectors=self.vectors, source=np.str_(self.source),
-                                           questions=questions))
+                                           questions=questions, phrasings=phrasings))
 
     @classmethod
     def load(cls, directory: Path) -> KnownOffTopic | None:
         """Read FILE from `directory`; None when the index has none (saved before round 25).
-        One saved before round 30 has no questions (None; outdated: its source differs)."""
+        One saved before round 30 has no questions, one saved before round 32 no phrasings
+        (None; outdated: its source differs)."""
         path = Path(directory) / FILE
         parts = read_npz(path, lambda data: (
             np.asarray(data["vectors"], dtype=np.float32), str(data["source"]),
-            np.asarray(data["questions"], dtype=np.float32) if "questions" in data.files
-            else None))
+            *(np.asarray(data[key], dtype=np.float32) if key in data.files else None
+              for key in ("questions", "phrasings"))))
         if parts is None:
             return None
-        vectors, source, questions = parts
+        vectors, source, questions, phrasings = parts
         if vectors.ndim != 2:
             raise ValueError(f"{path}: the vectors are not a matrix")
         width = vectors.shape[1]
-        if questions is not None and (questions.ndim != 2 or questions.shape[1] != width):
-            raise ValueError(f"{path}: the questions are not a matrix of the vectors' width")
+        for name, rows in (("questions", questions), ("phrasings", phrasings)):
+            if rows is not None and (rows.ndim != 2 or rows.shape[1] != width):
+                raise ValueError(f"{path}: the {name} are not a matrix of the vectors' width")
         return cls(np.ascontiguousarray(vectors), source,
-                   None if questions is None else np.ascontiguousarray(questions))
+                   *(None if rows is None else np.ascontiguousarray(rows)
+                     for rows in (questions, phrasings)))
 
 
-def source_of(texts: list[str], questions: list[str]) -> str:
-    """The fingerprint of the known strings and the extra questions (before round 30: the
-    strings alone, so an index built then reads as outdated)."""
-    return fingerprint(texts) if not questions else fingerprint([*texts, "\x1d", *questions])
+def source_of(texts: list[str], questions: list[str],
+              phrasings: list[str] | None = None) -> str:
+    """The fingerprint of the known strings, the extra questions and the phrasings (before
+    round 30: the strings alone, before round 32 without phrasings, so an index built then
+    reads as outdated)."""
+    if not questions:
+        return fingerprint(texts)
+    if not phrasings:
+        return fingerprint([*texts, "\x1d", *questions])
+    return fingerprint([*texts, "\x1d", *questions, "\x1d", *phrasings])
 
 
 @dataclass(frozen=True)
@@ -195,3 +223,16 @@ def nearer_judged(margins: np.ndarray, reach: float = REACH) -> bool:
     """Some reading's margin (References.similarities) is under -`reach`: it sits nearer a
     judged question than any known string by more than that (NJ30)."""
     return len(margins) > 0 and bool((margins < -reach).any())
+
+
+def nearer_phrasing(known: np.ndarray, phrasings: np.ndarray, readings: list[np.ndarray],
+                    reach: float = PHRASING_REACH) -> bool:
+    """Some reading sits nearer a passage phrasing than any known string by more than `reach`
+    (PJ32b; unit rows each, no reading or no phrasing: never)."""
+    if not readings or not len(phrasings) or not len(known):
+        return False
+    queries = unit_rows(np.stack(readings))
+    # einsum's own loop, not BLAS, as References (BLAS threads would compete with the encoder)
+    margins = np.einsum("nd,qd->nq", known, queries).max(axis=0) \
+        - np.einsum("nd,qd->nq", phrasings, queries).max(axis=0)
+    return bool((margins < -reach).any())

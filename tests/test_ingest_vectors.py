@@ -15,7 +15,7 @@ from graph.namespaces import INFERRED_GRAPH
 from search.domain_gate import bank_texts, domain_texts
 from search.embedder import Embedder, FakeEmbedder, Remembered
 from search.indicator_aliases import bundled_aliases
-from search.known_offtopic import gate_questions, known_texts
+from search.known_offtopic import gate_questions, known_texts, phrasing_texts
 from search.passage_phrasings import PassagePhrasings
 from search.query_adapter import judged_texts
 from search.text_vectors import TextVectors
@@ -119,11 +119,11 @@ def test_ingest_embeds_each_text_once(tmp_path: Path) -> None:
     kept = TextVectors.load(index_dir(tmp_path))
     assert kept is not None and set(kept.known("passage", counting.fingerprint)) == sentences
     # the gate's headings, the known off-topic strings (the banks among them), the gate's extra
-    # judged questions and the adapter's judged queries are not the index's to keep: they come
-    # with the software
+    # judged questions, the passages' phrasings and the adapter's judged queries are not the
+    # index's to keep: they come with the software
     assert set(kept.known("query", counting.fingerprint)) == set(counting.queries) - set(
         domain_texts(report_passages())) - set(known_texts()) - set(gate_questions()) - set(
-        judged_texts())
+        phrasing_texts()) - set(judged_texts())
 
 
 def test_a_reingest_reuses_the_kept_rights_vectors(fake_data_copy: Path) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from search.embedder import Embedder, Remembered, with_missing_embedded
 from search.index_store import SearchIndex
-from search.known_offtopic import gate_questions, known_texts
+from search.known_offtopic import gate_questions, known_texts, phrasing_texts
 from search.query_adapter import judged_texts
 from search.shipped_vectors import Vectors, export_of, load_shipped
 from web.pipeline.rights_score import query_texts
@@ -41,11 +41,12 @@ def remembering(embedder: Embedder, previous: SearchIndex | None, data_dir: Path
 def shipped_texts(articles: list[ArticleText]) -> list[str]:
     """The query texts ingest embeds that come with the software, not with a report: the
     known off-topic strings (the gate's banks first), the gate's extra judged questions, the
-    article queries without the reports' wordings and the query adapter's judged queries
-    (embedded only when the index holds their passages: shipped_vectors.updated keeps a
-    wanted text only when it has a vector)."""
+    passages' phrasings as queries, the article queries without the reports' wordings and the
+    query adapter's judged queries (the last two embedded only when the index holds their
+    passages: shipped_vectors.updated keeps a wanted text only when it has a vector)."""
     ontology = [dataclasses.replace(a, wordings=()) for a in articles]
-    return [*known_texts(), *gate_questions(), *query_texts(ontology), *judged_texts()]
+    return [*known_texts(), *gate_questions(), *phrasing_texts(), *query_texts(ontology),
+            *judged_texts()]
 
 
 def sentence_vectors(passages: list[dict], base: str, embedder: Embedder,
