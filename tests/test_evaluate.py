@@ -364,4 +364,6 @@ def test_the_reported_parts_are_bundled_and_the_rest_is_the_pool() -> None:
                               "held-out 103", "held-out 104", "held-out 105",
                               "held-out 106", "held-out 107",
                               "held-out 108", "held-out 109", "held-out 110",
-                              "held-out 111", "held-out 112")  # round 32's
+                              "held-out 111", "held-out 112", "held-out 113",
+                              "held-out 114", "held-out 115",
+                              "held-out 116")  # round 32's

@@ -110,9 +110,10 @@ def test_the_searcher_asks_it_only_beside_the_references(index: SearchIndex) -> 
 @pytest.mark.slow
 def test_the_real_model_answers_refused_report_topics_and_still_refuses_errands(
         built_data) -> None:
-    # real model, real ingest: two keyword queries of the tuning style parts that the gate and
-    # every earlier rescue refuse (style 8 and 5: alcohol checks at restaurants, suicide
-    # prevention at bridges) sit nearer a passage's phrasing than any known off-topic string
+    # real model, real ingest: two keyword queries of the tuning style parts in no reference
+    # that the gate and every earlier rescue refuse (style 8 and 7: alcohol checks at
+    # restaurants, mould a landlord neglects) sit nearer a passage's phrasing than any known
+    # off-topic string
     from search.engine import embedder_for, open_searcher
     from web.pipeline.layout import index_home
     from web.settings import resolve
@@ -124,7 +125,7 @@ def test_the_real_model_answers_refused_report_topics_and_still_refuses_errands(
     unphrased = HybridSearcher(dataclasses.replace(
         searcher.index, offtopic=dataclasses.replace(searcher.index.offtopic, phrasings=None)),
         searcher.embedder)
-    for query in ("restauranger sprit kontroller", "sjalvmord hopp fran broar"):
+    for query in ("restauranger sprit kontroller", "mögelsvamp badrum hyresvärden slarvar"):
         assert searcher.search_page(query, 10).total > 0, query
         assert unphrased.search_page(query, 10).total == 0, query
     for text in ("bygglov för altan", "xyzzy qwerty", "vem upptäckte penicillinet"):

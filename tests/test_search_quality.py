@@ -467,7 +467,10 @@ def test_the_eighth_held_out_set_keeps_its_relevant_hits_but_two(searcher, parts
 # with PA32v (narrative passages read through everyday phrasings by hybrid's ranking, kept): 103
 # 0.901, 104 0.850, 107 0.845, 108 0.874 (search box), 105 0.869, 106 0.866 (outsider); on the
 # search before it 0.896, 0.834, 0.828, 0.863, 0.861, 0.852. Round 32's 109-112, run once on PA32v:
-# 109 0.887, 110 0.851 (search box), 111 0.797, 112 0.833 (outsider).
+# 109 0.887, 110 0.851 (search box), 111 0.797, 112 0.833 (outsider). PJ32b (kept: a refused query
+# nearer a passage's phrasing than any known string passes) answered more of them (110 0.900, 112
+# 0.848, 107 0.877, 108 0.891; floors left under their figures); its gate 113 0.850, 114 0.857
+# (search box), 115 0.846, 116 0.822 (outsider).
 # Each floor is its figure - 0.02, rounded down.
 @pytest.mark.parametrize(("part", "floor"), [("heldout9", 0.76), ("heldout10", 0.72),
                                              ("heldout11", 0.78), ("heldout12", 0.66),
@@ -520,7 +523,9 @@ def test_the_eighth_held_out_set_keeps_its_relevant_hits_but_two(searcher, parts
                                              ("heldout105", 0.84), ("heldout106", 0.84),
                                              ("heldout107", 0.82), ("heldout108", 0.85),
                                              ("heldout109", 0.86), ("heldout110", 0.83),
-                                             ("heldout111", 0.77), ("heldout112", 0.81)])
+                                             ("heldout111", 0.77), ("heldout112", 0.81),
+                                             ("heldout113", 0.83), ("heldout114", 0.83),
+                                             ("heldout115", 0.82), ("heldout116", 0.80)])
 def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: float) -> None:
     held = scores[part]
     assert held["hybrid"] >= floor
@@ -612,6 +617,12 @@ def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: flo
 # naming ceremony, a school taxi, salting streets, industrial plots; three everyday strings).
 # 109-112, run once on PA32v: 2, 3, 2, 3 (a property map, a dog park, a disabled parking permit, a
 # school bus, residents' parking, snow ploughing; four everyday or general-knowledge strings).
+# Round 32 then kept PJ32b (a refused query nearer a passage's phrasing than any known string
+# passes; round32_gates.txt): 51, 52, 71, 76 and 101 one more each (a bike on the Öresund train,
+# insoles, mammoths on Wrangel Island, a puppy park, a bike computer), against 28 questions newly
+# answered. Its gate 113-116: 7, 3, 2, 1, the same without it (113: a civil wedding, the tax rate,
+# council minutes, a physiotherapist, a half marathon, Mendel's peas, and "varom": one function word
+# alone stays a term by design, search.closed_class; round32_gates.txt).
 @pytest.mark.parametrize(("name", "most"), [("search_offtopic_heldout9.txt", 0),
                                             ("search_offtopic_heldout10.txt", 0),
                                             ("search_offtopic_heldout11.txt", 0),
@@ -654,8 +665,8 @@ def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: flo
                                             ("search_offtopic_heldout48.txt", 1),
                                             ("search_offtopic_heldout49.txt", 2),
                                             ("search_offtopic_heldout50.txt", 1),
-                                            ("search_offtopic_heldout51.txt", 2),
-                                            ("search_offtopic_heldout52.txt", 3),
+                                            ("search_offtopic_heldout51.txt", 3),
+                                            ("search_offtopic_heldout52.txt", 4),
                                             ("search_offtopic_heldout53.txt", 2),
                                             ("search_offtopic_heldout54.txt", 7),
                                             ("search_offtopic_heldout55.txt", 4),
@@ -674,12 +685,12 @@ def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: flo
                                             ("search_offtopic_heldout68.txt", 4),
                                             ("search_offtopic_heldout69.txt", 6),
                                             ("search_offtopic_heldout70.txt", 3),
-                                            ("search_offtopic_heldout71.txt", 2),
+                                            ("search_offtopic_heldout71.txt", 3),
                                             ("search_offtopic_heldout72.txt", 3),
                                             ("search_offtopic_heldout73.txt", 2),
                                             ("search_offtopic_heldout74.txt", 3),
                                             ("search_offtopic_heldout75.txt", 2),
-                                            ("search_offtopic_heldout76.txt", 1),
+                                            ("search_offtopic_heldout76.txt", 2),
                                             ("search_offtopic_heldout77.txt", 2),
                                             ("search_offtopic_heldout78.txt", 4),
                                             ("search_offtopic_heldout79.txt", 2),
@@ -704,7 +715,7 @@ def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: flo
                                             ("search_offtopic_heldout98.txt", 3),
                                             ("search_offtopic_heldout99.txt", 2),
                                             ("search_offtopic_heldout100.txt", 1),
-                                            ("search_offtopic_heldout101.txt", 2),
+                                            ("search_offtopic_heldout101.txt", 3),
                                             ("search_offtopic_heldout102.txt", 3),
                                             ("search_offtopic_heldout103.txt", 0),
                                             ("search_offtopic_heldout104.txt", 1),
@@ -715,7 +726,11 @@ def test_hybrid_beats_both_sides_on_the_blind_sets(scores, part: str, floor: flo
                                             ("search_offtopic_heldout109.txt", 2),
                                             ("search_offtopic_heldout110.txt", 3),
                                             ("search_offtopic_heldout111.txt", 2),
-                                            ("search_offtopic_heldout112.txt", 3)])
+                                            ("search_offtopic_heldout112.txt", 3),
+                                            ("search_offtopic_heldout113.txt", 7),
+                                            ("search_offtopic_heldout114.txt", 3),
+                                            ("search_offtopic_heldout115.txt", 2),
+                                            ("search_offtopic_heldout116.txt", 1)])
 def test_blind_off_topic_strings(searcher: HybridSearcher, name: str, most: int) -> None:
     texts = offtopic_heldout(name)
     with_hits = [q for q in texts if searcher.search_page(q, 10).total > 0]

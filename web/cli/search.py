@@ -138,8 +138,10 @@ def search_cmd(query: str | None, k: int, year: int | None, goal: str | None,
 # gate of PA32 (narrative passages read through everyday phrasings; it moved one verdict, not
 # kept as built), 107-108 the gate of PA32v (the same with no verdict moved, kept:
 # round32_gates.txt); 109-110 (search box) and 111-112 (outsider), written as the gate of a second
-# writing of the phrasings that failed its recipe on tuning data, were run once on PA32v.
-LAST_PART = 112  # held-out 2 .. held-out LAST_PART are bundled (tests/data/search_heldoutN.jsonl)
+# writing of the phrasings that failed its recipe on tuning data, were run once on PA32v; 113-116
+# (113-114 search box, 115-116 outsider) the gate of PJ32b (a refused query nearer a passage's
+# phrasing than any known off-topic string passes, kept).
+LAST_PART = 116  # held-out 2 .. held-out LAST_PART are bundled (tests/data/search_heldoutN.jsonl)
 POOLED_PART = "reported, pooled"  # the last column of `bokslut eval`: REPORTED_PARTS as one
 REPORTED_PARTS = ("held-out", *(f"held-out {n}" for n in range(30, LAST_PART + 1)))
 
