@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +22,7 @@ from search.indicator_aliases import (
     bundled_aliases,
     source_of,
 )
+from tests.bundled_pairs import assert_three_per_passage
 from tests.conftest import REPORT_PATH
 
 PASSAGES = [dataclasses.asdict(p) for p in build_passages(read_report(REPORT_PATH))]
@@ -47,15 +47,7 @@ def index() -> SearchIndex:
 
 
 def test_the_bundled_file_names_every_indicator_of_the_report_three_times() -> None:
-    pairs = bundled_aliases()
-    counts: dict[str, int] = {}
-    for pid, alias in pairs:
-        counts[pid] = counts.get(pid, 0) + 1
-        assert not re.search(r"\d", alias), alias  # no values, years or numbers
-    assert set(counts) == INDICATORS and set(counts.values()) == {3}
-    # a row's names stand together (IndicatorAliases.lifted reads one maximum per run)
-    runs = [pid for i, (pid, _) in enumerate(pairs) if i == 0 or pairs[i - 1][0] != pid]
-    assert len(runs) == len(INDICATORS)
+    assert_three_per_passage(bundled_aliases(), INDICATORS)
 
 
 def test_a_named_row_rises_to_its_best_name_less_the_discount_and_never_falls() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +17,7 @@ from search.hybrid import DENSE_FLOOR_RANK, HybridSearcher
 from search.index_store import SearchIndex, SearchIndexError
 from search.indicator_aliases import DISCOUNT, IndicatorAliases, source_of
 from search.passage_phrasings import PassagePhrasings
+from tests.bundled_pairs import assert_three_per_passage
 from tests.conftest import REPORT_PATH
 
 PASSAGES = [dataclasses.asdict(p) for p in build_passages(read_report(REPORT_PATH))]
@@ -42,14 +42,7 @@ def toward_query(index: SearchIndex, searcher: HybridSearcher, row: int) -> Pass
 
 def test_the_bundled_file_phrases_every_narrative_passage_three_times() -> None:
     pairs = PassagePhrasings.bundled()
-    counts: dict[str, int] = {}
-    for pid, text in pairs:
-        counts[pid] = counts.get(pid, 0) + 1
-        assert not re.search(r"\d", text), text  # no values, years or numbers
-    assert set(counts) == PHRASED and set(counts.values()) == {3}
-    # a row's phrasings stand together (lifted reads one maximum per run)
-    runs = [pid for i, (pid, _) in enumerate(pairs) if i == 0 or pairs[i - 1][0] != pid]
-    assert len(runs) == len(PHRASED)
+    assert_three_per_passage(pairs, PHRASED)
     # never a text of the indicator names: each would be embedded twice at ingest
     assert not {t for _, t in pairs} & {t for _, t in IndicatorAliases.bundled()}
 
