@@ -386,5 +386,10 @@ def test_a_judged_query_reworded_still_finds_its_answer(built_data: Path) -> Non
     reworded = "vad gör man för att lära tioåringar att lösa bråk utan att slåss"
     answer = "rapport/sodertalje-2025/passage/L833"  # its grade-3 passage
     assert answer in [h.passage["id"] for h in searcher.search(reworded, 3)]
-    deaf = HybridSearcher(searcher.index, embedder, memory_weight=0.0)
+    # the memory's part, read without the passages' phrasings (round 32), which find this
+    # answer too: the memory alone brings it into the three
+    unphrased = dataclasses.replace(searcher.index, phrasings=None)
+    assert answer in [h.passage["id"] for h in HybridSearcher(unphrased, embedder).search(
+        reworded, 3)]
+    deaf = HybridSearcher(unphrased, embedder, memory_weight=0.0)
     assert answer not in [h.passage["id"] for h in deaf.search(reworded, 3)]  # the memory's
