@@ -125,10 +125,12 @@ class SearchIndex:
                                        recipe=vouch_recipe())
             # read beside the memory's judged questions: without them, nothing to compare
             offtopic = KnownOffTopic.build(embed) if memory is not None else None
+            # the names' and phrasings' vectors are reused only from an index of this model
+            same = same_model(reuse, embedder)
             aliases = IndicatorAliases.build(rows, embedder.embed_passages,
-                                             reused_aliases(reuse, embedder))
+                                             same.aliases if same else None)
             phrasings = PassagePhrasings.build(rows, embedder.embed_passages,
-                                               reused_aliases(reuse, embedder, "phrasings"))
+                                               same.phrasings if same else None)
         dense = DenseIndex(embedder.dimension, exact_limit)
         if len(rows):
             dense.add(vectors)
@@ -238,13 +240,12 @@ def remembering_queries(embed: EmbedQueries) -> EmbedQueries:
     return embed_once
 
 
-def reused_aliases(reuse: SearchIndex | None, embedder: Embedder,
-                   kind: str = "aliases") -> IndicatorAliases | None:
-    """The previous index's indicator aliases (or its `kind`: "phrasings") when it was built
-    by this model (else None)."""
+def same_model(reuse: SearchIndex | None, embedder: Embedder) -> SearchIndex | None:
+    """The previous index when this model built it (else None): only then are its vectors
+    this model's."""
     if reuse is None or reuse.manifest.get("model") != embedder.fingerprint:
         return None
-    return getattr(reuse, kind)
+    return reuse
 
 
 def embed_with_reuse(rows: list[dict], embedder: Embedder, reuse: SearchIndex | None,

@@ -168,3 +168,23 @@ def test_a_corroborated_near_miss_reads_the_dense_side_without_them(
         kwargs.get("phrased", True)) or ranked(*args, **kwargs))
     searcher.corroborated(QUERY, [vector])
     assert read == [False]
+
+
+def test_a_rebuild_by_the_same_model_embeds_no_name_or_phrasing_again(index: SearchIndex) -> None:
+    embedded: list[str] = []
+
+    class Counting(FakeEmbedder):
+        """The fake model, noting every passage text it embeds."""
+
+        def embed_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+            embedded.extend(texts)
+            return super().embed_passages(texts, progress)
+
+    bundled = {t for _, t in [*IndicatorAliases.bundled(), *PassagePhrasings.bundled()]}
+    assert Counting().fingerprint == index.manifest["model"]
+    SearchIndex.build(PASSAGES, Counting(), reuse=index)
+    assert not bundled & set(embedded)
+    # an index of another model offers nothing to reuse
+    other = dataclasses.replace(index, manifest={**index.manifest, "model": "another"})
+    SearchIndex.build(PASSAGES, Counting(), reuse=other)
+    assert bundled <= set(embedded)
