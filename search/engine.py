@@ -16,7 +16,8 @@ from search.lexical_text import bm25_document
 from search.memory_vouch import vouch_recipe
 from search.onnx_loading import load_embedder
 from search.passage_phrasings import PassagePhrasings
-from search.query_adapter import QueryAdapter, pairs_source, pseudo_pairs
+from search.query_adapter import QueryAdapter, load_judged, pairs_source, pseudo_pairs
+from search.ranking_memory import RANKING_QUERIES
 
 
 def index_dir(data_dir: Path) -> Path:
@@ -71,7 +72,8 @@ def sync_index(data_dir: Path, passages: list[Passage] | list[dict], embedder: E
             and not memory_outdated(previous, rows) \
             and not lexical_outdated(previous, rows) \
             and not offtopic_outdated(previous) \
-            and not aliases_outdated(previous):
+            and not aliases_outdated(previous) \
+            and not ranking_outdated(previous):
         return previous, "unchanged"
     index = SearchIndex.build(rows, embedder, reuse=previous, progress=progress)
     if save:
@@ -118,6 +120,15 @@ def aliases_outdated(index: SearchIndex) -> bool:
         if saved is not None and saved.outdated():
             return True
     return False
+
+
+def ranking_outdated(index: SearchIndex) -> bool:
+    """No ranking memory beside a judged-query memory although style questions are bundled
+    (an index saved before round 33), or one of other judged queries than those now bundled
+    (search.ranking_memory)."""
+    if index.ranking is None:
+        return index.memory is not None and bool(load_judged(RANKING_QUERIES))
+    return index.ranking.outdated()
 
 
 def memory_outdated(index: SearchIndex, passages: list[dict]) -> bool:

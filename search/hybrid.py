@@ -109,8 +109,11 @@ class HybridSearcher:
         self.overlap = overlap
         # hybrid's dense side reads the query through the index's adapter (search.query_adapter)
         self.adapter = index.adapter if adapt and not rrf else None
-        # hybrid's fusion hears the judged queries nearest the query (search.query_memory)
-        self.memory = index.memory if memory_weight > 0 and not rrf else None
+        # hybrid's fusion hears the judged queries nearest the query (search.query_memory): the
+        # ranking memory's where the index has one (search.ranking_memory); verdicts read the
+        # index's memory
+        heard = index.ranking if index.ranking is not None else index.memory
+        self.memory = heard if memory_weight > 0 and not rrf else None
         self.memory_weight = memory_weight if self.memory is not None else 0.0
         # hybrid's dense side reads the indicators' everyday names (search.indicator_aliases)
         # and, for its ranking only, the passages' everyday phrasings (search.passage_phrasings)

@@ -29,6 +29,7 @@ from search.passage_phrasings import PassagePhrasings
 from search.query_adapter import EmbedQueries, FoldedDense, QueryAdapter
 from search.query_memory import QueryMemory
 from search.query_signals import Phrases
+from search.ranking_memory import RankingMemory
 from search.rights_signal import RightsSignal
 from search.text_vectors import TextVectors
 
@@ -78,6 +79,7 @@ class SearchIndex:
     offtopic: KnownOffTopic | None = None  # the known off-topic strings (None: no such check)
     aliases: IndicatorAliases | None = None  # the indicators' everyday names (None: none)
     phrasings: PassagePhrasings | None = None  # the narrative passages' everyday phrasings
+    ranking: RankingMemory | None = None  # the fusion's judged questions (None: the memory's)
     # the adapter folded into the vectors, with what it was built from (see folded())
     _folded: tuple[tuple, FoldedDense] | None = field(default=None, init=False, repr=False,
                                                       compare=False)
@@ -123,6 +125,8 @@ class SearchIndex:
             # the adapter's query texts: no new call; the vouchers read the gate and BM25
             memory = QueryMemory.build(rows, embed, mark=partial(mark_vouchers, gate, bm25),
                                        recipe=vouch_recipe())
+            # the pool's texts were embedded for the adapter: only the style parts' are new
+            ranking = RankingMemory.of(rows, embed) if memory is not None else None
             # read beside the memory's judged questions: without them, nothing to compare
             offtopic = KnownOffTopic.build(embed) if memory is not None else None
             # the names' and phrasings' vectors are reused only from an index of this model
@@ -140,7 +144,7 @@ class SearchIndex:
             "passages": len(rows), "dense_index": dense.kind, "created": time.time(),
         }
         return cls(rows, bm25, dense, manifest, gate, adapter=adapter, memory=memory,
-                   offtopic=offtopic, aliases=aliases, phrasings=phrasings)
+                   offtopic=offtopic, aliases=aliases, phrasings=phrasings, ranking=ranking)
 
     def save(self, directory: Path) -> None:
         """Write beside the target, then swap it in: a failure leaves the old index intact."""
@@ -161,8 +165,9 @@ class SearchIndex:
             self.texts.save(tmp)
         if self.adapter is not None:
             self.adapter.save(tmp)
-        if self.memory is not None:
-            self.memory.save(tmp)
+        for memory in (self.memory, self.ranking):
+            if memory is not None:
+                memory.save(tmp)
         if self.initiatives is not None:
             self.initiatives.save(tmp)
         if self.offtopic is not None:
@@ -194,6 +199,7 @@ class SearchIndex:
             texts = TextVectors.load(directory)
             adapter = QueryAdapter.load(directory)
             memory = QueryMemory.load(directory)
+            ranking = RankingMemory.load(directory)
             initiatives = InitiativeNames.load(directory)
             offtopic = KnownOffTopic.load(directory)
             aliases = IndicatorAliases.load(directory)
@@ -211,9 +217,10 @@ class SearchIndex:
         if adapter is not None and adapter.dimension != dense.dimension:
             raise SearchIndexError(f"{directory}: the query adapter does not fit the vectors; "
                                    "run 'bokslut ingest'")
-        if memory is not None and memory.vectors.shape[1] != dense.dimension:
-            raise SearchIndexError(f"{directory}: the query memory does not fit the vectors; "
-                                   "run 'bokslut ingest'")
+        for saved in (memory, ranking):
+            if saved is not None and saved.vectors.shape[1] != dense.dimension:
+                raise SearchIndexError(f"{directory}: the query memory does not fit the "
+                                       "vectors; run 'bokslut ingest'")
         if offtopic is not None and offtopic.vectors.shape[1] != dense.dimension:
             raise SearchIndexError(f"{directory}: the known off-topic strings do not fit the "
                                    "vectors; run 'bokslut ingest'")
@@ -224,7 +231,7 @@ class SearchIndex:
                 raise SearchIndexError(f"{directory}: {what} do not fit the index; "
                                        "run 'bokslut ingest'")
         return cls(passages, bm25, dense, manifest, gate, rights, texts, adapter, memory,
-                   initiatives, offtopic, aliases, phrasings)
+                   initiatives, offtopic, aliases, phrasings, ranking)
 
 
 def remembering_queries(embed: EmbedQueries) -> EmbedQueries:

@@ -31,6 +31,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -72,6 +73,9 @@ class QueryMemory:
     # memory saved before round 20, which vouches for nothing
     vouchers: np.ndarray | None = None
     vouch_recipe: str = ""  # what the vouchers were marked under (memory_vouch.vouch_recipe)
+    source: str = ""  # what the judged queries were read from, where a kind checks it
+    FILE: ClassVar[str] = FILE  # the index's file of this memory (a subclass saves its own)
+    SILENT: ClassVar[bool] = True  # falls silent when the neighbours point at indicator rows
 
     def __len__(self) -> int:
         """The number of judged queries remembered."""
@@ -133,7 +137,7 @@ class QueryMemory:
                     on_indicators += weight if pid in self.indicators else 0.0
         # template questions about a neighbouring table row are as close as rewordings; the
         # indicator's name, which BM25 and dense read already, tells them apart (round 15)
-        if graded > 0 and on_indicators >= SILENT_SHARE * graded:
+        if self.SILENT and graded > 0 and on_indicators >= SILENT_SHARE * graded:
             return {}
         top = max(votes.values(), default=0.0)
         if top <= 0:
@@ -148,8 +152,8 @@ class QueryMemory:
         judged = json.dumps([list(map(list, j)) for j in self.judged], ensure_ascii=False)
         indicators = json.dumps(sorted(self.indicators), ensure_ascii=False)
         twins = json.dumps(sorted(self.twins.items()), ensure_ascii=False)
-        write_swapped(Path(directory) / FILE, lambda out: np.savez(
-            out, vectors=self.vectors, judged=np.array(judged),
+        write_swapped(Path(directory) / self.FILE, lambda out: np.savez(
+            out, vectors=self.vectors, judged=np.array(judged), source=np.str_(self.source),
             indicators=np.array(indicators), twins=np.array(twins),
             **({} if self.vouchers is None else {"vouchers": self.vouchers,
                                                   "vouch_recipe": np.str_(self.vouch_recipe)})))
@@ -157,7 +161,7 @@ class QueryMemory:
     @classmethod
     def load(cls, directory: Path) -> QueryMemory | None:
         """The saved memory of an index directory; None when there is none."""
-        path = Path(directory) / FILE
+        path = Path(directory) / cls.FILE
         # valid JSON of the wrong shape is as damaged as a bad zip: read_npz names the file
         parts = read_npz(path, lambda data: (
             np.ascontiguousarray(data["vectors"], dtype=np.float32),
@@ -169,15 +173,16 @@ class QueryMemory:
              in json.loads(str(data["twins"]) if "twins" in data else "[]")},
             # a file before round 20 has no vouchers: it vouches for nothing
             np.asarray(data["vouchers"], dtype=bool) if "vouchers" in data else None,
-            str(data["vouch_recipe"]) if "vouch_recipe" in data else ""))
+            str(data["vouch_recipe"]) if "vouch_recipe" in data else "",
+            str(data["source"]) if "source" in data else ""))  # saved since round 33
         if parts is None:
             return None
-        vectors, answers, indicators, twins, vouchers, recipe = parts
+        vectors, answers, indicators, twins, vouchers, recipe, source = parts
         if vectors.ndim != 2 or len(vectors) != len(answers) \
                 or (vouchers is not None and vouchers.shape != (len(answers),)):
             raise ValueError(f"{path}: the vectors do not fit the judged queries")
         return cls(vectors, answers, indicators, twins=twins, vouchers=vouchers,
-                   vouch_recipe=recipe)
+                   vouch_recipe=recipe, source=source)
 
 
 def unit_rows(rows: np.ndarray) -> np.ndarray:

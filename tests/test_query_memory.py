@@ -283,7 +283,8 @@ def voting_for(index: SearchIndex, ids: list[str]) -> SearchIndex:
     """The index with a memory whose one judged query, near every query, votes for `ids`."""
     vectors = np.ones((1, index.dense.dimension), np.float32) / np.sqrt(index.dense.dimension)
     everywhere = QueryMemory(vectors, (tuple((pid, 3) for pid in ids),), floor=-1.0)
-    return dataclasses.replace(index, memory=everywhere)
+    # without a ranking memory the fusion hears this one (search.ranking_memory)
+    return dataclasses.replace(index, memory=everywhere, ranking=None)
 
 
 def loud(index: SearchIndex) -> SearchIndex:
@@ -348,7 +349,8 @@ def test_hybrid_lifts_a_voted_passage_of_its_own_lists(built) -> None:
     fifth, score = before[4]
     vectors = FakeEmbedder().embed_queries([query])
     voting = QueryMemory(vectors.astype(np.float32), (((fifth, 3),),), floor=0.5)
-    heard = HybridSearcher(dataclasses.replace(built, memory=voting), FakeEmbedder())
+    heard = HybridSearcher(dataclasses.replace(built, memory=voting, ranking=None),
+                           FakeEmbedder())
     after = dict(results(heard, query))
     assert after[fifth] == pytest.approx(score + WEIGHT)  # WEIGHT × its vote 1
     assert [pid for pid, _ in results(heard, query)].index(fifth) < 4

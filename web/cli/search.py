@@ -146,11 +146,28 @@ POOLED_PART = "reported, pooled"  # the last column of `bokslut eval`: REPORTED_
 REPORTED_PARTS = ("held-out", *(f"held-out {n}" for n in range(30, LAST_PART + 1)))
 
 
+# the tuning style parts, written to tune on in the ways people search (round 30-33: 1-2, 4-9
+# search box, 3 and 10-12 an outsider's words), never reported: the ranking memory's judged
+# questions beside the pool's (search.ranking_memory); `bokslut eval` does not show them
+STYLE_PARTS = range(1, 13)
+
+
+def bundled_sets() -> Path:
+    """The folder of the bundled query sets (tests/data/)."""
+    return Path(str(resources.files("corpus"))).parent / "tests" / "data"
+
+
+def style_tuning_sets() -> dict[str, Path]:
+    """The tuning style parts by name (STYLE_PARTS)."""
+    return {f"tuning style {n}": bundled_sets() / f"search_tune_style{n}.jsonl"
+            for n in STYLE_PARTS}
+
+
 def default_dev_sets() -> dict[str, Path]:
     """The bundled query sets by part: tuning and the held-out parts (tests/data/): held-out
     and held-out 30-LAST_PART are reported only (REPORTED_PARTS); the pool is tuning and
     held-out 2-29."""
-    data = Path(str(resources.files("corpus"))).parent / "tests" / "data"
+    data = bundled_sets()
     parts = {"tuning": data / "search_tune.jsonl", "held-out": data / "search_heldout.jsonl"}
     return parts | {f"held-out {n}": data / f"search_heldout{n}.jsonl"
                     for n in range(2, LAST_PART + 1)}

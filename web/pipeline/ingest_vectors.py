@@ -16,6 +16,7 @@ from search.embedder import Embedder, Remembered, with_missing_embedded
 from search.index_store import SearchIndex
 from search.known_offtopic import gate_questions, known_texts, phrasing_texts
 from search.query_adapter import judged_texts
+from search.ranking_memory import RANKING_QUERIES
 from search.shipped_vectors import Vectors, export_of, load_shipped
 from web.pipeline.rights_score import query_texts
 from web.pipeline.rights_text import ArticleText, action_sentences
@@ -41,12 +42,13 @@ def remembering(embedder: Embedder, previous: SearchIndex | None, data_dir: Path
 def shipped_texts(articles: list[ArticleText]) -> list[str]:
     """The query texts ingest embeds that come with the software, not with a report: the
     known off-topic strings (the gate's banks first), the gate's extra judged questions, the
-    passages' phrasings as queries, the article queries without the reports' wordings and the
-    query adapter's judged queries (the last two embedded only when the index holds their
-    passages: shipped_vectors.updated keeps a wanted text only when it has a vector)."""
+    passages' phrasings as queries, the article queries without the reports' wordings, the
+    query adapter's judged queries and the ranking memory's style questions (the last three
+    embedded only when the index holds their passages: shipped_vectors.updated keeps a wanted
+    text only when it has a vector)."""
     ontology = [dataclasses.replace(a, wordings=()) for a in articles]
     return [*known_texts(), *gate_questions(), *phrasing_texts(), *query_texts(ontology),
-            *judged_texts()]
+            *judged_texts(), *judged_texts(RANKING_QUERIES)]
 
 
 def sentence_vectors(passages: list[dict], base: str, embedder: Embedder,
