@@ -366,4 +366,7 @@ def test_the_reported_parts_are_bundled_and_the_rest_is_the_pool() -> None:
                               "held-out 108", "held-out 109", "held-out 110",
                               "held-out 111", "held-out 112", "held-out 113",
                               "held-out 114", "held-out 115",
-                              "held-out 116")  # round 32's
+                              "held-out 116",  # round 32's
+                              "held-out 117", "held-out 118", "held-out 119",
+                              "held-out 120", "held-out 121", "held-out 122",
+                              "held-out 123", "held-out 124")  # round 33's
