@@ -23,10 +23,12 @@ from search.query_adapter import (
     QUERY_ALPHA,
     JudgedQuery,
     QueryAdapter,
+    judged_texts,
     load_judged,
     pairs_source,
     query_pairs,
 )
+from search.ranking_memory import RANKING_QUERIES
 from tests.conftest import REPORT_PATH
 from web.cli.search import REPORTED_PARTS, default_dev_sets
 
@@ -69,16 +71,28 @@ def test_the_file_is_the_pool_parts_and_nothing_else() -> None:
     # 13 joined in round 14, 14-29 in round 19 (MX, eval_round19_memory.txt)
     assert set(module.POOL) == {"tuning", *(f"held-out {n}" for n in range(2, 30))}
     assert len(bundled()) == 1712
-    assert bundled() == module.rows()  # up to date with the parts; regenerate when they change
-    assert {row["part"] for row in bundled()} == set(module.POOL)
+    assert bundled() == module.rows(module.POOL)  # up to date with the parts; regenerate when
+    assert {row["part"] for row in bundled()} == set(module.POOL)  # they change
     assert all(set(row["hashes"]) == set(row["relevant"]) for row in bundled())
     assert QUERIES.read_text("utf-8").startswith(module.HEADER)  # where it comes from, as now
 
 
+def test_the_ranking_file_is_the_tuning_style_parts_and_nothing_else() -> None:
+    module = maker()
+    assert set(module.STYLE) == {f"tuning style {n}" for n in range(1, 13)}  # round 33's twelve
+    assert not set(module.STYLE) & (set(default_dev_sets()) | set(REPORTED_PARTS))
+    style = load_judged(RANKING_QUERIES)
+    assert len(style) == 720 and [q.text for q in style] == [
+        row["query"] for row in module.rows(module.STYLE)]  # up to date with the parts
+    assert RANKING_QUERIES.read_text("utf-8").startswith(module.STYLE_HEADER)
+
+
 @pytest.mark.parametrize("part", REPORTED_PARTS)
 def test_no_bundled_query_is_a_reported_one(part: str) -> None:
-    """Compared casefolded and stripped; the reported queries are never printed."""
-    ours = {row["query"].strip().casefold() for row in bundled()}
+    """Compared casefolded and stripped, the adapter's file and the ranking memory's; the
+    reported queries are never printed."""
+    ours = {text.strip().casefold() for text in
+            [row["query"] for row in bundled()] + judged_texts(RANKING_QUERIES)}
     shared = sum(q.query.strip().casefold() in ours
                  for q in load_dev_set(default_dev_sets()[part]))
     assert shared == 0, f"{shared} bundled queries are queries of {part}"

@@ -18,6 +18,7 @@ from search.indicator_aliases import bundled_aliases
 from search.known_offtopic import gate_questions, known_texts, phrasing_texts
 from search.passage_phrasings import PassagePhrasings
 from search.query_adapter import judged_texts
+from search.ranking_memory import RANKING_QUERIES
 from search.text_vectors import TextVectors
 from tests.conftest import REPORT_PATH
 from web.pipeline.ingest import index_dir, ingest, remove_report, store_dir
@@ -119,11 +120,11 @@ def test_ingest_embeds_each_text_once(tmp_path: Path) -> None:
     kept = TextVectors.load(index_dir(tmp_path))
     assert kept is not None and set(kept.known("passage", counting.fingerprint)) == sentences
     # the gate's headings, the known off-topic strings (the banks among them), the gate's extra
-    # judged questions, the passages' phrasings and the adapter's judged queries are not the
-    # index's to keep: they come with the software
+    # judged questions, the passages' phrasings, the adapter's judged queries and the ranking
+    # memory's style questions are not the index's to keep: they come with the software
     assert set(kept.known("query", counting.fingerprint)) == set(counting.queries) - set(
         domain_texts(report_passages())) - set(known_texts()) - set(gate_questions()) - set(
-        phrasing_texts()) - set(judged_texts())
+        phrasing_texts()) - set(judged_texts()) - set(judged_texts(RANKING_QUERIES))
 
 
 def test_a_reingest_reuses_the_kept_rights_vectors(fake_data_copy: Path) -> None:
