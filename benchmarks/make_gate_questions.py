@@ -17,17 +17,18 @@ from pathlib import Path
 
 from search.evaluate import load_dev_set
 from search.known_offtopic import QUESTIONS
+from web.cli.search import style_part
 
-DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 # The style parts the gate reads: 1-6 (NJ30). Parts 7-10 were written for NJ30b, which read all
 # ten and rescued none of its gate sets' refusals, so it was not kept (round30_gates.txt); they
-# stay in tests/data as tuning data, not read here.
+# and parts 11-12 are read by the ranking memory alone (search.ranking_memory, round 33: the
+# verdicts reading all twelve let more off-topic strings through, round33_gates.txt).
 GATE_STYLES = range(1, 7)
 
 
 def style_parts() -> list[Path]:
     """The tuning style parts' query files the gate reads, in number order."""
-    return [DATA / f"search_tune_style{n}.jsonl" for n in GATE_STYLES]
+    return [style_part(n) for n in GATE_STYLES]
 
 
 def header(files: list[Path]) -> str:

@@ -160,10 +160,14 @@ def bundled_sets() -> Path:
     return Path(str(resources.files("corpus"))).parent / "tests" / "data"
 
 
+def style_part(number: int) -> Path:
+    """Tuning style part `number`'s query file."""
+    return bundled_sets() / f"search_tune_style{number}.jsonl"
+
+
 def style_tuning_sets() -> dict[str, Path]:
     """The tuning style parts by name (STYLE_PARTS)."""
-    return {f"tuning style {n}": bundled_sets() / f"search_tune_style{n}.jsonl"
-            for n in STYLE_PARTS}
+    return {f"tuning style {n}": style_part(n) for n in STYLE_PARTS}
 
 
 def default_dev_sets() -> dict[str, Path]:
